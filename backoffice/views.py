@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from backoffice.areas import areas_for_user
+from core.actor import Actor
+from core.exceptions import DomainError
+from storefront.accounts.forms import LoginForm
+from storefront.accounts.selectors import customer_list
+from support.notifications.models import Notification
+from support.notifications.selectors import notification_count_failed, notification_list
+from support.notifications.services import notification_retry
+
+
+class StaffLoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "backoffice/staff_login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return self.get_redirect_url() or "/backoffice/"
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
+    areas = areas_for_user(request.user)
+    failed_messages = (
+        notification_count_failed() if request.user.has_perm("notifications.view_notification") else None
+    )
+    return render(request, "backoffice/home.html", {"areas": areas, "failed_messages": failed_messages})
+
+
+class CustomerListView(ListView):
+    template_name = "backoffice/customer_list.html"
+    context_object_name = "customers"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return customer_list(search=self.request.GET.get("q", ""))
+
+
+class NotificationListView(ListView):
+    template_name = "backoffice/notification_list.html"
+    context_object_name = "notifications"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return notification_list(status=self.request.GET.get("status", ""))
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(
+            statuses=Notification.Status.choices,
+            current_status=self.request.GET.get("status", ""),
+            can_retry=self.request.user.has_perm("notifications.retry_notification"),
+            **kwargs,
+        )
+
+
+@require_POST
+def notification_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        notification_retry(notification_id=pk, actor=Actor.staff(request.user))
+    except Notification.DoesNotExist:
+        messages.error(request, _("This message does not exist."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The message was queued again."))
+    return redirect("backoffice:notification-list")

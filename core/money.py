@@ -1,0 +1,20 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import get_language
+
+CENT = Decimal("0.01")
+
+
+def quantize_brl(value: Decimal | int | str) -> Decimal:
+    """Round to centavos, half up, as Brazilian invoices do."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_brl(value: Decimal | int | str, language: str | None = None) -> str:
+    """`R$ 1.234,56` in Portuguese, `R$ 1,234.56` in English; the sign goes before the symbol."""
+    amount = quantize_brl(value)
+    grouped = f"{abs(amount):,.2f}"
+    if not (language or get_language() or "pt-br").lower().startswith("en"):
+        grouped = grouped.translate(str.maketrans(",.", ".,"))
+    sign = "-" if amount < 0 else ""
+    return f"{sign}R$\N{NO-BREAK SPACE}{grouped}"

@@ -1,0 +1,47 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from core.exceptions import DomainError
+from storefront.accounts.forms import LoginForm, SignUpForm
+from storefront.accounts.services import user_sign_up
+
+
+def sign_up_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:account-detail")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_sign_up(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password"],
+                language=get_language(),
+            )
+        except ValidationError as error:
+            form.add_error("password", error)
+        except DomainError as error:
+            form.add_error("email", error.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account was created."))
+            return redirect("accounts:account-detail")
+    return render(request, "accounts/user_sign_up.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/user_login.html"
+    redirect_authenticated_user = True
+
+
+class AccountDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "accounts/account_detail.html"

@@ -1,0 +1,146 @@
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from core.actor import Actor
+from support.notifications.exceptions import NotificationDeliveryFailed, NotificationTransitionNotAllowed
+from support.notifications.locks import lock_notification
+from support.notifications.models import NOTIFICATION_TRANSITIONS, Notification
+from support.notifications.tasks import notification_deliver as notification_deliver_task
+
+# A pending message older than this was lost on its way to the worker: enqueue it again.
+RECONCILE_AFTER = timedelta(minutes=10)
+RECONCILE_BATCH = 200
+
+
+def _render(*, kind: str, language: str, context: dict) -> tuple[str, str, str]:
+    context = {"store_name": settings.SITE_NAME, **context}
+    with translation.override(language):
+        subject = render_to_string(f"notifications/email/{kind}_subject.txt", context)
+        text = render_to_string(f"notifications/email/{kind}_body.txt", context)
+        html = render_to_string(f"notifications/email/{kind}_body.html", context)
+    return " ".join(subject.split()), text.strip() + "\n", html
+
+
+def notification_queue(
+    *,
+    kind: str,
+    dedup_key: str,
+    context: dict,
+    recipient=None,
+    to_address: str = "",
+    language: str = "",
+) -> Notification:
+    """Render a message in the recipient's language, log it and deliver it after commit.
+
+    Queuing the same `dedup_key` twice returns the first message and sends nothing more.
+    """
+    language = language or getattr(recipient, "language", "") or settings.LANGUAGE_CODE
+    subject, body_text, body_html = _render(kind=kind, language=language, context=context)
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            dedup_key=dedup_key,
+            defaults={
+                "kind": kind,
+                "recipient": recipient,
+                "to_address": to_address or recipient.email,
+                "language": language,
+                "subject": subject,
+                "body_text": body_text,
+                "body_html": body_html,
+            },
+        )
+        if created:
+            notification_deliver_task.delay_on_commit(notification_id=notification.pk)
+    return notification
+
+
+def notification_transition(
+    *, notification: Notification, to: str, update_fields: tuple[str, ...] = ()
+) -> None:
+    """The one way to change `Notification.status`. Caller must hold the notification lock."""
+    if to not in NOTIFICATION_TRANSITIONS[notification.status]:
+        raise NotificationTransitionNotAllowed()
+    notification.status = to
+    notification.save(update_fields=["status", "updated_at", *update_fields])
+
+
+def notification_deliver(*, notification_id: int) -> Notification:
+    """Send a pending message once; a message already sent or given up is left alone.
+
+    Raises NotificationDeliveryFailed (after recording the attempt) when the mail server fails.
+    """
+    try:
+        with transaction.atomic():
+            notification = lock_notification(notification_id)
+            if notification.status != Notification.Status.PENDING:
+                return notification
+            message = EmailMultiAlternatives(
+                subject=notification.subject,
+                body=notification.body_text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[notification.to_address],
+            )
+            if notification.body_html:
+                message.attach_alternative(notification.body_html, "text/html")
+            message.send()
+            notification.attempts += 1
+            notification.sent_at = timezone.now()
+            notification.last_error = ""
+            notification_transition(
+                notification=notification,
+                to=Notification.Status.SENT,
+                update_fields=("attempts", "sent_at", "last_error"),
+            )
+            return notification
+    except (smtplib.SMTPException, OSError) as error:
+        _notification_record_attempt(notification_id=notification_id, error=str(error))
+        raise NotificationDeliveryFailed() from error
+
+
+@transaction.atomic
+def _notification_record_attempt(*, notification_id: int, error: str) -> None:
+    notification = lock_notification(notification_id)
+    notification.attempts += 1
+    notification.last_error = error[:2000]
+    notification.save(update_fields=["attempts", "last_error", "updated_at"])
+
+
+@transaction.atomic
+def notification_fail(*, notification_id: int) -> Notification:
+    """Give up on a message after its last retry; it shows in the back office as failed."""
+    notification = lock_notification(notification_id)
+    if notification.status == Notification.Status.PENDING:
+        notification_transition(notification=notification, to=Notification.Status.FAILED)
+    return notification
+
+
+@transaction.atomic
+def notification_retry(*, notification_id: int, actor: Actor) -> Notification:
+    """Staff send a failed message again. Raises PermissionMissing or NotificationTransitionNotAllowed."""
+    actor.require_perm("notifications.retry_notification")
+    notification = lock_notification(notification_id)
+    notification_transition(notification=notification, to=Notification.Status.PENDING)
+    notification_deliver_task.delay_on_commit(notification_id=notification.pk)
+    return notification
+
+
+def notification_reconcile(*, after_id: int = 0) -> int | None:
+    """Enqueue again one batch of messages stuck in pending; return the last id when more may remain."""
+    stuck_ids = list(
+        Notification.objects.filter(
+            status=Notification.Status.PENDING,
+            created_at__lt=timezone.now() - RECONCILE_AFTER,
+            pk__gt=after_id,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:RECONCILE_BATCH]
+    )
+    for notification_id in stuck_ids:
+        notification_deliver_task.delay(notification_id=notification_id)
+    return stuck_ids[-1] if len(stuck_ids) == RECONCILE_BATCH else None
