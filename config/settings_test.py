@@ -2,17 +2,19 @@
 
 import os
 
-from config.settings import *  # noqa: F403
-from config.settings import CACHES
+# Production defaults stay on (DEBUG off); tests supply what production must configure.
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-use-0123456789abcdef")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "*")
+os.environ.setdefault("EMAIL_URL", "memorymail://")
 
-SECRET_KEY = "test-secret-key-not-for-production-use-0123456789abcdef"  # noqa: S105
-ALLOWED_HOSTS = ["*"]
+from config.settings import *  # noqa: E402, F403
+from config.settings import CACHES  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT = None  # the test server serves static files from the finders
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -1,6 +1,5 @@
 from celery import shared_task
 
-from core.queues import Queue
 from support.notifications.exceptions import NotificationDeliveryFailed
 
 
@@ -12,7 +11,6 @@ def _notification_deliver_failure(self, exc, task_id, args, kwargs, einfo) -> No
 
 @shared_task(
     name="notifications.notification_deliver",
-    queue=Queue.EMAIL,
     autoretry_for=(NotificationDeliveryFailed,),
     retry_backoff=30,
     retry_backoff_max=1800,
@@ -25,7 +23,7 @@ def notification_deliver(*, notification_id: int) -> None:
     notification_deliver(notification_id=notification_id)
 
 
-@shared_task(bind=True, name="notifications.notification_reconcile", queue=Queue.DEFAULT)
+@shared_task(bind=True, name="notifications.notification_reconcile")
 def notification_reconcile(self, *, after_id: int = 0) -> None:
     from support.notifications.services import notification_reconcile
 

@@ -1,0 +1,66 @@
+"""Every back-office URL: anonymous visitors log in, customers and wrong roles get 403."""
+
+import pytest
+from django.urls import reverse
+
+from backoffice.roles import ROLE_PERMISSIONS, Role
+from backoffice.urls import URL_PERMISSIONS
+from tests.notifications.factories import NotificationFactory
+
+pytestmark = pytest.mark.django_db
+
+POST_ONLY = {"notification-retry"}
+
+
+def url_for(name: str) -> str:
+    if name == "notification-retry":
+        return reverse(f"backoffice:{name}", kwargs={"pk": NotificationFactory(failed=True).pk})
+    return reverse(f"backoffice:{name}")
+
+
+def request(client, name: str):
+    url = url_for(name)
+    return client.post(url) if name in POST_ONLY else client.get(url)
+
+
+def role_with(permission: str | None) -> str:
+    return next(role for role, perms in ROLE_PERMISSIONS.items() if permission is None or permission in perms)
+
+
+def role_without(permission: str) -> str:
+    return next(role for role, perms in ROLE_PERMISSIONS.items() if permission not in perms)
+
+
+@pytest.mark.parametrize("name", URL_PERMISSIONS)
+def test_anonymous_visitors_are_sent_to_the_staff_login(client, name):
+    response = request(client, name)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("backoffice:login"))
+
+
+@pytest.mark.parametrize("name", URL_PERMISSIONS)
+def test_customers_are_refused(client, customer, name):
+    client.force_login(customer)
+    assert request(client, name).status_code == 403
+
+
+@pytest.mark.parametrize("name", [name for name, permission in URL_PERMISSIONS.items() if permission])
+def test_a_wrong_role_is_refused(staff_client, name):
+    assert request(staff_client(role_without(URL_PERMISSIONS[name])), name).status_code == 403
+
+
+@pytest.mark.parametrize("name", URL_PERMISSIONS)
+def test_the_right_role_gets_in(staff_client, name):
+    response = request(staff_client(role_with(URL_PERMISSIONS[name])), name)
+    assert response.status_code == (302 if name in POST_ONLY else 200)
+
+
+def test_staff_without_any_role_see_an_empty_home(staff_client):
+    response = staff_client().get(reverse("backoffice:home"))
+    assert response.status_code == 200
+    assert response.context["areas"] == []
+
+
+def test_warehouse_staff_do_not_see_customer_areas(staff_client):
+    response = staff_client(Role.WAREHOUSE).get(reverse("backoffice:home"))
+    assert reverse("backoffice:customer-list") not in response.content.decode()
