@@ -7,8 +7,9 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-u
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "*")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
 
-from config.settings import *  # noqa: E402, F403
-from config.settings import CACHES  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import CACHES
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
