@@ -21,7 +21,8 @@ class SignUpForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_confirm"):
+        password, confirmation = cleaned.get("password"), cleaned.get("password_confirm")
+        if password and confirmation and password != confirmation:
             self.add_error("password_confirm", _("The two passwords do not match."))
         return cleaned
 
