@@ -29,7 +29,9 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
-run: export DJANGO_DEBUG ?= true
+# Local targets run in debug mode unless told otherwise; production sets the real variables.
+run demo migrate worker beat messages: export DJANGO_DEBUG ?= true
+
 run: demo
 	$(BIN)/python manage.py runserver $(HOST)
 
@@ -47,8 +49,8 @@ format: install-test
 
 # Refresh the translation catalogues (needs GNU gettext); compiled .mo files are committed.
 messages: install
-	$(BIN)/python manage.py makemessages --locale pt_BR --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
-	$(BIN)/python manage.py compilemessages --locale pt_BR
+	$(BIN)/python manage.py makemessages --locale pt_BR --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete --add-location file
+	$(BIN)/python manage.py compilemessages --locale pt_BR --ignore '.venv/*'
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel INFO --queues default,payments,email,logistics,long

@@ -2,7 +2,7 @@
 
 from backoffice.roles import Role
 
-DEMO_PASSWORD = "loja-demo-2026"  # noqa: S105 - printed on screen for the demo store only
+DEMO_PASSWORD = "loja-demo-2026"  # noqa: S105 - used only in debug mode, printed on screen
 
 # Catalog data is the store's content, written in Portuguese like the rest of the catalog.
 CATEGORIES = [

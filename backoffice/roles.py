@@ -1,7 +1,8 @@
 """Staff roles: one Django group each, with the permissions the role needs.
 
-Changing ROLE_PERMISSIONS takes a data migration that calls `roles_sync` again, so every
-database ends with exactly these groups and permissions (a test checks it).
+ROLE_PERMISSIONS is the truth for code and tests. Migrations carry a frozen copy of it and
+apply it with `roles_sync`; changing the roles takes a new data migration with the new
+table, and a test fails until the migrated groups match ROLE_PERMISSIONS again.
 """
 
 from django.db import models
@@ -48,11 +49,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def roles_sync(apps) -> None:
-    """Create the role groups and give each exactly its permissions.
+def roles_sync(apps, role_permissions: dict[str, set[str]]) -> None:
+    """Create the role groups and give each exactly the permissions of `role_permissions`.
 
-    Works with the live registry or a migration's historical one; permissions of apps not
-    migrated yet are skipped and added by the later migration that syncs again.
+    Meant for data migrations, with their historical registry.
     """
     from django.contrib.auth.management import create_permissions
 
@@ -67,7 +67,7 @@ def roles_sync(apps) -> None:
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in role_permissions.items():
         group, _created = group_model.objects.get_or_create(name=role)
         wanted = models.Q(pk__in=[])
         for perm in perms:

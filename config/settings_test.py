@@ -23,6 +23,7 @@ SECURE_HSTS_SECONDS = 0
 
 # Tasks run in-process unless a test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True  # a test sees the error of a task it runs
 CELERY_BROKER_URL = "memory://"
 
 # xdist workers share Redis: keep their cache keys apart.

@@ -4,13 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from core.views import healthz
-
 admin.site.site_header = _("Store administration")
 admin.site.site_title = _("Store administration")
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("backoffice/", include("backoffice.urls")),

@@ -1,4 +1,6 @@
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from storefront.accounts.exceptions import EmailAlreadyRegistered
@@ -11,15 +13,19 @@ def user_sign_up(*, email: str, full_name: str, password: str, language: str) ->
     """Create a customer account and queue the welcome email.
 
     Raises EmailAlreadyRegistered when the email (in any letter case) belongs to an account,
-    and ValidationError when the password is too weak.
+    and ValidationError, keyed by field, when the password is too weak.
     """
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise EmailAlreadyRegistered()
     user = User(email=email, full_name=full_name.strip(), language=language)
-    validate_password(password, user=user)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.error_list}) from error
     user.set_password(password)
-    user.full_clean(exclude=["password"])
+    # Uniqueness is the database's call: a concurrent sign-up surfaces as IntegrityError below.
+    user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             user.save()
@@ -29,6 +35,19 @@ def user_sign_up(*, email: str, full_name: str, password: str, language: str) ->
                 dedup_key=f"welcome:{user.pk}",
                 context={"first_name": user.get_short_name()},
             )
-    except IntegrityError as error:  # a concurrent sign-up won the race for this email
+    except IntegrityError as error:
         raise EmailAlreadyRegistered() from error
     return user
+
+
+@transaction.atomic
+def staff_user_ensure(
+    *, email: str, full_name: str, password: str, group_names: list[str]
+) -> tuple[User, bool]:
+    """Make sure a staff account in these groups exists; the password is only set on creation."""
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(email, password, full_name=full_name, is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=group_names))
+    return user, created

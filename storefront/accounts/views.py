@@ -27,7 +27,7 @@ def sign_up_view(request: HttpRequest) -> HttpResponse:
                 language=get_language(),
             )
         except ValidationError as error:
-            form.add_error("password", error)
+            form.add_error(None, error)
         except DomainError as error:
             form.add_error("email", error.message)
         else:

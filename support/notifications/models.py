@@ -52,7 +52,7 @@ class Notification(TimeStampedModel):
         ordering = ["-created_at", "-pk"]
         permissions = [("retry_notification", _("Can send a failed message again"))]
         indexes = [
-            models.Index(fields=["status", "created_at"], name="notification_status_idx"),
+            models.Index(fields=["status", "updated_at"], name="notification_status_idx"),
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
             models.Index(fields=["-created_at", "-id"], name="notification_created_idx"),
         ]

@@ -13,8 +13,9 @@ from support.notifications.locks import lock_notification
 from support.notifications.models import NOTIFICATION_TRANSITIONS, Notification
 from support.notifications.tasks import notification_deliver as notification_deliver_task
 
-# A pending message older than this was lost on its way to the worker: enqueue it again.
-RECONCILE_AFTER = timedelta(minutes=10)
+# A pending message untouched for longer than the longest retry backoff (30 minutes) was
+# lost on its way to a worker: enqueue it again.
+RECONCILE_AFTER = timedelta(minutes=40)
 RECONCILE_BATCH = 200
 
 
@@ -70,10 +71,18 @@ def notification_transition(
     notification.save(update_fields=["status", "updated_at", *update_fields])
 
 
+def _is_permanent(error: Exception) -> bool:
+    """The mail server refused the message for good (5xx): retrying cannot help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
 def notification_deliver(*, notification_id: int) -> Notification:
     """Send a pending message once; a message already sent or given up is left alone.
 
-    Raises NotificationDeliveryFailed (after recording the attempt) when the mail server fails.
+    A permanent refusal fails the message at once. Raises NotificationDeliveryFailed (after
+    recording the attempt) when the mail server is unreachable or answers "try later".
     """
     try:
         with transaction.atomic():
@@ -99,16 +108,28 @@ def notification_deliver(*, notification_id: int) -> Notification:
             )
             return notification
     except (smtplib.SMTPException, OSError) as error:
-        _notification_record_attempt(notification_id=notification_id, error=str(error))
+        notification = _notification_record_attempt(
+            notification_id=notification_id,
+            error=str(error) or type(error).__name__,
+            give_up=_is_permanent(error),
+        )
+        if notification.status == Notification.Status.FAILED:
+            return notification
         raise NotificationDeliveryFailed() from error
 
 
 @transaction.atomic
-def _notification_record_attempt(*, notification_id: int, error: str) -> None:
+def _notification_record_attempt(*, notification_id: int, error: str, give_up: bool) -> Notification:
     notification = lock_notification(notification_id)
     notification.attempts += 1
     notification.last_error = error[:2000]
-    notification.save(update_fields=["attempts", "last_error", "updated_at"])
+    if give_up:
+        notification_transition(
+            notification=notification, to=Notification.Status.FAILED, update_fields=("attempts", "last_error")
+        )
+    else:
+        notification.save(update_fields=["attempts", "last_error", "updated_at"])
+    return notification
 
 
 @transaction.atomic
@@ -135,7 +156,7 @@ def notification_reconcile(*, after_id: int = 0) -> int | None:
     stuck_ids = list(
         Notification.objects.filter(
             status=Notification.Status.PENDING,
-            created_at__lt=timezone.now() - RECONCILE_AFTER,
+            updated_at__lt=timezone.now() - RECONCILE_AFTER,
             pk__gt=after_id,
         )
         .order_by("pk")

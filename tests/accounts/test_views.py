@@ -1,7 +1,12 @@
+import smtplib
+from unittest import mock
+
 import pytest
 from django.urls import reverse
 
 from storefront.accounts.models import User
+from support.notifications.models import Notification
+from support.notifications.tasks import notification_deliver
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +87,24 @@ def test_bad_sign_up_shows_the_error_on_the_field_and_changes_nothing(
     assert message in response.content.decode()
     assert User.objects.count() == 1
     assert "_auth_user_id" not in client.session
+
+
+def test_sign_up_succeeds_when_the_mail_server_is_down(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    # as configured without a broker: tasks run in-process and record their own failures
+    monkeypatch.setitem(notification_deliver.app.conf, "task_eager_propagates", False)
+    down = smtplib.SMTPConnectError(421, "try later")
+    with (
+        mock.patch("support.notifications.services.EmailMultiAlternatives.send", side_effect=down),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = post_sign_up(client, "pt-br")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+    notification = Notification.objects.get()
+    assert notification.status == Notification.Status.FAILED
+    assert notification.last_error == "(421, 'try later')"
 
 
 def test_login_with_a_wrong_password_says_so(client):

@@ -12,11 +12,14 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x7!kq2#production-like-secret-key-with-enough-entropy-0a9b8c7d6e5f",
     "DJANGO_ALLOWED_HOSTS": "loja.example.com.br",
     "EMAIL_URL": "smtp://mail.example.com.br:587",
+    "DATABASE_URL": "postgres://store@db.example.com.br:5432/store",
+    "REDIS_URL": "redis://cache.example.com.br:6379/0",
 }
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "EMAIL_URL"))}
+    ours = ("DJANGO_", "EMAIL_URL", "DATABASE_URL", "REDIS_URL")
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(ours)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -31,6 +34,14 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("variable", "warning"), [("DATABASE_URL", "core.W001"), ("REDIS_URL", "core.W002")])
+def test_the_deploy_check_warns_about_the_demo_defaults(variable, warning):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != variable}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert warning in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "EMAIL_URL"])

@@ -86,6 +86,23 @@ def test_a_mail_server_failure_is_recorded_and_raised_for_retry():
     assert notification.sent_at is None
 
 
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        smtplib.SMTPRecipientsRefused({"x@example.com.br": (550, b"no such user")}),
+        smtplib.SMTPDataError(554, "rejected as spam"),
+    ],
+)
+def test_a_permanent_refusal_fails_the_message_at_once(refusal):
+    notification = NotificationFactory()
+    with mock.patch("support.notifications.services.EmailMultiAlternatives.send", side_effect=refusal):
+        notification_deliver(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.FAILED
+    assert notification.attempts == 1
+    assert notification.last_error
+
+
 def test_fail_gives_up_on_a_pending_message_but_never_on_a_sent_one():
     pending, sent = NotificationFactory(), NotificationFactory()
     notification_deliver(notification_id=sent.pk)
@@ -132,22 +149,19 @@ def test_transitions_follow_the_table_exactly(source, target):
 
 
 def test_reconcile_enqueues_only_messages_stuck_in_pending():
-    stuck = NotificationFactory()
-    fresh = NotificationFactory()
-    NotificationFactory(failed=True)
-    Notification.objects.filter(pk=stuck.pk).update(
-        created_at=timezone.now() - RECONCILE_AFTER - timedelta(minutes=1)
-    )
+    stuck, _fresh = NotificationFactory(), NotificationFactory()
+    given_up = NotificationFactory(failed=True)
+    long_ago = timezone.now() - RECONCILE_AFTER - timedelta(minutes=1)
+    Notification.objects.filter(pk__in=[stuck.pk, given_up.pk]).update(updated_at=long_ago)
     with mock.patch("support.notifications.services.notification_deliver_task.delay") as delay:
         assert notification_reconcile() is None
     delay.assert_called_once_with(notification_id=stuck.pk)
-    assert fresh.pk != stuck.pk
 
 
 def test_reconcile_works_in_batches(monkeypatch):
     monkeypatch.setattr("support.notifications.services.RECONCILE_BATCH", 2)
     stuck = NotificationFactory.create_batch(3)
-    Notification.objects.update(created_at=timezone.now() - RECONCILE_AFTER - timedelta(minutes=1))
+    Notification.objects.update(updated_at=timezone.now() - RECONCILE_AFTER - timedelta(minutes=1))
     with mock.patch("support.notifications.services.notification_deliver_task.delay") as delay:
         last_id = notification_reconcile()
         assert last_id == stuck[1].pk
