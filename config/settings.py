@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "core",
@@ -187,11 +190,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {
     "notifications.notification_deliver": {"queue": Queue.EMAIL.value},
     "notifications.notification_reconcile": {"queue": Queue.DEFAULT.value},
+    "catalog.product_image_make_thumbnails": {"queue": Queue.DEFAULT.value},
+    "catalog.product_relations_refresh": {"queue": Queue.LONG.value},
 }
 CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {
         "task": "notifications.notification_reconcile",
         "schedule": 300.0,
+    },
+    "catalog-relations-refresh": {
+        "task": "catalog.product_relations_refresh",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

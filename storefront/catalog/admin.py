@@ -1,21 +1,143 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from storefront.catalog.models import Category, Product
+from storefront.catalog.images import validate_product_image
+from storefront.catalog.models import Attribute, AttributeValue, Brand, Category, Product, ProductImage, Variant
+from storefront.catalog.services import (
+    category_save,
+    product_image_add,
+    product_image_delete,
+    product_image_update,
+    product_save,
+    products_set_published,
+    variant_delete,
+    variant_save,
+)
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "position"]
+    list_display = ["name", "parent", "depth", "position"]
     list_select_related = ["parent"]
+    list_filter = ["depth"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "slug"]
+    autocomplete_fields = ["parent"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        category_save(category=obj)
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+
+
+class AttributeValueInline(admin.TabularInline):
+    model = AttributeValue
+    extra = 1
+    prepopulated_fields = {"slug": ["value"]}
+
+
+@admin.register(Attribute)
+class AttributeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AttributeValueInline]
+
+
+@admin.register(AttributeValue)
+class AttributeValueAdmin(admin.ModelAdmin):
+    list_display = ["value", "attribute"]
+    list_select_related = ["attribute"]
+    search_fields = ["value", "attribute__name"]
+
+
+class VariantInline(admin.StackedInline):
+    model = Variant
+    extra = 0
+    autocomplete_fields = ["attribute_values"]
+    readonly_fields = ["stock_online"]
+    fields = [
+        ("sku", "ean", "is_active", "position"),
+        "attribute_values",
+        ("price", "compare_at_price", "cost_price"),
+        ("weight_grams", "length_cm", "width_cm", "height_cm"),
+        "stock_online",
+    ]
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    extra = 1
+    fields = ["image", "alt_text", "position"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["image"].validators.append(validate_product_image)
+        return formset
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "price", "is_published", "is_featured"]
-    list_filter = ["is_published", "is_featured", "category"]
-    list_select_related = ["category"]
+    list_display = ["name", "category", "brand", "price_from", "in_stock", "is_published", "is_featured"]
+    list_filter = ["is_published", "is_featured", "in_stock", "category", "brand"]
+    list_select_related = ["category", "brand"]
+    search_fields = ["name", "slug", "variants__sku", "variants__ean"]
     prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
+    autocomplete_fields = ["category", "brand"]
+    readonly_fields = ["price_from", "in_stock", "sales_count", "published_at"]
     show_full_result_count = False
+    inlines = [VariantInline, ProductImageInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "category", "brand", "description"]}),
+        (_("Publication"), {"fields": ["is_published", "is_featured", "published_at"]}),
+        (_("SEO"), {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
+        (_("Summary"), {"fields": ["price_from", "in_stock", "sales_count"]}),
+    ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        product_save(product=obj)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for inline_form in formset.deleted_forms:
+            if inline_form.instance.pk:
+                delete = variant_delete if formset.model is Variant else product_image_delete
+                delete(**{"variant" if formset.model is Variant else "image": inline_form.instance})
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            instance = inline_form.save(commit=False)
+            if formset.model is Variant:
+                instance.product = form.instance
+                variant_save(variant=instance, attribute_values=inline_form.cleaned_data["attribute_values"])
+            elif instance.pk:
+                product_image_update(image=instance)
+            else:
+                product_image_add(
+                    product=form.instance,
+                    file=inline_form.cleaned_data["image"],
+                    alt_text=instance.alt_text,
+                    position=instance.position,
+                )
+
+    @admin.action(permissions=["change"], description=_("Publish the selected products"))
+    def publish(self, request, queryset) -> None:
+        self._set_published(request, queryset, is_published=True)
+
+    @admin.action(permissions=["change"], description=_("Unpublish the selected products"))
+    def unpublish(self, request, queryset) -> None:
+        self._set_published(request, queryset, is_published=False)
+
+    def _set_published(self, request, queryset, *, is_published: bool) -> None:
+        changed = products_set_published(product_ids=queryset.values_list("pk", flat=True), is_published=is_published)
+        message = (
+            ngettext("%(count)d product published.", "%(count)d products published.", changed)
+            if is_published
+            else ngettext("%(count)d product unpublished.", "%(count)d products unpublished.", changed)
+        )
+        self.message_user(request, message % {"count": changed})

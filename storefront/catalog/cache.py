@@ -1,0 +1,67 @@
+"""Anonymous storefront pages, cached whole and dropped together when the catalog changes.
+
+Every cached page's key carries the catalog version; a change to a product, price, stock or
+category bumps the version, so stale pages are never served (they expire on their own).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+VERSION_KEY = "catalog:version"
+PAGE_TIMEOUT = 60 * 60
+
+
+def catalog_version() -> int:
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def catalog_changed() -> None:
+    """Drop every cached catalog page once the current transaction commits."""
+    transaction.on_commit(_bump_version)
+
+
+def _bump_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # the key was evicted: any new value invalidates the old pages
+        cache.set(VERSION_KEY, 1, timeout=None)
+        cache.incr(VERSION_KEY)
+
+
+def _is_cacheable(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and "messages" not in request.COOKIES  # a one-off notice is on the way
+    )
+
+
+def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve anonymous GETs from the cache; logged-in shoppers always get a fresh page."""
+
+    @wraps(view)
+    def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _is_cacheable(request):
+            return view(request, *args, **kwargs)
+        key = f"page:{catalog_version()}:{get_language()}:{request.get_full_path()}"
+        content = cache.get(key)
+        if content is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if response.status_code == 200:
+                cache.set(key, response.content, PAGE_TIMEOUT)
+        else:
+            response = HttpResponse(content)
+            response["X-Cache"] = "hit"
+        # Cached pages embed no CSRF token; the cookie lets the page's scripts post forms.
+        get_token(request)
+        return response
+
+    return cached

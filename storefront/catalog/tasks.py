@@ -1,0 +1,17 @@
+from celery import shared_task
+
+
+@shared_task(name="catalog.product_image_make_thumbnails", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def product_image_make_thumbnails(*, image_id: int) -> None:
+    from storefront.catalog.services import product_image_make_thumbnails
+
+    product_image_make_thumbnails(image_id=image_id)
+
+
+@shared_task(bind=True, name="catalog.product_relations_refresh")
+def product_relations_refresh(self, *, after_id: int = 0) -> None:
+    from storefront.catalog.services import product_relations_refresh
+
+    last_id = product_relations_refresh(after_id=after_id)
+    if last_id is not None:
+        self.delay(after_id=last_id)
