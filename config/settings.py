@@ -120,6 +120,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Anonymous catalog pages are kept this long (0 turns the page cache off).
+STORE_PAGE_CACHE_SECONDS = env.int("STORE_PAGE_CACHE_SECONDS", default=60 * 60)
+
 # AUTHENTICATION
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -167,7 +170,7 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <loj
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # CELERY
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # Without a broker a failing task must not break the request that queued it: the
 # failure is recorded on the row it works on, as a worker would record it.

@@ -3,12 +3,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 admin.site.site_header = _("Store administration")
 admin.site.site_title = _("Store administration")
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Changing the language only sets a cookie; exempt from CSRF so that cached pages,
+    # which carry no token, can offer the switcher.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("backoffice/", include("backoffice.urls")),
     path("account/", include("storefront.accounts.urls")),

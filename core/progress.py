@@ -11,4 +11,6 @@ def progress(items: Iterable[T], *, total: int | None = None, label: str, stream
 
     Quiet when the stream is not a terminal and no total is known, so logs stay readable.
     """
-    return iter(tqdm(items, total=total, desc=label, file=stream, unit=" rows", dynamic_ncols=True, mininterval=0.5))
+    return iter(
+        tqdm(items, total=total, desc=label, file=stream, unit=" rows", dynamic_ncols=True, mininterval=0.5)
+    )

@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from storefront.catalog.images import validate_product_image
-from storefront.catalog.models import Attribute, AttributeValue, Brand, Category, Product, ProductImage, Variant
+from storefront.catalog.models import (
+    Attribute,
+    AttributeValue,
+    Brand,
+    Category,
+    Product,
+    ProductImage,
+    Variant,
+)
 from storefront.catalog.services import (
     category_save,
     product_image_add,
@@ -104,26 +112,47 @@ class ProductAdmin(admin.ModelAdmin):
         product_save(product=obj)
 
     def save_formset(self, request, form, formset, change) -> None:
-        for inline_form in formset.deleted_forms:
-            if inline_form.instance.pk:
-                delete = variant_delete if formset.model is Variant else product_image_delete
-                delete(**{"variant" if formset.model is Variant else "image": inline_form.instance})
+        """Inline rows go through the catalog services; the lists filled here feed the
+        admin's change history."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        save_row = self._save_variant_row if formset.model is Variant else self._save_image_row
         for inline_form in formset.forms:
-            if inline_form in formset.deleted_forms or not inline_form.has_changed():
-                continue
-            instance = inline_form.save(commit=False)
-            if formset.model is Variant:
-                instance.product = form.instance
-                variant_save(variant=instance, attribute_values=inline_form.cleaned_data["attribute_values"])
-            elif instance.pk:
-                product_image_update(image=instance)
-            else:
-                product_image_add(
-                    product=form.instance,
-                    file=inline_form.cleaned_data["image"],
-                    alt_text=instance.alt_text,
-                    position=instance.position,
-                )
+            if inline_form in formset.deleted_forms:
+                if inline_form.instance.pk:
+                    formset.deleted_objects.append(inline_form.instance)
+                    save_row(inline_form, product=form.instance, delete=True)
+            elif inline_form.has_changed():
+                is_new = inline_form.instance.pk is None
+                saved = save_row(inline_form, product=form.instance, delete=False)
+                if is_new:
+                    formset.new_objects.append(saved)
+                else:
+                    formset.changed_objects.append((saved, inline_form.changed_data))
+
+    @staticmethod
+    def _save_variant_row(inline_form, *, product: Product, delete: bool) -> Variant | None:
+        if delete:
+            variant_delete(variant=inline_form.instance)
+            return None
+        variant = inline_form.save(commit=False)
+        variant.product = product
+        return variant_save(variant=variant, attribute_values=inline_form.cleaned_data["attribute_values"])
+
+    @staticmethod
+    def _save_image_row(inline_form, *, product: Product, delete: bool) -> ProductImage | None:
+        if delete:
+            product_image_delete(image=inline_form.instance)
+            return None
+        new_file = inline_form.cleaned_data["image"] if "image" in inline_form.changed_data else None
+        if inline_form.instance.pk is None:
+            image = inline_form.save(commit=False)
+            return product_image_add(
+                product=product, file=new_file, alt_text=image.alt_text, position=image.position
+            )
+        image = ProductImage.objects.get(pk=inline_form.instance.pk)
+        image.alt_text = inline_form.cleaned_data["alt_text"]
+        image.position = inline_form.cleaned_data["position"]
+        return product_image_update(image=image, file=new_file)
 
     @admin.action(permissions=["change"], description=_("Publish the selected products"))
     def publish(self, request, queryset) -> None:
@@ -134,7 +163,9 @@ class ProductAdmin(admin.ModelAdmin):
         self._set_published(request, queryset, is_published=False)
 
     def _set_published(self, request, queryset, *, is_published: bool) -> None:
-        changed = products_set_published(product_ids=queryset.values_list("pk", flat=True), is_published=is_published)
+        changed = products_set_published(
+            product_ids=queryset.values_list("pk", flat=True), is_published=is_published
+        )
         message = (
             ngettext("%(count)d product published.", "%(count)d products published.", changed)
             if is_published

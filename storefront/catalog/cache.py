@@ -4,9 +4,11 @@ Every cached page's key carries the catalog version; a change to a product, pric
 category bumps the version, so stale pages are never served (they expire on their own).
 """
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +16,6 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 VERSION_KEY = "catalog:version"
-PAGE_TIMEOUT = 60 * 60
 
 
 def catalog_version() -> int:
@@ -23,10 +24,10 @@ def catalog_version() -> int:
 
 def catalog_changed() -> None:
     """Drop every cached catalog page once the current transaction commits."""
-    transaction.on_commit(_bump_version)
+    transaction.on_commit(catalog_version_bump)
 
 
-def _bump_version() -> None:
+def catalog_version_bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # the key was evicted: any new value invalidates the old pages
@@ -36,7 +37,8 @@ def _bump_version() -> None:
 
 def _is_cacheable(request: HttpRequest) -> bool:
     return (
-        request.method == "GET"
+        settings.STORE_PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
         and not request.user.is_authenticated
         and "messages" not in request.COOKIES  # a one-off notice is on the way
     )
@@ -49,16 +51,19 @@ def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _is_cacheable(request):
             return view(request, *args, **kwargs)
-        key = f"page:{catalog_version()}:{get_language()}:{request.get_full_path()}"
-        content = cache.get(key)
-        if content is None:
+        path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{catalog_version()}:{get_language()}:{path_digest}"
+        cached_page = cache.get(key)
+        if cached_page is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
             if response.status_code == 200:
-                cache.set(key, response.content, PAGE_TIMEOUT)
+                page = (response.content, response["Content-Type"])
+                cache.set(key, page, settings.STORE_PAGE_CACHE_SECONDS)
         else:
-            response = HttpResponse(content)
+            content, content_type = cached_page
+            response = HttpResponse(content, content_type=content_type)
             response["X-Cache"] = "hit"
         # Cached pages embed no CSRF token; the cookie lets the page's scripts post forms.
         get_token(request)

@@ -38,6 +38,10 @@ def validate_product_image(file) -> None:
                 if width * height > MAX_PIXELS:
                     raise _too_many_pixels(width, height)
                 picture.verify()
+            # verify() checks the structure only; decoding finds truncated or corrupt data.
+            file.seek(0)
+            with Image.open(file) as picture:
+                picture.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError(
             _("The picture has too many pixels to be processed safely."), code="image_too_many_pixels"
@@ -73,7 +77,8 @@ def render_thumbnails(*, storage: Storage, name: str) -> dict[str, dict]:
     stem = PurePosixPath(name).with_suffix("")
     renditions = {}
     with storage.open(name, "rb") as original, Image.open(original) as picture:
-        picture = picture.convert("RGB")
+        has_alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+        picture = picture.convert("RGBA" if has_alpha else "RGB")
         for size_name, longest_side in THUMBNAIL_SIZES.items():
             rendition = picture.copy()
             rendition.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)

@@ -21,10 +21,17 @@ class Category(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    icon = models.CharField(_("icon"), max_length=40, blank=True, help_text=_("Bootstrap Icons name, e.g. bag."))
+    icon = models.CharField(
+        _("icon"), max_length=40, blank=True, help_text=_("Bootstrap Icons name, e.g. bag.")
+    )
     description = models.TextField(_("description"), blank=True)
     seo_title = models.CharField(_("SEO title"), max_length=70, blank=True)
     seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
@@ -107,12 +114,19 @@ class Product(TimeStampedModel):
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
     )
     brand = models.ForeignKey(
-        Brand, verbose_name=_("brand"), on_delete=models.PROTECT, null=True, blank=True, related_name="products"
+        Brand,
+        verbose_name=_("brand"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
     )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     description = models.TextField(
-        _("description"), blank=True, help_text=_("Basic HTML is allowed: paragraphs, lists, bold, italics, links.")
+        _("description"),
+        blank=True,
+        help_text=_("Basic HTML is allowed: paragraphs, lists, bold, italics, links."),
     )
     seo_title = models.CharField(_("SEO title"), max_length=70, blank=True)
     seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
@@ -123,11 +137,18 @@ class Product(TimeStampedModel):
     # Kept by the catalog services from the variants, images and sales, so that listings
     # filter, sort and draw cards from this row alone.
     price_from = models.DecimalField(_("price from"), **PRICE, null=True, blank=True, editable=False)
-    compare_at_from = models.DecimalField(_("compare-at price"), **PRICE, null=True, blank=True, editable=False)
+    compare_at_from = models.DecimalField(
+        _("compare-at price"), **PRICE, null=True, blank=True, editable=False
+    )
     in_stock = models.BooleanField(_("in stock"), default=False, editable=False)
     sales_count = models.PositiveIntegerField(_("units sold"), default=0, editable=False)
     main_image = models.ForeignKey(
-        "catalog.ProductImage", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        "catalog.ProductImage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     search_text = models.TextField(editable=False, default="")
     search_vector = SearchVectorField(null=True, editable=False)
@@ -140,11 +161,17 @@ class Product(TimeStampedModel):
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["category", "price_from"], name="product_cat_price_idx", condition=LISTED),
-            models.Index(fields=["category", "-published_at"], name="product_cat_newest_idx", condition=LISTED),
-            models.Index(fields=["category", "-sales_count"], name="product_cat_sellers_idx", condition=LISTED),
+            models.Index(
+                fields=["category", "-published_at"], name="product_cat_newest_idx", condition=LISTED
+            ),
+            models.Index(
+                fields=["category", "-sales_count"], name="product_cat_sellers_idx", condition=LISTED
+            ),
             models.Index(fields=["category", "name"], name="product_cat_name_idx", condition=LISTED),
             models.Index(fields=["-published_at"], name="product_newest_idx", condition=LISTED),
-            models.Index(fields=["-published_at"], name="product_featured_idx", condition=Q(is_featured=True)),
+            models.Index(
+                fields=["-published_at"], name="product_featured_idx", condition=Q(is_featured=True)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,17 +190,27 @@ class Product(TimeStampedModel):
 class Variant(TimeStampedModel):
     """A SKU: what is stocked, priced, sold and shipped."""
 
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="variants")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="variants"
+    )
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     ean = models.CharField(
-        _("EAN"), max_length=14, blank=True, validators=[validate_ean], help_text=_("Barcode: EAN-8, EAN-13 or GTIN-14.")
+        _("EAN"),
+        max_length=14,
+        blank=True,
+        validators=[validate_ean],
+        help_text=_("Barcode: EAN-8, EAN-13 or GTIN-14."),
     )
     attribute_values = models.ManyToManyField(
         AttributeValue, verbose_name=_("attributes"), blank=True, related_name="variants"
     )
     price = models.DecimalField(_("price"), **PRICE, validators=[MinValueValidator(Decimal("0.01"))])
     compare_at_price = models.DecimalField(
-        _("compare-at price"), **PRICE, null=True, blank=True, help_text=_("The old price, shown struck through.")
+        _("compare-at price"),
+        **PRICE,
+        null=True,
+        blank=True,
+        help_text=_("The old price, shown struck through."),
     )
     cost_price = models.DecimalField(_("cost price"), **PRICE, null=True, blank=True)
     weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
@@ -194,15 +231,27 @@ class Variant(TimeStampedModel):
         verbose_name_plural = _("variants")
         ordering = ["product_id", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(price__gt=0), name="variant_price_positive"),
+            models.CheckConstraint(
+                condition=Q(price__gt=0),
+                name="variant_price_positive",
+                violation_error_message=_("The price must be above zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(compare_at_price__isnull=True) | Q(compare_at_price__gt=F("price")),
                 name="variant_compare_at_above_price",
+                violation_error_message=_("The compare-at price must be above the price."),
             ),
             models.CheckConstraint(
-                condition=Q(cost_price__isnull=True) | Q(cost_price__gte=0), name="variant_cost_not_negative"
+                condition=Q(cost_price__isnull=True) | Q(cost_price__gte=0),
+                name="variant_cost_not_negative",
+                violation_error_message=_("The cost price cannot be negative."),
             ),
-            models.UniqueConstraint(fields=["ean"], condition=~Q(ean=""), name="variant_ean_unique"),
+            models.UniqueConstraint(
+                fields=["ean"],
+                condition=~Q(ean=""),
+                name="variant_ean_unique",
+                violation_error_message=_("Another variant already has this EAN."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -214,14 +263,22 @@ class Variant(TimeStampedModel):
 
 
 class ProductImage(TimeStampedModel):
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(_("image"), upload_to="products/%Y/%m/", width_field="width", height_field="height")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(
+        _("image"), upload_to="products/%Y/%m/", width_field="width", height_field="height"
+    )
     width = models.PositiveIntegerField(_("width"), default=0, editable=False)
     height = models.PositiveIntegerField(_("height"), default=0, editable=False)
     alt_text = models.CharField(_("alternative text"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     thumbnails = models.JSONField(
-        _("thumbnails"), default=dict, blank=True, editable=False, help_text=_("Size name → file, width and height.")
+        _("thumbnails"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("Size name → file, width and height."),
     )
 
     class Meta:

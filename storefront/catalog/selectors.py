@@ -1,36 +1,248 @@
-from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from storefront.catalog.models import Category, Product
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.http import Http404
 
-FEATURED_LIMIT = 8
+from core.money import format_brl
+from storefront.catalog.models import (
+    AttributeValue,
+    Brand,
+    Category,
+    Product,
+    ProductImage,
+    ProductRelation,
+    Variant,
+)
+from storefront.catalog.text import unaccent
+
+HOME_LIMIT = 8
+SEARCH_TERM_MAX_LENGTH = 100
+# Trigram word similarity from which a misspelt word still finds a product ("camizeta").
+TRIGRAM_THRESHOLD = 0.4
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    NEWEST = "newest"
+    BEST_SELLERS = "best_sellers"
+
+
+ORDERINGS = {
+    Sort.PRICE_ASC: ["price_from", "pk"],
+    Sort.PRICE_DESC: [F("price_from").desc(nulls_last=True), "pk"],
+    Sort.NEWEST: [F("published_at").desc(nulls_last=True), "-pk"],
+    Sort.BEST_SELLERS: ["-sales_count", "pk"],
+}
+
+
+@dataclass(frozen=True)
+class ListingFilters:
+    """What a shopper narrowed a listing to; values are already validated."""
+
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    brand_slugs: tuple[str, ...] = ()
+    attribute_values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # attribute slug → value slugs
+    in_stock: bool = False
+    sort: str = Sort.RELEVANCE
+
+
+@dataclass(frozen=True)
+class Facets:
+    brands: list[Brand]
+    attributes: list[tuple[str, str, list[AttributeValue]]]  # (attribute slug, name, values)
+
+
+# Categories
 
 
 def category_list_for_navigation() -> QuerySet[Category]:
     return Category.objects.filter(parent__isnull=True)
 
 
-def product_list_featured(*, limit: int = FEATURED_LIMIT) -> QuerySet[Product]:
-    return (
-        Product.objects.published()
-        .filter(is_featured=True)
-        .select_related("category")
-        .order_by("-created_at")[:limit]
-    )
+def category_get(*, slug: str) -> Category:
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        raise Http404("No such category.")
+    return category
+
+
+def category_list_ancestors(*, category: Category) -> list[Category]:
+    """The breadcrumb above a category, root first."""
+    by_id = {ancestor.pk: ancestor for ancestor in Category.objects.filter(pk__in=category.ancestor_ids)}
+    return [by_id[pk] for pk in category.ancestor_ids if pk in by_id]
+
+
+def category_list_children(*, category: Category) -> QuerySet[Category]:
+    return Category.objects.filter(parent=category)
+
+
+# Listings
+
+
+def _card_fields(products: QuerySet[Product]) -> QuerySet[Product]:
+    """What a product card draws: the row itself and its first picture."""
+    return products.select_related("main_image").defer("description", "search_vector", "search_text")
+
+
+def product_list_featured(*, limit: int = HOME_LIMIT) -> QuerySet[Product]:
+    products = Product.objects.published().filter(is_featured=True).order_by("-published_at", "-pk")
+    return _card_fields(products)[:limit]
+
+
+def product_list_new_arrivals(*, limit: int = HOME_LIMIT) -> QuerySet[Product]:
+    return _card_fields(Product.objects.published().order_by("-published_at", "-pk"))[:limit]
 
 
 def product_list_for_category(*, category: Category) -> QuerySet[Product]:
-    return (
-        Product.objects.published()
-        .filter(category=category)
-        .select_related("category")
-        .order_by("name", "pk")
+    """Published products of a category and all its subcategories."""
+    subtree = Category.objects.filter(path__startswith=category.path).values("pk")
+    return Product.objects.published().filter(category_id__in=subtree)
+
+
+def product_search(*, term: str) -> QuerySet[Product]:
+    """Published products matching `term`, annotated with `rank` (higher is better).
+
+    PostgreSQL: Portuguese full text on accent-free text, plus trigram word similarity on
+    name, brand and category so that misspellings still match. SQLite: every word of the
+    term appears in name, brand or category.
+    """
+    words = unaccent(term)[:SEARCH_TERM_MAX_LENGTH].split()
+    if not words:
+        return Product.objects.none()
+    cleaned = " ".join(words)
+    products = Product.objects.published()
+    if connection.vendor != "postgresql":
+        for word in words:
+            products = products.filter(search_text__contains=word)
+        return products.annotate(rank=Value(1.0))
+    query = SearchQuery(cleaned, config="portuguese", search_type="websearch")
+    similarity = TrigramWordSimilarity(cleaned, "search_text")
+    return products.filter(Q(search_vector=query) | Q(search_text__trigram_word_similar=cleaned)).annotate(
+        rank=SearchRank(F("search_vector"), query) + similarity
     )
 
 
-def category_get(*, slug: str) -> Category:
-    return get_object_or_404(Category, slug=slug)
+def product_list_filtered(*, products: QuerySet[Product], filters: ListingFilters) -> QuerySet[Product]:
+    """Narrow and sort a listing; attributes match within one attribute with OR, across with AND."""
+    if filters.price_min is not None:
+        products = products.filter(price_from__gte=filters.price_min)
+    if filters.price_max is not None:
+        products = products.filter(price_from__lte=filters.price_max)
+    if filters.brand_slugs:
+        products = products.filter(brand__slug__in=filters.brand_slugs)
+    if filters.in_stock:
+        products = products.filter(in_stock=True)
+    for attribute_slug, value_slugs in filters.attribute_values.items():
+        products = products.filter(
+            Exists(
+                Variant.objects.filter(
+                    product=OuterRef("pk"),
+                    is_active=True,
+                    attribute_values__attribute__slug=attribute_slug,
+                    attribute_values__slug__in=value_slugs,
+                )
+            )
+        )
+    if filters.sort in ORDERINGS:
+        ordering = ORDERINGS[filters.sort]
+    elif "rank" in products.query.annotations:
+        ordering = ["-rank", "pk"]
+    else:
+        ordering = ["-sales_count", "name", "pk"]
+    return _card_fields(products.order_by(*ordering))
 
 
-def product_get_published(*, slug: str) -> Product:
-    return get_object_or_404(Product.objects.published().select_related("category"), slug=slug)
+def listing_facets(*, products: QuerySet[Product]) -> Facets:
+    """The brands and attribute values present in a listing, for its filter sidebar."""
+    product_ids = products.order_by().values("pk")
+    brands = list(Brand.objects.filter(products__in=product_ids).distinct().order_by("name"))
+    values = (
+        AttributeValue.objects.filter(variants__product__in=product_ids, variants__is_active=True)
+        .select_related("attribute")
+        .distinct()
+        .order_by("attribute__position", "attribute__name", "position", "value")
+    )
+    attributes: dict[str, tuple[str, str, list[AttributeValue]]] = {}
+    for value in values:
+        attributes.setdefault(value.attribute.slug, (value.attribute.slug, value.attribute.name, []))[
+            2
+        ].append(value)
+    return Facets(brands=brands, attributes=list(attributes.values()))
+
+
+# Product page
+
+
+def product_get_for_page(*, slug: str) -> Product:
+    """A published product with its brand, category, active variants and pictures."""
+    variants = Variant.objects.filter(is_active=True).prefetch_related(
+        Prefetch("attribute_values", queryset=AttributeValue.objects.select_related("attribute"))
+    )
+    product = (
+        Product.objects.published()
+        .select_related("category", "brand")
+        .prefetch_related(
+            Prefetch("variants", queryset=variants, to_attr="active_variants"),
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"), to_attr="gallery"),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if product is None:
+        raise Http404("No such product.")
+    return product
+
+
+def product_list_related(*, product: Product) -> list[Product]:
+    """Products to show under a product's page, best first, read in one query."""
+    relations = (
+        ProductRelation.objects.filter(product=product, related__is_published=True)
+        .select_related("related__main_image")
+        .defer("related__description", "related__search_vector", "related__search_text")
+        .order_by("position")
+    )
+    return [relation.related for relation in relations]
+
+
+@dataclass(frozen=True)
+class VariantPicker:
+    """The choices a product page offers: each attribute's values, and every variant as
+    plain data for the page's script (price shown in reais, availability, values chosen)."""
+
+    attributes: list[tuple[str, list[AttributeValue]]]
+    variants: list[dict]
+    default: Variant | None
+
+
+def product_variant_picker(*, product: Product) -> VariantPicker:
+    """Build the picker from the prefetched `active_variants` of `product_get_for_page`."""
+    attributes: dict[int, tuple[str, dict[int, AttributeValue]]] = {}
+    for variant in product.active_variants:
+        for value in variant.attribute_values.all():
+            attributes.setdefault(value.attribute_id, (value.attribute.name, {}))[1][value.pk] = value
+    ordered = sorted(attributes.values(), key=lambda item: item[0])
+    picker_attributes = [
+        (name, sorted(values.values(), key=lambda value: (value.position, value.value)))
+        for name, values in ordered
+    ]
+    variants = [
+        {
+            "id": variant.pk,
+            "sku": variant.sku,
+            "price": format_brl(variant.price),
+            "compare_at_price": format_brl(variant.compare_at_price) if variant.compare_at_price else "",
+            "available": variant.is_available,
+            "values": sorted(value.pk for value in variant.attribute_values.all()),
+        }
+        for variant in product.active_variants
+    ]
+    default = next((v for v in product.active_variants if v.is_available), None) or next(
+        iter(product.active_variants), None
+    )
+    return VariantPicker(attributes=picker_attributes, variants=variants, default=default)

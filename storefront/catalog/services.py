@@ -37,10 +37,14 @@ def category_save(*, category: Category) -> Category:
 
     Raises ValidationError when the parent is the category itself or one of its descendants.
     """
-    old_path = Category.objects.filter(pk=category.pk).values_list("path", flat=True).first() if category.pk else None
+    old_path, old_name = (
+        Category.objects.filter(pk=category.pk).values_list("path", "name").first() if category.pk else None
+    ) or (None, None)
     parent = category.parent
     if parent is not None and category.pk and (parent.pk == category.pk or f"/{category.pk}/" in parent.path):
-        raise ValidationError({"parent": _("A category cannot sit under itself or one of its subcategories.")})
+        raise ValidationError(
+            {"parent": _("A category cannot sit under itself or one of its subcategories.")}
+        )
     category.full_clean(exclude=["path", "depth"])
     category.save()
     category.path = f"{parent.path if parent else '/'}{category.pk}/"
@@ -51,6 +55,8 @@ def category_save(*, category: Category) -> Category:
             path=Concat(Value(category.path), Substr("path", len(old_path) + 1)),
             depth=F("depth") + (category.depth - old_path.count("/") + 2),
         )
+    if old_name is not None and old_name != category.name:
+        product_refresh_search(product_ids=category.products.values_list("pk", flat=True))
     catalog_changed()
     return category
 
@@ -69,13 +75,23 @@ def category_upsert(
 
 @transaction.atomic
 def brand_upsert(*, slug: str, name: str) -> Brand:
-    brand, _created = Brand.objects.update_or_create(slug=slug, defaults={"name": name})
+    """Create the brand with this slug, or rename it (its products' search data follows)."""
+    brand, created = Brand.objects.get_or_create(slug=slug, defaults={"name": name})
+    if not created and brand.name != name:
+        brand.name = name
+        brand.save(update_fields=["name", "updated_at"])
+        product_refresh_search(product_ids=brand.products.values_list("pk", flat=True))
+        catalog_changed()
     return brand
 
 
 @transaction.atomic
-def attribute_value_upsert(*, attribute_slug: str, attribute_name: str, slug: str, value: str) -> AttributeValue:
-    attribute, _created = Attribute.objects.get_or_create(slug=attribute_slug, defaults={"name": attribute_name})
+def attribute_value_upsert(
+    *, attribute_slug: str, attribute_name: str, slug: str, value: str
+) -> AttributeValue:
+    attribute, _created = Attribute.objects.get_or_create(
+        slug=attribute_slug, defaults={"name": attribute_name}
+    )
     attribute_value, _created = AttributeValue.objects.update_or_create(
         attribute=attribute, slug=slug, defaults={"value": value}
     )
@@ -119,10 +135,13 @@ def product_upsert(
 @transaction.atomic
 def products_set_published(*, product_ids: Iterable[int], is_published: bool) -> int:
     """Publish or unpublish many products at once; return how many changed."""
-    products = Product.objects.filter(pk__in=list(product_ids)).exclude(is_published=is_published)
+    product_ids = list(product_ids)
+    products = Product.objects.filter(pk__in=product_ids).exclude(is_published=is_published)
     changed = products.update(is_published=is_published, updated_at=timezone.now())
     if is_published:
-        Product.objects.filter(pk__in=list(product_ids), published_at__isnull=True).update(published_at=timezone.now())
+        Product.objects.filter(pk__in=list(product_ids), published_at__isnull=True).update(
+            published_at=timezone.now()
+        )
     catalog_changed()
     return changed
 
@@ -194,7 +213,9 @@ def variant_set_stock_online(*, variant_id: int, quantity: int) -> None:
     if quantity < 0:
         raise ValueError("Online stock cannot be negative.")
     product_id = Variant.objects.filter(pk=variant_id).values_list("product_id", flat=True).get()
-    changed = Variant.objects.filter(pk=variant_id).exclude(stock_online=quantity).update(stock_online=quantity)
+    changed = (
+        Variant.objects.filter(pk=variant_id).exclude(stock_online=quantity).update(stock_online=quantity)
+    )
     if changed:
         product_refresh_summary(product_ids=[product_id])
         catalog_changed()
@@ -228,10 +249,18 @@ def product_image_add(*, product: Product, file: File, alt_text: str = "", posit
 
 
 @transaction.atomic
-def product_image_update(*, image: ProductImage) -> ProductImage:
-    """Save a new alternative text or position; the product's first picture may change."""
+def product_image_update(*, image: ProductImage, file: File | None = None) -> ProductImage:
+    """Save a new alternative text or position and, with `file`, a new picture (its
+    thumbnails are made again after commit). Raises ValidationError for a bad file."""
+    update_fields = ["alt_text", "position", "updated_at"]
+    if file is not None:
+        validate_product_image(file)
+        image.image.save(file.name, file, save=False)
+        image.thumbnails = {}
+        update_fields += ["image", "width", "height", "thumbnails"]
+        product_image_make_thumbnails_task.delay_on_commit(image_id=image.pk)
     image.full_clean()
-    image.save(update_fields=["alt_text", "position", "updated_at"])
+    image.save(update_fields=update_fields)
     product_refresh_main_image(product_ids=[image.product_id])
     return image
 
@@ -244,7 +273,9 @@ def product_image_delete(*, image: ProductImage) -> None:
 
 
 def product_refresh_main_image(*, product_ids: Iterable[int]) -> None:
-    first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "pk").values("pk")[:1]
+    first_image = (
+        ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "pk").values("pk")[:1]
+    )
     Product.objects.filter(pk__in=list(product_ids)).update(main_image=Subquery(first_image))
     catalog_changed()
 
@@ -269,7 +300,9 @@ def product_relations_replace(*, product_id: int, related: list[tuple[int, int]]
     """Replace a product's related list with `(related_id, score)` pairs, best first."""
     ProductRelation.objects.filter(product_id=product_id).delete()
     ProductRelation.objects.bulk_create(
-        ProductRelation(product_id=product_id, related_id=related_id, kind=kind, score=score, position=position)
+        ProductRelation(
+            product_id=product_id, related_id=related_id, kind=kind, score=score, position=position
+        )
         for position, (related_id, score) in enumerate(related[:RELATED_LIMIT])
         if related_id != product_id
     )
@@ -299,3 +332,211 @@ def product_relations_refresh(*, after_id: int = 0) -> int | None:
         )
     return batch[-1][0] if len(batch) == RELATIONS_BATCH else None
 
+
+# ---------------------------------------------------------------------------------------
+# Catalog import
+#
+# Writes the rows that storefront.catalog.importing has checked (docs/catalog_csv.md),
+# through the services above. Kept as its own section at the end of the module; its
+# imports sit here so that the section stays self-contained.
+# ---------------------------------------------------------------------------------------
+
+from dataclasses import dataclass  # noqa: E402
+from typing import TypeVar  # noqa: E402
+
+from django.db import IntegrityError  # noqa: E402
+from django.utils.text import slugify  # noqa: E402
+
+from storefront.catalog.exceptions import CatalogRowRejected  # noqa: E402
+from storefront.catalog.importing import SKU_TAKEN, UNKNOWN_BRAND, CatalogRow, ProductData  # noqa: E402
+
+# Import column -> Product field, for the product-level columns copied as they are.
+IMPORT_PRODUCT_FIELDS = {
+    "product_name": "name",
+    "seo_title": "seo_title",
+    "seo_description": "seo_description",
+    "is_published": "is_published",
+    "is_featured": "is_featured",
+}
+IMPORT_VARIANT_FIELDS = (
+    "ean",
+    "price",
+    "compare_at_price",
+    "cost_price",
+    "weight_grams",
+    "length_cm",
+    "width_cm",
+    "height_cm",
+    "is_active",
+)
+
+
+@dataclass
+class CatalogImportSummary:
+    rows: int = 0
+    products_created: int = 0
+    products_updated: int = 0
+    variants_created: int = 0
+    variants_updated: int = 0
+
+
+@transaction.atomic
+def catalog_import(*, rows: Iterable[CatalogRow]) -> CatalogImportSummary:
+    """Write checked catalog rows: products by slug, variants by SKU, creating the brands,
+    attributes and attribute values that are missing.
+
+    A column the file lacks leaves the existing products' and variants' values alone. A row
+    that changes nothing writes nothing, so importing the same file twice changes nothing
+    the second time. Variants not in the file are kept; new ones go after the product's
+    existing variants, in file order.
+
+    Raises CatalogRowRejected, with nothing written, when a row fails a model check: the
+    database changed between the check and the write.
+    """
+    writer = _CatalogWriter()
+    for row in rows:
+        try:
+            writer.write(row)
+        except ValidationError as error:
+            raise CatalogRowRejected(row=row.number, reason=" ".join(error.messages)) from error
+        except IntegrityError as error:
+            raise CatalogRowRejected(row=row.number, reason=str(error)) from error
+    return writer.summary
+
+
+class _CatalogWriter:
+    """The state of one import: what it has written, and lookups it need not repeat."""
+
+    def __init__(self) -> None:
+        self.summary = CatalogImportSummary()
+        self.products: dict[str, Product] = {}
+        self.brands: dict[str, Brand] = {}
+        self.attributes: list[Attribute] | None = None
+        self.values: dict[int, list[AttributeValue]] = {}
+        self.next_position: dict[int, int] = {}
+
+    def write(self, row: CatalogRow) -> None:
+        self.summary.rows += 1
+        product = self.products.get(row.product.slug) or self._write_product(row.product)
+        self._write_variant(row, product)
+
+    def _write_product(self, data: ProductData) -> Product:
+        product = Product.objects.filter(slug=data.slug).first()
+        is_new = product is None
+        if product is None:
+            product = Product(slug=data.slug)
+        before = _product_state(product)
+        given = (
+            data.given
+            if not is_new
+            else {"category_slug", "brand_slug", "description", *IMPORT_PRODUCT_FIELDS}
+        )
+        if "category_slug" in given:
+            product.category = data.category
+        if {"brand_slug", "brand_name"} & given:
+            product.brand = self._brand(data)
+        if "description" in given:
+            product.description = clean_description(data.description)
+        for column, field in IMPORT_PRODUCT_FIELDS.items():
+            if column in given:
+                setattr(product, field, getattr(data, field))
+        if is_new or _product_state(product) != before:
+            product_save(product=product)
+            if is_new:
+                self.summary.products_created += 1
+            else:
+                self.summary.products_updated += 1
+        self.products[data.slug] = product
+        return product
+
+    def _brand(self, data: ProductData) -> Brand | None:
+        if not data.brand_slug:
+            return None
+        brand = self.brands.get(data.brand_slug) or Brand.objects.filter(slug=data.brand_slug).first()
+        if brand is None and not data.brand_name:
+            raise ValidationError(UNKNOWN_BRAND % {"slug": data.brand_slug})
+        if brand is None or (data.brand_name and brand.name != data.brand_name):
+            brand = brand_upsert(slug=data.brand_slug, name=data.brand_name)
+        self.brands[data.brand_slug] = brand
+        return brand
+
+    def _write_variant(self, row: CatalogRow, product: Product) -> None:
+        variant = Variant.objects.filter(sku=row.sku).prefetch_related("attribute_values").first()
+        is_new = variant is None
+        if variant is None:
+            variant = Variant(product=product, sku=row.sku, position=self._next_position(product))
+        elif variant.product_id != product.pk:
+            raise ValidationError(SKU_TAKEN % {"sku": row.sku, "product": variant.product.slug})
+        given = row.given if not is_new else {"attributes", *IMPORT_VARIANT_FIELDS}
+        before = [getattr(variant, field) for field in IMPORT_VARIANT_FIELDS]
+        for field in IMPORT_VARIANT_FIELDS:
+            if field in given:
+                setattr(variant, field, getattr(row, field))
+        attribute_values = None
+        if "attributes" in given:
+            wanted = [self._attribute_value(name, value) for name, value in row.attributes]
+            current = set() if is_new else {value.pk for value in variant.attribute_values.all()}
+            if is_new or {value.pk for value in wanted} != current:
+                attribute_values = wanted
+        changed = [getattr(variant, field) for field in IMPORT_VARIANT_FIELDS] != before
+        if is_new or changed or attribute_values is not None:
+            variant_save(variant=variant, attribute_values=attribute_values)
+            if is_new:
+                self.summary.variants_created += 1
+            else:
+                self.summary.variants_updated += 1
+
+    def _next_position(self, product: Product) -> int:
+        if product.pk not in self.next_position:
+            last = product.variants.order_by("-position").values_list("position", flat=True).first()
+            self.next_position[product.pk] = 0 if last is None else last + 1
+        position = self.next_position[product.pk]
+        self.next_position[product.pk] += 1
+        return position
+
+    def _attribute_value(self, name: str, value: str) -> AttributeValue:
+        """The value of an attribute, matched by its name (as shown, in any case) or slug;
+        created when missing. Existing names are never changed by an import."""
+        if self.attributes is None:
+            self.attributes = list(Attribute.objects.all())
+        attribute = _match(self.attributes, "name", name)
+        if attribute is not None:
+            if attribute.pk not in self.values:
+                self.values[attribute.pk] = list(attribute.values.all())
+            found = _match(self.values[attribute.pk], "value", value)
+            if found is not None:
+                return found
+        attribute_value = attribute_value_upsert(
+            attribute_slug=attribute.slug if attribute else slugify(name),
+            attribute_name=name,
+            slug=slugify(value),
+            value=value,
+        )
+        if attribute is None:
+            self.attributes.append(attribute_value.attribute)
+        self.values.setdefault(attribute_value.attribute_id, []).append(attribute_value)
+        return attribute_value
+
+
+def _product_state(product: Product) -> tuple:
+    return (
+        product.category_id,
+        product.brand_id,
+        product.name,
+        product.description,
+        product.seo_title,
+        product.seo_description,
+        product.is_published,
+        product.is_featured,
+    )
+
+
+_Named = TypeVar("_Named", Attribute, AttributeValue)
+
+
+def _match(rows: list[_Named], label: str, text: str) -> _Named | None:
+    """The row whose label (name or value) is `text` in any case, else whose slug is
+    `text`'s slug."""
+    folded, slug = text.casefold(), slugify(text)
+    by_label = next((row for row in rows if getattr(row, label).casefold() == folded), None)
+    return by_label or next((row for row in rows if row.slug == slug), None)

@@ -1,7 +1,9 @@
 from celery import shared_task
 
 
-@shared_task(name="catalog.product_image_make_thumbnails", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="catalog.product_image_make_thumbnails", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
 def product_image_make_thumbnails(*, image_id: int) -> None:
     from storefront.catalog.services import product_image_make_thumbnails
 

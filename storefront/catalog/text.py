@@ -3,7 +3,25 @@ import unicodedata
 import nh3
 
 # What staff may use in product descriptions.
-DESCRIPTION_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "a", "table", "tr", "td", "th"}
+DESCRIPTION_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "a",
+    "table",
+    "tr",
+    "td",
+    "th",
+}
 
 
 def unaccent(text: str) -> str:
@@ -14,7 +32,9 @@ def unaccent(text: str) -> str:
 
 def clean_description(html: str) -> str:
     """Keep the formatting staff may use; drop scripts, styles and every other tag."""
-    return nh3.clean(html, tags=DESCRIPTION_TAGS, attributes={"a": {"href", "title"}}, link_rel="nofollow noopener")
+    return nh3.clean(
+        html, tags=DESCRIPTION_TAGS, attributes={"a": {"href", "title"}}, link_rel="nofollow noopener"
+    )
 
 
 def plain_text(html: str) -> str:

@@ -1,31 +1,100 @@
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.generic import ListView
 
+from storefront.catalog.cache import cache_anonymous_page
+from storefront.catalog.forms import ListingFilterForm
+from storefront.catalog.models import Product
 from storefront.catalog.selectors import (
     category_get,
-    product_get_published,
+    category_list_ancestors,
+    category_list_children,
+    listing_facets,
+    product_get_for_page,
     product_list_featured,
+    product_list_filtered,
     product_list_for_category,
+    product_list_new_arrivals,
+    product_list_related,
+    product_search,
+    product_variant_picker,
 )
 
+PAGE_SIZE = 24
 
+# Query budgets, asserted in tests/catalog/test_views.py whatever the catalog size.
+HOME_QUERIES = 3  # featured, new arrivals, navigation
+CATEGORY_QUERIES = 8  # category, ancestors, children, brands, attribute values, count, page, navigation
+SEARCH_QUERIES = 6  # brands, attribute values, count, page, navigation, (none for the term itself)
+PRODUCT_QUERIES = 8  # product, variants, their attribute values, images, ancestors, related, navigation
+
+
+@cache_anonymous_page
 def home_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalog/home.html", {"featured_products": product_list_featured()})
+    context = {"featured_products": product_list_featured(), "new_products": product_list_new_arrivals()}
+    return render(request, "catalog/home.html", context)
 
 
-class CategoryDetailView(ListView):
-    template_name = "catalog/category_detail.html"
-    context_object_name = "products"
-    paginate_by = 24
+def _render_listing(
+    request: HttpRequest, template: str, products: QuerySet[Product], context: dict
+) -> HttpResponse:
+    facets = listing_facets(products=products)
+    form = ListingFilterForm(
+        request.GET,
+        brand_slugs=[brand.slug for brand in facets.brands],
+        attribute_tokens={
+            f"{attribute_slug}:{value.slug}"
+            for attribute_slug, _name, values in facets.attributes
+            for value in values
+        },
+    )
+    filters = form.listing_filters()
+    page = Paginator(product_list_filtered(products=products, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context |= {
+        "facets": facets,
+        "filters": filters,
+        "form": form,
+        "ignored_filters": form.ignored_messages(),
+        "selected_attribute_tokens": {
+            f"{attribute}:{value}"
+            for attribute, values in filters.attribute_values.items()
+            for value in values
+        },
+        "page_obj": page,
+        "products": page.object_list,
+    }
+    return render(request, template, context)
 
-    def get_queryset(self):
-        self.category = category_get(slug=self.kwargs["slug"])
-        return product_list_for_category(category=self.category)
 
-    def get_context_data(self, **kwargs) -> dict:
-        return super().get_context_data(category=self.category, **kwargs)
+@cache_anonymous_page
+def category_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
+    category = category_get(slug=slug)
+    context = {
+        "category": category,
+        "ancestors": category_list_ancestors(category=category),
+        "children": category_list_children(category=category),
+    }
+    return _render_listing(
+        request, "catalog/category_detail.html", product_list_for_category(category=category), context
+    )
 
 
+@cache_anonymous_page
+def search_view(request: HttpRequest) -> HttpResponse:
+    term = request.GET.get("q", "").strip()
+    return _render_listing(request, "catalog/search_results.html", product_search(term=term), {"term": term})
+
+
+@cache_anonymous_page
 def product_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "catalog/product_detail.html", {"product": product_get_published(slug=slug)})
+    product = product_get_for_page(slug=slug)
+    context = {
+        "product": product,
+        "ancestors": [*category_list_ancestors(category=product.category), product.category],
+        "picker": product_variant_picker(product=product),
+        "related_products": product_list_related(product=product),
+    }
+    return render(request, "catalog/product_detail.html", context)

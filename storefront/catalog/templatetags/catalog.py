@@ -1,0 +1,33 @@
+from django import template
+
+from storefront.catalog.models import ProductImage
+
+register = template.Library()
+
+
+@register.inclusion_tag("catalog/_image.html")
+def product_image(
+    image: ProductImage | None, size: str, alt: str = "", css_class: str = "", eager: bool = False
+):
+    """An <img> of a product picture in one of the rendition sizes, with its real width and
+    height and lazy loading; a neutral placeholder when the product has no picture."""
+    rendition = image.rendition(size) if image else None
+    return {
+        "rendition": rendition,
+        "alt": (image.alt_text if image and image.alt_text else alt),
+        "css_class": css_class,
+        "eager": eager,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def filter_url(context, **changes) -> str:
+    """The listing's query string with some parameters replaced (None removes them), page reset."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = value
+    return f"?{query.urlencode()}"

@@ -1,0 +1,214 @@
+"""The anonymous page cache, through small views decorated here and served by this module's URLs."""
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.template import engines
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import get_language
+
+from storefront.catalog.cache import cache_anonymous_page
+from storefront.catalog.models import Product
+from storefront.catalog.services import product_save
+from tests.accounts.factories import UserFactory
+from tests.catalog.factories import ProductFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.catalog.test_cache")]
+
+
+@cache_anonymous_page
+def product_names_view(request: HttpRequest) -> HttpResponse:
+    names = ", ".join(Product.objects.order_by("name").values_list("name", flat=True))
+    return HttpResponse(f"<p>{get_language()}: {names}</p>")
+
+
+@cache_anonymous_page
+def template_view(request: HttpRequest) -> TemplateResponse:
+    template = engines["django"].from_string("<p>{{ count }} produtos</p>")
+    return TemplateResponse(request, template, {"count": Product.objects.count()})
+
+
+@cache_anonymous_page
+def missing_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponseNotFound(f"<p>{Product.objects.count()}</p>")
+
+
+@cache_anonymous_page
+def feed_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("<urlset></urlset>", content_type="application/xml")
+
+
+urlpatterns = [
+    path("produtos/", product_names_view),
+    path("modelo/", template_view),
+    path("sumiu/", missing_view),
+    path("feed.xml", feed_view),
+]
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    """A cache of this module's own, emptied before each test."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "catalog-page-cache-tests",
+        }
+    }
+    cache.clear()
+
+
+def test_an_anonymous_page_is_served_from_the_cache_the_second_time(client):
+    # given
+    ProductFactory(name="Camiseta")
+    first = client.get("/produtos/")
+    # when
+    second = client.get("/produtos/")
+    # then
+    assert "X-Cache" not in first
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content == b"<p>pt-br: Camiseta</p>"
+
+
+def test_a_cached_page_runs_no_query(client, django_assert_num_queries):
+    # given
+    ProductFactory()
+    client.get("/produtos/")
+    # when
+    with django_assert_num_queries(0):
+        response = client.get("/produtos/")
+    # then
+    assert response["X-Cache"] == "hit"
+
+
+def test_a_cached_page_stays_until_the_catalog_changes(client):
+    # given a cached page, and a product written without committing
+    ProductFactory(name="Camiseta")
+    client.get("/produtos/")
+    ProductFactory(name="Bermuda")
+    # when
+    response = client.get("/produtos/")
+    # then
+    assert response.content == b"<p>pt-br: Camiseta</p>"
+
+
+def test_a_committed_catalog_change_drops_the_cached_page(client, django_capture_on_commit_callbacks):
+    # given
+    product = ProductFactory(name="Camiseta")
+    client.get("/produtos/")
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        product.name = "Camiseta polo"
+        product_save(product=product)
+    response = client.get("/produtos/")
+    # then
+    assert "X-Cache" not in response
+    assert response.content == b"<p>pt-br: Camiseta polo</p>"
+
+
+def test_a_logged_in_shopper_never_gets_a_cached_page(client):
+    # given a page cached for anonymous visitors
+    ProductFactory(name="Camiseta")
+    client.get("/produtos/")
+    ProductFactory(name="Bermuda")
+    client.force_login(UserFactory())
+    # when
+    response = client.get("/produtos/")
+    # then
+    assert "X-Cache" not in response
+    assert response.content == b"<p>pt-br: Bermuda, Camiseta</p>"
+
+
+def test_a_logged_in_shopper_never_fills_the_cache(client):
+    # given
+    client.force_login(UserFactory())
+    client.get("/produtos/")
+    client.get("/produtos/")
+    client.logout()
+    # when
+    response = client.get("/produtos/")
+    # then
+    assert "X-Cache" not in response
+
+
+def test_a_cached_hit_sets_the_csrf_cookie(client):
+    # given a page another visitor already cached
+    client.get("/produtos/")
+    client.cookies.clear()
+    # when
+    response = client.get("/produtos/")
+    # then
+    assert response["X-Cache"] == "hit"
+    assert response.cookies[django_settings.CSRF_COOKIE_NAME].value
+
+
+def test_the_query_string_is_part_of_the_key(client):
+    # given
+    client.get("/produtos/?pagina=1")
+    # when
+    response = client.get("/produtos/?pagina=2")
+    # then
+    assert "X-Cache" not in response
+
+
+def test_each_language_has_its_own_cached_page(client):
+    # given
+    client.get("/produtos/", headers={"accept-language": "pt-br"})
+    # when
+    response = client.get("/produtos/", headers={"accept-language": "en"})
+    # then
+    assert "X-Cache" not in response
+    assert response.content.startswith(b"<p>en:")
+
+
+def test_a_post_is_never_cached(client):
+    # given
+    client.post("/produtos/")
+    # when
+    response = client.post("/produtos/")
+    # then
+    assert "X-Cache" not in response
+
+
+def test_a_visitor_with_a_pending_message_gets_a_fresh_page(client):
+    # given
+    client.get("/produtos/")
+    client.cookies["messages"] = "pending"
+    # when
+    response = client.get("/produtos/")
+    # then
+    assert "X-Cache" not in response
+
+
+def test_an_error_page_is_not_cached(client):
+    # given
+    client.get("/sumiu/")
+    ProductFactory()
+    # when
+    response = client.get("/sumiu/")
+    # then
+    assert response.status_code == 404
+    assert response.content == b"<p>1</p>"
+
+
+def test_a_template_response_is_rendered_and_cached(client):
+    # given
+    ProductFactory.create_batch(2)
+    client.get("/modelo/")
+    # when
+    response = client.get("/modelo/")
+    # then
+    assert response["X-Cache"] == "hit"
+    assert response.content == b"<p>2 produtos</p>"
+
+
+def test_a_cached_hit_keeps_the_content_type(client):
+    # given
+    client.get("/feed.xml")
+    # when
+    response = client.get("/feed.xml")
+    # then
+    assert response["X-Cache"] == "hit"
+    assert response["Content-Type"] == "application/xml"
