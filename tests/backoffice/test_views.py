@@ -1,13 +1,8 @@
-from io import StringIO
-
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 
 from backoffice.roles import Role
-from storefront.accounts.models import User
-from storefront.catalog.models import Category, Product
 from support.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.notifications.factories import NotificationFactory
@@ -106,30 +101,3 @@ def test_staff_login_page_logs_staff_into_the_back_office(client, make_staff):
     )
     assert response.status_code == 302
     assert response.url == reverse("backoffice:home")
-
-
-def test_seed_demo_runs_twice_without_creating_anything_twice(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
-    counts = (Category.objects.count(), Product.objects.count(), User.objects.count())
-    output = StringIO()
-    call_command("seed_demo", stdout=output)
-    assert (Category.objects.count(), Product.objects.count(), User.objects.count()) == counts
-    assert "gerente@loja.example (already there, password unchanged)" in output.getvalue()
-    manager = User.objects.get(email="gerente@loja.example")
-    assert manager.is_staff
-    assert manager.groups.filter(name=Role.MANAGER).exists()
-
-
-def test_seed_demo_uses_the_demo_password_only_in_debug_mode(settings):
-    settings.DEBUG = True
-    output = StringIO()
-    call_command("seed_demo", stdout=output)
-    assert "gerente@loja.example / loja-demo-2026" in output.getvalue()
-
-
-def test_seed_demo_outside_debug_mode_gives_staff_a_random_password(settings):
-    settings.DEBUG = False
-    call_command("seed_demo", stdout=StringIO())
-    manager = User.objects.get(email="gerente@loja.example")
-    assert not manager.check_password("loja-demo-2026")
