@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("backoffice/", include("backoffice.urls")),
     path("account/", include("storefront.accounts.urls")),
+    path("carrinho/", include("storefront.cart.urls")),
     path("", include("storefront.catalog.urls")),
 ]
 

@@ -15,6 +15,7 @@
     field("compare-at").textContent = variant ? variant.compare_at_price : "";
     field("sku").textContent = variant ? variant.sku : "—";
     field("variant-id").value = variant ? variant.id : "";
+    field("add-to-cart").disabled = !available;
     for (const label of field("availability").querySelectorAll("[data-when]")) {
       label.classList.toggle("d-none", (label.dataset.when === "available") !== available);
     }

@@ -6,3 +6,10 @@ document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
   }
 });
+
+// A form the server refused (422) comes back with its error message: show it in place.
+document.addEventListener("DOMContentLoaded", () => {
+  if (window.htmx) {
+    htmx.config.responseHandling.unshift({ code: "422", swap: true, error: false });
+  }
+});

@@ -6,3 +6,6 @@ class CartConfig(AppConfig):
     name = "storefront.cart"
     label = "cart"
     verbose_name = _("Cart")
+
+    def ready(self) -> None:
+        from storefront.cart import signals  # noqa: F401 - connects the login merge

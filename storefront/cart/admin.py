@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from storefront.cart.models import Cart, CartLine
+
+
+class CartLineInline(admin.TabularInline):
+    model = CartLine
+    extra = 0
+    fields = ["variant", "quantity", "price_when_added"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Cart)
+class CartAdmin(admin.ModelAdmin):
+    list_display = ["token", "customer", "status", "updated_at"]
+    list_filter = ["status"]
+    list_select_related = ["customer"]
+    search_fields = ["token", "customer__email"]
+    readonly_fields = ["token", "customer", "status"]
+    show_full_result_count = False
+    inlines = [CartLineInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,129 @@
+from django.db import IntegrityError, transaction
+
+from storefront.cart.exceptions import CartClosed, CartLineNotFound, QuantityUnavailable, VariantNotForSale
+from storefront.cart.locks import lock_cart
+from storefront.cart.models import CART_TRANSITIONS, MAX_LINE_QUANTITY, Cart, CartLine
+from storefront.catalog.models import Variant
+
+
+def cart_transition(*, cart: Cart, to: str) -> None:
+    """The one way to change `Cart.status`. Caller must hold the cart lock."""
+    if to not in CART_TRANSITIONS[cart.status]:
+        raise CartClosed()
+    cart.status = to
+    cart.save(update_fields=["status", "updated_at"])
+
+
+def cart_create(*, customer=None) -> Cart:
+    """A new open cart; for a customer, their open cart if another request just made one."""
+    try:
+        with transaction.atomic():
+            return Cart.objects.create(customer=customer)
+    except IntegrityError:  # the customer's open cart exists already
+        return Cart.objects.get(customer=customer, status=Cart.Status.OPEN)
+
+
+def _sellable_variant(variant_id: int) -> Variant:
+    variant = (
+        Variant.objects.select_related("product")
+        .filter(pk=variant_id, is_active=True, product__is_published=True)
+        .first()
+    )
+    if variant is None:
+        raise VariantNotForSale()
+    return variant
+
+
+def _check_quantity(variant: Variant, quantity: int) -> None:
+    available = min(variant.stock_online, MAX_LINE_QUANTITY)
+    if quantity > available:
+        raise QuantityUnavailable(available=available)
+
+
+def _open_cart(cart_id: int) -> Cart:
+    cart = lock_cart(cart_id)
+    if cart.status != Cart.Status.OPEN:
+        raise CartClosed()
+    return cart
+
+
+@transaction.atomic
+def cart_add(*, cart_id: int, variant_id: int, quantity: int = 1) -> CartLine:
+    """Put `quantity` more units of a variant in the cart, within what can be sold online.
+
+    Raises VariantNotForSale, QuantityUnavailable (nothing changes) or CartClosed.
+    """
+    if quantity < 1:
+        raise QuantityUnavailable(available=0) if quantity == 0 else ValueError("quantity must be positive")
+    cart = _open_cart(cart_id)
+    variant = _sellable_variant(variant_id)
+    line = CartLine.objects.filter(cart=cart, variant=variant).first()
+    wanted = quantity + (line.quantity if line else 0)
+    _check_quantity(variant, wanted)
+    if line is None:
+        line = CartLine(cart=cart, variant=variant, quantity=wanted, price_when_added=variant.price)
+        line.save()
+    else:
+        line.quantity = wanted
+        line.save(update_fields=["quantity", "updated_at"])
+    cart.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def cart_set_quantity(*, cart_id: int, line_id: int, quantity: int) -> CartLine | None:
+    """Change a line's quantity; zero removes it. A line of another cart is not found.
+
+    Raises CartLineNotFound, QuantityUnavailable (nothing changes) or CartClosed.
+    """
+    cart = _open_cart(cart_id)
+    line = CartLine.objects.select_related("variant__product").filter(pk=line_id, cart=cart).first()
+    if line is None:
+        raise CartLineNotFound()
+    if quantity <= 0:
+        line.delete()
+        cart.save(update_fields=["updated_at"])
+        return None
+    if quantity > line.quantity:  # lowering a quantity is always allowed
+        _check_quantity(line.variant, quantity)
+    line.quantity = quantity
+    line.save(update_fields=["quantity", "updated_at"])
+    cart.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def cart_merge(*, source_id: int, customer) -> Cart:
+    """Fold an anonymous visitor's cart into the customer's own on login.
+
+    Quantities add up within what can be sold; lines that no longer fit keep what fits.
+    """
+    target = Cart.objects.filter(customer=customer, status=Cart.Status.OPEN).first()
+    if target is None:
+        # The visitor's cart simply becomes the customer's.
+        source = _open_cart(source_id)
+        source.customer = customer
+        source.save(update_fields=["customer", "updated_at"])
+        return source
+    source, target = (lock_cart(cart_id) for cart_id in sorted([source_id, target.pk]))
+    if source.pk != source_id:
+        source, target = target, source
+    if source.status != Cart.Status.OPEN or source.pk == target.pk:
+        return target
+    existing = {line.variant_id: line for line in target.lines.select_related("variant")}
+    for line in source.lines.select_related("variant"):
+        quantity = min(
+            line.quantity + getattr(existing.get(line.variant_id), "quantity", 0), line.variant.stock_online
+        )
+        quantity = min(quantity, MAX_LINE_QUANTITY)
+        if line.variant_id in existing:
+            kept = existing[line.variant_id]
+            kept.quantity = max(kept.quantity, quantity)
+            kept.save(update_fields=["quantity", "updated_at"])
+        elif quantity > 0:
+            CartLine.objects.create(
+                cart=target, variant=line.variant, quantity=quantity, price_when_added=line.price_when_added
+            )
+    cart_transition(cart=source, to=Cart.Status.MERGED)
+    target.save(update_fields=["updated_at"])
+    return target

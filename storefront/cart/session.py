@@ -1,0 +1,26 @@
+"""Which cart a request works on: the customer's, or the one whose token the session holds."""
+
+from django.http import HttpRequest
+
+from storefront.cart.models import Cart
+from storefront.cart.selectors import cart_get_open
+from storefront.cart.services import cart_create
+
+SESSION_KEY = "cart_token"
+
+
+def _customer(request: HttpRequest):
+    return request.user if request.user.is_authenticated else None
+
+
+def request_cart(request: HttpRequest) -> Cart | None:
+    return cart_get_open(token=request.session.get(SESSION_KEY), customer=_customer(request))
+
+
+def request_cart_for_update(request: HttpRequest) -> Cart:
+    """The request's cart, created on the first item added."""
+    cart = request_cart(request)
+    if cart is None:
+        cart = cart_create(customer=_customer(request))
+        request.session[SESSION_KEY] = str(cart.token)
+    return cart

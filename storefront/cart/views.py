@@ -1,0 +1,81 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from core.exceptions import DomainError
+from storefront.cart.forms import CartAddForm, CartLineQuantityForm
+from storefront.cart.selectors import cart_item_count, cart_view
+from storefront.cart.services import cart_add, cart_set_quantity
+from storefront.cart.session import request_cart, request_cart_for_update
+
+# Query budgets, asserted in tests/cart/test_views.py.
+CART_PAGE_QUERIES = 8  # session, cart, lines with products, attribute values, navigation, (user)
+MINI_CART_QUERIES = 4
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@never_cache
+@require_GET
+def cart_detail_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "cart/cart_detail.html", {"view": cart_view(cart=request_cart(request))})
+
+
+@never_cache
+@require_GET
+def mini_cart_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "cart/_mini_cart.html", {"item_count": cart_item_count(cart=request_cart(request))}
+    )
+
+
+@require_POST
+def cart_add_view(request: HttpRequest) -> HttpResponse:
+    form = CartAddForm(request.POST)
+    error = None
+    if not form.is_valid():
+        error = " ".join(message for errors in form.errors.values() for message in errors)
+    else:
+        try:
+            cart_add(
+                cart_id=request_cart_for_update(request).pk,
+                variant_id=form.cleaned_data["variant"],
+                quantity=form.cleaned_data["quantity"],
+            )
+        except DomainError as domain_error:
+            error = domain_error.message
+    if _is_htmx(request):
+        response = render(request, "cart/_add_feedback.html", {"error": error}, status=422 if error else 200)
+        if not error:
+            response["HX-Trigger"] = "cart-changed"
+        return response
+    if error:
+        messages.error(request, error)
+        return redirect(request.META.get("HTTP_REFERER") or "cart:cart-detail")
+    messages.success(request, _("Added to your cart."))
+    return redirect("cart:cart-detail")
+
+
+@require_POST
+def cart_line_update_view(request: HttpRequest, line_id: int) -> HttpResponse:
+    form = CartLineQuantityForm(request.POST)
+    cart = request_cart(request)
+    if cart is None:
+        messages.error(request, _("Your cart is empty."))
+    elif not form.is_valid():
+        messages.error(request, " ".join(form.errors["quantity"]))
+    else:
+        try:
+            cart_set_quantity(cart_id=cart.pk, line_id=line_id, quantity=form.cleaned_data["quantity"])
+        except DomainError as error:
+            messages.error(request, error.message)
+    if _is_htmx(request):
+        response = render(request, "cart/_cart_body.html", {"view": cart_view(cart=request_cart(request))})
+        response["HX-Trigger"] = "cart-changed"
+        return response
+    return redirect("cart:cart-detail")
