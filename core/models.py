@@ -8,3 +8,22 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Sequence(models.Model):
+    """A named counter handing out numbers without gaps (order numbers, invoice numbers).
+
+    `core.sequences.sequence_next` takes the next number under a row lock, inside the
+    caller's transaction: a rolled-back transaction gives its number back.
+    """
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    last_value = models.PositiveBigIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("sequence")
+        verbose_name_plural = _("sequences")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_value}"

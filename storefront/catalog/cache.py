@@ -7,6 +7,7 @@ category bumps the version, so stale pages are never served (they expire on thei
 import hashlib
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,6 +17,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 VERSION_KEY = "catalog:version"
+T = TypeVar("T")
 
 
 def catalog_version() -> int:
@@ -33,6 +35,16 @@ def catalog_version_bump() -> None:
     except ValueError:  # the key was evicted: any new value invalidates the old pages
         cache.set(VERSION_KEY, 1, timeout=None)
         cache.incr(VERSION_KEY)
+
+
+def catalog_cached(key: str, compute: Callable[[], T]) -> T:
+    """A value derived from the catalog, kept until the catalog changes (facets, subtrees)."""
+    versioned_key = f"catalog:{catalog_version()}:{key}"
+    value = cache.get(versioned_key)
+    if value is None:
+        value = compute()
+        cache.set(versioned_key, value, settings.STORE_PAGE_CACHE_SECONDS or None)
+    return value
 
 
 def _is_cacheable(request: HttpRequest) -> bool:

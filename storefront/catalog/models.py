@@ -108,6 +108,10 @@ class ProductQuerySet(models.QuerySet):
     def published(self) -> "ProductQuerySet":
         return self.filter(LISTED)
 
+    def listed(self) -> "ProductQuerySet":
+        """Published products that have a price: what listings and search show."""
+        return self.filter(LISTED, price_from__isnull=False)
+
 
 class Product(TimeStampedModel):
     category = models.ForeignKey(
@@ -159,18 +163,26 @@ class Product(TimeStampedModel):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["name", "pk"]
+        # One index per listing order, ending in the id tie-breaker, so a page of a
+        # category is read in order from its index (selectors.ORDERINGS must match).
         indexes = [
-            models.Index(fields=["category", "price_from"], name="product_cat_price_idx", condition=LISTED),
             models.Index(
-                fields=["category", "-published_at"], name="product_cat_newest_idx", condition=LISTED
+                fields=["category", "price_from", "id"], name="product_cat_price_idx", condition=LISTED
             ),
             models.Index(
-                fields=["category", "-sales_count"], name="product_cat_sellers_idx", condition=LISTED
+                fields=["category", "-price_from", "-id"], name="product_cat_price_desc_idx", condition=LISTED
             ),
-            models.Index(fields=["category", "name"], name="product_cat_name_idx", condition=LISTED),
-            models.Index(fields=["-published_at"], name="product_newest_idx", condition=LISTED),
             models.Index(
-                fields=["-published_at"], name="product_featured_idx", condition=Q(is_featured=True)
+                fields=["category", "-published_at", "-id"], name="product_cat_newest_idx", condition=LISTED
+            ),
+            models.Index(
+                fields=["category", "-sales_count", "id"], name="product_cat_sellers_idx", condition=LISTED
+            ),
+            models.Index(fields=["-published_at", "-id"], name="product_newest_idx", condition=LISTED),
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="product_featured_idx",
+                condition=Q(is_featured=True, is_published=True),
             ),
         ]
 

@@ -7,6 +7,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 
 from core.money import format_brl
+from storefront.catalog.cache import catalog_cached
 from storefront.catalog.models import (
     AttributeValue,
     Brand,
@@ -32,10 +33,11 @@ class Sort:
     BEST_SELLERS = "best_sellers"
 
 
+# Each order has a matching partial index on Product (see its Meta).
 ORDERINGS = {
     Sort.PRICE_ASC: ["price_from", "pk"],
-    Sort.PRICE_DESC: [F("price_from").desc(nulls_last=True), "pk"],
-    Sort.NEWEST: [F("published_at").desc(nulls_last=True), "-pk"],
+    Sort.PRICE_DESC: ["-price_from", "-pk"],
+    Sort.NEWEST: ["-published_at", "-pk"],
     Sort.BEST_SELLERS: ["-sales_count", "pk"],
 }
 
@@ -91,18 +93,25 @@ def _card_fields(products: QuerySet[Product]) -> QuerySet[Product]:
 
 
 def product_list_featured(*, limit: int = HOME_LIMIT) -> QuerySet[Product]:
-    products = Product.objects.published().filter(is_featured=True).order_by("-published_at", "-pk")
+    products = Product.objects.listed().filter(is_featured=True).order_by(*ORDERINGS[Sort.NEWEST])
     return _card_fields(products)[:limit]
 
 
 def product_list_new_arrivals(*, limit: int = HOME_LIMIT) -> QuerySet[Product]:
-    return _card_fields(Product.objects.published().order_by("-published_at", "-pk"))[:limit]
+    return _card_fields(Product.objects.listed().order_by(*ORDERINGS[Sort.NEWEST]))[:limit]
+
+
+def category_subtree_ids(*, category: Category) -> list[int]:
+    """A category and all below it; kept in the cache until the catalog changes."""
+    return catalog_cached(
+        f"subtree:{category.pk}",
+        lambda: list(Category.objects.filter(path__startswith=category.path).values_list("pk", flat=True)),
+    )
 
 
 def product_list_for_category(*, category: Category) -> QuerySet[Product]:
     """Published products of a category and all its subcategories."""
-    subtree = Category.objects.filter(path__startswith=category.path).values("pk")
-    return Product.objects.published().filter(category_id__in=subtree)
+    return Product.objects.listed().filter(category_id__in=category_subtree_ids(category=category))
 
 
 def product_search(*, term: str) -> QuerySet[Product]:
@@ -116,7 +125,7 @@ def product_search(*, term: str) -> QuerySet[Product]:
     if not words:
         return Product.objects.none()
     cleaned = " ".join(words)
-    products = Product.objects.published()
+    products = Product.objects.listed()
     if connection.vendor != "postgresql":
         for word in words:
             products = products.filter(search_text__contains=word)
@@ -154,7 +163,7 @@ def product_list_filtered(*, products: QuerySet[Product], filters: ListingFilter
     elif "rank" in products.query.annotations:
         ordering = ["-rank", "pk"]
     else:
-        ordering = ["-sales_count", "name", "pk"]
+        ordering = ORDERINGS[Sort.BEST_SELLERS]
     return _card_fields(products.order_by(*ordering))
 
 

@@ -1,9 +1,11 @@
+import hashlib
+
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from storefront.catalog.cache import cache_anonymous_page
+from storefront.catalog.cache import cache_anonymous_page, catalog_cached
 from storefront.catalog.forms import ListingFilterForm
 from storefront.catalog.models import Product
 from storefront.catalog.selectors import (
@@ -37,9 +39,9 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 
 def _render_listing(
-    request: HttpRequest, template: str, products: QuerySet[Product], context: dict
+    request: HttpRequest, template: str, products: QuerySet[Product], context: dict, *, facets_key: str
 ) -> HttpResponse:
-    facets = listing_facets(products=products)
+    facets = catalog_cached(f"facets:{facets_key}", lambda: listing_facets(products=products))
     form = ListingFilterForm(
         request.GET,
         brand_slugs=[brand.slug for brand in facets.brands],
@@ -77,15 +79,23 @@ def category_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         "ancestors": category_list_ancestors(category=category),
         "children": category_list_children(category=category),
     }
+    products = product_list_for_category(category=category)
     return _render_listing(
-        request, "catalog/category_detail.html", product_list_for_category(category=category), context
+        request, "catalog/category_detail.html", products, context, facets_key=f"category:{category.pk}"
     )
 
 
 @cache_anonymous_page
 def search_view(request: HttpRequest) -> HttpResponse:
     term = request.GET.get("q", "").strip()
-    return _render_listing(request, "catalog/search_results.html", product_search(term=term), {"term": term})
+    term_digest = hashlib.sha256(term.encode()).hexdigest()
+    return _render_listing(
+        request,
+        "catalog/search_results.html",
+        product_search(term=term),
+        {"term": term},
+        facets_key=f"search:{term_digest}",
+    )
 
 
 @cache_anonymous_page

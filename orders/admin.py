@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from orders.models import Order, OrderEvent, OrderLine
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ["sku", "product_name", "variant_label", "unit_price", "quantity", "line_total"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Raw order data. Orders change only through their services, so everything here is read-only."""
+
+    list_display = ["number", "placed_at", "full_name", "email", "status", "channel", "grand_total"]
+    list_filter = ["status", "channel"]
+    search_fields = ["=number", "=email", "=cpf"]
+    date_hierarchy = "placed_at"
+    show_full_result_count = False
+    inlines = [OrderLineInline, OrderEventInline]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [field.name for field in Order._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

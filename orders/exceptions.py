@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import DomainError
+
+
+class TransitionNotAllowed(DomainError):
+    code = "order_transition_not_allowed"
+
+    def __init__(self, *, order, to: str) -> None:
+        from orders.models import Order
+
+        super().__init__(
+            _("Order %(number)s cannot go from “%(current)s” to “%(target)s”.")
+            % {
+                "number": order.number,
+                "current": Order.Status(order.status).label,
+                "target": Order.Status(to).label,
+            }
+        )

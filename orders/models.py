@@ -1,0 +1,187 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+PRICE = {"max_digits": 12, "decimal_places": 2}
+
+
+class OrderQuerySet(models.QuerySet):
+    def awaiting_payment(self) -> "OrderQuerySet":
+        return self.filter(status=Order.Status.AWAITING_PAYMENT)
+
+
+class Order(TimeStampedModel):
+    """A purchase: what was bought, by whom, for how much, and where it is in its life.
+
+    Names, prices and addresses are copied at placement, so later catalog or profile changes
+    never rewrite an order. Only `order_transition` changes `status`.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        ON_HOLD = "on_hold", _("On hold")
+        VALIDATED = "validated", _("Validated")
+        PICKING = "picking", _("Picking")
+        PACKED = "packed", _("Packed")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web store")
+        TELESALES = "telesales", _("Telesales")
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT, editable=False
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    cart = models.OneToOneField(
+        "cart.Cart",
+        verbose_name=_("cart"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order",
+        help_text=_("The cart this order came from: one order per cart, however often it is submitted."),
+    )
+    language = models.CharField(_("language"), max_length=10, default="pt-br")
+
+    # Contact, as typed at checkout.
+    email = models.EmailField(_("email"))
+    full_name = models.CharField(_("full name"), max_length=150)
+    cpf = models.CharField(_("CPF"), max_length=11)
+    phone = models.CharField(_("phone"), max_length=20)
+
+    # Delivery address, copied.
+    cep = models.CharField(_("CEP"), max_length=8)
+    street = models.CharField(_("street"), max_length=200)
+    street_number = models.CharField(_("number"), max_length=20)
+    complement = models.CharField(_("complement"), max_length=100, blank=True)
+    district = models.CharField(_("district"), max_length=100)
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state"), max_length=2)
+
+    # Totals, computed once by the pricing function and stored.
+    items_total = models.DecimalField(_("items"), **PRICE)
+    discount_total = models.DecimalField(_("discounts"), **PRICE, default=0)
+    shipping_total = models.DecimalField(_("shipping"), **PRICE, default=0)
+    grand_total = models.DecimalField(_("total"), **PRICE)
+
+    placed_at = models.DateTimeField(_("placed at"), db_index=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-placed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "placed_at"], name="order_status_idx"),
+            models.Index(fields=["customer", "-placed_at"], name="order_customer_idx"),
+            models.Index(fields=["email"], name="order_email_idx"),
+            models.Index(fields=["cpf"], name="order_cpf_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grand_total=F("items_total") - F("discount_total") + F("shipping_total")),
+                name="order_grand_total_adds_up",
+            ),
+            models.CheckConstraint(condition=Q(grand_total__gte=0), name="order_grand_total_not_negative"),
+        ]
+        permissions = [
+            ("validate_order", _("Can approve or hold orders")),
+            ("cancel_order", _("Can cancel orders")),
+            ("fulfil_order", _("Can move orders through picking and packing")),
+            ("ship_order", _("Can mark orders shipped and delivered")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+# Every allowed move of an order. `order_transition` refuses anything else.
+ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    Order.Status.AWAITING_PAYMENT: frozenset({Order.Status.PAID, Order.Status.CANCELLED}),
+    Order.Status.PAID: frozenset({Order.Status.VALIDATED, Order.Status.ON_HOLD, Order.Status.CANCELLED}),
+    Order.Status.ON_HOLD: frozenset({Order.Status.VALIDATED, Order.Status.CANCELLED}),
+    Order.Status.VALIDATED: frozenset({Order.Status.PICKING, Order.Status.ON_HOLD, Order.Status.CANCELLED}),
+    Order.Status.PICKING: frozenset({Order.Status.PACKED, Order.Status.ON_HOLD, Order.Status.CANCELLED}),
+    Order.Status.PACKED: frozenset({Order.Status.SHIPPED, Order.Status.CANCELLED}),
+    Order.Status.SHIPPED: frozenset({Order.Status.DELIVERED}),
+    Order.Status.DELIVERED: frozenset({Order.Status.COMPLETED}),
+    Order.Status.COMPLETED: frozenset(),
+    Order.Status.CANCELLED: frozenset(),
+}
+
+# The permission a staff member needs to move an order into each status.
+TRANSITION_PERMISSIONS: dict[str, str] = {
+    Order.Status.PAID: "orders.validate_order",
+    Order.Status.VALIDATED: "orders.validate_order",
+    Order.Status.ON_HOLD: "orders.validate_order",
+    Order.Status.PICKING: "orders.fulfil_order",
+    Order.Status.PACKED: "orders.fulfil_order",
+    Order.Status.SHIPPED: "orders.ship_order",
+    Order.Status.DELIVERED: "orders.ship_order",
+    Order.Status.COMPLETED: "orders.ship_order",
+    Order.Status.CANCELLED: "orders.cancel_order",
+}
+
+
+class OrderLine(TimeStampedModel):
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(
+        "catalog.Variant", verbose_name=_("variant"), on_delete=models.PROTECT, related_name="order_lines"
+    )
+    product_name = models.CharField(_("product"), max_length=200)
+    variant_label = models.CharField(_("options"), max_length=200, blank=True)
+    sku = models.CharField(_("SKU"), max_length=64)
+    unit_price = models.DecimalField(_("unit price"), **PRICE)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    line_total = models.DecimalField(_("line total"), **PRICE)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order_id", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(line_total=F("unit_price") * F("quantity")), name="order_line_total_adds_up"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku}"
+
+
+class OrderEvent(models.Model):
+    """One line of an order's timeline: a status change or a note, with who and why. Never edited."""
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("from"), max_length=20, choices=Order.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Order.Status.choices, blank=True)
+    actor = models.CharField(_("by"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["order_id", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,34 @@
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+from faker import Faker
+
+from orders.models import Order
+
+BRAZIL = Faker("pt_BR")
+
+
+class OrderFactory(DjangoModelFactory):
+    """An order row as placement leaves it (placement itself is tested through its service)."""
+
+    class Meta:
+        model = Order
+
+    number = factory.Sequence(lambda n: f"{100000 + n}")
+    email = factory.Sequence(lambda n: f"comprador{n}@example.com.br")
+    full_name = factory.Faker("name", locale="pt_BR")
+    phone = "11987654321"
+    cep = "01310100"
+    street = "Avenida Paulista"
+    street_number = "1000"
+    district = "Bela Vista"
+    city = "São Paulo"
+    state = "SP"
+    items_total = Decimal("100.00")
+    shipping_total = Decimal("20.00")
+    grand_total = Decimal("120.00")
+    placed_at = factory.LazyFunction(timezone.now)
+
+    cpf = factory.LazyFunction(lambda: "".join(filter(str.isdigit, BRAZIL.cpf())))
