@@ -1,9 +1,10 @@
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Value
 from django.http import Http404
 
 from core.money import format_brl
@@ -117,9 +118,11 @@ def product_list_for_category(*, category: Category) -> QuerySet[Product]:
 def product_search(*, term: str) -> QuerySet[Product]:
     """Published products matching `term`, annotated with `rank` (higher is better).
 
-    PostgreSQL: Portuguese full text on accent-free text, plus trigram word similarity on
-    name, brand and category so that misspellings still match. SQLite: every word of the
-    term appears in name, brand or category.
+    PostgreSQL: Portuguese full text on accent-free text, ranked; when the words match
+    nothing, trigram word similarity on name, brand and category, so that misspellings
+    still find products. (Matching both at once would rank every trigram neighbour of a
+    common word too: many times the work for the same first page.) SQLite: every word of
+    the term appears in name, brand or category.
     """
     words = unaccent(term)[:SEARCH_TERM_MAX_LENGTH].split()
     if not words:
@@ -131,9 +134,11 @@ def product_search(*, term: str) -> QuerySet[Product]:
             products = products.filter(search_text__contains=word)
         return products.annotate(rank=Value(1.0))
     query = SearchQuery(cleaned, config="portuguese", search_type="websearch")
-    similarity = TrigramWordSimilarity(cleaned, "search_text")
-    return products.filter(Q(search_vector=query) | Q(search_text__trigram_word_similar=cleaned)).annotate(
-        rank=SearchRank(F("search_vector"), query) + similarity
+    full_text = products.filter(search_vector=query)
+    if catalog_cached(f"search-has-words:{hashlib.sha256(cleaned.encode()).hexdigest()}", full_text.exists):
+        return full_text.annotate(rank=SearchRank(F("search_vector"), query))
+    return products.filter(search_text__trigram_word_similar=cleaned).annotate(
+        rank=TrigramWordSimilarity(cleaned, "search_text")
     )
 
 
