@@ -195,14 +195,17 @@ CELERY_TASK_ROUTES = {
     "notifications.notification_reconcile": {"queue": Queue.DEFAULT.value},
     "catalog.product_image_make_thumbnails": {"queue": Queue.DEFAULT.value},
     "catalog.product_relations_refresh": {"queue": Queue.LONG.value},
+    "orders.product_sales_refresh": {"queue": Queue.LONG.value},
 }
 CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {
         "task": "notifications.notification_reconcile",
         "schedule": 300.0,
     },
-    "catalog-relations-refresh": {
-        "task": "catalog.product_relations_refresh",
+    # Nightly: units sold and "customers also bought" from the orders, then the
+    # category best sellers for the products that have no such list yet.
+    "orders-product-sales-refresh": {
+        "task": "orders.product_sales_refresh",
         "schedule": crontab(hour=3, minute=30),
     },
 }

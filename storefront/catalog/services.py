@@ -308,6 +308,33 @@ def product_relations_replace(*, product_id: int, related: list[tuple[int, int]]
     )
 
 
+@transaction.atomic
+def product_relations_set_bought_together(*, lists: dict[int, list[tuple[int, int]]]) -> None:
+    """Store the "customers also bought" lists (product id -> `(related_id, times)` best
+    first); products left out lose theirs and get category best sellers on the next refresh."""
+    ProductRelation.objects.filter(kind=ProductRelation.Kind.BOUGHT_TOGETHER).exclude(
+        product_id__in=list(lists)
+    ).delete()
+    for product_id, related in lists.items():
+        product_relations_replace(
+            product_id=product_id, related=related, kind=ProductRelation.Kind.BOUGHT_TOGETHER
+        )
+    catalog_changed()
+
+
+@transaction.atomic
+def product_sales_counts_set(*, counts: dict[int, int]) -> None:
+    """Record the units sold per product, which the best-seller order reads; products not
+    named sold none."""
+    Product.objects.exclude(pk__in=list(counts)).exclude(sales_count=0).update(sales_count=0)
+    Product.objects.bulk_update(
+        [Product(pk=product_id, sales_count=units) for product_id, units in counts.items()],
+        ["sales_count"],
+        batch_size=1000,
+    )
+    catalog_changed()
+
+
 def product_relations_refresh(*, after_id: int = 0) -> int | None:
     """Refresh the related lists of one batch of published products; return the last id
     when more remain. Products with no "bought together" list get their category's best
