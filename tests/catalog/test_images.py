@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 
-from storefront.catalog import services
 from storefront.catalog.images import MAX_FILE_BYTES, validate_product_image
 from storefront.catalog.models import Product, ProductImage
 from storefront.catalog.services import (
+    pictures,
     product_image_add,
     product_image_delete,
     product_image_make_thumbnails,
@@ -305,7 +305,7 @@ def test_making_thumbnails_twice_renders_nothing_the_second_time(
     def render_again(**kwargs):
         raise AssertionError("thumbnails rendered twice")
 
-    monkeypatch.setattr(services, "render_thumbnails", render_again)
+    monkeypatch.setattr(pictures, "render_thumbnails", render_again)
     # when
     result = product_image_make_thumbnails(image_id=image.pk)
     # then

@@ -5,7 +5,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from storefront.catalog import services
 from storefront.catalog.cache import VERSION_KEY, catalog_version
 from storefront.catalog.models import Attribute, Brand, Category, Product, ProductRelation, Variant
 from storefront.catalog.services import (
@@ -19,6 +18,7 @@ from storefront.catalog.services import (
     product_save,
     product_upsert,
     products_set_published,
+    relations,
     variant_delete,
     variant_save,
     variant_set_stock_online,
@@ -706,7 +706,7 @@ def test_relations_refresh_skips_unpublished_products():
 
 def test_relations_refresh_works_in_batches_and_says_where_to_go_on(monkeypatch):
     # given
-    monkeypatch.setattr(services, "RELATIONS_BATCH", 2)
+    monkeypatch.setattr(relations, "RELATIONS_BATCH", 2)
     category = CategoryFactory()
     _first, second, third = ProductFactory.create_batch(3, category=category)
     # when
@@ -720,7 +720,7 @@ def test_relations_refresh_works_in_batches_and_says_where_to_go_on(monkeypatch)
 
 def test_the_relations_task_goes_through_every_batch(monkeypatch):
     # given
-    monkeypatch.setattr(services, "RELATIONS_BATCH", 2)
+    monkeypatch.setattr(relations, "RELATIONS_BATCH", 2)
     products = ProductFactory.create_batch(5, category=CategoryFactory())
     # when
     product_relations_refresh_task.delay()
