@@ -8,7 +8,6 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "*")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
 
 from config.settings import *  # noqa: F403
-from config.settings import CACHES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -26,5 +25,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True  # a test sees the error of a task it runs
 CELERY_BROKER_URL = "memory://"
 
-# xdist workers share Redis: keep their cache keys apart.
-CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+# Each test process gets a cache of its own: a shared Redis would let one xdist worker (or
+# an earlier run) answer another's pages. Tests that need Redis point at it themselves.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -54,3 +54,25 @@ def test_healthz_reaches_a_real_broker(client, settings):
     with mock.patch.object(app, "connection_for_write", lambda: connect(os.environ["REDIS_URL"])):
         response = client.get("/healthz")
     assert response.json()["checks"]["broker"] == "ok"
+
+
+@pytest.mark.worker
+def test_catalog_versions_and_the_health_probe_work_on_redis(client, settings):
+    import os
+
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"test-{os.getpid()}",
+        }
+    }
+    from storefront.catalog.cache import catalog_version, catalog_version_bump
+
+    version = catalog_version()
+    catalog_version_bump()
+    assert catalog_version() == version + 1
+    cache.set("healthz:redis", "ok")
+    assert client.get("/healthz").json()["checks"]["cache"] == "ok"
