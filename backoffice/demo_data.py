@@ -17,6 +17,26 @@ from storefront.catalog.barcodes import gtin_check_digit
 
 DEMO_PASSWORD = "loja-demo-2026"  # noqa: S105 - used only in debug mode, printed on screen
 
+# The online distribution centre ships web orders; the shop's stock is never sold online.
+WAREHOUSES = [
+    {
+        "code": "cd-cajamar",
+        "name": "Centro de distribuição Cajamar",
+        "kind": "distribution_centre",
+        "sells_online": True,
+        "city": "Cajamar",
+        "state": "SP",
+    },
+    {
+        "code": "loja-paulista",
+        "name": "Loja Avenida Paulista",
+        "kind": "shop",
+        "sells_online": False,
+        "city": "São Paulo",
+        "state": "SP",
+    },
+]
+
 STAFF = [
     ("gerente@loja.example", "Gerente Demonstração", [Role.MANAGER]),
     ("atendimento@loja.example", "Atendente Demonstração", [Role.SUPPORT_AGENT]),

@@ -196,11 +196,16 @@ CELERY_TASK_ROUTES = {
     "catalog.product_image_make_thumbnails": {"queue": Queue.DEFAULT.value},
     "catalog.product_relations_refresh": {"queue": Queue.LONG.value},
     "orders.product_sales_refresh": {"queue": Queue.LONG.value},
+    "inventory.reservations_expire": {"queue": Queue.DEFAULT.value},
 }
 CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {
         "task": "notifications.notification_reconcile",
         "schedule": 300.0,
+    },
+    "inventory-reservations-expire": {
+        "task": "inventory.reservations_expire",
+        "schedule": 60.0,
     },
     # Nightly: units sold and "customers also bought" from the orders, then the
     # category best sellers for the products that have no such list yet.

@@ -155,3 +155,18 @@ def test_bulk_mode_refuses_a_count_out_of_range():
     with pytest.raises(CommandError, match="--products must be between 1 and 999999"):
         seed("--products", "0")
     assert not Product.objects.exists()
+
+
+def test_demo_stock_goes_through_the_inventory_ledger():
+    from django.db.models import Sum
+
+    from inventory.models import StockLevel
+    from storefront.catalog.models import Variant
+
+    call_command("seed_demo", "--products", "30", stdout=StringIO())
+
+    for level in StockLevel.objects.select_related("variant", "warehouse"):
+        assert level.movements.aggregate(total=Sum("on_hand_change"))["total"] == level.on_hand
+        assert level.warehouse.sells_online
+        assert level.variant.stock_online == level.on_hand
+    assert not Variant.objects.filter(stock_online__gt=0, stock_levels__isnull=True).exists()

@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from backoffice import demo_data
 from backoffice.demo_images import product_picture
+from core.actor import Actor
 from core.progress import progress
+from inventory.models import StockLevel, StockMovement, Warehouse
+from inventory.services import stock_receive, warehouse_upsert
 from storefront.accounts.services import staff_user_ensure
 from storefront.catalog.models import AttributeValue, Brand, Category, Product, ProductImage, Variant
 from storefront.catalog.services import (
@@ -26,11 +29,11 @@ from storefront.catalog.services import (
     product_refresh_summary,
     product_upsert,
     variant_save,
-    variant_set_stock_online,
 )
 from storefront.catalog.text import clean_description
 
 DEFAULT_SEED = 2026
+SEED_ACTOR = Actor.job("seed_demo")
 BENCH_BATCH = 2000  # products written, refreshed and committed together
 INSERT_BATCH = 5000  # rows per INSERT statement
 IMAGE_POOL = 24  # distinct pictures drawn for the benchmark catalog; every other product reuses them
@@ -42,6 +45,7 @@ class Taxonomy:
     categories: dict[str, Category]  # leaf categories by slug
     brands: dict[str, Brand]
     values: dict[tuple[str, str], AttributeValue]  # by (attribute slug, value slug)
+    warehouse: Warehouse  # the online distribution centre that receives the demo stock
 
 
 class Command(BaseCommand):
@@ -102,7 +106,9 @@ class Command(BaseCommand):
             for attribute_slug, attribute_name, attribute_values in demo_data.ATTRIBUTES
             for slug, value in attribute_values
         }
-        return Taxonomy(categories=categories, brands=brands, values=values)
+        warehouses = [warehouse_upsert(**warehouse) for warehouse in demo_data.WAREHOUSES]
+        online = next(warehouse for warehouse in warehouses if warehouse.sells_online)
+        return Taxonomy(categories=categories, brands=brands, values=values, warehouse=online)
 
     # The demo store, product by product through the catalog services
 
@@ -148,8 +154,16 @@ class Command(BaseCommand):
             variant_save(
                 variant=variant, attribute_values=[taxonomy.values[key] for key in variant_spec.values]
             )
-            if variant_spec.sku not in known:  # later on, stock is the inventory's to change
-                variant_set_stock_online(variant_id=variant.pk, quantity=variant_spec.stock)
+            if (
+                variant_spec.sku not in known and variant_spec.stock
+            ):  # later on, stock moves with the business
+                stock_receive(
+                    variant_id=variant.pk,
+                    warehouse=taxonomy.warehouse,
+                    quantity=variant_spec.stock,
+                    actor=SEED_ACTOR,
+                    reason="demo stock",
+                )
         if not ProductImage.objects.filter(product=product).exists():
             for index in range(spec.image_count):
                 product_image_add(
@@ -239,6 +253,31 @@ class Command(BaseCommand):
                     stock_online=variant_spec.stock,
                 )
                 for product, position, variant_spec in variant_specs
+            ],
+            batch_size=INSERT_BATCH,
+        )
+        stocked = [
+            (variant, variant_spec.stock)
+            for variant, (_product, _position, variant_spec) in zip(variants, variant_specs, strict=True)
+            if variant_spec.stock
+        ]
+        levels = StockLevel.objects.bulk_create(
+            [
+                StockLevel(variant=variant, warehouse=taxonomy.warehouse, on_hand=units)
+                for variant, units in stocked
+            ],
+            batch_size=INSERT_BATCH,
+        )
+        StockMovement.objects.bulk_create(
+            [
+                StockMovement(
+                    level=level,
+                    kind=StockMovement.Kind.RECEIVE,
+                    on_hand_change=level.on_hand,
+                    actor=SEED_ACTOR.label,
+                    reason="benchmark stock",
+                )
+                for level in levels
             ],
             batch_size=INSERT_BATCH,
         )

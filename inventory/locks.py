@@ -1,0 +1,12 @@
+from collections.abc import Iterable
+
+from core.locks import for_update
+from inventory.models import Reservation, StockLevel
+
+
+def lock_stock_levels(*, ids: Iterable[int]) -> list[StockLevel]:
+    return list(for_update(StockLevel.objects.filter(pk__in=list(ids))))
+
+
+def lock_reservations(*, reference: str, statuses: Iterable[str]) -> list[Reservation]:
+    return list(for_update(Reservation.objects.filter(reference=reference, status__in=list(statuses))))

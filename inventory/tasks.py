@@ -1,0 +1,9 @@
+from celery import shared_task
+
+
+@shared_task(bind=True, name="inventory.reservations_expire")
+def reservations_expire(self) -> None:
+    from inventory.services import EXPIRE_BATCH, reservations_expire
+
+    if reservations_expire() == EXPIRE_BATCH:
+        self.delay()
