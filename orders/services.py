@@ -1,14 +1,20 @@
 from collections import defaultdict
+from dataclasses import asdict, dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from core.actor import Actor
+from core.sequences import sequence_next
+from inventory.exceptions import OutOfStock
+from inventory.services import stock_reserve
 from orders.exceptions import TransitionNotAllowed
 from orders.locks import lock_order
 from orders.models import ORDER_TRANSITIONS, TRANSITION_PERMISSIONS, Order, OrderEvent, OrderLine
+from orders.pricing import order_totals
 from storefront.catalog.models import Variant
 from storefront.catalog.services import product_relations_set_bought_together, product_sales_counts_set
 
@@ -40,6 +46,104 @@ def order_note_add(*, order_id: int, actor: Actor, note: str) -> OrderEvent:
     actor.require_perm("orders.view_order")
     order = lock_order(order_id)
     return OrderEvent.objects.create(order=order, actor=actor.label, note=note)
+
+
+# Placement
+
+ORDER_NUMBER_START = 100001
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Who buys and where it goes, as checked by the checkout forms."""
+
+    email: str
+    full_name: str
+    cpf: str
+    phone: str
+    cep: str
+    street: str
+    street_number: str
+    district: str
+    city: str
+    state: str
+    complement: str = ""
+
+
+@transaction.atomic
+def order_place(
+    *,
+    cart_id: int,
+    lines: list[tuple[int, int]],
+    buyer: Buyer,
+    shipping_total: Decimal,
+    customer=None,
+    language: str = "pt-br",
+    channel: str = Order.Channel.WEB,
+    payment_window: timedelta = timedelta(hours=1),
+    actor: Actor,
+) -> Order:
+    """Turn a cart's `(variant_id, quantity)` lines into an order at today's prices, holding
+    their stock until the payment window closes. One order per cart: placing the same cart
+    again returns the first order.
+
+    Caller must hold the cart lock. Raises OutOfStock (nothing is created) or InvalidQuantity.
+    """
+    existing = Order.objects.filter(cart_id=cart_id).first()
+    if existing is not None:
+        return existing
+    variants = (
+        Variant.objects.select_related("product")
+        .prefetch_related("attribute_values")
+        .in_bulk([variant_id for variant_id, _quantity in lines])
+    )
+    not_for_sale = [
+        variant_id
+        for variant_id, _quantity in lines
+        if variant_id not in variants
+        or not (variants[variant_id].is_active and variants[variant_id].product.is_published)
+    ]
+    if not_for_sale:
+        raise OutOfStock(variant_ids=not_for_sale)
+    priced = [(variants[variant_id], quantity) for variant_id, quantity in lines]
+    totals = order_totals(
+        lines=[(variant.price, quantity) for variant, quantity in priced], shipping=shipping_total
+    )
+    number = str(sequence_next("order-number", start=ORDER_NUMBER_START))
+    order = Order.objects.create(
+        number=number,
+        cart_id=cart_id,
+        customer=customer,
+        channel=channel,
+        language=language,
+        items_total=totals.items,
+        discount_total=totals.discount,
+        shipping_total=totals.shipping,
+        grand_total=totals.grand,
+        placed_at=timezone.now(),
+        **asdict(buyer),
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            variant=variant,
+            product_name=variant.product.name,
+            variant_label=" / ".join(value.value for value in variant.attribute_values.all()),
+            sku=variant.sku,
+            unit_price=variant.price,
+            quantity=quantity,
+            line_total=variant.price * quantity,
+        )
+        for variant, quantity in priced
+    )
+    stock_reserve(
+        lines=[(variant.pk, quantity) for variant, quantity in priced],
+        reference=f"order:{order.number}",
+        actor=actor,
+        expires_at=timezone.now() + payment_window,
+    )
+    OrderEvent.objects.create(order=order, to_status=order.status, actor=actor.label, note="placed")
+    return order
 
 
 # What the catalog learns from sales

@@ -1,0 +1,142 @@
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from threading import Barrier
+
+import pytest
+from django.db import connection, transaction
+
+from core.actor import Actor
+from inventory.exceptions import OutOfStock
+from inventory.models import Reservation, StockLevel
+from inventory.services import stock_receive
+from orders.models import Order
+from orders.pricing import order_totals
+from orders.services import Buyer, order_place
+from storefront.cart.services import cart_add, cart_create
+from tests.catalog.factories import ProductFactory
+from tests.inventory.factories import WarehouseFactory
+
+pytestmark = pytest.mark.django_db
+
+JOB = Actor.job("test")
+BUYER = Buyer(
+    email="ana@example.com.br",
+    full_name="Ana Souza",
+    cpf="52998224725",
+    phone="11987654321",
+    cep="01310100",
+    street="Avenida Paulista",
+    street_number="1000",
+    district="Bela Vista",
+    city="São Paulo",
+    state="SP",
+)
+
+
+def stocked(price: str, units: int, name: str = "Produto"):
+    variant = ProductFactory(name=name, price=Decimal(price), stock=0).variants.get()
+    stock_receive(variant_id=variant.pk, warehouse=WarehouseFactory(), quantity=units, actor=JOB)
+    return variant
+
+
+def place(cart, lines, shipping="19.90"):
+    with transaction.atomic():
+        return order_place(
+            cart_id=cart.pk, lines=lines, buyer=BUYER, shipping_total=Decimal(shipping), actor=JOB
+        )
+
+
+def test_totals_add_items_take_the_discount_and_add_shipping():
+    totals = order_totals(
+        lines=[(Decimal("59.90"), 2), (Decimal("10.05"), 3)], shipping=Decimal("19.9"), discount=Decimal("5")
+    )
+    assert (totals.items, totals.discount, totals.shipping, totals.grand) == (
+        Decimal("149.95"),
+        Decimal("5.00"),
+        Decimal("19.90"),
+        Decimal("164.85"),
+    )
+
+
+def test_a_discount_never_takes_the_items_below_zero():
+    totals = order_totals(lines=[(Decimal("10.00"), 1)], discount=Decimal("50.00"))
+    assert (totals.discount, totals.grand) == (Decimal("10.00"), Decimal("0.00"))
+
+
+def test_placing_copies_names_and_prices_reserves_stock_and_numbers_the_order():
+    shirt = stocked("59.90", 5, name="Camiseta")
+    cart = cart_create()
+    cart_add(cart_id=cart.pk, variant_id=shirt.pk, quantity=2)
+
+    order = place(cart, [(shirt.pk, 2)])
+
+    assert order.number == "100001"
+    assert order.status == Order.Status.AWAITING_PAYMENT
+    assert (order.items_total, order.shipping_total, order.grand_total) == (
+        Decimal("119.80"),
+        Decimal("19.90"),
+        Decimal("139.70"),
+    )
+    line = order.lines.get()
+    assert (line.product_name, line.sku, line.unit_price, line.quantity) == (
+        "Camiseta",
+        shirt.sku,
+        Decimal("59.90"),
+        2,
+    )
+    assert Reservation.objects.get(reference="order:100001").quantity == 2
+    assert order.events.get().note == "placed"
+
+
+def test_placing_the_same_cart_twice_gives_one_order():
+    shirt = stocked("10.00", 5)
+    cart = cart_create()
+    first = place(cart, [(shirt.pk, 1)])
+    second = place(cart, [(shirt.pk, 1)])
+    assert first.pk == second.pk
+    assert Order.objects.count() == 1
+    assert StockLevel.objects.get().reserved == 1
+
+
+def test_out_of_stock_creates_nothing():
+    shirt = stocked("10.00", 1)
+    with pytest.raises(OutOfStock):
+        place(cart_create(), [(shirt.pk, 2)])
+    assert not Order.objects.exists()
+    assert StockLevel.objects.get().reserved == 0
+
+
+def test_a_variant_taken_off_sale_cannot_be_ordered():
+    shirt = stocked("10.00", 5)
+    shirt.is_active = False
+    shirt.save(update_fields=["is_active"])
+    with pytest.raises(OutOfStock) as error:
+        place(cart_create(), [(shirt.pk, 1)])
+    assert error.value.variant_ids == [shirt.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_checkouts_for_ten_units_make_exactly_ten_orders():
+    shirt = stocked("10.00", 10)
+    carts = [cart_create() for _ in range(50)]
+    barrier = Barrier(len(carts))
+
+    def checkout(cart) -> bool:
+        barrier.wait()
+        try:
+            place(cart, [(shirt.pk, 1)])
+        except OutOfStock:
+            return False
+        finally:
+            connection.close()
+        return True
+
+    with ThreadPoolExecutor(max_workers=len(carts)) as pool:
+        outcomes = list(pool.map(checkout, carts))
+
+    assert outcomes.count(True) == 10
+    assert Order.objects.count() == 10
+    assert sorted(Order.objects.values_list("number", flat=True)) == [str(n) for n in range(100001, 100011)]
+    level = StockLevel.objects.get()
+    assert (level.on_hand, level.reserved) == (10, 10)
