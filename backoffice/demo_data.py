@@ -37,6 +37,43 @@ WAREHOUSES = [
     },
 ]
 
+# Delivery services and their rate tables: (state or "" for every other state, up to grams,
+# price, business days). The distribution centre is in São Paulo.
+DELIVERY_SERVICES = [
+    (
+        "pac",
+        "Correios",
+        "PAC",
+        [
+            ("SP", 2000, "16.90", 4),
+            ("SP", 10000, "29.90", 5),
+            ("SP", 30000, "54.90", 6),
+            ("", 2000, "32.90", 9),
+            ("", 10000, "58.90", 10),
+            ("", 30000, "109.90", 12),
+        ],
+    ),
+    (
+        "sedex",
+        "Correios",
+        "SEDEX",
+        [
+            ("SP", 2000, "24.90", 1),
+            ("SP", 10000, "42.90", 2),
+            ("SP", 30000, "79.90", 2),
+            ("", 2000, "54.90", 4),
+            ("", 10000, "99.90", 5),
+            ("", 30000, "189.90", 6),
+        ],
+    ),
+    (
+        "rapida",
+        "Transportadora Rápida",
+        "Expressa",
+        [("SP", 30000, "19.90", 2), ("", 30000, "69.90", 6)],
+    ),
+]
+
 STAFF = [
     ("gerente@loja.example", "Gerente Demonstração", [Role.MANAGER]),
     ("atendimento@loja.example", "Atendente Demonstração", [Role.SUPPORT_AGENT]),

@@ -75,6 +75,11 @@ class Order(TimeStampedModel):
     city = models.CharField(_("city"), max_length=100)
     state = models.CharField(_("state"), max_length=2)
 
+    # Delivery service chosen at checkout, as quoted then.
+    delivery_service = models.CharField(_("delivery service"), max_length=30)
+    delivery_label = models.CharField(_("delivery"), max_length=120)
+    delivery_days = models.PositiveSmallIntegerField(_("delivery days"))
+
     # Totals, computed once by the pricing function and stored.
     items_total = models.DecimalField(_("items"), **PRICE)
     discount_total = models.DecimalField(_("discounts"), **PRICE, default=0)

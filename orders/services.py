@@ -70,13 +70,23 @@ class Buyer:
     complement: str = ""
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """The delivery service chosen at checkout, with the price and days quoted for it."""
+
+    service: str
+    label: str
+    price: Decimal
+    days: int
+
+
 @transaction.atomic
 def order_place(
     *,
     cart_id: int,
     lines: list[tuple[int, int]],
     buyer: Buyer,
-    shipping_total: Decimal,
+    delivery: Delivery,
     customer=None,
     language: str = "pt-br",
     channel: str = Order.Channel.WEB,
@@ -107,7 +117,7 @@ def order_place(
         raise OutOfStock(variant_ids=not_for_sale)
     priced = [(variants[variant_id], quantity) for variant_id, quantity in lines]
     totals = order_totals(
-        lines=[(variant.price, quantity) for variant, quantity in priced], shipping=shipping_total
+        lines=[(variant.price, quantity) for variant, quantity in priced], shipping=delivery.price
     )
     number = str(sequence_next("order-number", start=ORDER_NUMBER_START))
     order = Order.objects.create(
@@ -121,6 +131,9 @@ def order_place(
         shipping_total=totals.shipping,
         grand_total=totals.grand,
         placed_at=timezone.now(),
+        delivery_service=delivery.service,
+        delivery_label=delivery.label,
+        delivery_days=delivery.days,
         **asdict(buyer),
     )
     OrderLine.objects.bulk_create(

@@ -170,3 +170,18 @@ def test_demo_stock_goes_through_the_inventory_ledger():
         assert level.warehouse.sells_online
         assert level.variant.stock_online == level.on_hand
     assert not Variant.objects.filter(stock_online__gt=0, stock_levels__isnull=True).exists()
+
+
+def test_the_demo_store_quotes_delivery_everywhere():
+    from decimal import Decimal as D
+
+    from logistics.selectors import Parcel, shipping_quote
+
+    call_command("seed_demo", "--products", "1", stdout=StringIO())
+    call_command("seed_demo", "--products", "1", stdout=StringIO())  # rates are replaced, not doubled
+    assert [o.code for o in shipping_quote(cep="01310-100", parcel=Parcel(500, D("1000")))] == [
+        "pac",
+        "rapida",
+        "sedex",
+    ]
+    assert len(shipping_quote(cep="69005-070", parcel=Parcel(500, D("1000")))) == 3

@@ -26,6 +26,9 @@ class OrderFactory(DjangoModelFactory):
     district = "Bela Vista"
     city = "São Paulo"
     state = "SP"
+    delivery_service = "pac"
+    delivery_label = "Correios PAC"
+    delivery_days = 6
     items_total = Decimal("100.00")
     shipping_total = Decimal("20.00")
     grand_total = Decimal("120.00")

@@ -11,7 +11,7 @@ from inventory.models import Reservation, StockLevel
 from inventory.services import stock_receive
 from orders.models import Order
 from orders.pricing import order_totals
-from orders.services import Buyer, order_place
+from orders.services import Buyer, Delivery, order_place
 from storefront.cart.services import cart_add, cart_create
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
@@ -40,10 +40,9 @@ def stocked(price: str, units: int, name: str = "Produto"):
 
 
 def place(cart, lines, shipping="19.90"):
+    delivery = Delivery(service="pac", label="Correios PAC", price=Decimal(shipping), days=6)
     with transaction.atomic():
-        return order_place(
-            cart_id=cart.pk, lines=lines, buyer=BUYER, shipping_total=Decimal(shipping), actor=JOB
-        )
+        return order_place(cart_id=cart.pk, lines=lines, buyer=BUYER, delivery=delivery, actor=JOB)
 
 
 def test_totals_add_items_take_the_discount_and_add_shipping():

@@ -3,6 +3,7 @@ import time
 import zlib
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -16,6 +17,7 @@ from core.actor import Actor
 from core.progress import progress
 from inventory.models import StockLevel, StockMovement, Warehouse
 from inventory.services import stock_receive, warehouse_upsert
+from logistics.services import carrier_service_set_rates
 from storefront.accounts.services import staff_user_ensure
 from storefront.catalog.models import AttributeValue, Brand, Category, Product, ProductImage, Variant
 from storefront.catalog.services import (
@@ -106,6 +108,14 @@ class Command(BaseCommand):
             for attribute_slug, attribute_name, attribute_values in demo_data.ATTRIBUTES
             for slug, value in attribute_values
         }
+        for position, (code, carrier, name, rates) in enumerate(demo_data.DELIVERY_SERVICES):
+            carrier_service_set_rates(
+                code=code,
+                carrier=carrier,
+                name=name,
+                position=position,
+                rates=[(state, grams, Decimal(price), days) for state, grams, price, days in rates],
+            )
         warehouses = [warehouse_upsert(**warehouse) for warehouse in demo_data.WAREHOUSES]
         online = next(warehouse for warehouse in warehouses if warehouse.sells_online)
         return Taxonomy(categories=categories, brands=brands, values=values, warehouse=online)

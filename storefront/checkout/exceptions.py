@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import DomainError
+
+
+class CartEmpty(DomainError):
+    code = "cart_empty"
+    message = _("Your cart is empty.")
+
+
+class DeliveryUnavailable(DomainError):
+    code = "delivery_unavailable"
+    message = _("This delivery option is not available for your CEP. Choose another one.")
