@@ -123,6 +123,10 @@ else:
 # Anonymous catalog pages are kept this long (0 turns the page cache off).
 STORE_PAGE_CACHE_SECONDS = env.int("STORE_PAGE_CACHE_SECONDS", default=60 * 60)
 
+# PAYMENTS
+STORE_PAYMENT_GATEWAY = env("STORE_PAYMENT_GATEWAY", default="orders.adapters.sandbox.SandboxGateway")
+STORE_PIX_KEY = env("STORE_PIX_KEY", default="pix@loja-aurora.example")
+
 # AUTHENTICATION
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

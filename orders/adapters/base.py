@@ -1,0 +1,75 @@
+"""What the store needs from a payment provider, in the store's own terms.
+
+A real provider's adapter and the sandbox both implement `PaymentGateway`; services never
+see HTTP clients or provider payloads. Amounts cross this boundary as Decimal reais; an
+adapter whose provider wants integer centavos converts inside itself.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol
+
+
+class GatewayUnavailable(Exception):
+    """The provider could not be reached or answered with a server error: try again later."""
+
+
+class CardOutcome(StrEnum):
+    APPROVED = "approved"
+    DECLINED = "declined"
+    HIGH_RISK = "high_risk"  # authorised, but the provider's screening flags it
+
+
+@dataclass(frozen=True)
+class CardToken:
+    token: str
+    brand: str
+    last4: str
+    holder: str
+
+
+@dataclass(frozen=True)
+class CardAuthorisation:
+    reference: str
+    outcome: CardOutcome
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class PixCharge:
+    reference: str
+    copy_paste: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class BoletoCharge:
+    reference: str
+    barcode: str
+    digitable_line: str
+    due_date: date
+
+
+class PaymentGateway(Protocol):
+    name: str
+
+    def tokenise_card(
+        self, *, number: str, holder: str, expiry_month: int, expiry_year: int, cvv: str
+    ) -> CardToken:
+        """In production the provider's script does this in the browser: card data never reaches us."""
+
+    def authorise_card(
+        self, *, token: str, amount: Decimal, installments: int, idempotency_key: str
+    ) -> CardAuthorisation: ...
+
+    def capture_card(self, *, reference: str, amount: Decimal, idempotency_key: str) -> None: ...
+
+    def void_card(self, *, reference: str, idempotency_key: str) -> None: ...
+
+    def create_pix(self, *, amount: Decimal, expires_at: datetime, idempotency_key: str) -> PixCharge: ...
+
+    def create_boleto(
+        self, *, amount: Decimal, due_date: date, payer_name: str, payer_cpf: str, idempotency_key: str
+    ) -> BoletoCharge: ...

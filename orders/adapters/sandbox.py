@@ -1,0 +1,102 @@
+"""A payment provider for development and tests that behaves like a Brazilian one: card
+tokens, authorisations by documented test numbers, real Pix codes and boleto lines, and
+signed notices (sent by `manage.py sandbox_payments`)."""
+
+import hashlib
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from orders.adapters.base import (
+    BoletoCharge,
+    CardAuthorisation,
+    CardOutcome,
+    CardToken,
+    GatewayUnavailable,
+    PixCharge,
+)
+from orders.adapters.boleto import barcode, digitable_line
+from orders.adapters.brcode import pix_payload
+from orders.adapters.cards import card_brand, card_digits, luhn_ok
+
+# Test card numbers, as a provider documents them. Any other valid number is approved.
+TEST_CARDS = {
+    "4111111111111111": CardOutcome.APPROVED,
+    "5555555555554444": CardOutcome.APPROVED,
+    "4000000000000002": CardOutcome.DECLINED,
+    "4000000000009995": CardOutcome.HIGH_RISK,
+}
+# A card holder or boleto payer named like this makes the provider unreachable, to exercise retries.
+UNAVAILABLE_HOLDER = "SANDBOX UNAVAILABLE"
+BANK_CODE = "237"
+
+
+class CardRejected(ValueError):
+    """The card data cannot be tokenised (bad number, expired)."""
+
+
+def _reference(prefix: str, idempotency_key: str) -> str:
+    # The same request (same idempotency key) always gets the same reference, as at a real provider.
+    return f"{prefix}_{hashlib.sha256(idempotency_key.encode()).hexdigest()[:20]}"
+
+
+class SandboxGateway:
+    name = "sandbox"
+
+    def tokenise_card(
+        self, *, number: str, holder: str, expiry_month: int, expiry_year: int, cvv: str
+    ) -> CardToken:
+        digits = card_digits(number)
+        if not luhn_ok(digits) or not cvv.isdigit() or len(cvv) not in (3, 4):
+            raise CardRejected("invalid card")
+        today = timezone.localdate()
+        if (expiry_year, expiry_month) < (today.year, today.month):
+            raise CardRejected("expired card")
+        outcome = (
+            "unavailable"
+            if holder.upper() == UNAVAILABLE_HOLDER
+            else TEST_CARDS.get(digits, CardOutcome.APPROVED)
+        )
+        token = f"tok_{outcome}_{hashlib.sha256((digits + holder).encode()).hexdigest()[:16]}"
+        return CardToken(token=token, brand=card_brand(digits), last4=digits[-4:], holder=holder.upper())
+
+    def authorise_card(
+        self, *, token: str, amount: Decimal, installments: int, idempotency_key: str
+    ) -> CardAuthorisation:
+        if not token.startswith("tok_"):
+            return CardAuthorisation(reference="", outcome=CardOutcome.DECLINED, message="unknown token")
+        outcome = token.removeprefix("tok_").rsplit("_", 1)[0]
+        if outcome == "unavailable":
+            raise GatewayUnavailable("sandbox asked to fail")
+        return CardAuthorisation(reference=_reference("auth", idempotency_key), outcome=CardOutcome(outcome))
+
+    def capture_card(self, *, reference: str, amount: Decimal, idempotency_key: str) -> None:
+        return None
+
+    def void_card(self, *, reference: str, idempotency_key: str) -> None:
+        return None
+
+    def create_pix(self, *, amount: Decimal, expires_at: datetime, idempotency_key: str) -> PixCharge:
+        reference = _reference("pix", idempotency_key)
+        code = pix_payload(
+            key=settings.STORE_PIX_KEY,
+            amount=amount,
+            merchant_name=settings.SITE_NAME,
+            merchant_city="SAO PAULO",
+            txid=reference.replace("_", "")[:25],
+        )
+        return PixCharge(reference=reference, copy_paste=code, expires_at=expires_at)
+
+    def create_boleto(
+        self, *, amount: Decimal, due_date: date, payer_name: str, payer_cpf: str, idempotency_key: str
+    ) -> BoletoCharge:
+        if payer_name.upper() == UNAVAILABLE_HOLDER:
+            raise GatewayUnavailable("sandbox asked to fail")
+        reference = _reference("bol", idempotency_key)
+        our_number = str(int(hashlib.sha256(idempotency_key.encode()).hexdigest(), 16))[:25].rjust(25, "0")
+        code = barcode(bank=BANK_CODE, amount=amount, due=due_date, free_field=our_number)
+        return BoletoCharge(
+            reference=reference, barcode=code, digitable_line=digitable_line(code), due_date=due_date
+        )
