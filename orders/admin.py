@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from orders.models import Order, OrderEvent, OrderLine
+from orders.models import Order, OrderEvent, OrderLine, Payment, WebhookEvent
 
 
 class OrderLineInline(admin.TabularInline):
@@ -44,3 +44,33 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Payments and notices change only through their services."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["order", "method", "status", "amount", "installments", "created_at"]
+    list_filter = ["method", "status"]
+    list_select_related = ["order"]
+    search_fields = ["=order__number", "=gateway_reference"]
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ["provider", "event_id", "kind", "status", "created_at", "applied_at"]
+    list_filter = ["provider", "status"]
+    search_fields = ["=event_id"]

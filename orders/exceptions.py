@@ -17,3 +17,8 @@ class TransitionNotAllowed(DomainError):
                 "target": Order.Status(to).label,
             }
         )
+
+
+class PaymentTransitionNotAllowed(DomainError):
+    code = "payment_transition_not_allowed"
+    message = _("This payment cannot change to that status.")

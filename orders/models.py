@@ -190,3 +190,119 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status} → {self.to_status}"
+
+
+class Payment(TimeStampedModel):
+    """One attempt to pay an order, as the provider knows it. Card data is never stored:
+    only the provider's references, the brand and the last four digits."""
+
+    class Method(models.TextChoices):
+        CARD = "card", _("Credit card")
+        PIX = "pix", _("Pix")
+        BOLETO = "boleto", _("Boleto")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        AUTHORISED = "authorised", _("Authorised")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+        VOIDED = "voided", _("Voided")
+        REFUNDED = "refunded", _("Refunded")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="payments"
+    )
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, editable=False
+    )
+    amount = models.DecimalField(_("amount"), **PRICE)
+    refunded_amount = models.DecimalField(_("refunded"), **PRICE, default=0)
+    installments = models.PositiveSmallIntegerField(_("instalments"), default=1)
+    gateway = models.CharField(_("gateway"), max_length=30)
+    gateway_reference = models.CharField(
+        _("gateway reference"), max_length=80, unique=True, null=True, blank=True
+    )
+    card_brand = models.CharField(_("card brand"), max_length=20, blank=True)
+    card_last4 = models.CharField(_("card ending"), max_length=4, blank=True)
+    pix_code = models.TextField(_("Pix code"), blank=True)
+    boleto_line = models.CharField(_("digitable line"), max_length=47, blank=True)
+    boleto_barcode = models.CharField(_("barcode"), max_length=44, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    failure_reason = models.CharField(_("failure reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="payment_expiry_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(installments__gte=1, installments__lte=12), name="payment_installments_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__gte=0, refunded_amount__lte=F("amount")),
+                name="payment_refund_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.amount} ({self.status})"
+
+
+PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    Payment.Status.PENDING: frozenset(
+        {Payment.Status.AUTHORISED, Payment.Status.PAID, Payment.Status.FAILED, Payment.Status.EXPIRED}
+    ),
+    Payment.Status.AUTHORISED: frozenset(
+        {Payment.Status.PAID, Payment.Status.VOIDED, Payment.Status.EXPIRED}
+    ),
+    Payment.Status.PAID: frozenset({Payment.Status.REFUNDED, Payment.Status.PARTIALLY_REFUNDED}),
+    Payment.Status.PARTIALLY_REFUNDED: frozenset(
+        {Payment.Status.REFUNDED, Payment.Status.PARTIALLY_REFUNDED}
+    ),
+    Payment.Status.FAILED: frozenset(),
+    Payment.Status.EXPIRED: frozenset(),
+    Payment.Status.VOIDED: frozenset(),
+    Payment.Status.REFUNDED: frozenset(),
+}
+
+
+class WebhookEvent(TimeStampedModel):
+    """A provider's notice, stored raw as it arrived and applied once per provider event id."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        APPLIED = "applied", _("Applied")
+        IGNORED = "ignored", _("Ignored")
+
+    provider = models.CharField(_("provider"), max_length=30)
+    event_id = models.CharField(_("event id"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=60)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="webhook_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.event_id}"
+
+
+WEBHOOK_TRANSITIONS: dict[str, frozenset[str]] = {
+    WebhookEvent.Status.RECEIVED: frozenset({WebhookEvent.Status.APPLIED, WebhookEvent.Status.IGNORED}),
+    WebhookEvent.Status.APPLIED: frozenset(),
+    WebhookEvent.Status.IGNORED: frozenset(),
+}

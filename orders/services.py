@@ -11,9 +11,17 @@ from core.actor import Actor
 from core.sequences import sequence_next
 from inventory.exceptions import OutOfStock
 from inventory.services import stock_reserve
-from orders.exceptions import TransitionNotAllowed
+from orders.exceptions import PaymentTransitionNotAllowed, TransitionNotAllowed
 from orders.locks import lock_order
-from orders.models import ORDER_TRANSITIONS, TRANSITION_PERMISSIONS, Order, OrderEvent, OrderLine
+from orders.models import (
+    ORDER_TRANSITIONS,
+    PAYMENT_TRANSITIONS,
+    TRANSITION_PERMISSIONS,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Payment,
+)
 from orders.pricing import order_totals
 from storefront.catalog.models import Variant
 from storefront.catalog.services import product_relations_set_bought_together, product_sales_counts_set
@@ -38,6 +46,18 @@ def order_transition(*, order_id: int, to: str, actor: Actor, note: str = "") ->
     order.status = to
     order.save(update_fields=["status", "updated_at"])
     return order
+
+
+def payment_transition(*, payment: Payment, to: str, update_fields: tuple[str, ...] = ()) -> Payment:
+    """The one way to change `Payment.status`. Caller must hold the payment lock.
+
+    Raises PaymentTransitionNotAllowed, changing nothing.
+    """
+    if to not in PAYMENT_TRANSITIONS[payment.status]:
+        raise PaymentTransitionNotAllowed()
+    payment.status = to
+    payment.save(update_fields=["status", "updated_at", *update_fields])
+    return payment
 
 
 @transaction.atomic
