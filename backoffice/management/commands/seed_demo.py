@@ -103,10 +103,14 @@ class Command(BaseCommand):
         brands = {slug: brand_upsert(slug=slug, name=name) for slug, name in demo_data.BRANDS}
         values = {
             (attribute_slug, slug): attribute_value_upsert(
-                attribute_slug=attribute_slug, attribute_name=attribute_name, slug=slug, value=value
+                attribute_slug=attribute_slug,
+                attribute_name=attribute_name,
+                slug=slug,
+                value=value,
+                position=position,
             )
             for attribute_slug, attribute_name, attribute_values in demo_data.ATTRIBUTES
-            for slug, value in attribute_values
+            for position, (slug, value) in enumerate(attribute_values)
         }
         for position, (code, carrier, name, rates) in enumerate(demo_data.DELIVERY_SERVICES):
             carrier_service_set_rates(

@@ -74,12 +74,16 @@ def brand_upsert(*, slug: str, name: str) -> Brand:
 
 @transaction.atomic
 def attribute_value_upsert(
-    *, attribute_slug: str, attribute_name: str, slug: str, value: str
+    *, attribute_slug: str, attribute_name: str, slug: str, value: str, position: int | None = None
 ) -> AttributeValue:
+    """Create or update an attribute value; `position` orders values where the alphabet
+    would not (sizes P, M, G, GG). Without it an existing value keeps its place."""
     attribute, _created = Attribute.objects.get_or_create(
         slug=attribute_slug, defaults={"name": attribute_name}
     )
+    defaults = {"value": value} if position is None else {"value": value, "position": position}
     attribute_value, _created = AttributeValue.objects.update_or_create(
-        attribute=attribute, slug=slug, defaults={"value": value}
+        attribute=attribute, slug=slug, defaults=defaults
     )
+    catalog_changed()
     return attribute_value
