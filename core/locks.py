@@ -4,7 +4,11 @@ Every app keeps its lock helpers in its own `locks.py`, each locking in primary-
 order. When a service needs rows of several models, it fetches the ids first and locks
 the models in this order, always, so two transactions never wait on each other:
 
-    Cart -> Payment -> Order -> OrderLine -> StockLevel -> Notification
+    Cart -> Payment -> Order -> OrderLine -> Reservation -> StockLevel -> Product -> Variant
+         -> Sequence -> Notification
+
+(a catalog write locks the Product before touching its variants; an order takes its number
+from its Sequence last, just before commit, so the one shared counter is held briefly).
 
 On SQLite `select_for_update` is a no-op (the whole database is locked for writes);
 `skip_locked` is only passed where the backend supports it.

@@ -1,6 +1,6 @@
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
-from core.locks import for_update
 from core.models import Sequence
 
 
@@ -14,7 +14,6 @@ def sequence_next(name: str, *, start: int = 1) -> int:
             Sequence.objects.get_or_create(name=name, defaults={"last_value": start - 1})
     except IntegrityError:  # created by a concurrent transaction meanwhile
         pass
-    sequence = for_update(Sequence.objects.filter(name=name)).get()
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return sequence.last_value
+    # One conditional UPDATE takes the row lock and moves the counter; the read sees our own write.
+    Sequence.objects.filter(name=name).update(last_value=F("last_value") + 1)
+    return Sequence.objects.filter(name=name).values_list("last_value", flat=True).get()

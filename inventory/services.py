@@ -13,6 +13,7 @@ from inventory.models import RESERVATION_TRANSITIONS, Reservation, StockLevel, S
 from storefront.catalog.services import variant_set_stock_online
 
 EXPIRE_BATCH = 200
+EXPIRY_ACTOR = Actor.job("reservations_expire")
 
 
 @transaction.atomic
@@ -130,17 +131,17 @@ def _reservation_transition(*, reservation: Reservation, to: str) -> None:
     reservation.save(update_fields=["status", "updated_at"])
 
 
-@transaction.atomic
-def reservation_release(*, reference: str, actor: Actor, reason: str = "") -> int:
-    """Give back every unit still held for `reference`; return how many. Safe to repeat."""
-    reservations = lock_reservations(
-        reference=reference, statuses=[Reservation.Status.ACTIVE, Reservation.Status.ALLOCATED]
-    )
+def _release(*, reservations: list[Reservation], reference: str, actor: Actor, reason: str) -> int:
+    """Give back the units of locked reservations, writing each release in the ledger."""
     lock_stock_levels(ids={reservation.level_id for reservation in reservations})
     for reservation in reservations:
-        StockLevel.objects.filter(pk=reservation.level_id, reserved__gte=reservation.quantity).update(
-            reserved=F("reserved") - reservation.quantity, updated_at=timezone.now()
-        )
+        released = StockLevel.objects.filter(
+            pk=reservation.level_id, reserved__gte=reservation.quantity
+        ).update(reserved=F("reserved") - reservation.quantity, updated_at=timezone.now())
+        if not released:
+            raise RuntimeError(
+                f"stock level {reservation.level_id} holds less than reservation {reservation.pk}"
+            )
         StockMovement.objects.create(
             level_id=reservation.level_id,
             kind=StockMovement.Kind.RELEASE,
@@ -158,6 +159,27 @@ def reservation_release(*, reference: str, actor: Actor, reason: str = "") -> in
 
 
 @transaction.atomic
+def reservation_release(*, reference: str, actor: Actor, reason: str = "") -> int:
+    """Give back every unit still held for `reference`; return how many. Safe to repeat."""
+    reservations = lock_reservations(
+        reference=reference, statuses=[Reservation.Status.ACTIVE, Reservation.Status.ALLOCATED]
+    )
+    return _release(reservations=reservations, reference=reference, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def reservation_expire(*, reference: str, now: datetime) -> int:
+    """Give back the holds of `reference` that are still unpaid and past their time. Checked
+    under the lock: a payment allocating them meanwhile keeps them."""
+    reservations = [
+        reservation
+        for reservation in lock_reservations(reference=reference, statuses=[Reservation.Status.ACTIVE])
+        if reservation.expires_at is not None and reservation.expires_at < now
+    ]
+    return _release(reservations=reservations, reference=reference, actor=EXPIRY_ACTOR, reason="expired")
+
+
+@transaction.atomic
 def reservation_allocate(*, reference: str) -> int:
     """A paid order keeps its units until they ship: its holds no longer expire."""
     reservations = lock_reservations(reference=reference, statuses=[Reservation.Status.ACTIVE])
@@ -169,12 +191,13 @@ def reservation_allocate(*, reference: str) -> int:
 
 def reservations_expire(*, now: datetime | None = None) -> int:
     """Release one batch of holds whose time ran out; return how many references were freed."""
+    now = now or timezone.now()
     references = list(
-        Reservation.objects.filter(status=Reservation.Status.ACTIVE, expires_at__lt=now or timezone.now())
+        Reservation.objects.filter(status=Reservation.Status.ACTIVE, expires_at__lt=now)
         .order_by("expires_at")
         .values_list("reference", flat=True)
         .distinct()[:EXPIRE_BATCH]
     )
     for reference in references:
-        reservation_release(reference=reference, actor=Actor.job("reservations_expire"), reason="expired")
+        reservation_expire(reference=reference, now=now)
     return len(references)

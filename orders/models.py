@@ -36,7 +36,7 @@ class Order(TimeStampedModel):
         WEB = "web", _("Web store")
         TELESALES = "telesales", _("Telesales")
 
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT, editable=False
     )
@@ -49,13 +49,12 @@ class Order(TimeStampedModel):
         blank=True,
         related_name="orders",
     )
-    cart = models.OneToOneField(
-        "cart.Cart",
-        verbose_name=_("cart"),
-        on_delete=models.PROTECT,
+    cart_token = models.UUIDField(
+        _("cart token"),
+        unique=True,
         null=True,
         blank=True,
-        related_name="order",
+        editable=False,
         help_text=_("The cart this order came from: one order per cart, however often it is submitted."),
     )
     language = models.CharField(_("language"), max_length=10, default="pt-br")

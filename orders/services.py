@@ -2,6 +2,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -71,6 +72,9 @@ def order_note_add(*, order_id: int, actor: Actor, note: str) -> OrderEvent:
 # Placement
 
 ORDER_NUMBER_START = 100001
+# Stock stays held this long for an unpaid order. Expired Pix and boleto payments cancel
+# their order (and free its stock) much sooner; this is the safety net behind them.
+PAYMENT_WINDOW = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -103,14 +107,14 @@ class Delivery:
 @transaction.atomic
 def order_place(
     *,
-    cart_id: int,
+    cart_token: UUID,
     lines: list[tuple[int, int]],
     buyer: Buyer,
     delivery: Delivery,
     customer=None,
     language: str = "pt-br",
     channel: str = Order.Channel.WEB,
-    payment_window: timedelta = timedelta(hours=1),
+    payment_window: timedelta = PAYMENT_WINDOW,
     actor: Actor,
 ) -> Order:
     """Turn a cart's `(variant_id, quantity)` lines into an order at today's prices, holding
@@ -119,7 +123,7 @@ def order_place(
 
     Caller must hold the cart lock. Raises OutOfStock (nothing is created) or InvalidQuantity.
     """
-    existing = Order.objects.filter(cart_id=cart_id).first()
+    existing = Order.objects.filter(cart_token=cart_token).first()
     if existing is not None:
         return existing
     variants = (
@@ -139,10 +143,9 @@ def order_place(
     totals = order_totals(
         lines=[(variant.price, quantity) for variant, quantity in priced], shipping=delivery.price
     )
-    number = str(sequence_next("order-number", start=ORDER_NUMBER_START))
     order = Order.objects.create(
-        number=number,
-        cart_id=cart_id,
+        number=f"~{cart_token.hex}",  # the real number comes last, see below
+        cart_token=cart_token,
         customer=customer,
         channel=channel,
         language=language,
@@ -171,10 +174,13 @@ def order_place(
     )
     stock_reserve(
         lines=[(variant.pk, quantity) for variant, quantity in priced],
-        reference=f"order:{order.number}",
+        reference=f"order:{order.pk}",
         actor=actor,
         expires_at=timezone.now() + payment_window,
     )
+    # Numbers come from one shared counter, locked until commit: take it last.
+    order.number = str(sequence_next("order-number", start=ORDER_NUMBER_START))
+    order.save(update_fields=["number"])
     OrderEvent.objects.create(order=order, to_status=order.status, actor=actor.label, note="placed")
     return order
 

@@ -92,6 +92,18 @@ def cart_set_quantity(*, cart_id: int, line_id: int, quantity: int) -> CartLine 
     return line
 
 
+def _cart_adopt(*, source_id: int, customer) -> Cart | None:
+    """Make the visitor's cart the customer's; None when the customer has an open cart already."""
+    try:
+        with transaction.atomic():
+            source = _open_cart(source_id)
+            source.customer = customer
+            source.save(update_fields=["customer", "updated_at"])
+            return source
+    except IntegrityError:  # another login gave the customer an open cart meanwhile
+        return None
+
+
 @transaction.atomic
 def cart_merge(*, source_id: int, customer) -> Cart:
     """Fold an anonymous visitor's cart into the customer's own on login.
@@ -100,24 +112,23 @@ def cart_merge(*, source_id: int, customer) -> Cart:
     """
     target = Cart.objects.filter(customer=customer, status=Cart.Status.OPEN).first()
     if target is None:
-        # The visitor's cart simply becomes the customer's.
-        source = _open_cart(source_id)
-        source.customer = customer
-        source.save(update_fields=["customer", "updated_at"])
-        return source
-    source, target = (lock_cart(cart_id) for cart_id in sorted([source_id, target.pk]))
-    if source.pk != source_id:
-        source, target = target, source
+        adopted = _cart_adopt(source_id=source_id, customer=customer)
+        if adopted is not None:
+            return adopted
+        target = Cart.objects.get(customer=customer, status=Cart.Status.OPEN)
+    locked = {cart.pk: cart for cart in (lock_cart(cart_id) for cart_id in sorted({source_id, target.pk}))}
+    source, target = locked[source_id], locked[target.pk]
     if source.status != Cart.Status.OPEN or source.pk == target.pk:
         return target
+    if target.status != Cart.Status.OPEN:  # ordered meanwhile: the visitor's cart becomes the open one
+        return _cart_adopt(source_id=source_id, customer=customer) or source
     existing = {line.variant_id: line for line in target.lines.select_related("variant")}
     for line in source.lines.select_related("variant"):
+        kept = existing.get(line.variant_id)
         quantity = min(
-            line.quantity + getattr(existing.get(line.variant_id), "quantity", 0), line.variant.stock_online
+            line.quantity + (kept.quantity if kept else 0), line.variant.stock_online, MAX_LINE_QUANTITY
         )
-        quantity = min(quantity, MAX_LINE_QUANTITY)
-        if line.variant_id in existing:
-            kept = existing[line.variant_id]
+        if kept is not None:
             kept.quantity = max(kept.quantity, quantity)
             kept.save(update_fields=["quantity", "updated_at"])
         elif quantity > 0:

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -56,7 +57,12 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
         return response
     if error:
         messages.error(request, error)
-        return redirect(request.META.get("HTTP_REFERER") or "cart:cart-detail")
+        back = request.META.get("HTTP_REFERER", "")
+        if url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(back)
+        return redirect("cart:cart-detail")
     messages.success(request, _("Added to your cart."))
     return redirect("cart:cart-detail")
 

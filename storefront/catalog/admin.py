@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from storefront.catalog.cache import catalog_changed
 from storefront.catalog.images import validate_product_image
 from storefront.catalog.models import (
     Attribute,
@@ -13,6 +14,7 @@ from storefront.catalog.models import (
     Variant,
 )
 from storefront.catalog.services import (
+    brand_save,
     category_save,
     product_image_add,
     product_image_delete,
@@ -24,8 +26,24 @@ from storefront.catalog.services import (
 )
 
 
+class CatalogAdmin(admin.ModelAdmin):
+    """Whatever staff change here shows on the store: cached pages are dropped after it."""
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        catalog_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        catalog_changed()
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        catalog_changed()
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(CatalogAdmin):
     list_display = ["name", "parent", "depth", "position"]
     list_select_related = ["parent"]
     list_filter = ["depth"]
@@ -38,10 +56,13 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
+class BrandAdmin(CatalogAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        brand_save(brand=obj)
 
 
 class AttributeValueInline(admin.TabularInline):
@@ -51,14 +72,14 @@ class AttributeValueInline(admin.TabularInline):
 
 
 @admin.register(Attribute)
-class AttributeAdmin(admin.ModelAdmin):
+class AttributeAdmin(CatalogAdmin):
     list_display = ["name", "slug", "position"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AttributeValueInline]
 
 
 @admin.register(AttributeValue)
-class AttributeValueAdmin(admin.ModelAdmin):
+class AttributeValueAdmin(CatalogAdmin):
     list_display = ["value", "attribute"]
     list_select_related = ["attribute"]
     search_fields = ["value", "attribute__name"]
@@ -90,7 +111,7 @@ class ProductImageInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(CatalogAdmin):
     list_display = ["name", "category", "brand", "price_from", "in_stock", "is_published", "is_featured"]
     list_filter = ["is_published", "is_featured", "in_stock", "category", "brand"]
     list_select_related = ["category", "brand"]

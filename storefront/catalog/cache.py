@@ -5,6 +5,7 @@ category bumps the version, so stale pages are never served (they expire on thei
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
@@ -21,7 +22,8 @@ T = TypeVar("T")
 
 
 def catalog_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    # Started from the clock: a version key lost to eviction never comes back to an old number.
+    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
 
 
 def catalog_changed() -> None:
@@ -32,9 +34,8 @@ def catalog_changed() -> None:
 def catalog_version_bump() -> None:
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # the key was evicted: any new value invalidates the old pages
-        cache.set(VERSION_KEY, 1, timeout=None)
-        cache.incr(VERSION_KEY)
+    except ValueError:  # the key was evicted: a new clock-based value invalidates the old pages
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
 def catalog_cached(key: str, compute: Callable[[], T]) -> T:

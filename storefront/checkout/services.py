@@ -42,7 +42,7 @@ def checkout_place_order(
     Raises CartEmpty, CartClosed, DeliveryUnavailable or OutOfStock, creating nothing.
     """
     cart = lock_cart(cart_id)
-    existing = Order.objects.filter(cart_id=cart.pk).first()
+    existing = Order.objects.filter(cart_token=cart.token).first()
     if existing is not None:
         return existing
     if cart.status != Cart.Status.OPEN:
@@ -61,7 +61,7 @@ def checkout_place_order(
     if option is None:
         raise DeliveryUnavailable()
     order = order_place(
-        cart_id=cart.pk,
+        cart_token=cart.token,
         lines=[(line.variant_id, line.quantity) for line in lines],
         buyer=buyer,
         delivery=Delivery(service=option.code, label=option.label, price=option.price, days=option.days),

@@ -106,3 +106,17 @@ def test_expired_holds_are_released_but_allocated_ones_stay():
     variant.refresh_from_db()
     assert variant.stock_online == 4
     assert_ledger_balances()
+
+
+def test_expiry_never_releases_a_hold_a_payment_allocated_meanwhile():
+    from inventory.services import reservation_expire
+
+    variant = stocked_variant(online=3)
+    past = timezone.now() - timedelta(minutes=1)
+    stock_reserve(lines=[(variant.pk, 2)], reference="order:7", actor=JOB, expires_at=past)
+    reservation_allocate(reference="order:7")  # the payment wins the race
+
+    assert reservation_expire(reference="order:7", now=timezone.now()) == 0
+    assert Reservation.objects.get().status == Reservation.Status.ALLOCATED
+    variant.refresh_from_db()
+    assert variant.stock_online == 1

@@ -2,6 +2,7 @@
 
 from storefront.catalog.services.categories import (
     attribute_value_upsert,
+    brand_save,
     brand_upsert,
     category_save,
     category_upsert,
@@ -39,6 +40,7 @@ __all__ = [
     "RELATIONS_BATCH",
     "CatalogImportSummary",
     "attribute_value_upsert",
+    "brand_save",
     "brand_upsert",
     "catalog_import",
     "category_save",

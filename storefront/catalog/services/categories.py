@@ -61,15 +61,24 @@ def category_upsert(
 
 
 @transaction.atomic
-def brand_upsert(*, slug: str, name: str) -> Brand:
-    """Create the brand with this slug, or rename it (its products' search data follows)."""
-    brand, created = Brand.objects.get_or_create(slug=slug, defaults={"name": name})
-    if not created and brand.name != name:
-        brand.name = name
-        brand.save(update_fields=["name", "updated_at"])
+def brand_save(*, brand: Brand) -> Brand:
+    """Validate and save a brand; a new name reaches its products' search data and pages."""
+    old_name = Brand.objects.filter(pk=brand.pk).values_list("name", flat=True).first() if brand.pk else None
+    brand.full_clean()
+    brand.save()
+    if old_name is not None and old_name != brand.name:
         product_refresh_search(product_ids=brand.products.values_list("pk", flat=True))
-        catalog_changed()
+    catalog_changed()
     return brand
+
+
+def brand_upsert(*, slug: str, name: str) -> Brand:
+    """Create the brand with this slug, or rename it."""
+    brand = Brand.objects.filter(slug=slug).first() or Brand(slug=slug)
+    if brand.pk and brand.name == name:
+        return brand
+    brand.name = name
+    return brand_save(brand=brand)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from storefront.catalog.cache import catalog_changed
+from storefront.catalog.locks import lock_products
 from storefront.catalog.models import (
     AttributeValue,
     Brand,
@@ -111,12 +112,26 @@ def product_search_text(product: Product) -> str:
 
 # Variants and stock
 
+# Everything staff edit on a variant; `stock_online` is left to the inventory.
+VARIANT_EDITABLE_FIELDS = [
+    field.name
+    for field in Variant._meta.concrete_fields
+    if field.name not in {"id", "created_at", "stock_online"}
+]
+
 
 @transaction.atomic
 def variant_save(*, variant: Variant, attribute_values: Iterable[AttributeValue] | None = None) -> Variant:
-    """Validate and save a variant, then refresh its product's price and availability."""
+    """Validate and save a variant, then refresh its product's price and availability.
+
+    Never writes `stock_online`: that is the inventory's, and this copy may be stale.
+    """
     variant.full_clean(exclude=["product"])
-    variant.save()
+    lock_products(ids=[variant.product_id])
+    if variant.pk is None:
+        variant.save()
+    else:
+        variant.save(update_fields=VARIANT_EDITABLE_FIELDS)
     if attribute_values is not None:
         variant.attribute_values.set(attribute_values)
     product_refresh_summary(product_ids=[variant.product_id])
@@ -132,18 +147,22 @@ def variant_set_stock_online(*, variant_id: int, quantity: int) -> None:
     """
     if quantity < 0:
         raise ValueError("Online stock cannot be negative.")
-    product_id = Variant.objects.filter(pk=variant_id).values_list("product_id", flat=True).get()
+    product_id, before = Variant.objects.filter(pk=variant_id).values_list("product_id", "stock_online").get()
+    lock_products(ids=[product_id])  # the product before its variant, as every catalog write does
     changed = (
         Variant.objects.filter(pk=variant_id).exclude(stock_online=quantity).update(stock_online=quantity)
     )
     if changed:
         product_refresh_summary(product_ids=[product_id])
+    if changed and (before > 0) != (quantity > 0):
+        # Pages show "in stock" or "unavailable", not counts: only a flip makes them stale.
         catalog_changed()
 
 
 @transaction.atomic
 def variant_delete(*, variant: Variant) -> None:
     product_id = variant.product_id
+    lock_products(ids=[product_id])
     variant.delete()
     product_refresh_summary(product_ids=[product_id])
     catalog_changed()

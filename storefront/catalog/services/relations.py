@@ -76,4 +76,5 @@ def product_relations_refresh(*, after_id: int = 0) -> int | None:
         product_relations_replace(
             product_id=product_id, related=list(best_sellers), kind=ProductRelation.Kind.SAME_CATEGORY
         )
+    catalog_changed()
     return batch[-1][0] if len(batch) == RELATIONS_BATCH else None
