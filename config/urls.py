@@ -17,6 +17,7 @@ urlpatterns = [
     path("backoffice/", include("backoffice.urls")),
     path("account/", include("storefront.accounts.urls")),
     path("carrinho/", include("storefront.cart.urls")),
+    path("pedidos/", include("storefront.checkout.urls")),
     path("", include("storefront.catalog.urls")),
 ]
 
