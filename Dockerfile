@@ -6,6 +6,7 @@ WORKDIR /app
 COPY . .
 RUN pip install --no-cache-dir . \
     && DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost EMAIL_URL=dummymail:// \
+       STORE_SANDBOX_WEBHOOK_SECRET=collectstatic-only \
        python manage.py collectstatic --noinput
 
 RUN useradd --create-home store && mkdir -p /app/media && chown -R store /app/media

@@ -31,6 +31,7 @@ def store_env(database: str, *, page_cache: bool) -> dict:
         "DJANGO_HTTPS": "false",
         "DJANGO_LOG_LEVEL": "WARNING",
         "EMAIL_URL": "dummymail://",
+        "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_bench",
         "DATABASE_URL": f"{PG}/{database}",
         "REDIS_URL": "redis://127.0.0.1:6379/7",
         "STORE_PAGE_CACHE_SECONDS": "3600" if page_cache else "0",

@@ -126,6 +126,12 @@ STORE_PAGE_CACHE_SECONDS = env.int("STORE_PAGE_CACHE_SECONDS", default=60 * 60)
 # PAYMENTS
 STORE_PAYMENT_GATEWAY = env("STORE_PAYMENT_GATEWAY", default="orders.adapters.sandbox.SandboxGateway")
 STORE_PIX_KEY = env("STORE_PIX_KEY", default="pix@loja-aurora.example")
+# Secret each provider signs its notices with, by provider name.
+STORE_PAYMENT_WEBHOOK_SECRETS = {
+    "sandbox": env("STORE_SANDBOX_WEBHOOK_SECRET", default="whsec_sandbox_local_only")
+    if DEBUG
+    else required("STORE_SANDBOX_WEBHOOK_SECRET")
+}
 
 # AUTHENTICATION
 AUTH_USER_MODEL = "accounts.User"
@@ -201,11 +207,17 @@ CELERY_TASK_ROUTES = {
     "catalog.product_relations_refresh": {"queue": Queue.LONG.value},
     "orders.product_sales_refresh": {"queue": Queue.LONG.value},
     "inventory.reservations_expire": {"queue": Queue.DEFAULT.value},
+    "orders.webhook_apply": {"queue": Queue.PAYMENTS.value},
+    "orders.webhooks_reconcile": {"queue": Queue.PAYMENTS.value},
 }
 CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {
         "task": "notifications.notification_reconcile",
         "schedule": 300.0,
+    },
+    "orders-webhooks-reconcile": {
+        "task": "orders.webhooks_reconcile",
+        "schedule": 60.0,
     },
     "inventory-reservations-expire": {
         "task": "inventory.reservations_expire",

@@ -6,6 +6,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-use-0123456789abcdef")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "*")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
+os.environ.setdefault("STORE_SANDBOX_WEBHOOK_SECRET", "whsec_test")
 
 from config.settings import *  # noqa: F403
 

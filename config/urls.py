@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/", include("storefront.accounts.urls")),
     path("carrinho/", include("storefront.cart.urls")),
     path("pedidos/", include("storefront.checkout.urls")),
+    path("payments/", include("orders.urls")),
     path("", include("storefront.catalog.urls")),
 ]
 

@@ -22,3 +22,11 @@ class TransitionNotAllowed(DomainError):
 class PaymentTransitionNotAllowed(DomainError):
     code = "payment_transition_not_allowed"
     message = _("This payment cannot change to that status.")
+
+
+class NoticeRejected(Exception):
+    """A provider notice we refuse; `status` is the HTTP answer the provider gets."""
+
+    def __init__(self, reason: str, *, status: int) -> None:
+        super().__init__(reason)
+        self.status = status

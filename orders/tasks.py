@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import OperationalError
 
 
 @shared_task(name="orders.product_sales_refresh")
@@ -9,3 +10,19 @@ def product_sales_refresh() -> None:
     product_sales_refresh()
     # Products nobody bought together yet get their category's best sellers, now up to date.
     product_relations_refresh_task.delay()
+
+
+@shared_task(
+    name="orders.webhook_apply", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=8
+)
+def webhook_apply(*, event_id: int) -> None:
+    from orders.notices import webhook_apply
+
+    webhook_apply(event_id=event_id)
+
+
+@shared_task(name="orders.webhooks_reconcile")
+def webhooks_reconcile() -> None:
+    from orders.notices import webhooks_reconcile
+
+    webhooks_reconcile()

@@ -14,11 +14,12 @@ PRODUCTION_ENV = {
     "EMAIL_URL": "smtp://mail.example.com.br:587",
     "DATABASE_URL": "postgres://store@db.example.com.br:5432/store",
     "REDIS_URL": "redis://cache.example.com.br:6379/0",
+    "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_production_like",
 }
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    ours = ("DJANGO_", "EMAIL_URL", "DATABASE_URL", "REDIS_URL")
+    ours = ("DJANGO_", "EMAIL_URL", "DATABASE_URL", "REDIS_URL", "STORE_")
     clean = {key: value for key, value in os.environ.items() if not key.startswith(ours)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -44,7 +45,9 @@ def test_the_deploy_check_warns_about_the_demo_defaults(variable, warning):
     assert warning in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "EMAIL_URL"])
+@pytest.mark.parametrize(
+    "variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "EMAIL_URL", "STORE_SANDBOX_WEBHOOK_SECRET"]
+)
 def test_a_missing_production_setting_stops_start_up_with_one_line_naming_it(variable):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != variable}
     result = manage("check", env=env)

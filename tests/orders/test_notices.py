@@ -1,0 +1,119 @@
+import json
+import random
+
+import pytest
+from django.urls import reverse
+
+from core.actor import Actor
+from inventory.models import Reservation, StockLevel
+from inventory.services import stock_receive, stock_reserve
+from orders.models import Order, Payment, WebhookEvent
+from orders.notices import webhook_apply, webhooks_reconcile
+from orders.webhooks import signature_header
+from tests.catalog.factories import ProductFactory
+from tests.inventory.factories import WarehouseFactory
+from tests.orders.factories import OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "whsec_test"
+URL = reverse("payments:payment-webhook", kwargs={"provider": "sandbox"})
+
+
+@pytest.fixture
+def payment():
+    """A boleto waiting for its clearing notice, for an order holding two units."""
+    variant = ProductFactory(stock=0).variants.get()
+    stock_receive(variant_id=variant.pk, warehouse=WarehouseFactory(), quantity=5, actor=Actor.job("test"))
+    order = OrderFactory()
+    stock_reserve(lines=[(variant.pk, 2)], reference=f"order:{order.pk}", actor=Actor.job("test"))
+    return Payment.objects.create(
+        order=order,
+        method=Payment.Method.BOLETO,
+        amount=order.grand_total,
+        gateway="sandbox",
+        gateway_reference="bol_123",
+    )
+
+
+def notice(event_id="evt_1", kind="charge.paid", reference="bol_123") -> bytes:
+    return json.dumps({"id": event_id, "type": kind, "data": {"reference": reference}}).encode()
+
+
+def post(client, body: bytes, *, secret=SECRET, header=None, execute=None):
+    header = header if header is not None else signature_header(body=body, secret=secret)
+    return client.post(URL, data=body, content_type="application/json", HTTP_X_SIGNATURE=header)
+
+
+def test_a_paid_notice_pays_the_order_once_and_keeps_its_stock(
+    client, payment, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, notice())
+    assert response.status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PAID
+    assert Order.objects.get().status == Order.Status.PAID
+    assert Reservation.objects.get().status == Reservation.Status.ALLOCATED
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.APPLIED
+
+
+def test_five_deliveries_in_random_order_confirm_once(client, payment, django_capture_on_commit_callbacks):
+    deliveries = [notice("evt_paid")] * 3 + [notice("evt_late_expiry", kind="charge.expired")] * 2
+    random.Random(7).shuffle(deliveries)
+    with django_capture_on_commit_callbacks(execute=True):
+        for body in deliveries:
+            assert post(client, body).status_code == 200
+    order = Order.objects.get()
+    assert WebhookEvent.objects.count() == 2
+    # whichever notice came first decided; the other was recorded and ignored
+    statuses = dict(WebhookEvent.objects.values_list("event_id", "status"))
+    assert sorted(statuses.values()) == [WebhookEvent.Status.APPLIED, WebhookEvent.Status.IGNORED]
+    first = next(event_id for event_id, status in statuses.items() if status == WebhookEvent.Status.APPLIED)
+    assert order.status == (Order.Status.PAID if first == "evt_paid" else Order.Status.CANCELLED)
+    assert order.events.filter(to_status__in=[Order.Status.PAID, Order.Status.CANCELLED]).count() == 1
+
+
+def test_an_expiry_notice_cancels_the_order_and_frees_its_stock(
+    client, payment, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, notice(kind="charge.expired"))
+    assert Order.objects.get().status == Order.Status.CANCELLED
+    assert StockLevel.objects.get().reserved == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "header", "status"),
+    [
+        (notice(), "t=1,v1=deadbeef", 400),  # bad signature
+        (notice(), signature_header(body=notice(), secret=SECRET, timestamp=1_000_000_000), 400),  # replayed
+        (b"{not json", None, 400),
+        (notice(kind="charge.refunded"), None, 400),  # unknown kind
+        (notice(reference="bol_unknown"), None, 404),
+    ],
+)
+def test_bad_notices_get_4xx_and_change_nothing(client, payment, body, header, status):
+    assert post(client, body, header=header).status_code == status
+    assert not WebhookEvent.objects.exists()
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+
+
+def test_an_unknown_provider_is_not_found(client):
+    body = notice()
+    response = client.post(
+        reverse("payments:payment-webhook", kwargs={"provider": "other"}),
+        data=body,
+        content_type="application/json",
+        HTTP_X_SIGNATURE=signature_header(body=body, secret=SECRET),
+    )
+    assert response.status_code == 404
+
+
+def test_the_reconciler_applies_notices_a_worker_never_got(client, payment):
+    post(client, notice())  # stored, but the on-commit task never ran
+    WebhookEvent.objects.update(created_at="2026-01-01T00:00:00Z")
+    assert webhooks_reconcile() == 1  # eager in tests: applied right away
+    assert Order.objects.get().status == Order.Status.PAID
+    assert webhook_apply(event_id=WebhookEvent.objects.get().pk).status == WebhookEvent.Status.APPLIED
