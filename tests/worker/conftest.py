@@ -46,6 +46,7 @@ def celery_worker_process(transactional_db, tmp_path):
         "DATABASE_URL": _test_database_url(),
         "REDIS_URL": broker_url,
         "EMAIL_URL": f"filemail:///{outbox}",  # an absolute path needs the extra slash
+        "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_test",
     }
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
