@@ -126,6 +126,8 @@ STORE_PAGE_CACHE_SECONDS = env.int("STORE_PAGE_CACHE_SECONDS", default=60 * 60)
 # PAYMENTS
 STORE_PAYMENT_GATEWAY = env("STORE_PAYMENT_GATEWAY", default="orders.adapters.sandbox.SandboxGateway")
 STORE_PIX_KEY = env("STORE_PIX_KEY", default="pix@loja-aurora.example")
+STORE_PIX_EXPIRY_MINUTES = env.int("STORE_PIX_EXPIRY_MINUTES", default=30)
+STORE_BOLETO_DUE_BUSINESS_DAYS = env.int("STORE_BOLETO_DUE_BUSINESS_DAYS", default=3)
 # Secret each provider signs its notices with, by provider name.
 STORE_PAYMENT_WEBHOOK_SECRETS = {
     "sandbox": env("STORE_SANDBOX_WEBHOOK_SECRET", default="whsec_sandbox_local_only")

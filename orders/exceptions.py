@@ -30,3 +30,13 @@ class NoticeRejected(Exception):
     def __init__(self, reason: str, *, status: int) -> None:
         super().__init__(reason)
         self.status = status
+
+
+class PaymentNotAllowed(DomainError):
+    code = "payment_not_allowed"
+    message = _("This order is not waiting for a payment.")
+
+
+class PaymentProviderDown(DomainError):
+    code = "payment_provider_down"
+    message = _("The payment service did not answer. Please try again in a moment.")

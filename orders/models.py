@@ -232,6 +232,12 @@ class Payment(TimeStampedModel):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     failure_reason = models.CharField(_("failure reason"), max_length=200, blank=True)
+    provider_flag = models.CharField(
+        _("provider flag"),
+        max_length=30,
+        blank=True,
+        help_text=_("What the provider's own screening said, e.g. high_risk."),
+    )
 
     class Meta:
         verbose_name = _("payment")

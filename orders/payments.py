@@ -1,0 +1,122 @@
+"""Starting a payment with the provider: a card authorisation, a Pix code or a boleto."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from core.calendar import add_business_days
+from orders.adapters.base import CardOutcome, GatewayUnavailable, PaymentGateway
+from orders.exceptions import PaymentNotAllowed, PaymentProviderDown
+from orders.locks import lock_order, lock_payment
+from orders.models import Order, Payment
+from orders.services import payment_transition
+
+
+def payment_gateway() -> PaymentGateway:
+    return import_string(settings.STORE_PAYMENT_GATEWAY)()
+
+
+def _payment_open(*, order_id: int, method: str, installments: int) -> Payment:
+    """The order's payment in progress, or a new pending one. Double clicks get the same."""
+    with transaction.atomic():
+        order = lock_order(order_id)
+        if order.status != Order.Status.AWAITING_PAYMENT:
+            raise PaymentNotAllowed()
+        existing = order.payments.filter(
+            status__in=[Payment.Status.PENDING, Payment.Status.AUTHORISED]
+        ).first()
+        if existing is not None:
+            return existing
+        return Payment.objects.create(
+            order=order,
+            method=method,
+            amount=order.grand_total,
+            installments=installments if method == Payment.Method.CARD else 1,
+            gateway=payment_gateway().name,
+        )
+
+
+def _payment_failed(*, payment_id: int, reason: str) -> Payment:
+    with transaction.atomic():
+        payment = lock_payment(payment_id)
+        payment.failure_reason = reason[:200]
+        return payment_transition(
+            payment=payment, to=Payment.Status.FAILED, update_fields=("failure_reason",)
+        )
+
+
+def payment_start(
+    *,
+    order_id: int,
+    method: str,
+    card_token: str = "",
+    card_brand: str = "",
+    card_last4: str = "",
+    installments: int = 1,
+) -> Payment:
+    """Ask the provider for the order's payment and record its answer.
+
+    The provider is called outside any transaction, with an idempotency key derived from the
+    payment, so a retry never charges twice. Raises PaymentNotAllowed or PaymentProviderDown
+    (the attempt is recorded as failed; the shopper may try again).
+    """
+    payment = _payment_open(order_id=order_id, method=method, installments=installments)
+    if payment.gateway_reference:
+        return payment
+    gateway, key = payment_gateway(), f"payment:{payment.pk}"
+    try:
+        if method == Payment.Method.CARD:
+            result = gateway.authorise_card(
+                token=card_token,
+                amount=payment.amount,
+                installments=payment.installments,
+                idempotency_key=key,
+            )
+        elif method == Payment.Method.PIX:
+            expires_at = timezone.now() + timedelta(minutes=settings.STORE_PIX_EXPIRY_MINUTES)
+            result = gateway.create_pix(amount=payment.amount, expires_at=expires_at, idempotency_key=key)
+        else:
+            due = add_business_days(timezone.localdate(), settings.STORE_BOLETO_DUE_BUSINESS_DAYS)
+            order = payment.order
+            result = gateway.create_boleto(
+                amount=payment.amount,
+                due_date=due,
+                payer_name=order.full_name,
+                payer_cpf=order.cpf,
+                idempotency_key=key,
+            )
+    except GatewayUnavailable as error:
+        _payment_failed(payment_id=payment.pk, reason=f"provider unavailable: {error}")
+        raise PaymentProviderDown() from error
+
+    with transaction.atomic():
+        payment = lock_payment(payment.pk)
+        payment.gateway_reference = result.reference or None
+        fields = ["gateway_reference"]
+        if method == Payment.Method.CARD:
+            payment.card_brand, payment.card_last4 = card_brand, card_last4
+            fields += ["card_brand", "card_last4"]
+            if result.outcome == CardOutcome.DECLINED:
+                payment.failure_reason = result.message or "declined"
+                return payment_transition(
+                    payment=payment, to=Payment.Status.FAILED, update_fields=(*fields, "failure_reason")
+                )
+            payment.provider_flag = "high_risk" if result.outcome == CardOutcome.HIGH_RISK else ""
+            return payment_transition(
+                payment=payment, to=Payment.Status.AUTHORISED, update_fields=(*fields, "provider_flag")
+            )
+        if method == Payment.Method.PIX:
+            payment.pix_code, payment.expires_at = result.copy_paste, result.expires_at
+            fields += ["pix_code", "expires_at"]
+        else:
+            payment.boleto_line, payment.boleto_barcode = result.digitable_line, result.barcode
+            # A boleto can be paid until the end of its due date; clearing takes up to a day more.
+            payment.expires_at = timezone.make_aware(datetime.combine(result.due_date, time.max)) + timedelta(
+                days=1
+            )
+            fields += ["boleto_line", "boleto_barcode", "expires_at"]
+        payment.save(update_fields=[*fields, "updated_at"])
+        return payment

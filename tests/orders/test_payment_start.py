@@ -1,0 +1,95 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from orders.adapters.boleto import is_valid_digitable_line
+from orders.adapters.brcode import is_valid_pix_payload
+from orders.adapters.sandbox import UNAVAILABLE_HOLDER, SandboxGateway
+from orders.exceptions import PaymentNotAllowed, PaymentProviderDown
+from orders.models import Order, Payment
+from orders.payments import payment_start
+from tests.orders.factories import OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+NEXT_YEAR = timezone.localdate().year + 1
+
+
+def card(number="4111111111111111", holder="Ana Souza"):
+    return SandboxGateway().tokenise_card(
+        number=number, holder=holder, expiry_month=12, expiry_year=NEXT_YEAR, cvv="123"
+    )
+
+
+def pay_by_card(order, number="4111111111111111", installments=3, holder="Ana Souza"):
+    token = card(number, holder)
+    return payment_start(
+        order_id=order.pk,
+        method=Payment.Method.CARD,
+        card_token=token.token,
+        card_brand=token.brand,
+        card_last4=token.last4,
+        installments=installments,
+    )
+
+
+def test_an_approved_card_is_authorised_with_only_brand_and_last_four_kept():
+    payment = pay_by_card(OrderFactory())
+    assert (payment.status, payment.card_brand, payment.card_last4, payment.installments) == (
+        Payment.Status.AUTHORISED,
+        "visa",
+        "1111",
+        3,
+    )
+    assert payment.gateway_reference.startswith("auth_")
+    assert payment.provider_flag == ""
+
+
+def test_a_declined_card_fails_and_the_order_still_waits_for_payment():
+    order = OrderFactory()
+    payment = pay_by_card(order, number="4000000000000002")
+    assert payment.status == Payment.Status.FAILED
+    assert Order.objects.get(pk=order.pk).status == Order.Status.AWAITING_PAYMENT
+    assert pay_by_card(order).status == Payment.Status.AUTHORISED  # another card works
+
+
+def test_a_high_risk_card_is_authorised_and_flagged_for_review():
+    assert pay_by_card(OrderFactory(), number="4000000000009995").provider_flag == "high_risk"
+
+
+def test_pix_gives_a_valid_code_that_expires_in_thirty_minutes():
+    payment = payment_start(order_id=OrderFactory().pk, method=Payment.Method.PIX)
+    assert is_valid_pix_payload(payment.pix_code)
+    assert timedelta(minutes=29) < payment.expires_at - timezone.now() <= timedelta(minutes=30)
+
+
+def test_a_boleto_gets_a_valid_line_due_on_a_business_day():
+    payment = payment_start(order_id=OrderFactory().pk, method=Payment.Method.BOLETO)
+    assert is_valid_digitable_line(payment.boleto_line)
+    due_date = timezone.localtime(payment.expires_at - timedelta(days=1)).date()
+    assert due_date.weekday() < 5  # Monday to Friday
+    assert due_date > timezone.localdate()
+    assert payment.status == Payment.Status.PENDING
+
+
+def test_starting_twice_gives_the_same_payment():
+    order = OrderFactory()
+    first = payment_start(order_id=order.pk, method=Payment.Method.PIX)
+    second = payment_start(order_id=order.pk, method=Payment.Method.PIX)
+    assert first.pk == second.pk
+    assert Payment.objects.count() == 1
+
+
+def test_an_order_not_waiting_for_payment_takes_none():
+    order = OrderFactory(status=Order.Status.CANCELLED)
+    with pytest.raises(PaymentNotAllowed):
+        payment_start(order_id=order.pk, method=Payment.Method.PIX)
+    assert not Payment.objects.exists()
+
+
+def test_a_provider_outage_is_recorded_and_reported():
+    order = OrderFactory(full_name=UNAVAILABLE_HOLDER)
+    with pytest.raises(PaymentProviderDown):
+        payment_start(order_id=order.pk, method=Payment.Method.BOLETO)
+    assert Payment.objects.get().status == Payment.Status.FAILED
