@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyModelAdmin
 from inventory.models import Reservation, StockLevel, StockMovement, Warehouse
 
 
@@ -9,23 +10,8 @@ class WarehouseAdmin(admin.ModelAdmin):
     list_filter = ["kind", "sells_online"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Stock changes only through the inventory services, which keep the ledger."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(StockLevel)
-class StockLevelAdmin(ReadOnlyAdmin):
+class StockLevelAdmin(ReadOnlyModelAdmin):
     list_display = ["variant", "warehouse", "on_hand", "reserved"]
     list_filter = ["warehouse"]
     list_select_related = ["variant", "warehouse"]
@@ -33,7 +19,7 @@ class StockLevelAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(ReadOnlyAdmin):
+class StockMovementAdmin(ReadOnlyModelAdmin):
     list_display = ["created_at", "level", "kind", "on_hand_change", "reserved_change", "reference", "actor"]
     list_filter = ["kind"]
     list_select_related = ["level__variant", "level__warehouse"]
@@ -41,7 +27,7 @@ class StockMovementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(ReadOnlyAdmin):
+class ReservationAdmin(ReadOnlyModelAdmin):
     list_display = ["reference", "level", "quantity", "status", "expires_at"]
     list_filter = ["status"]
     list_select_related = ["level__variant", "level__warehouse"]

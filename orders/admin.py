@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyModelAdmin
 from orders.models import Order, OrderEvent, OrderLine, Payment, WebhookEvent
 
 
@@ -46,23 +47,8 @@ class OrderAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Payments and notices change only through their services."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(ReadOnlyModelAdmin):
     list_display = ["order", "method", "status", "amount", "installments", "created_at"]
     list_filter = ["method", "status"]
     list_select_related = ["order"]
@@ -70,7 +56,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(ReadOnlyAdmin):
+class WebhookEventAdmin(ReadOnlyModelAdmin):
     list_display = ["provider", "event_id", "kind", "status", "created_at", "applied_at"]
     list_filter = ["provider", "status"]
     search_fields = ["=event_id"]

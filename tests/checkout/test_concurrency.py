@@ -16,8 +16,8 @@ from storefront.cart.services import cart_add, cart_create, cart_merge
 from storefront.checkout.services import checkout_place_order
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
-from tests.checkout.test_services import BUYER
 from tests.inventory.factories import WarehouseFactory
+from tests.orders.factories import BUYER
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,6 @@ from inventory.exceptions import OutOfStock
 from inventory.services import stock_receive
 from logistics.models import CarrierService, ShippingRate
 from orders.models import Order
-from orders.services import Buyer
 from storefront.cart.exceptions import CartClosed
 from storefront.cart.models import Cart
 from storefront.cart.services import cart_add, cart_create
@@ -16,21 +15,9 @@ from storefront.checkout.services import checkout_delivery_options, checkout_pla
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
+from tests.orders.factories import BUYER
 
 pytestmark = pytest.mark.django_db
-
-BUYER = Buyer(
-    email="ana@example.com.br",
-    full_name="Ana Souza",
-    cpf="52998224725",
-    phone="11987654321",
-    cep="69005070",
-    street="Avenida Eduardo Ribeiro",
-    street_number="520",
-    district="Centro",
-    city="Manaus",
-    state="AM",
-)
 
 
 @pytest.fixture(autouse=True)

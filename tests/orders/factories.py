@@ -6,6 +6,7 @@ from factory.django import DjangoModelFactory
 from faker import Faker
 
 from orders.models import Order
+from orders.services import Buyer
 
 BRAZIL = Faker("pt_BR")
 
@@ -35,3 +36,18 @@ class OrderFactory(DjangoModelFactory):
     placed_at = factory.LazyFunction(timezone.now)
 
     cpf = factory.LazyFunction(lambda: "".join(filter(str.isdigit, BRAZIL.cpf())))
+
+
+# A buyer as the checkout forms leave it (delivery to Manaus, far from the São Paulo warehouse).
+BUYER = Buyer(
+    email="ana@example.com.br",
+    full_name="Ana Souza",
+    cpf="52998224725",
+    phone="11987654321",
+    cep="69005070",
+    street="Avenida Eduardo Ribeiro",
+    street_number="520",
+    district="Centro",
+    city="Manaus",
+    state="AM",
+)

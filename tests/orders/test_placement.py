@@ -9,26 +9,15 @@ from inventory.models import Reservation, StockLevel
 from inventory.services import stock_receive
 from orders.models import Order
 from orders.pricing import order_totals
-from orders.services import Buyer, Delivery, order_place
+from orders.services import Delivery, order_place
 from storefront.cart.services import cart_add, cart_create
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
+from tests.orders.factories import BUYER
 
 pytestmark = pytest.mark.django_db
 
 JOB = Actor.job("test")
-BUYER = Buyer(
-    email="ana@example.com.br",
-    full_name="Ana Souza",
-    cpf="52998224725",
-    phone="11987654321",
-    cep="01310100",
-    street="Avenida Paulista",
-    street_number="1000",
-    district="Bela Vista",
-    city="São Paulo",
-    state="SP",
-)
 
 
 def stocked(price: str, units: int, name: str = "Produto"):
