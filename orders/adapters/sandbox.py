@@ -3,6 +3,7 @@ tokens, authorisations by documented test numbers, real Pix codes and boleto lin
 signed notices (sent by `manage.py sandbox_payments`)."""
 
 import hashlib
+import json
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -100,3 +101,14 @@ class SandboxGateway:
         return BoletoCharge(
             reference=reference, barcode=code, digitable_line=digitable_line(code), due_date=due_date
         )
+
+
+def sandbox_notice(*, reference: str, kind: str, event_id: str) -> tuple[bytes, str]:
+    """The signed notice the sandbox provider sends when a charge is paid or expires:
+    `(body, X-Signature header)`."""
+    from orders.webhooks import signature_header
+
+    body = json.dumps({"id": event_id, "type": kind, "data": {"reference": reference}}).encode()
+    return body, signature_header(
+        body=body, secret=settings.STORE_PAYMENT_WEBHOOK_SECRETS[SandboxGateway.name]
+    )

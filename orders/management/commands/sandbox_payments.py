@@ -1,0 +1,63 @@
+import urllib.request
+import uuid
+
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from orders.adapters.sandbox import SandboxGateway, sandbox_notice
+from orders.exceptions import NoticeRejected
+from orders.models import Payment
+from orders.notices import EXPIRED, PAID, webhook_receive
+
+ACTIONS = {"pay": PAID, "expire": EXPIRED}
+
+
+class Command(BaseCommand):
+    help = (
+        "Act as the sandbox payment provider: send the signed notice that a pending Pix or "
+        "boleto of an order was paid, or expired."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("action", choices=sorted(ACTIONS))
+        parser.add_argument("order_number")
+        parser.add_argument(
+            "--url",
+            help="Base address of the running store (e.g. http://127.0.0.1:8000) to POST the notice to; "
+            "without it the notice goes straight to the same handler in this process.",
+        )
+
+    def handle(self, *args, action: str, order_number: str, url: str | None = None, **options) -> None:
+        payment = (
+            Payment.objects.filter(
+                order__number=order_number,
+                gateway=SandboxGateway.name,
+                method__in=[Payment.Method.PIX, Payment.Method.BOLETO],
+                status=Payment.Status.PENDING,
+            )
+            .exclude(gateway_reference=None)
+            .first()
+        )
+        if payment is None:
+            raise CommandError(f"Order {order_number} has no pending sandbox Pix or boleto.")
+        body, signature = sandbox_notice(
+            reference=payment.gateway_reference, kind=ACTIONS[action], event_id=f"evt_{uuid.uuid4().hex}"
+        )
+        if url:
+            endpoint = url.rstrip("/") + reverse(
+                "payments:payment-webhook", kwargs={"provider": SandboxGateway.name}
+            )
+            request = urllib.request.Request(  # noqa: S310 - an address the operator gives
+                endpoint,
+                data=body,
+                method="POST",
+                headers={"Content-Type": "application/json", "X-Signature": signature},
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                self.stdout.write(f"Notice sent to {endpoint}: HTTP {response.status}.")
+            return
+        try:
+            webhook_receive(provider=SandboxGateway.name, body=body, signature=signature)
+        except NoticeRejected as rejected:
+            raise CommandError(f"Notice refused: {rejected}") from rejected
+        self.stdout.write(self.style.SUCCESS(f"Order {order_number}: {action} notice delivered."))
