@@ -211,11 +211,16 @@ CELERY_TASK_ROUTES = {
     "inventory.reservations_expire": {"queue": Queue.DEFAULT.value},
     "orders.webhook_apply": {"queue": Queue.PAYMENTS.value},
     "orders.webhooks_reconcile": {"queue": Queue.PAYMENTS.value},
+    "orders.payments_expire": {"queue": Queue.PAYMENTS.value},
 }
 CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {
         "task": "notifications.notification_reconcile",
         "schedule": 300.0,
+    },
+    "orders-payments-expire": {
+        "task": "orders.payments_expire",
+        "schedule": 60.0,
     },
     "orders-webhooks-reconcile": {
         "task": "orders.webhooks_reconcile",

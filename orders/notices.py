@@ -9,11 +9,10 @@ from django.utils import timezone
 
 from core.actor import Actor
 from core.locks import for_update
-from inventory.services import reservation_allocate, reservation_release
 from orders.exceptions import NoticeRejected
 from orders.locks import lock_payment
-from orders.models import WEBHOOK_TRANSITIONS, Order, Payment, WebhookEvent
-from orders.services import order_transition, payment_transition
+from orders.models import WEBHOOK_TRANSITIONS, Payment, WebhookEvent
+from orders.payments import payment_mark_expired, payment_mark_paid
 from orders.tasks import webhook_apply as webhook_apply_task
 from orders.webhooks import SignatureInvalid, signature_verify
 
@@ -83,20 +82,9 @@ def webhook_apply(*, event_id: int) -> WebhookEvent:
         )
         return event
     if event.kind == PAID:
-        payment.paid_at = timezone.now()
-        payment_transition(payment=payment, to=Payment.Status.PAID, update_fields=("paid_at",))
-        order_transition(
-            order_id=payment.order_id, to=Order.Status.PAID, actor=NOTICE_ACTOR, note=event.event_id
-        )
-        reservation_allocate(reference=f"order:{payment.order_id}")
+        payment_mark_paid(payment=payment, actor=NOTICE_ACTOR, note=event.event_id)
     else:
-        payment_transition(payment=payment, to=Payment.Status.EXPIRED)
-        order_transition(
-            order_id=payment.order_id, to=Order.Status.CANCELLED, actor=NOTICE_ACTOR, note="payment expired"
-        )
-        reservation_release(
-            reference=f"order:{payment.order_id}", actor=NOTICE_ACTOR, reason="payment expired"
-        )
+        payment_mark_expired(payment=payment, actor=NOTICE_ACTOR)
     _webhook_transition(event=event, to=WebhookEvent.Status.APPLIED)
     return event
 

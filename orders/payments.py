@@ -7,12 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.actor import Actor
 from core.calendar import add_business_days
+from inventory.services import reservation_allocate, reservation_release
 from orders.adapters.base import CardOutcome, GatewayUnavailable, PaymentGateway
 from orders.exceptions import PaymentNotAllowed, PaymentProviderDown
 from orders.locks import lock_order, lock_payment
 from orders.models import Order, Payment
-from orders.services import payment_transition
+from orders.services import order_transition, payment_transition
 
 
 def payment_gateway() -> PaymentGateway:
@@ -120,3 +122,47 @@ def payment_start(
             fields += ["boleto_line", "boleto_barcode", "expires_at"]
         payment.save(update_fields=[*fields, "updated_at"])
         return payment
+
+
+def payment_mark_paid(*, payment: Payment, actor: Actor, note: str = "") -> Payment:
+    """The money arrived: the payment and its order are paid and the order keeps its stock.
+    Caller holds the payment lock and has checked the payment is still open."""
+    payment.paid_at = timezone.now()
+    payment_transition(payment=payment, to=Payment.Status.PAID, update_fields=("paid_at",))
+    order_transition(order_id=payment.order_id, to=Order.Status.PAID, actor=actor, note=note)
+    reservation_allocate(reference=f"order:{payment.order_id}")
+    return payment
+
+
+def payment_mark_expired(*, payment: Payment, actor: Actor) -> Payment:
+    """Nobody paid in time: the order is cancelled and its stock goes back on sale.
+    Caller holds the payment lock and has checked the payment is still open."""
+    payment_transition(payment=payment, to=Payment.Status.EXPIRED)
+    order_transition(
+        order_id=payment.order_id, to=Order.Status.CANCELLED, actor=actor, note="payment expired"
+    )
+    reservation_release(reference=f"order:{payment.order_id}", actor=actor, reason="payment expired")
+    return payment
+
+
+EXPIRE_BATCH = 200
+EXPIRY_ACTOR = Actor.job("payments_expire")
+
+
+def payments_expire(*, now: datetime | None = None) -> int:
+    """Expire one batch of Pix and boletos past their time whose provider notice never came;
+    return how many. Each is re-checked under its lock: a payment that just arrived wins."""
+    now = now or timezone.now()
+    due_ids = list(
+        Payment.objects.filter(status=Payment.Status.PENDING, expires_at__lt=now)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:EXPIRE_BATCH]
+    )
+    expired = 0
+    for payment_id in due_ids:
+        with transaction.atomic():
+            payment = lock_payment(payment_id)
+            if payment.status == Payment.Status.PENDING and payment.expires_at and payment.expires_at < now:
+                payment_mark_expired(payment=payment, actor=EXPIRY_ACTOR)
+                expired += 1
+    return expired

@@ -26,3 +26,11 @@ def webhooks_reconcile() -> None:
     from orders.notices import webhooks_reconcile
 
     webhooks_reconcile()
+
+
+@shared_task(bind=True, name="orders.payments_expire")
+def payments_expire(self) -> None:
+    from orders.payments import EXPIRE_BATCH, payments_expire
+
+    if payments_expire() == EXPIRE_BATCH:
+        self.delay()

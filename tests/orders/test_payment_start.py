@@ -93,3 +93,18 @@ def test_a_provider_outage_is_recorded_and_reported():
     with pytest.raises(PaymentProviderDown):
         payment_start(order_id=order.pk, method=Payment.Method.BOLETO)
     assert Payment.objects.get().status == Payment.Status.FAILED
+
+
+def test_pix_and_boletos_past_their_time_expire_and_free_the_order():
+    from orders.payments import payments_expire
+
+    late, on_time = OrderFactory(), OrderFactory()
+    payment_start(order_id=late.pk, method=Payment.Method.PIX)
+    payment_start(order_id=on_time.pk, method=Payment.Method.PIX)
+    Payment.objects.filter(order=late).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    assert payments_expire() == 1
+
+    assert Order.objects.get(pk=late.pk).status == Order.Status.CANCELLED
+    assert Order.objects.get(pk=on_time.pk).status == Order.Status.AWAITING_PAYMENT
+    assert payments_expire() == 0
