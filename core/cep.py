@@ -38,7 +38,6 @@ STATE_RANGES: tuple[tuple[str, int, int], ...] = (
     ("SC", 88000, 89999),
     ("RS", 90000, 99999),
 )
-STATES = sorted({state for state, _start, _end in STATE_RANGES})
 
 
 def normalize_cep(value: str) -> str:

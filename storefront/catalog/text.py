@@ -35,7 +35,3 @@ def clean_description(html: str) -> str:
     return nh3.clean(
         html, tags=DESCRIPTION_TAGS, attributes={"a": {"href", "title"}}, link_rel="nofollow noopener"
     )
-
-
-def plain_text(html: str) -> str:
-    return nh3.clean(html, tags=set())
