@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS; a missing required value stops start-up with one line nami
 """
 
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -39,6 +40,10 @@ else:
     ALLOWED_HOSTS = required("DJANGO_ALLOWED_HOSTS", cast=list)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env("STORE_NAME", default="Loja Aurora")
+# Where the store is served, for links in emails sent outside any request.
+SITE_URL = (
+    env("STORE_SITE_URL", default="http://127.0.0.1:8000") if DEBUG else required("STORE_SITE_URL")
+).rstrip("/")
 
 # APPS
 INSTALLED_APPS = [
@@ -123,11 +128,18 @@ else:
 # Anonymous catalog pages are kept this long (0 turns the page cache off).
 STORE_PAGE_CACHE_SECONDS = env.int("STORE_PAGE_CACHE_SECONDS", default=60 * 60)
 
+# PROMOTIONS
+# Orders whose items reach this value ship free with the cheapest service (0 turns it off).
+STORE_FREE_SHIPPING_FROM = Decimal(env("STORE_FREE_SHIPPING_FROM", default="299.00"))
+
 # PAYMENTS
 STORE_PAYMENT_GATEWAY = env("STORE_PAYMENT_GATEWAY", default="orders.adapters.sandbox.SandboxGateway")
 STORE_PIX_KEY = env("STORE_PIX_KEY", default="pix@loja-aurora.example")
 STORE_PIX_EXPIRY_MINUTES = env.int("STORE_PIX_EXPIRY_MINUTES", default=30)
 STORE_BOLETO_DUE_BUSINESS_DAYS = env.int("STORE_BOLETO_DUE_BUSINESS_DAYS", default=3)
+# Card instalments without interest: up to this many, none smaller than the minimum.
+STORE_MAX_INSTALLMENTS = env.int("STORE_MAX_INSTALLMENTS", default=12)
+STORE_MIN_INSTALLMENT = Decimal(env("STORE_MIN_INSTALLMENT", default="10.00"))
 # Secret each provider signs its notices with, by provider name.
 STORE_PAYMENT_WEBHOOK_SECRETS = {
     "sandbox": env("STORE_SANDBOX_WEBHOOK_SECRET", default="whsec_sandbox_local_only")

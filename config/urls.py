@@ -17,7 +17,7 @@ urlpatterns = [
     path("backoffice/", include("backoffice.urls")),
     path("account/", include("storefront.accounts.urls")),
     path("carrinho/", include("storefront.cart.urls")),
-    path("pedidos/", include("storefront.checkout.urls")),
+    path("", include("storefront.checkout.urls")),
     path("payments/", include("orders.urls")),
     path("", include("storefront.catalog.urls")),
 ]

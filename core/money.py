@@ -1,4 +1,4 @@
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import get_language
 
@@ -18,3 +18,15 @@ def format_brl(value: Decimal | int | str, language: str | None = None) -> str:
         grouped = grouped.translate(str.maketrans(",.", ".,"))
     sign = "-" if amount < 0 else ""
     return f"{sign}R$\N{NO-BREAK SPACE}{grouped}"
+
+
+def installments_split(total: Decimal, count: int) -> list[Decimal]:
+    """`count` instalments adding up to `total` exactly; the first absorbs the leftover centavos."""
+    share = (Decimal(total) / count).quantize(CENT, rounding=ROUND_DOWN)
+    return [total - share * (count - 1), *[share] * (count - 1)]
+
+
+def installment_counts(total: Decimal, *, most: int, smallest: Decimal) -> list[int]:
+    """How many interest-free instalments a total may be split into: always 1, then as many as
+    keep each instalment at or above the smallest allowed."""
+    return [count for count in range(1, most + 1) if count == 1 or total / count >= smallest]

@@ -40,3 +40,8 @@ class PaymentNotAllowed(DomainError):
 class PaymentProviderDown(DomainError):
     code = "payment_provider_down"
     message = _("The payment service did not answer. Please try again in a moment.")
+
+
+class CardInvalid(DomainError):
+    code = "card_invalid"
+    message = _("Check the card number, expiry date and security code.")

@@ -84,6 +84,7 @@ class Order(TimeStampedModel):
     discount_total = models.DecimalField(_("discounts"), **PRICE, default=0)
     shipping_total = models.DecimalField(_("shipping"), **PRICE, default=0)
     grand_total = models.DecimalField(_("total"), **PRICE)
+    voucher_code = models.CharField(_("voucher"), max_length=40, blank=True)
 
     placed_at = models.DateTimeField(_("placed at"), db_index=True)
 
@@ -115,6 +116,11 @@ class Order(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def latest_payment(self) -> "Payment | None":
+        """The last payment attempt, from the list the order's page selector prefetched."""
+        return self.payment_list[0] if getattr(self, "payment_list", None) else None
 
 
 # Every allowed move of an order. `order_transition` refuses anything else.
@@ -229,6 +235,7 @@ class Payment(TimeStampedModel):
     pix_code = models.TextField(_("Pix code"), blank=True)
     boleto_line = models.CharField(_("digitable line"), max_length=47, blank=True)
     boleto_barcode = models.CharField(_("barcode"), max_length=44, blank=True)
+    boleto_due_date = models.DateField(_("due date"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     failure_reason = models.CharField(_("failure reason"), max_length=200, blank=True)

@@ -10,15 +10,32 @@ from django.utils.module_loading import import_string
 from core.actor import Actor
 from core.calendar import add_business_days
 from inventory.services import reservation_allocate, reservation_release
-from orders.adapters.base import CardOutcome, GatewayUnavailable, PaymentGateway
-from orders.exceptions import PaymentNotAllowed, PaymentProviderDown
+from orders.adapters.base import CardOutcome, CardRejected, CardToken, GatewayUnavailable, PaymentGateway
+from orders.exceptions import CardInvalid, PaymentNotAllowed, PaymentProviderDown
 from orders.locks import lock_order, lock_payment
 from orders.models import Order, Payment
+from orders.notifications import order_received_notify, payment_confirmed_notify, payment_expired_notify
 from orders.services import order_transition, payment_transition
+
+PROVIDER_ACTOR = Actor.job("payment_provider")
 
 
 def payment_gateway() -> PaymentGateway:
     return import_string(settings.STORE_PAYMENT_GATEWAY)()
+
+
+def card_tokenise(*, number: str, holder: str, expiry_month: int, expiry_year: int, cvv: str) -> CardToken:
+    """Swap card data for the provider's token; the data itself is never kept. (With a real
+    provider its script does this in the shopper's browser.) Raises CardInvalid or
+    PaymentProviderDown."""
+    try:
+        return payment_gateway().tokenise_card(
+            number=number, holder=holder, expiry_month=expiry_month, expiry_year=expiry_year, cvv=cvv
+        )
+    except CardRejected as error:
+        raise CardInvalid() from error
+    except GatewayUnavailable as error:
+        raise PaymentProviderDown() from error
 
 
 def _payment_open(*, order_id: int, method: str, installments: int) -> Payment:
@@ -96,6 +113,8 @@ def payment_start(
 
     with transaction.atomic():
         payment = lock_payment(payment.pk)
+        if payment.gateway_reference:  # a concurrent repeat of this request recorded the answer
+            return payment
         payment.gateway_reference = result.reference or None
         fields = ["gateway_reference"]
         if method == Payment.Method.CARD:
@@ -107,21 +126,32 @@ def payment_start(
                     payment=payment, to=Payment.Status.FAILED, update_fields=(*fields, "failure_reason")
                 )
             payment.provider_flag = "high_risk" if result.outcome == CardOutcome.HIGH_RISK else ""
-            return payment_transition(
+            payment_transition(
                 payment=payment, to=Payment.Status.AUTHORISED, update_fields=(*fields, "provider_flag")
             )
+            # An authorised card counts as paid; it is captured once the order is validated.
+            _order_paid(order_id=payment.order_id, actor=PROVIDER_ACTOR, note="card authorised")
+            order_received_notify(payment=payment)
+            return payment
         if method == Payment.Method.PIX:
             payment.pix_code, payment.expires_at = result.copy_paste, result.expires_at
             fields += ["pix_code", "expires_at"]
         else:
             payment.boleto_line, payment.boleto_barcode = result.digitable_line, result.barcode
+            payment.boleto_due_date = result.due_date
             # A boleto can be paid until the end of its due date; clearing takes up to a day more.
             payment.expires_at = timezone.make_aware(datetime.combine(result.due_date, time.max)) + timedelta(
                 days=1
             )
-            fields += ["boleto_line", "boleto_barcode", "expires_at"]
+            fields += ["boleto_line", "boleto_barcode", "boleto_due_date", "expires_at"]
         payment.save(update_fields=[*fields, "updated_at"])
+        order_received_notify(payment=payment)
         return payment
+
+
+def _order_paid(*, order_id: int, actor: Actor, note: str) -> None:
+    order_transition(order_id=order_id, to=Order.Status.PAID, actor=actor, note=note)
+    reservation_allocate(reference=f"order:{order_id}")
 
 
 def payment_mark_paid(*, payment: Payment, actor: Actor, note: str = "") -> Payment:
@@ -129,8 +159,8 @@ def payment_mark_paid(*, payment: Payment, actor: Actor, note: str = "") -> Paym
     Caller holds the payment lock and has checked the payment is still open."""
     payment.paid_at = timezone.now()
     payment_transition(payment=payment, to=Payment.Status.PAID, update_fields=("paid_at",))
-    order_transition(order_id=payment.order_id, to=Order.Status.PAID, actor=actor, note=note)
-    reservation_allocate(reference=f"order:{payment.order_id}")
+    _order_paid(order_id=payment.order_id, actor=actor, note=note)
+    payment_confirmed_notify(payment=payment)
     return payment
 
 
@@ -142,6 +172,7 @@ def payment_mark_expired(*, payment: Payment, actor: Actor) -> Payment:
         order_id=payment.order_id, to=Order.Status.CANCELLED, actor=actor, note="payment expired"
     )
     reservation_release(reference=f"order:{payment.order_id}", actor=actor, reason="payment expired")
+    payment_expired_notify(payment=payment)
     return payment
 
 

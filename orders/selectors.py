@@ -2,7 +2,7 @@ from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from orders.models import Order, OrderEvent
+from orders.models import Order, OrderEvent, Payment
 
 ACCESS_SALT = "orders.order-access"
 ACCESS_MAX_AGE = 60 * 60 * 24 * 180  # a guest's link works for six months
@@ -14,7 +14,11 @@ def order_list_for_customer(*, customer) -> QuerySet[Order]:
 
 def _with_page_data(orders: QuerySet[Order]) -> QuerySet[Order]:
     timeline = OrderEvent.objects.exclude(to_status="").order_by("created_at", "pk")
-    return orders.prefetch_related("lines", Prefetch("events", queryset=timeline, to_attr="timeline"))
+    return orders.prefetch_related(
+        "lines",
+        Prefetch("events", queryset=timeline, to_attr="timeline"),
+        Prefetch("payments", queryset=Payment.objects.order_by("-created_at", "-pk"), to_attr="payment_list"),
+    )
 
 
 def order_get_for_customer(*, customer, number: str) -> Order:
@@ -40,3 +44,8 @@ def order_get_for_guest(*, number: str, token: str) -> Order:
     if order is None:
         raise Http404("No such order.")
     return order
+
+
+def order_last_for_customer(*, customer) -> Order | None:
+    """The customer's latest order, whose contact and address the next checkout starts from."""
+    return Order.objects.filter(customer=customer).order_by("-placed_at", "-pk").first()

@@ -115,13 +115,16 @@ def order_place(
     language: str = "pt-br",
     channel: str = Order.Channel.WEB,
     payment_window: timedelta = PAYMENT_WINDOW,
+    discount: Decimal = Decimal("0.00"),
+    voucher_code: str = "",
     actor: Actor,
 ) -> Order:
     """Turn a cart's `(variant_id, quantity)` lines into an order at today's prices, holding
-    their stock until the payment window closes. One order per cart: placing the same cart
-    again returns the first order.
+        their stock until the payment window closes. `discount` comes off the items (promotions
+    are worked out by the caller). One order per cart: placing the same cart
+        again returns the first order.
 
-    Caller must hold the cart lock. Raises OutOfStock (nothing is created) or InvalidQuantity.
+        Caller must hold the cart lock. Raises OutOfStock (nothing is created) or InvalidQuantity.
     """
     existing = Order.objects.filter(cart_token=cart_token).first()
     if existing is not None:
@@ -141,7 +144,9 @@ def order_place(
         raise OutOfStock(variant_ids=not_for_sale)
     priced = [(variants[variant_id], quantity) for variant_id, quantity in lines]
     totals = order_totals(
-        lines=[(variant.price, quantity) for variant, quantity in priced], shipping=delivery.price
+        lines=[(variant.price, quantity) for variant, quantity in priced],
+        shipping=delivery.price,
+        discount=discount,
     )
     order = Order.objects.create(
         number=f"~{cart_token.hex}",  # the real number comes last, see below
@@ -153,6 +158,7 @@ def order_place(
         discount_total=totals.discount,
         shipping_total=totals.shipping,
         grand_total=totals.grand,
+        voucher_code=voucher_code,
         placed_at=timezone.now(),
         delivery_service=delivery.service,
         delivery_label=delivery.label,

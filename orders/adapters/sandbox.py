@@ -14,6 +14,7 @@ from orders.adapters.base import (
     BoletoCharge,
     CardAuthorisation,
     CardOutcome,
+    CardRejected,
     CardToken,
     GatewayUnavailable,
     PixCharge,
@@ -32,10 +33,6 @@ TEST_CARDS = {
 # A card holder or boleto payer named like this makes the provider unreachable, to exercise retries.
 UNAVAILABLE_HOLDER = "SANDBOX UNAVAILABLE"
 BANK_CODE = "237"
-
-
-class CardRejected(ValueError):
-    """The card data cannot be tokenised (bad number, expired)."""
 
 
 def _reference(prefix: str, idempotency_key: str) -> str:

@@ -13,3 +13,45 @@ document.addEventListener("DOMContentLoaded", () => {
     htmx.config.responseHandling.unshift({ code: "422", swap: true, error: false });
   }
 });
+
+// A form marked data-submit-once sends once: a double click never posts it twice.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("[data-submit-once]")) {
+    return;
+  }
+  if (form.dataset.submitted) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.submitted = "true";
+  form.querySelectorAll("button[type=submit]").forEach((button) => button.classList.add("disabled"));
+});
+
+// Copy buttons (Pix code, boleto line) put their target's text on the clipboard.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy-target]");
+  if (!button || !navigator.clipboard) {
+    return;
+  }
+  const target = document.querySelector(button.dataset.copyTarget);
+  navigator.clipboard.writeText(target.value || target.textContent.trim()).then(() => {
+    button.querySelector("[data-copy-label]").textContent = button.dataset.copiedLabel;
+  });
+});
+
+// Card fields show only while paying by card.
+function showPaymentFields(form) {
+  const method = form.querySelector("input[name=method]:checked");
+  form.querySelectorAll("[data-payment-method]").forEach((section) => {
+    section.hidden = !method || section.dataset.paymentMethod !== method.value;
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.name === "method") {
+    showPaymentFields(event.target.form);
+  }
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-payment-form]").forEach(showPaymentFields);
+});

@@ -138,3 +138,30 @@ def cart_merge(*, source_id: int, customer) -> Cart:
     cart_transition(cart=source, to=Cart.Status.MERGED)
     target.save(update_fields=["updated_at"])
     return target
+
+
+@transaction.atomic
+def cart_restore(*, cart_id: int, lines: list[tuple[int, int]]) -> int:
+    """Put an earlier order's `(variant_id, quantity)` lines back in the cart, as far as they
+    are still for sale and in stock; return how many units could not come back. Restoring
+    the same order twice changes nothing the second time."""
+    cart = _open_cart(cart_id)
+    variants = Variant.objects.filter(
+        pk__in=[variant_id for variant_id, _quantity in lines], is_active=True, product__is_published=True
+    ).in_bulk()
+    existing = {line.variant_id: line for line in cart.lines.all()}
+    missing = 0
+    for variant_id, quantity in lines:
+        variant, kept = variants.get(variant_id), existing.get(variant_id)
+        available = min(variant.stock_online, MAX_LINE_QUANTITY) if variant else 0
+        missing += quantity - min(quantity, available)
+        wanted = min(quantity, available)
+        if kept is None and wanted > 0:
+            CartLine.objects.create(
+                cart=cart, variant=variant, quantity=wanted, price_when_added=variant.price
+            )
+        elif kept is not None and wanted > kept.quantity:
+            kept.quantity = wanted
+            kept.save(update_fields=["quantity", "updated_at"])
+    cart.save(update_fields=["updated_at"])
+    return missing

@@ -9,4 +9,5 @@ urlpatterns = [
     path("mini/", views.mini_cart_view, name="mini-cart"),
     path("adicionar/", views.cart_add_view, name="cart-add"),
     path("linha/<int:line_id>/", views.cart_line_update_view, name="cart-line-update"),
+    path("recuperar/<str:number>/", views.cart_restore_view, name="cart-restore"),
 ]

@@ -7,9 +7,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import DomainError
+from orders.selectors import order_get_for_guest
 from storefront.cart.forms import CartAddForm, CartLineQuantityForm
 from storefront.cart.selectors import cart_item_count, cart_view
-from storefront.cart.services import cart_add, cart_set_quantity
+from storefront.cart.services import cart_add, cart_restore, cart_set_quantity
 from storefront.cart.session import request_cart, request_cart_for_update
 
 # Query budgets, asserted in tests/cart/test_views.py.
@@ -84,4 +85,22 @@ def cart_line_update_view(request: HttpRequest, line_id: int) -> HttpResponse:
         response = render(request, "cart/_cart_body.html", {"view": cart_view(cart=request_cart(request))})
         response["HX-Trigger"] = "cart-changed"
         return response
+    return redirect("cart:cart-detail")
+
+
+@never_cache
+@require_GET
+def cart_restore_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The link in a "payment expired" message: the order's items back in the cart."""
+    order = order_get_for_guest(number=number, token=request.GET.get("t", ""))
+    missing = cart_restore(
+        cart_id=request_cart_for_update(request).pk,
+        lines=[(line.variant_id, line.quantity) for line in order.lines.all()],
+    )
+    if missing:
+        messages.warning(request, _("Some items of your order are no longer available and were left out."))
+    else:
+        messages.success(
+            request, _("The items of order %(number)s are back in your cart.") % {"number": order.number}
+        )
     return redirect("cart:cart-detail")

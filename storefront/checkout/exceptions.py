@@ -11,3 +11,8 @@ class CartEmpty(DomainError):
 class DeliveryUnavailable(DomainError):
     code = "delivery_unavailable"
     message = _("This delivery option is not available for your CEP. Choose another one.")
+
+
+class TotalChanged(DomainError):
+    code = "total_changed"
+    message = _("Prices or delivery changed since you reviewed your order. Please check the new total.")

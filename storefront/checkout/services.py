@@ -1,16 +1,28 @@
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 
 from core.actor import Actor
+from core.exceptions import DomainError
+from core.money import installment_counts, installments_split, quantize_brl
 from logistics.selectors import Parcel, ShippingOption, shipping_quote
 from orders.models import Order
+from orders.pricing import Totals, order_totals
 from orders.services import Buyer, Delivery, order_place
 from storefront.cart.exceptions import CartClosed
 from storefront.cart.locks import lock_cart
 from storefront.cart.models import Cart, CartLine
 from storefront.cart.services import cart_transition
-from storefront.checkout.exceptions import CartEmpty, DeliveryUnavailable
+from storefront.checkout.exceptions import CartEmpty, DeliveryUnavailable, TotalChanged
+from storefront.promotions.services import (
+    Benefit,
+    delivery_options_priced,
+    voucher_benefit,
+    voucher_claim,
+    voucher_redemption_add,
+)
 
 
 def cart_parcel(*, lines: list[CartLine]) -> Parcel:
@@ -27,19 +39,81 @@ def cart_parcel(*, lines: list[CartLine]) -> Parcel:
     )
 
 
-def checkout_delivery_options(*, cart: Cart, cep: str) -> list[ShippingOption]:
-    """What the shopper may choose for this cart and CEP, cheapest first."""
-    return shipping_quote(cep=cep, parcel=cart_parcel(lines=list(cart.lines.select_related("variant"))))
+def _items_total(lines: list[CartLine]) -> Decimal:
+    return quantize_brl(sum((line.variant.price * line.quantity for line in lines), Decimal("0")))
+
+
+def _delivery_options(*, lines: list[CartLine], cep: str, benefit: Benefit) -> list[ShippingOption]:
+    return delivery_options_priced(
+        options=shipping_quote(cep=cep, parcel=cart_parcel(lines=lines)),
+        items_total=_items_total(lines),
+        benefit=benefit,
+    )
+
+
+@dataclass(frozen=True)
+class CheckoutQuote:
+    """Everything the payment and review steps show, priced as the order would be now."""
+
+    options: list[ShippingOption]
+    delivery: ShippingOption | None
+    benefit: Benefit
+    voucher_error: str
+    totals: Totals
+    installments: list[tuple[int, Decimal]]  # (count, value of each), interest-free
+
+
+def installment_options(total: Decimal) -> list[tuple[int, Decimal]]:
+    counts = installment_counts(
+        total, most=settings.STORE_MAX_INSTALLMENTS, smallest=settings.STORE_MIN_INSTALLMENT
+    )
+    return [(count, installments_split(total, count)[-1]) for count in counts]
+
+
+def checkout_quote(
+    *, lines: list[CartLine], cep: str, email: str, delivery_code: str, voucher_code: str
+) -> CheckoutQuote:
+    """Price the cart's lines for this CEP, delivery service and voucher with the same rules
+    placing the order uses. A voucher that does not apply is reported, not raised."""
+    items_total, voucher_error = _items_total(lines), ""
+    try:
+        benefit = voucher_benefit(code=voucher_code, items_total=items_total, email=email)
+    except DomainError as error:
+        benefit, voucher_error = Benefit(), str(error.message)
+    options = _delivery_options(lines=lines, cep=cep, benefit=benefit)
+    delivery = next((option for option in options if option.code == delivery_code), None)
+    totals = order_totals(
+        lines=[(line.variant.price, line.quantity) for line in lines],
+        shipping=delivery.price if delivery else Decimal("0.00"),
+        discount=benefit.discount,
+    )
+    return CheckoutQuote(
+        options=options,
+        delivery=delivery,
+        benefit=benefit,
+        voucher_error=voucher_error,
+        totals=totals,
+        installments=installment_options(totals.grand),
+    )
 
 
 @transaction.atomic
 def checkout_place_order(
-    *, cart_id: int, buyer: Buyer, delivery_code: str, customer=None, language: str = "pt-br"
+    *,
+    cart_id: int,
+    buyer: Buyer,
+    delivery_code: str,
+    voucher_code: str = "",
+    expected_total: Decimal | None = None,
+    customer=None,
+    language: str = "pt-br",
 ) -> Order:
-    """Place the order of a cart: re-quote the chosen delivery on the server, hold the stock,
-    close the cart. Submitting the same cart again (a double click) returns the same order.
+    """Place the order of a cart: price it again on the server (the browser's figures are only
+    compared, never used), use the voucher, hold the stock, close the cart. Submitting the same
+    cart again (a double click) returns the same order.
 
-    Raises CartEmpty, CartClosed, DeliveryUnavailable or OutOfStock, creating nothing.
+    Raises CartEmpty, CartClosed, DeliveryUnavailable, TotalChanged, a voucher error or
+    OutOfStock, creating nothing.
     """
     cart = lock_cart(cart_id)
     existing = Order.objects.filter(cart_token=cart.token).first()
@@ -50,24 +124,35 @@ def checkout_place_order(
     lines = list(cart.lines.select_related("variant").order_by("pk"))
     if not lines:
         raise CartEmpty()
+    benefit = voucher_claim(code=voucher_code, items_total=_items_total(lines), email=buyer.email)
     option = next(
         (
             option
-            for option in shipping_quote(cep=buyer.cep, parcel=cart_parcel(lines=lines))
+            for option in _delivery_options(lines=lines, cep=buyer.cep, benefit=benefit)
             if option.code == delivery_code
         ),
         None,
     )
     if option is None:
         raise DeliveryUnavailable()
+    totals = order_totals(
+        lines=[(line.variant.price, line.quantity) for line in lines],
+        shipping=option.price,
+        discount=benefit.discount,
+    )
+    if expected_total is not None and totals.grand != expected_total:
+        raise TotalChanged()
     order = order_place(
         cart_token=cart.token,
         lines=[(line.variant_id, line.quantity) for line in lines],
         buyer=buyer,
         delivery=Delivery(service=option.code, label=option.label, price=option.price, days=option.days),
+        discount=benefit.discount,
+        voucher_code=benefit.voucher.code if benefit.voucher else "",
         customer=customer,
         language=language,
         actor=Actor.customer(customer),
     )
+    voucher_redemption_add(benefit=benefit, order=order)
     cart_transition(cart=cart, to=Cart.Status.ORDERED)
     return order

@@ -1,15 +1,353 @@
+import segno
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
-from orders.selectors import order_get_for_customer, order_get_for_guest, order_list_for_customer
+from core.exceptions import DomainError
+from core.itf import itf_svg
+from inventory.exceptions import OutOfStock
+from orders.exceptions import CardInvalid, PaymentNotAllowed, PaymentProviderDown
+from orders.models import Order, Payment
+from orders.payments import card_tokenise, payment_start
+from orders.selectors import (
+    order_access_token,
+    order_get_for_customer,
+    order_get_for_guest,
+    order_last_for_customer,
+    order_list_for_customer,
+)
+from storefront.cart.selectors import CartView, cart_view
+from storefront.cart.session import request_cart
+from storefront.checkout.forms import CheckoutDetailsForm, CheckoutPaymentForm, PlaceOrderForm
+from storefront.checkout.services import (
+    CheckoutQuote,
+    checkout_place_order,
+    checkout_quote,
+    installment_options,
+)
+from storefront.checkout.session import (
+    checkout_buyer,
+    checkout_state,
+    checkout_state_clear,
+    checkout_state_update,
+)
 
 ORDERS_PAGE_SIZE = 10
 # Query budgets, asserted in tests/checkout/test_views.py.
 ORDER_LIST_QUERIES = 7  # session, user, count, page, lines, navigation, (cart)
-ORDER_DETAIL_QUERIES = 7  # session, user, order, lines, timeline, navigation, (cart)
+ORDER_DETAIL_QUERIES = 8  # session, user, order, lines, timeline, payments, navigation, (cart)
+CHECKOUT_STEP_QUERIES = 12  # session, user, cart, lines, attributes, rates, voucher checks, navigation
+
+# Where the last placed order is remembered, so a repeated "place order" finds it.
+PLACED_KEY = "checkout_placed"
+
+
+def _customer(request: HttpRequest):
+    return request.user if request.user.is_authenticated else None
+
+
+def _checkout_cart(request: HttpRequest) -> CartView | None:
+    """The cart being checked out, or None (with a message) when it cannot be."""
+    view = cart_view(cart=request_cart(request))
+    if not view.lines:
+        messages.info(request, _("Your cart is empty."))
+        return None
+    if view.has_stock_problems:
+        messages.error(
+            request,
+            _("Some items are no longer available in the quantity you chose. Please check your cart."),
+        )
+        return None
+    return view
+
+
+def _quote(
+    view: CartView, state: dict, *, delivery: str | None = None, voucher: str | None = None
+) -> CheckoutQuote:
+    buyer = checkout_buyer(state)
+    quote = checkout_quote(
+        lines=view.lines,
+        cep=buyer.cep,
+        email=buyer.email,
+        delivery_code=state.get("delivery", "") if delivery is None else delivery,
+        voucher_code=state.get("voucher", "") if voucher is None else voucher,
+    )
+    if quote.delivery is None and quote.options and delivery is None:
+        # Nothing chosen yet (or no longer offered): start from the cheapest.
+        return _quote(view, state, delivery=quote.options[0].code, voucher=voucher)
+    return quote
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkout_details_view(request: HttpRequest) -> HttpResponse:
+    view = _checkout_cart(request)
+    if view is None:
+        return redirect("cart:cart-detail")
+    state = checkout_state(request, view.cart)
+    if request.method == "POST":
+        form = CheckoutDetailsForm(request.POST)
+        if form.is_valid():
+            checkout_state_update(request, view.cart, details=form.cleaned_data)
+            return redirect("checkout:checkout-payment")
+    else:
+        form = CheckoutDetailsForm(initial=state.get("details") or _customer_initial(request))
+    return render(request, "checkout/checkout_details.html", {"form": form, "view": view, "step": 1})
+
+
+def _customer_initial(request: HttpRequest) -> dict:
+    """A logged-in customer starts from their account and their last order's address."""
+    customer = _customer(request)
+    if customer is None:
+        return {}
+    initial = {"email": customer.email, "full_name": customer.full_name}
+    last = order_last_for_customer(customer=customer)
+    if last is not None:
+        fields = ("cpf", "phone", "cep", "street", "street_number", "complement", "district", "city", "state")
+        initial.update({field: getattr(last, field) for field in fields})
+    return initial
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkout_payment_view(request: HttpRequest) -> HttpResponse:
+    view = _checkout_cart(request)
+    if view is None:
+        return redirect("cart:cart-detail")
+    state = checkout_state(request, view.cart)
+    if checkout_buyer(state) is None:
+        return redirect("checkout:checkout-details")
+    posted = request.POST if request.method == "POST" else None
+    quote = _quote(
+        view,
+        state,
+        delivery=posted.get("delivery") if posted else None,
+        voucher=posted.get("voucher") if posted else None,
+    )
+    options = {"delivery_options": quote.options, "installment_options": quote.installments}
+    if posted is None or posted.get("action") == "quote":
+        initial = {
+            "delivery": quote.delivery.code if quote.delivery else "",
+            "voucher": state.get("voucher", ""),
+        }
+        initial.update(state.get("payment_choice", {}))
+        if posted is not None:
+            initial.update(
+                {key: posted.get(key, "") for key in ("delivery", "voucher", "method", "installments")}
+            )
+        form = CheckoutPaymentForm(initial=initial, **options)
+        return _payment_page(request, form, view, quote)
+    form = CheckoutPaymentForm(posted, **options)
+    if form.is_valid() and quote.voucher_error:
+        form.add_error("voucher", quote.voucher_error)
+    if form.is_valid():
+        payment = _payment_choice(form)
+        if payment is not None:
+            checkout_state_update(
+                request,
+                view.cart,
+                delivery=form.cleaned_data["delivery"],
+                voucher=form.cleaned_data["voucher"],
+                payment=payment,
+                payment_choice={"method": payment["method"], "installments": payment["installments"]},
+            )
+            return redirect("checkout:checkout-review")
+    return _payment_page(request, form, view, quote)
+
+
+def _payment_choice(form: CheckoutPaymentForm) -> dict | None:
+    """How the shopper pays, with a card swapped for the provider's token; None (and the
+    error on the form) when the provider refuses the card."""
+    data = form.cleaned_data
+    if data["method"] != Payment.Method.CARD:
+        return {"method": data["method"], "installments": 1}
+    try:
+        token = card_tokenise(
+            number=data["card_number"],
+            holder=data["card_holder"],
+            expiry_month=data["expiry_month"],
+            expiry_year=data["expiry_year"],
+            cvv=data["card_cvv"],
+        )
+    except CardInvalid as error:
+        form.add_error("card_number", error.message)
+        return None
+    except PaymentProviderDown as error:
+        form.add_error(None, error.message)
+        return None
+    return {
+        "method": data["method"],
+        "installments": data["installments"],
+        "card_token": token.token,
+        "card_brand": token.brand,
+        "card_last4": token.last4,
+    }
+
+
+def _payment_terms() -> dict:
+    return {
+        "pix_minutes": settings.STORE_PIX_EXPIRY_MINUTES,
+        "boleto_days": settings.STORE_BOLETO_DUE_BUSINESS_DAYS,
+    }
+
+
+def _payment_page(
+    request: HttpRequest, form: CheckoutPaymentForm, view: CartView, quote: CheckoutQuote
+) -> HttpResponse:
+    return render(
+        request,
+        "checkout/checkout_payment.html",
+        {"form": form, "view": view, "quote": quote, "step": 2, "payment_terms": _payment_terms()},
+    )
+
+
+@never_cache
+@require_POST
+def checkout_quote_view(request: HttpRequest) -> HttpResponse:
+    """The order summary again for another delivery service or voucher (htmx)."""
+    view = _checkout_cart(request)
+    if view is None or checkout_buyer(checkout_state(request, view.cart)) is None:
+        return HttpResponse(status=409)
+    state = checkout_state(request, view.cart)
+    quote = _quote(
+        view, state, delivery=request.POST.get("delivery", ""), voucher=request.POST.get("voucher", "")
+    )
+    installments = CheckoutPaymentForm(
+        initial={"installments": request.POST.get("installments")}, installment_options=quote.installments
+    )["installments"]
+    return render(
+        request, "checkout/_quote.html", {"view": view, "quote": quote, "installments_field": installments}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkout_review_view(request: HttpRequest) -> HttpResponse:
+    placed = request.session.get(PLACED_KEY)
+    if request.method == "POST" and placed and request_cart(request) is None:
+        return redirect(placed)  # "place order" sent again after the order was placed
+    view = _checkout_cart(request)
+    if view is None:
+        return redirect("cart:cart-detail")
+    state = checkout_state(request, view.cart)
+    buyer = checkout_buyer(state)
+    if buyer is None:
+        return redirect("checkout:checkout-details")
+    if "payment" not in state:
+        return redirect("checkout:checkout-payment")
+    quote = _quote(view, state, delivery=state["delivery"])
+    if quote.delivery is None or quote.voucher_error:
+        messages.warning(
+            request,
+            quote.voucher_error or _("The delivery you chose is no longer available. Please choose again."),
+        )
+        return redirect("checkout:checkout-payment")
+    form = PlaceOrderForm(request.POST or None, initial={"expected_total": quote.totals.grand})
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = checkout_place_order(
+                cart_id=view.cart.pk,
+                buyer=buyer,
+                delivery_code=state["delivery"],
+                voucher_code=state.get("voucher", ""),
+                expected_total=form.cleaned_data["expected_total"],
+                customer=_customer(request),
+                language=get_language(),
+            )
+        except OutOfStock:
+            messages.error(
+                request, _("Some items sold out while you were checking out. Please check your cart.")
+            )
+            return redirect("cart:cart-detail")
+        except DomainError as error:
+            messages.warning(request, error.message)
+            return redirect("checkout:checkout-review")
+        return _pay_and_confirm(request, order, state["payment"])
+    return render(
+        request,
+        "checkout/checkout_review.html",
+        {"form": form, "view": view, "quote": quote, "buyer": buyer, "payment": state["payment"], "step": 3},
+    )
+
+
+def _confirmation_url(order: Order) -> str:
+    """The confirmation page of an order, reachable by a guest too."""
+    query = urlencode({"t": order_access_token(order=order)})
+    return f"{reverse('checkout:order-confirmation', kwargs={'number': order.number})}?{query}"
+
+
+def _pay_and_confirm(request: HttpRequest, order: Order, payment: dict) -> HttpResponse:
+    """Ask the provider for the payment of a placed order and show how it went."""
+    confirmation = _confirmation_url(order)
+    request.session[PLACED_KEY] = confirmation
+    checkout_state_clear(request)
+    _payment_request(request, order, payment)
+    return redirect(confirmation)
+
+
+def _payment_request(request: HttpRequest, order: Order, payment: dict) -> None:
+    try:
+        payment_start(
+            order_id=order.pk,
+            method=payment["method"],
+            card_token=payment.get("card_token", ""),
+            card_brand=payment.get("card_brand", ""),
+            card_last4=payment.get("card_last4", ""),
+            installments=payment["installments"],
+        )
+    except PaymentNotAllowed:
+        pass  # already paid: this was a repeated click
+    except PaymentProviderDown as error:
+        messages.warning(request, error.message)
+
+
+# The customer's orders
+
+
+def _order_for_request(request: HttpRequest, number: str) -> Order:
+    """An order the visitor may see: theirs when logged in, or the one a signed link names."""
+    token = request.GET.get("t") or request.POST.get("t")
+    if token:
+        return order_get_for_guest(number=number, token=token)
+    if request.user.is_authenticated:
+        return order_get_for_customer(customer=request.user, number=number)
+    raise Http404("No such order.")
+
+
+def _order_page(request: HttpRequest, order: Order, template: str, **context) -> HttpResponse:
+    payment = order.latest_payment
+    can_pay_again = order.status == Order.Status.AWAITING_PAYMENT and (
+        payment is None or payment.status == Payment.Status.FAILED
+    )
+    return render(
+        request,
+        template,
+        {
+            "order": order,
+            "payment": payment,
+            "pix_qr": segno.make(payment.pix_code, error="m").svg_data_uri(scale=5)
+            if payment and payment.pix_code and payment.status == Payment.Status.PENDING
+            else "",
+            "pay_form": CheckoutPaymentForm(
+                installment_options=installment_options(order.grand_total), with_delivery=False
+            )
+            if can_pay_again
+            else None,
+            "access_token": request.GET.get("t") or request.POST.get("t", ""),
+            "payment_terms": _payment_terms(),
+            **context,
+        },
+    )
 
 
 @never_cache
@@ -24,12 +362,59 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def order_detail_view(request: HttpRequest, number: str) -> HttpResponse:
-    order = order_get_for_customer(customer=request.user, number=number)
-    return render(request, "checkout/order_detail.html", {"order": order})
+    return _order_page(
+        request, order_get_for_customer(customer=request.user, number=number), "checkout/order_detail.html"
+    )
 
 
 @never_cache
 def order_track_view(request: HttpRequest, number: str) -> HttpResponse:
     """A guest follows an order with the signed link from their email."""
     order = order_get_for_guest(number=number, token=request.GET.get("t", ""))
-    return render(request, "checkout/order_detail.html", {"order": order})
+    return _order_page(request, order, "checkout/order_detail.html")
+
+
+@never_cache
+def order_confirmation_view(request: HttpRequest, number: str) -> HttpResponse:
+    return _order_page(request, _order_for_request(request, number), "checkout/order_confirmation.html")
+
+
+@never_cache
+@require_POST
+def order_pay_view(request: HttpRequest, number: str) -> HttpResponse:
+    """Pay again after a declined card or a provider that did not answer."""
+    order = _order_for_request(request, number)
+    form = CheckoutPaymentForm(
+        request.POST, installment_options=installment_options(order.grand_total), with_delivery=False
+    )
+    if form.is_valid():
+        payment = _payment_choice(form)
+        if payment is not None:
+            _payment_request(request, order, payment)
+            return redirect(_confirmation_url(order))
+    return _order_page(request, order, "checkout/order_confirmation.html", pay_form=form)
+
+
+@never_cache
+def order_boleto_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The boleto to print or pay from a banking app."""
+    order = _order_for_request(request, number)
+    boleto = next(
+        (
+            payment
+            for payment in order.payment_list
+            if payment.method == Payment.Method.BOLETO and payment.boleto_line
+        ),
+        None,
+    )
+    if boleto is None:
+        raise Http404("No boleto for this order.")
+    return render(
+        request,
+        "checkout/order_boleto.html",
+        {
+            "order": order,
+            "boleto": boleto,
+            "barcode_svg": mark_safe(itf_svg(boleto.boleto_barcode)),  # noqa: S308 - digits only, built by us
+        },
+    )

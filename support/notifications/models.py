@@ -11,6 +11,9 @@ class Notification(TimeStampedModel):
 
     class Kind(models.TextChoices):
         WELCOME = "welcome", _("Welcome")
+        ORDER_RECEIVED = "order_received", _("Order received")
+        PAYMENT_CONFIRMED = "payment_confirmed", _("Payment confirmed")
+        PAYMENT_EXPIRED = "payment_expired", _("Payment expired")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

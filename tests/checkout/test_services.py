@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 
 from core.actor import Actor
 from inventory.exceptions import OutOfStock
@@ -11,7 +12,7 @@ from storefront.cart.exceptions import CartClosed
 from storefront.cart.models import Cart
 from storefront.cart.services import cart_add, cart_create
 from storefront.checkout.exceptions import CartEmpty, DeliveryUnavailable
-from storefront.checkout.services import checkout_delivery_options, checkout_place_order
+from storefront.checkout.services import checkout_place_order, checkout_quote
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
@@ -40,13 +41,20 @@ def cart_with(quantity=1, stock=5, weight=400):
     return cart
 
 
+def quote(cart, *, delivery_code="pac", voucher_code=""):
+    return checkout_quote(
+        lines=list(cart.lines.select_related("variant")),
+        cep=BUYER.cep,
+        email=BUYER.email,
+        delivery_code=delivery_code,
+        voucher_code=voucher_code,
+    )
+
+
+@override_settings(STORE_FREE_SHIPPING_FROM=Decimal("0"))
 def test_delivery_options_follow_the_carts_weight():
-    assert [
-        o.price for o in checkout_delivery_options(cart=cart_with(quantity=2, weight=400), cep=BUYER.cep)
-    ] == [Decimal("39.90")]
-    assert [
-        o.price for o in checkout_delivery_options(cart=cart_with(quantity=5, weight=800), cep=BUYER.cep)
-    ] == [Decimal("79.90")]
+    assert [o.price for o in quote(cart_with(quantity=2, weight=400)).options] == [Decimal("39.90")]
+    assert [o.price for o in quote(cart_with(quantity=5, weight=800)).options] == [Decimal("79.90")]
 
 
 def test_placing_closes_the_cart_and_charges_the_server_quote():

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://store@db.example.com.br:5432/store",
     "REDIS_URL": "redis://cache.example.com.br:6379/0",
     "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_production_like",
+    "STORE_SITE_URL": "https://loja.example.com.br",
 }
 
 
@@ -46,7 +47,14 @@ def test_the_deploy_check_warns_about_the_demo_defaults(variable, warning):
 
 
 @pytest.mark.parametrize(
-    "variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "EMAIL_URL", "STORE_SANDBOX_WEBHOOK_SECRET"]
+    "variable",
+    [
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "EMAIL_URL",
+        "STORE_SANDBOX_WEBHOOK_SECRET",
+        "STORE_SITE_URL",
+    ],
 )
 def test_a_missing_production_setting_stops_start_up_with_one_line_naming_it(variable):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != variable}

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from orders.adapters.base import CardOutcome, GatewayUnavailable
+from orders.adapters.base import CardOutcome, CardRejected, GatewayUnavailable
 from orders.adapters.boleto import (
     barcode,
     digitable_line,
@@ -14,7 +14,7 @@ from orders.adapters.boleto import (
 )
 from orders.adapters.brcode import crc16_ccitt, is_valid_pix_payload, pix_payload
 from orders.adapters.cards import card_brand, luhn_ok
-from orders.adapters.sandbox import UNAVAILABLE_HOLDER, CardRejected, SandboxGateway
+from orders.adapters.sandbox import UNAVAILABLE_HOLDER, SandboxGateway
 
 GATEWAY = SandboxGateway()
 NEXT_YEAR = timezone.localdate().year + 1

@@ -1,0 +1,9 @@
+from django import template
+
+from core.cep import format_cep
+from core.cpf import format_cpf
+
+register = template.Library()
+
+register.filter("cpf", format_cpf)
+register.filter("cep", format_cep)

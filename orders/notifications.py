@@ -1,0 +1,54 @@
+"""The messages a customer gets about an order's payment, sent through support.notifications."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from orders.models import Order, Payment
+from orders.selectors import order_access_token
+from support.notifications.models import Notification
+from support.notifications.services import notification_queue
+
+
+def order_links(*, order: Order) -> dict[str, str]:
+    """Absolute links a message about the order carries; guests open them without logging in."""
+    query = f"?t={order_access_token(order=order)}"
+
+    def link(name: str) -> str:
+        return settings.SITE_URL + reverse(name, kwargs={"number": order.number}) + query
+
+    return {
+        "order_url": link("checkout:order-track"),
+        "boleto_url": link("checkout:order-boleto"),
+        "restore_url": link("cart:cart-restore"),
+    }
+
+
+def _notify(*, kind: str, order: Order, payment: Payment) -> Notification:
+    return notification_queue(
+        kind=kind,
+        dedup_key=f"{kind}:{payment.pk}",
+        recipient=order.customer,
+        to_address=order.email,
+        language=order.language,
+        context={
+            "order": order,
+            "lines": list(order.lines.all()),
+            "payment": payment,
+            "first_name": order.full_name.split()[0],
+            **order_links(order=order),
+        },
+    )
+
+
+def order_received_notify(*, payment: Payment) -> Notification:
+    """The order is in: what was bought and, for Pix and boleto, how to pay."""
+    return _notify(kind=Notification.Kind.ORDER_RECEIVED, order=payment.order, payment=payment)
+
+
+def payment_confirmed_notify(*, payment: Payment) -> Notification:
+    return _notify(kind=Notification.Kind.PAYMENT_CONFIRMED, order=payment.order, payment=payment)
+
+
+def payment_expired_notify(*, payment: Payment) -> Notification:
+    """Nobody paid in time: the order is cancelled, with a link that puts its items back in a cart."""
+    return _notify(kind=Notification.Kind.PAYMENT_EXPIRED, order=payment.order, payment=payment)

@@ -1,0 +1,108 @@
+"""What promotions take off an order: vouchers typed at checkout and free delivery above a value."""
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.money import format_brl, quantize_brl
+from logistics.selectors import ShippingOption
+from storefront.promotions.exceptions import (
+    VoucherAlreadyUsed,
+    VoucherMinimumNotMet,
+    VoucherNotFound,
+    VoucherNotValidNow,
+    VoucherUsedUp,
+)
+from storefront.promotions.locks import lock_voucher
+from storefront.promotions.models import Voucher, VoucherRedemption
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Benefit:
+    """What an order gets: an item discount, free delivery, or nothing."""
+
+    voucher: Voucher | None = None
+    discount: Decimal = ZERO
+    free_shipping: bool = False
+
+
+def _voucher_find(code: str) -> Voucher:
+    voucher = Voucher.objects.filter(code=code.strip().upper(), is_active=True).first()
+    if voucher is None:
+        raise VoucherNotFound()
+    return voucher
+
+
+def _benefit(*, voucher: Voucher, items_total: Decimal, email: str) -> Benefit:
+    """The voucher's benefit on these items for this shopper, after every rule is checked."""
+    now = timezone.now()
+    if voucher.starts_at > now or (voucher.ends_at is not None and voucher.ends_at <= now):
+        raise VoucherNotValidNow()
+    if items_total < voucher.min_order:
+        raise VoucherMinimumNotMet(minimum=format_brl(voucher.min_order))
+    # Orders cancelled before payment give their voucher back.
+    counted = voucher.redemptions.filter(~Q(order__status="cancelled"))
+    if voucher.max_uses is not None and counted.count() >= voucher.max_uses:
+        raise VoucherUsedUp()
+    if (
+        voucher.max_uses_per_customer is not None
+        and counted.filter(email__iexact=email).count() >= voucher.max_uses_per_customer
+    ):
+        raise VoucherAlreadyUsed()
+    if voucher.kind == Voucher.Kind.PERCENTAGE:
+        return Benefit(voucher=voucher, discount=quantize_brl(items_total * voucher.value / 100))
+    if voucher.kind == Voucher.Kind.FIXED:
+        return Benefit(voucher=voucher, discount=min(voucher.value, items_total))
+    return Benefit(voucher=voucher, free_shipping=True)
+
+
+def voucher_benefit(*, code: str, items_total: Decimal, email: str) -> Benefit:
+    """What a voucher code gives these items and this shopper, for showing before the order.
+
+    Raises VoucherNotFound, VoucherNotValidNow, VoucherMinimumNotMet, VoucherUsedUp or
+    VoucherAlreadyUsed.
+    """
+    if not code.strip():
+        return Benefit()
+    return _benefit(voucher=_voucher_find(code), items_total=items_total, email=email)
+
+
+def voucher_claim(*, code: str, items_total: Decimal, email: str) -> Benefit:
+    """`voucher_benefit` under the voucher's lock, held until the caller's transaction ends, so
+    concurrent checkouts never use it past its limits. Call before placing the order (the
+    voucher comes before the order in the lock order) and record the use with
+    `voucher_redemption_add` in the same transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("voucher_claim must run inside a transaction")
+    if not code.strip():
+        return Benefit()
+    voucher = lock_voucher(_voucher_find(code).pk)
+    return _benefit(voucher=voucher, items_total=items_total, email=email)
+
+
+def voucher_redemption_add(*, benefit: Benefit, order) -> VoucherRedemption | None:
+    """Record that the order used its voucher. Caller holds the lock `voucher_claim` took."""
+    if benefit.voucher is None:
+        return None
+    return VoucherRedemption.objects.create(
+        voucher=benefit.voucher, order=order, email=order.email.lower(), discount=order.discount_total
+    )
+
+
+def delivery_options_priced(
+    *, options: list[ShippingOption], items_total: Decimal, benefit: Benefit
+) -> list[ShippingOption]:
+    """Delivery options at the price the shopper pays: the cheapest is free with a free-delivery
+    voucher or when the items reach the store's free-delivery value."""
+    threshold = settings.STORE_FREE_SHIPPING_FROM
+    is_free = benefit.free_shipping or (threshold > 0 and items_total >= threshold)
+    if not options or not is_free:
+        return options
+    cheapest, *others = options
+    return [replace(cheapest, price=ZERO), *others]
