@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0001_initial'),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='voucher_code',
-            field=models.CharField(blank=True, max_length=40, verbose_name='voucher'),
+            model_name="order",
+            name="voucher_code",
+            field=models.CharField(blank=True, max_length=40, verbose_name="voucher"),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='boleto_due_date',
-            field=models.DateField(blank=True, null=True, verbose_name='due date'),
+            model_name="payment",
+            name="boleto_due_date",
+            field=models.DateField(blank=True, null=True, verbose_name="due date"),
         ),
     ]

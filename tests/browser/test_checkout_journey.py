@@ -22,7 +22,10 @@ def product():
     ShippingRate.objects.create(service=pac, max_weight_grams=30000, price=Decimal("25.00"), days=7)
     product = ProductFactory(name="Chaleira de inox", price=Decimal("150.00"), stock=0)
     stock_receive(
-        variant_id=product.variants.get().pk, warehouse=WarehouseFactory(), quantity=4, actor=Actor.job("test")
+        variant_id=product.variants.get().pk,
+        warehouse=WarehouseFactory(),
+        quantity=4,
+        actor=Actor.job("test"),
     )
     return product
 

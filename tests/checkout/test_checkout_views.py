@@ -17,8 +17,6 @@ from inventory.services import stock_receive
 from logistics.models import CarrierService, ShippingRate
 from orders.models import Order, Payment
 from storefront.cart.models import Cart
-from storefront.cart.services import cart_add
-from storefront.cart.session import request_cart_for_update
 from storefront.checkout import views
 from storefront.promotions.models import Voucher
 from tests.catalog.factories import ProductFactory
@@ -28,8 +26,9 @@ from tests.orders.factories import BUYER
 pytestmark = pytest.mark.django_db
 
 
-def WAREHOUSE():  # noqa: N802 - the one online warehouse of these tests
+def online_warehouse():
     return Warehouse.objects.first() or WarehouseFactory()
+
 
 DETAILS = {**asdict(BUYER), "cpf": format_cpf(BUYER.cpf), "cep": "69005-070"}
 CARD = {
@@ -52,7 +51,9 @@ def variant():
 
 def stocked(product, quantity=5):
     variant = product.variants.get()
-    stock_receive(variant_id=variant.pk, warehouse=WAREHOUSE(), quantity=quantity, actor=Actor.job("test"))
+    stock_receive(
+        variant_id=variant.pk, warehouse=online_warehouse(), quantity=quantity, actor=Actor.job("test")
+    )
     return variant
 
 
@@ -130,7 +131,10 @@ def test_a_declined_card_leaves_the_order_waiting_and_the_shopper_pays_again_wit
     to_review(shopper, payment={"method": "card", "installments": 1, **DECLINED_CARD})
     confirmation = place(shopper).url
     order = Order.objects.get()
-    assert (order.status, order.payments.get().status) == (Order.Status.AWAITING_PAYMENT, Payment.Status.FAILED)
+    assert (order.status, order.payments.get().status) == (
+        Order.Status.AWAITING_PAYMENT,
+        Payment.Status.FAILED,
+    )
     page = shopper.get(confirmation).content.decode()
     assert 'data-testid="payment-failed"' in page and 'data-testid="pay-again-form"' in page
 
@@ -179,7 +183,13 @@ def test_a_bad_card_number_is_refused_on_the_field_and_creates_nothing(shopper):
     shopper.post(reverse("checkout:checkout-details"), DETAILS)
     response = shopper.post(
         reverse("checkout:checkout-payment"),
-        {"delivery": "pac", "method": "card", "installments": 1, **CARD, "card_number": "4111 1111 1111 1112"},
+        {
+            "delivery": "pac",
+            "method": "card",
+            "installments": 1,
+            **CARD,
+            "card_number": "4111 1111 1111 1112",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors["card_number"]
@@ -201,7 +211,10 @@ def test_installments_show_their_value_and_never_go_below_the_minimum(shopper, s
 
 def test_a_voucher_takes_its_discount_and_is_recorded_on_the_order(shopper):
     Voucher.objects.create(
-        code="BEMVINDO10", kind=Voucher.Kind.PERCENTAGE, value=10, starts_at=timezone.now() - timedelta(days=1)
+        code="BEMVINDO10",
+        kind=Voucher.Kind.PERCENTAGE,
+        value=10,
+        starts_at=timezone.now() - timedelta(days=1),
     )
     to_review(shopper, payment={"voucher": "bemvindo10"})
     place(shopper)
@@ -260,7 +273,10 @@ def test_a_total_that_changed_after_review_needs_another_look(shopper, variant):
 
 def test_placing_twice_makes_one_order(shopper):
     to_review(shopper)
-    first, second = place(shopper), shopper.post(reverse("checkout:checkout-review"), {"expected_total": "130.00"})
+    first, second = (
+        place(shopper),
+        shopper.post(reverse("checkout:checkout-review"), {"expected_total": "130.00"}),
+    )
     assert Order.objects.count() == 1 and Payment.objects.count() == 1
     assert second.status_code == 302 and second.url == first.url
 

@@ -7,53 +7,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orders', '0002_order_voucher_code_payment_boleto_due_date'),
+        ("orders", "0002_order_voucher_code_payment_boleto_due_date"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Voucher',
+            name="Voucher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.CharField(help_text='What the shopper types; letters are compared ignoring case.', max_length=40, verbose_name='code')),
-                ('kind', models.CharField(choices=[('percentage', 'Percentage off the items'), ('fixed', 'Fixed amount off the items'), ('free_shipping', 'Free delivery (cheapest service)')], max_length=20, verbose_name='kind')),
-                ('value', models.DecimalField(decimal_places=2, default=0, help_text='Percent for percentage vouchers, reais for fixed ones; ignored for free delivery.', max_digits=12, validators=[django.core.validators.MinValueValidator(0)], verbose_name='value')),
-                ('min_order', models.DecimalField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(0)], verbose_name='minimum items value')),
-                ('starts_at', models.DateTimeField(verbose_name='valid from')),
-                ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name='valid until')),
-                ('max_uses', models.PositiveIntegerField(blank=True, help_text='Empty for no limit.', null=True, verbose_name='uses in total')),
-                ('max_uses_per_customer', models.PositiveIntegerField(blank=True, default=1, help_text='Empty for no limit.', null=True, verbose_name='uses per customer')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="What the shopper types; letters are compared ignoring case.",
+                        max_length=40,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("percentage", "Percentage off the items"),
+                            ("fixed", "Fixed amount off the items"),
+                            ("free_shipping", "Free delivery (cheapest service)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="Percent for percentage vouchers, reais for fixed ones; ignored for free delivery.",
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="value",
+                    ),
+                ),
+                (
+                    "min_order",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="minimum items value",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="valid from")),
+                ("ends_at", models.DateTimeField(blank=True, null=True, verbose_name="valid until")),
+                (
+                    "max_uses",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Empty for no limit.", null=True, verbose_name="uses in total"
+                    ),
+                ),
+                (
+                    "max_uses_per_customer",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        default=1,
+                        help_text="Empty for no limit.",
+                        null=True,
+                        verbose_name="uses per customer",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'voucher',
-                'verbose_name_plural': 'vouchers',
-                'ordering': ['-starts_at', 'pk'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Upper('code'), name='voucher_code_unique_ignoring_case'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'percentage'), _negated=True), models.Q(('value__gt', 0), ('value__lte', 100)), _connector='OR'), name='voucher_percentage_range'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'fixed'), _negated=True), ('value__gt', 0), _connector='OR'), name='voucher_fixed_positive'), models.CheckConstraint(condition=models.Q(('ends_at__isnull', True), ('ends_at__gt', models.F('starts_at')), _connector='OR'), name='voucher_ends_after_start')],
+                "verbose_name": "voucher",
+                "verbose_name_plural": "vouchers",
+                "ordering": ["-starts_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Upper("code"),
+                        name="voucher_code_unique_ignoring_case",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "percentage"), _negated=True),
+                            models.Q(("value__gt", 0), ("value__lte", 100)),
+                            _connector="OR",
+                        ),
+                        name="voucher_percentage_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "fixed"), _negated=True), ("value__gt", 0), _connector="OR"
+                        ),
+                        name="voucher_fixed_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_at__isnull", True), ("ends_at__gt", models.F("starts_at")), _connector="OR"
+                        ),
+                        name="voucher_ends_after_start",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='VoucherRedemption',
+            name="VoucherRedemption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('email', models.EmailField(help_text='Who used it: limits per customer count by email.', max_length=254, verbose_name='email')),
-                ('discount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='discount')),
-                ('order', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='voucher_redemption', to='orders.order', verbose_name='order')),
-                ('voucher', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='redemptions', to='promotions.voucher', verbose_name='voucher')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "email",
+                    models.EmailField(
+                        help_text="Who used it: limits per customer count by email.",
+                        max_length=254,
+                        verbose_name="email",
+                    ),
+                ),
+                ("discount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="discount")),
+                (
+                    "order",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="voucher_redemption",
+                        to="orders.order",
+                        verbose_name="order",
+                    ),
+                ),
+                (
+                    "voucher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="redemptions",
+                        to="promotions.voucher",
+                        verbose_name="voucher",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'voucher use',
-                'verbose_name_plural': 'voucher uses',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['voucher', 'email'], name='voucher_redemption_email_idx')],
+                "verbose_name": "voucher use",
+                "verbose_name_plural": "voucher uses",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["voucher", "email"], name="voucher_redemption_email_idx")],
             },
         ),
     ]

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('welcome', 'Welcome'), ('order_received', 'Order received'), ('payment_confirmed', 'Payment confirmed'), ('payment_expired', 'Payment expired')], max_length=40, verbose_name='kind'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("welcome", "Welcome"),
+                    ("order_received", "Order received"),
+                    ("payment_confirmed", "Payment confirmed"),
+                    ("payment_expired", "Payment expired"),
+                ],
+                max_length=40,
+                verbose_name="kind",
+            ),
         ),
     ]
