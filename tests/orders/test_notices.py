@@ -2,6 +2,7 @@ import json
 import random
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from core.actor import Actor
@@ -72,6 +73,17 @@ def test_five_deliveries_in_random_order_confirm_once(client, payment, django_ca
     first = next(event_id for event_id, status in statuses.items() if status == WebhookEvent.Status.APPLIED)
     assert order.status == (Order.Status.PAID if first == "evt_paid" else Order.Status.CANCELLED)
     assert order.events.filter(to_status__in=[Order.Status.PAID, Order.Status.CANCELLED]).count() == 1
+    [email] = mail.outbox  # one message, for whichever notice decided
+    assert order.number in email.subject
+
+
+def test_the_paid_notice_tells_the_customer_once(client, payment, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            post(client, notice())
+    [email] = mail.outbox
+    assert email.subject == f"Pagamento confirmado do pedido {payment.order.number}"
+    assert email.alternatives[0][1] == "text/html"
 
 
 def test_an_expiry_notice_cancels_the_order_and_frees_its_stock(
@@ -81,6 +93,9 @@ def test_an_expiry_notice_cancels_the_order_and_frees_its_stock(
         post(client, notice(kind="charge.expired"))
     assert Order.objects.get().status == Order.Status.CANCELLED
     assert StockLevel.objects.get().reserved == 0
+    [email] = mail.outbox
+    restore = reverse("cart:cart-restore", kwargs={"number": payment.order.number})
+    assert f"http://testserver{restore}?t=" in email.body
 
 
 @pytest.mark.parametrize(

@@ -17,9 +17,10 @@ pytestmark = [pytest.mark.worker, pytest.mark.postgres]
 
 
 def test_a_real_worker_confirms_a_boleto_from_its_signed_clearing_notice(celery_worker_process, client):
+    outbox = celery_worker_process
     variant = ProductFactory(stock=0).variants.get()
     stock_receive(variant_id=variant.pk, warehouse=WarehouseFactory(), quantity=3, actor=Actor.job("test"))
-    order = OrderFactory()
+    order = OrderFactory(language="en")
     stock_reserve(lines=[(variant.pk, 1)], reference=f"order:{order.pk}", actor=Actor.job("test"))
     Payment.objects.create(
         order=order,
@@ -43,3 +44,7 @@ def test_a_real_worker_confirms_a_boleto_from_its_signed_clearing_notice(celery_
     paid = wait_for(lambda: Order.objects.filter(pk=order.pk, status=Order.Status.PAID).first())
     assert paid.payments.get().status == Payment.Status.PAID
     assert Reservation.objects.get().status == Reservation.Status.ALLOCATED
+    emails = wait_for(lambda: list(outbox.iterdir()))
+    message = emails[0].read_text()
+    assert f"To: {order.email}" in message
+    assert f"Subject: Payment confirmed for order {order.number}" in message
