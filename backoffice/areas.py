@@ -1,7 +1,10 @@
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from orders.payments import is_sandbox_active
 
 
 @dataclass(frozen=True)
@@ -11,6 +14,7 @@ class Area:
     icon: str
     url_name: str
     permission: str
+    is_shown: Callable[[], bool] = lambda: True
 
 
 AREAS: tuple[Area, ...] = (
@@ -28,8 +32,16 @@ AREAS: tuple[Area, ...] = (
         url_name="backoffice:notification-list",
         permission="notifications.view_notification",
     ),
+    Area(
+        title=_("Sandbox payments"),
+        description=_("Pay or expire test Pix and boletos, as the sandbox provider would."),
+        icon="cash-coin",
+        url_name="backoffice:sandbox-payment-list",
+        permission="orders.simulate_sandbox_payment",
+        is_shown=is_sandbox_active,
+    ),
 )
 
 
 def areas_for_user(user) -> list[Area]:
-    return [area for area in AREAS if user.has_perm(area.permission)]
+    return [area for area in AREAS if user.has_perm(area.permission) and area.is_shown()]

@@ -24,9 +24,10 @@ class Role(models.TextChoices):
 _CUSTOMER_DATA = {"accounts.view_user"}
 _MESSAGES = {"notifications.view_notification"}
 _CATALOG_READ = {"catalog.view_category", "catalog.view_product"}
+_SANDBOX_PAYMENTS = {"orders.simulate_sandbox_payment"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ORDER_ANALYST: frozenset(_CUSTOMER_DATA | _MESSAGES),
+    Role.ORDER_ANALYST: frozenset(_CUSTOMER_DATA | _MESSAGES | _SANDBOX_PAYMENTS),
     Role.FRAUD_ANALYST: frozenset(_CUSTOMER_DATA),
     Role.WAREHOUSE: frozenset(_CATALOG_READ),
     Role.SHIPPING: frozenset(_CATALOG_READ),
@@ -38,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _CUSTOMER_DATA
         | _MESSAGES
         | _CATALOG_READ
+        | _SANDBOX_PAYMENTS
         | {
             "notifications.retry_notification",
             "catalog.add_category",

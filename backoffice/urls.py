@@ -21,6 +21,18 @@ STAFF_URLS = [
         "notification-retry",
         "notifications.retry_notification",
     ),
+    (
+        "payments/sandbox/",
+        views.SandboxPaymentListView.as_view(),
+        "sandbox-payment-list",
+        "orders.simulate_sandbox_payment",
+    ),
+    (
+        "payments/sandbox/<int:pk>/notify/",
+        views.sandbox_payment_notify_view,
+        "sandbox-payment-notify",
+        "orders.simulate_sandbox_payment",
+    ),
 ]
 URL_PERMISSIONS: dict[str, str | None] = {name: permission for _route, _view, name, permission in STAFF_URLS}
 

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
@@ -9,6 +9,10 @@ from django.views.generic import ListView
 from backoffice.areas import areas_for_user
 from core.actor import Actor
 from core.exceptions import DomainError
+from orders.exceptions import NoticeRejected
+from orders.notices import EXPIRED, PAID, sandbox_notice_deliver
+from orders.payments import is_sandbox_active
+from orders.selectors import payment_list_sandbox_pending
 from storefront.accounts.forms import LoginForm
 from storefront.accounts.selectors import customer_list
 from support.notifications.models import Notification
@@ -70,3 +74,41 @@ def notification_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The message was queued again."))
     return redirect("backoffice:notification-list")
+
+
+class SandboxPaymentListView(ListView):
+    """Pending test Pix and boletos, each with the sandbox provider's pay and expire buttons."""
+
+    template_name = "backoffice/sandbox_payment_list.html"
+    context_object_name = "payments"
+    paginate_by = 25
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_sandbox_active():
+            raise Http404("The sandbox provider is not in use.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return payment_list_sandbox_pending()
+
+
+SANDBOX_NOTICES = {"pay": PAID, "expire": EXPIRED}
+
+
+@require_POST
+def sandbox_payment_notify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the sandbox provider's signed notice that a payment was paid or expired."""
+    if not is_sandbox_active() or request.POST.get("action") not in SANDBOX_NOTICES:
+        raise Http404("No such sandbox action.")
+    payment = get_object_or_404(payment_list_sandbox_pending(), pk=pk)
+    try:
+        sandbox_notice_deliver(payment=payment, kind=SANDBOX_NOTICES[request.POST["action"]])
+    except NoticeRejected as rejected:
+        messages.error(request, _("The notice was refused: %(reason)s") % {"reason": rejected})
+    else:
+        messages.success(
+            request,
+            _("The notice for order %(number)s was sent; the store applies it in a moment.")
+            % {"number": payment.order.number},
+        )
+    return redirect("backoffice:sandbox-payment-list")

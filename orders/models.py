@@ -251,6 +251,7 @@ class Payment(TimeStampedModel):
         verbose_name_plural = _("payments")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "expires_at"], name="payment_expiry_idx")]
+        permissions = [("simulate_sandbox_payment", _("Can pay or expire payments in the sandbox"))]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(

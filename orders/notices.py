@@ -1,6 +1,7 @@
 """Payment notices from providers: taken in fast, stored raw, applied once by a task."""
 
 import json
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -87,6 +88,17 @@ def webhook_apply(*, event_id: int) -> WebhookEvent:
         payment_mark_expired(payment=payment, actor=NOTICE_ACTOR)
     _webhook_transition(event=event, to=WebhookEvent.Status.APPLIED)
     return event
+
+
+def sandbox_notice_deliver(*, payment: Payment, kind: str) -> WebhookEvent:
+    """Do what the sandbox provider does when a pending Pix or boleto is paid or expires:
+    sign the notice and deliver it to our webhook handler. Raises NoticeRejected."""
+    from orders.adapters.sandbox import sandbox_notice
+
+    body, signature = sandbox_notice(
+        reference=payment.gateway_reference, kind=kind, event_id=f"evt_{uuid.uuid4().hex}"
+    )
+    return webhook_receive(provider=payment.gateway, body=body, signature=signature)
 
 
 def webhooks_reconcile(*, now=None) -> int:

@@ -24,6 +24,13 @@ def payment_gateway() -> PaymentGateway:
     return import_string(settings.STORE_PAYMENT_GATEWAY)()
 
 
+def is_sandbox_active() -> bool:
+    """Whether payments go to the sandbox provider, whose charges staff may pay or expire."""
+    from orders.adapters.sandbox import SandboxGateway
+
+    return payment_gateway().name == SandboxGateway.name
+
+
 def card_tokenise(*, number: str, holder: str, expiry_month: int, expiry_year: int, cvv: str) -> CardToken:
     """Swap card data for the provider's token; the data itself is never kept. (With a real
     provider its script does this in the shopper's browser.) Raises CardInvalid or

@@ -49,3 +49,19 @@ def order_get_for_guest(*, number: str, token: str) -> Order:
 def order_last_for_customer(*, customer) -> Order | None:
     """The customer's latest order, whose contact and address the next checkout starts from."""
     return Order.objects.filter(customer=customer).order_by("-placed_at", "-pk").first()
+
+
+def payment_list_sandbox_pending() -> QuerySet[Payment]:
+    """Pix and boletos of the sandbox provider waiting for their notice, oldest first."""
+    from orders.adapters.sandbox import SandboxGateway
+
+    return (
+        Payment.objects.filter(
+            gateway=SandboxGateway.name,
+            method__in=[Payment.Method.PIX, Payment.Method.BOLETO],
+            status=Payment.Status.PENDING,
+            gateway_reference__isnull=False,
+        )
+        .select_related("order")
+        .order_by("created_at", "pk")
+    )

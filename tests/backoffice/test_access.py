@@ -6,21 +6,24 @@ from django.urls import reverse
 from backoffice.roles import ROLE_PERMISSIONS, Role
 from backoffice.urls import URL_PERMISSIONS
 from tests.notifications.factories import NotificationFactory
+from tests.orders.factories import sandbox_pix
 
 pytestmark = pytest.mark.django_db
 
-POST_ONLY = {"notification-retry"}
+POST_ONLY = {"notification-retry": {}, "sandbox-payment-notify": {"action": "pay"}}
 
 
 def url_for(name: str) -> str:
     if name == "notification-retry":
         return reverse(f"backoffice:{name}", kwargs={"pk": NotificationFactory(failed=True).pk})
+    if name == "sandbox-payment-notify":
+        return reverse(f"backoffice:{name}", kwargs={"pk": sandbox_pix().pk})
     return reverse(f"backoffice:{name}")
 
 
 def request(client, name: str):
     url = url_for(name)
-    return client.post(url) if name in POST_ONLY else client.get(url)
+    return client.post(url, POST_ONLY[name]) if name in POST_ONLY else client.get(url)
 
 
 def role_with(permission: str | None) -> str:

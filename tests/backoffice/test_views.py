@@ -3,11 +3,19 @@ from django.core import mail
 from django.urls import reverse
 
 from backoffice.roles import Role
+from orders.models import Order, WebhookEvent
 from support.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.notifications.factories import NotificationFactory
+from tests.orders.factories import sandbox_pix
 
 pytestmark = pytest.mark.django_db
+
+
+class OtherProvider:
+    """A payment provider that is not the sandbox."""
+
+    name = "acme"
 
 
 def test_home_shows_the_areas_of_the_users_roles_and_failed_messages(
@@ -20,6 +28,7 @@ def test_home_shows_the_areas_of_the_users_roles_and_failed_messages(
     assert [area.url_name for area in response.context["areas"]] == [
         "backoffice:customer-list",
         "backoffice:notification-list",
+        "backoffice:sandbox-payment-list",
     ]
     assert response.context["failed_messages"] == 3
 
@@ -101,3 +110,29 @@ def test_staff_login_page_logs_staff_into_the_back_office(client, make_staff):
     )
     assert response.status_code == 302
     assert response.url == reverse("backoffice:home")
+
+
+def test_staff_pay_a_sandbox_pix_with_the_providers_signed_notice(
+    staff_client, django_capture_on_commit_callbacks
+):
+    payment = sandbox_pix()
+    client = staff_client("Order analyst")
+    listing = client.get(reverse("backoffice:sandbox-payment-list"))
+    assert payment.order.number in listing.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("backoffice:sandbox-payment-notify", kwargs={"pk": payment.pk}), {"action": "pay"}
+        )
+    assert response.status_code == 302
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.APPLIED
+    assert Order.objects.get().status == Order.Status.PAID
+
+
+def test_the_sandbox_payments_page_is_gone_with_a_real_provider(staff_client, settings):
+    settings.STORE_PAYMENT_GATEWAY = "tests.backoffice.test_views.OtherProvider"
+    client = staff_client("Manager")
+    assert client.get(reverse("backoffice:sandbox-payment-list")).status_code == 404
+    payment = sandbox_pix()
+    url = reverse("backoffice:sandbox-payment-notify", kwargs={"pk": payment.pk})
+    assert client.post(url, {"action": "pay"}).status_code == 404
+    assert "Sandbox" not in client.get(reverse("backoffice:home")).content.decode()

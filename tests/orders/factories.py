@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -5,7 +6,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from faker import Faker
 
-from orders.models import Order
+from orders.models import Order, Payment
 from orders.services import Buyer
 
 BRAZIL = Faker("pt_BR")
@@ -51,3 +52,17 @@ BUYER = Buyer(
     city="Manaus",
     state="AM",
 )
+
+
+def sandbox_pix(**order_fields) -> Payment:
+    """A pending sandbox Pix of a new order, as payment start leaves it."""
+    order = OrderFactory(**order_fields)
+    return Payment.objects.create(
+        order=order,
+        method=Payment.Method.PIX,
+        amount=order.grand_total,
+        gateway="sandbox",
+        gateway_reference=f"pix_{order.number}",
+        pix_code="000201",
+        expires_at=timezone.now() + timedelta(minutes=30),
+    )

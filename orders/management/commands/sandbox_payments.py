@@ -4,10 +4,10 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from orders.adapters.sandbox import SandboxGateway, sandbox_notice
+from orders.adapters.sandbox import sandbox_notice
 from orders.exceptions import NoticeRejected
-from orders.models import Payment
-from orders.notices import EXPIRED, PAID, webhook_receive
+from orders.notices import EXPIRED, PAID, sandbox_notice_deliver
+from orders.selectors import payment_list_sandbox_pending
 
 ACTIONS = {"pay": PAID, "expire": EXPIRED}
 
@@ -28,24 +28,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, action: str, order_number: str, url: str | None = None, **options) -> None:
-        payment = (
-            Payment.objects.filter(
-                order__number=order_number,
-                gateway=SandboxGateway.name,
-                method__in=[Payment.Method.PIX, Payment.Method.BOLETO],
-                status=Payment.Status.PENDING,
-            )
-            .exclude(gateway_reference=None)
-            .first()
-        )
+        payment = payment_list_sandbox_pending().filter(order__number=order_number).first()
         if payment is None:
             raise CommandError(f"Order {order_number} has no pending sandbox Pix or boleto.")
-        body, signature = sandbox_notice(
-            reference=payment.gateway_reference, kind=ACTIONS[action], event_id=f"evt_{uuid.uuid4().hex}"
-        )
         if url:
+            body, signature = sandbox_notice(
+                reference=payment.gateway_reference, kind=ACTIONS[action], event_id=f"evt_{uuid.uuid4().hex}"
+            )
             endpoint = url.rstrip("/") + reverse(
-                "payments:payment-webhook", kwargs={"provider": SandboxGateway.name}
+                "payments:payment-webhook", kwargs={"provider": payment.gateway}
             )
             request = urllib.request.Request(  # noqa: S310 - an address the operator gives
                 endpoint,
@@ -57,7 +48,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Notice sent to {endpoint}: HTTP {response.status}.")
             return
         try:
-            webhook_receive(provider=SandboxGateway.name, body=body, signature=signature)
+            sandbox_notice_deliver(payment=payment, kind=ACTIONS[action])
         except NoticeRejected as rejected:
             raise CommandError(f"Notice refused: {rejected}") from rejected
         self.stdout.write(self.style.SUCCESS(f"Order {order_number}: {action} notice delivered."))

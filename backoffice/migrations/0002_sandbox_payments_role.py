@@ -1,0 +1,43 @@
+from django.db import migrations
+
+from backoffice.roles import roles_sync
+
+CUSTOMER_DATA = {"accounts.view_user"}
+MESSAGES = {"notifications.view_notification"}
+CATALOG_READ = {"catalog.view_category", "catalog.view_product"}
+SANDBOX_PAYMENTS = {"orders.simulate_sandbox_payment"}
+
+ROLES = {
+    "Order analyst": CUSTOMER_DATA | MESSAGES | SANDBOX_PAYMENTS,
+    "Fraud analyst": CUSTOMER_DATA,
+    "Warehouse": CATALOG_READ,
+    "Shipping": CATALOG_READ,
+    "Returns": CUSTOMER_DATA | CATALOG_READ,
+    "Support agent": CUSTOMER_DATA | MESSAGES | {"notifications.retry_notification"},
+    "Ombudsman": CUSTOMER_DATA | MESSAGES,
+    "Telesales": CUSTOMER_DATA | CATALOG_READ,
+    "Manager": CUSTOMER_DATA
+    | MESSAGES
+    | CATALOG_READ
+    | SANDBOX_PAYMENTS
+    | {
+        "notifications.retry_notification",
+        "catalog.add_category",
+        "catalog.change_category",
+        "catalog.add_product",
+        "catalog.change_product",
+    },
+}
+
+
+def sync_roles(apps, schema_editor):
+    roles_sync(apps, ROLES)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("backoffice", "0001_roles"),
+        ("orders", "0003_alter_payment_options"),
+    ]
+
+    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
