@@ -224,6 +224,8 @@ CELERY_TASK_ROUTES = {
     "orders.webhook_apply": {"queue": Queue.PAYMENTS.value},
     "orders.webhooks_reconcile": {"queue": Queue.PAYMENTS.value},
     "orders.payments_expire": {"queue": Queue.PAYMENTS.value},
+    "orders.payment_capture": {"queue": Queue.PAYMENTS.value},
+    "orders.payment_void": {"queue": Queue.PAYMENTS.value},
 }
 CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {

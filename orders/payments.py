@@ -183,6 +183,43 @@ def payment_mark_expired(*, payment: Payment, actor: Actor) -> Payment:
     return payment
 
 
+def _card_settle(*, payment_id: int, to: str) -> Payment:
+    """Capture (`to` PAID) or void (`to` VOIDED) an authorised card with the provider. The
+    provider is called outside any transaction with a key derived from the payment, so a
+    retry never captures or voids twice; a payment already settled is returned as it is.
+    Raises PaymentNotAllowed, or GatewayUnavailable for the task to retry."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status == to:
+        return payment
+    if payment.status != Payment.Status.AUTHORISED or payment.method != Payment.Method.CARD:
+        raise PaymentNotAllowed()
+    gateway = payment_gateway()
+    if to == Payment.Status.PAID:
+        gateway.capture_card(
+            reference=payment.gateway_reference,
+            amount=payment.amount,
+            idempotency_key=f"capture:{payment.pk}",
+        )
+    else:
+        gateway.void_card(reference=payment.gateway_reference, idempotency_key=f"void:{payment.pk}")
+    with transaction.atomic():
+        payment = lock_payment(payment_id)
+        if payment.status == Payment.Status.AUTHORISED:
+            payment.paid_at = timezone.now() if to == Payment.Status.PAID else None
+            payment_transition(payment=payment, to=to, update_fields=("paid_at",))
+        return payment
+
+
+def payment_capture(*, payment_id: int) -> Payment:
+    """Take the money of an authorised card, once its order is approved."""
+    return _card_settle(payment_id=payment_id, to=Payment.Status.PAID)
+
+
+def payment_void(*, payment_id: int) -> Payment:
+    """Release an authorised card's hold, when its order is rejected or cancelled."""
+    return _card_settle(payment_id=payment_id, to=Payment.Status.VOIDED)
+
+
 EXPIRE_BATCH = 200
 EXPIRY_ACTOR = Actor.job("payments_expire")
 

@@ -1,6 +1,15 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from orders.adapters.base import GatewayUnavailable
+
+# Provider hiccups and database deadlocks pass; a card stays authorised until one run settles it.
+SETTLE_RETRY = {
+    "autoretry_for": (GatewayUnavailable, OperationalError),
+    "retry_backoff": True,
+    "max_retries": 8,
+}
+
 
 @shared_task(name="orders.product_sales_refresh")
 def product_sales_refresh() -> None:
@@ -34,3 +43,17 @@ def payments_expire(self) -> None:
 
     if payments_expire() == EXPIRE_BATCH:
         self.delay()
+
+
+@shared_task(name="orders.payment_capture", **SETTLE_RETRY)
+def payment_capture(*, payment_id: int) -> None:
+    from orders.payments import payment_capture
+
+    payment_capture(payment_id=payment_id)
+
+
+@shared_task(name="orders.payment_void", **SETTLE_RETRY)
+def payment_void(*, payment_id: int) -> None:
+    from orders.payments import payment_void
+
+    payment_void(payment_id=payment_id)

@@ -3,12 +3,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from orders.adapters.base import GatewayUnavailable
 from orders.adapters.boleto import is_valid_digitable_line
 from orders.adapters.brcode import is_valid_pix_payload
 from orders.adapters.sandbox import UNAVAILABLE_HOLDER, SandboxGateway
 from orders.exceptions import PaymentNotAllowed, PaymentProviderDown
 from orders.models import Order, Payment
-from orders.payments import payment_start
+from orders.payments import payment_capture, payment_start, payment_void
+from orders.tasks import payment_capture as payment_capture_task
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +110,50 @@ def test_pix_and_boletos_past_their_time_expire_and_free_the_order():
     assert Order.objects.get(pk=late.pk).status == Order.Status.CANCELLED
     assert Order.objects.get(pk=on_time.pk).status == Order.Status.AWAITING_PAYMENT
     assert payments_expire() == 0
+
+
+def test_an_authorised_card_pays_the_order_which_keeps_its_stock_until_capture():
+    order = OrderFactory()
+    pay_by_card(order)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.events.get().note == "card authorised"
+
+
+def test_capture_takes_the_money_once_even_when_run_again(monkeypatch):
+    payment = pay_by_card(OrderFactory())
+    calls = []
+    monkeypatch.setattr(SandboxGateway, "capture_card", lambda self, **kwargs: calls.append(kwargs))
+    captured = payment_capture_task.delay(payment_id=payment.pk)
+    assert captured.successful()
+    payment_capture(payment_id=payment.pk)
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PAID and payment.paid_at is not None
+    assert calls == [
+        {
+            "reference": payment.gateway_reference,
+            "amount": payment.amount,
+            "idempotency_key": f"capture:{payment.pk}",
+        }
+    ]
+
+
+def test_void_releases_an_authorised_card_and_never_a_captured_one():
+    voided = payment_void(payment_id=pay_by_card(OrderFactory()).pk)
+    assert voided.status == Payment.Status.VOIDED
+    captured = payment_capture(payment_id=pay_by_card(OrderFactory()).pk)
+    with pytest.raises(PaymentNotAllowed):
+        payment_void(payment_id=captured.pk)
+
+
+def test_a_provider_down_at_capture_leaves_the_card_authorised_for_a_retry(monkeypatch):
+    payment = pay_by_card(OrderFactory())
+
+    def down(self, **kwargs):
+        raise GatewayUnavailable("timeout")
+
+    monkeypatch.setattr(SandboxGateway, "capture_card", down)
+    with pytest.raises(GatewayUnavailable):
+        payment_capture(payment_id=payment.pk)
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.AUTHORISED
