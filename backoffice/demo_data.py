@@ -39,6 +39,13 @@ WAREHOUSES = [
 
 # Delivery services and their rate tables: (state or "" for every other state, up to grams,
 # price, business days). The distribution centre is in São Paulo.
+# Vouchers a visitor of the demo store can try: (code, kind, value, other fields).
+VOUCHERS = [
+    ("BEMVINDO10", "percentage", "10", {"max_uses_per_customer": 1}),
+    ("FRETEGRATIS", "free_shipping", "0", {"min_order": Decimal("99.00"), "max_uses_per_customer": None}),
+    ("DESCONTO30", "fixed", "30", {"min_order": Decimal("200.00"), "max_uses": 100}),
+]
+
 DELIVERY_SERVICES = [
     (
         "pac",

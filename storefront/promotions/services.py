@@ -106,3 +106,15 @@ def delivery_options_priced(
         return options
     cheapest, *others = options
     return [replace(cheapest, price=ZERO), *others]
+
+
+@transaction.atomic
+def voucher_upsert(*, code: str, kind: str, value: Decimal = ZERO, **fields) -> Voucher:
+    """Create the voucher with this code, or bring an existing one to these values."""
+    voucher = Voucher.objects.filter(code=code.strip().upper()).first() or Voucher(code=code)
+    voucher.kind, voucher.value = kind, value
+    for name, field_value in fields.items():
+        setattr(voucher, name, field_value)
+    voucher.full_clean(validate_unique=False, validate_constraints=False)
+    voucher.save()
+    return voucher

@@ -17,6 +17,7 @@ from storefront.catalog.models import (
     ProductImage,
     Variant,
 )
+from storefront.promotions.models import Voucher
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,7 @@ def catalog_counts() -> dict[str, int]:
         "variant values": Variant.attribute_values.through.objects.count(),
         "images": ProductImage.objects.count(),
         "users": User.objects.count(),
+        "vouchers": Voucher.objects.count(),
     }
 
 
@@ -185,3 +187,10 @@ def test_the_demo_store_quotes_delivery_everywhere():
         "sedex",
     ]
     assert len(shipping_quote(cep="69005-070", parcel=Parcel(500, D("1000")))) == 3
+
+
+def test_the_demo_store_has_vouchers_to_try():
+    call_command("seed_demo", "--products", "1", stdout=StringIO())
+    welcome = Voucher.objects.get(code="BEMVINDO10")
+    assert (welcome.kind, welcome.value, welcome.max_uses_per_customer) == ("percentage", 10, 1)
+    assert Voucher.objects.filter(kind="free_shipping", min_order__gt=0).exists()

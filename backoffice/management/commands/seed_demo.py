@@ -2,7 +2,7 @@ import secrets
 import time
 import zlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,9 +33,11 @@ from storefront.catalog.services import (
     variant_save,
 )
 from storefront.catalog.text import clean_description
+from storefront.promotions.services import voucher_upsert
 
 DEFAULT_SEED = 2026
 SEED_ACTOR = Actor.job("seed_demo")
+VOUCHERS_START = datetime(2026, 1, 1, tzinfo=UTC)
 BENCH_BATCH = 2000  # products written, refreshed and committed together
 INSERT_BATCH = 5000  # rows per INSERT statement
 IMAGE_POOL = 24  # distinct pictures drawn for the benchmark catalog; every other product reuses them
@@ -120,6 +122,8 @@ class Command(BaseCommand):
                 position=position,
                 rates=[(state, grams, Decimal(price), days) for state, grams, price, days in rates],
             )
+        for code, kind, value, fields in demo_data.VOUCHERS:
+            voucher_upsert(code=code, kind=kind, value=Decimal(value), starts_at=VOUCHERS_START, **fields)
         warehouses = [warehouse_upsert(**warehouse) for warehouse in demo_data.WAREHOUSES]
         online = next(warehouse for warehouse in warehouses if warehouse.sells_online)
         return Taxonomy(categories=categories, brands=brands, values=values, warehouse=online)
