@@ -224,6 +224,7 @@ CELERY_TASK_ROUTES = {
     "orders.webhook_apply": {"queue": Queue.PAYMENTS.value},
     "orders.webhooks_reconcile": {"queue": Queue.PAYMENTS.value},
     "orders.payments_expire": {"queue": Queue.PAYMENTS.value},
+    "orders.orders_unpaid_cancel": {"queue": Queue.PAYMENTS.value},
     "orders.payment_capture": {"queue": Queue.PAYMENTS.value},
     "orders.payment_void": {"queue": Queue.PAYMENTS.value},
 }
@@ -231,6 +232,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {
         "task": "notifications.notification_reconcile",
         "schedule": 300.0,
+    },
+    "orders-unpaid-cancel": {
+        "task": "orders.orders_unpaid_cancel",
+        "schedule": 600.0,
     },
     "orders-payments-expire": {
         "task": "orders.payments_expire",

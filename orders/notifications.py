@@ -23,10 +23,10 @@ def order_links(*, order: Order) -> dict[str, str]:
     }
 
 
-def _notify(*, kind: str, order: Order, payment: Payment) -> Notification:
+def _notify(*, kind: str, order: Order, payment: Payment | None, dedup_key: str) -> Notification:
     return notification_queue(
         kind=kind,
-        dedup_key=f"{kind}:{payment.pk}",
+        dedup_key=dedup_key,
         recipient=order.customer,
         to_address=order.email,
         language=order.language,
@@ -42,13 +42,16 @@ def _notify(*, kind: str, order: Order, payment: Payment) -> Notification:
 
 def order_received_notify(*, payment: Payment) -> Notification:
     """The order is in: what was bought and, for Pix and boleto, how to pay."""
-    return _notify(kind=Notification.Kind.ORDER_RECEIVED, order=payment.order, payment=payment)
+    kind = Notification.Kind.ORDER_RECEIVED
+    return _notify(kind=kind, order=payment.order, payment=payment, dedup_key=f"{kind}:{payment.pk}")
 
 
 def payment_confirmed_notify(*, payment: Payment) -> Notification:
-    return _notify(kind=Notification.Kind.PAYMENT_CONFIRMED, order=payment.order, payment=payment)
+    kind = Notification.Kind.PAYMENT_CONFIRMED
+    return _notify(kind=kind, order=payment.order, payment=payment, dedup_key=f"{kind}:{payment.order_id}")
 
 
-def payment_expired_notify(*, payment: Payment) -> Notification:
+def payment_expired_notify(*, order: Order, payment: Payment | None) -> Notification:
     """Nobody paid in time: the order is cancelled, with a link that puts its items back in a cart."""
-    return _notify(kind=Notification.Kind.PAYMENT_EXPIRED, order=payment.order, payment=payment)
+    kind = Notification.Kind.PAYMENT_EXPIRED
+    return _notify(kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}")

@@ -179,7 +179,7 @@ def payment_mark_expired(*, payment: Payment, actor: Actor) -> Payment:
         order_id=payment.order_id, to=Order.Status.CANCELLED, actor=actor, note="payment expired"
     )
     reservation_release(reference=f"order:{payment.order_id}", actor=actor, reason="payment expired")
-    payment_expired_notify(payment=payment)
+    payment_expired_notify(order=payment.order, payment=payment)
     return payment
 
 
@@ -222,6 +222,10 @@ def payment_void(*, payment_id: int) -> Payment:
 
 EXPIRE_BATCH = 200
 EXPIRY_ACTOR = Actor.job("payments_expire")
+# An order whose every payment attempt failed (declined cards, a provider that never
+# answered) keeps its stock this long for the shopper to try again.
+UNPAID_GRACE = timedelta(hours=2)
+OPEN_PAYMENT = (Payment.Status.PENDING, Payment.Status.AUTHORISED)
 
 
 def payments_expire(*, now: datetime | None = None) -> int:
@@ -241,3 +245,32 @@ def payments_expire(*, now: datetime | None = None) -> int:
                 payment_mark_expired(payment=payment, actor=EXPIRY_ACTOR)
                 expired += 1
     return expired
+
+
+def orders_unpaid_cancel(*, now: datetime | None = None) -> int:
+    """Cancel one batch of orders left without a payment in progress for UNPAID_GRACE, freeing
+    their stock and telling the customer; return how many. Each is re-checked under the
+    order's lock, which a new payment attempt also takes."""
+    now = now or timezone.now()
+    due_ids = list(
+        Order.objects.awaiting_payment()
+        .filter(placed_at__lt=now - UNPAID_GRACE)
+        .exclude(payments__status__in=OPEN_PAYMENT)
+        .order_by("placed_at")
+        .values_list("pk", flat=True)[:EXPIRE_BATCH]
+    )
+    cancelled = 0
+    for order_id in due_ids:
+        with transaction.atomic():
+            order = lock_order(order_id)
+            has_open_payment = order.payments.filter(status__in=OPEN_PAYMENT).exists()
+            if order.status != Order.Status.AWAITING_PAYMENT or has_open_payment:
+                continue
+            order_transition(
+                order_id=order_id, to=Order.Status.CANCELLED, actor=EXPIRY_ACTOR, note="not paid"
+            )
+            reservation_release(reference=f"order:{order_id}", actor=EXPIRY_ACTOR, reason="not paid")
+            latest = order.payments.order_by("-created_at", "-pk").first()
+            payment_expired_notify(order=order, payment=latest)
+            cancelled += 1
+    return cancelled

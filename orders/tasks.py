@@ -45,6 +45,14 @@ def payments_expire(self) -> None:
         self.delay()
 
 
+@shared_task(bind=True, name="orders.orders_unpaid_cancel")
+def orders_unpaid_cancel(self) -> None:
+    from orders.payments import EXPIRE_BATCH, orders_unpaid_cancel
+
+    if orders_unpaid_cancel() == EXPIRE_BATCH:
+        self.delay()
+
+
 @shared_task(name="orders.payment_capture", **SETTLE_RETRY)
 def payment_capture(*, payment_id: int) -> None:
     from orders.payments import payment_capture

@@ -1,16 +1,22 @@
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
+from core.actor import Actor
+from inventory.models import StockLevel
+from inventory.services import stock_receive, stock_reserve
 from orders.adapters.base import GatewayUnavailable
 from orders.adapters.boleto import is_valid_digitable_line
 from orders.adapters.brcode import is_valid_pix_payload
 from orders.adapters.sandbox import UNAVAILABLE_HOLDER, SandboxGateway
 from orders.exceptions import PaymentNotAllowed, PaymentProviderDown
 from orders.models import Order, Payment
-from orders.payments import payment_capture, payment_start, payment_void
+from orders.payments import UNPAID_GRACE, orders_unpaid_cancel, payment_capture, payment_start, payment_void
 from orders.tasks import payment_capture as payment_capture_task
+from tests.catalog.factories import ProductFactory
+from tests.inventory.factories import WarehouseFactory
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +163,27 @@ def test_a_provider_down_at_capture_leaves_the_card_authorised_for_a_retry(monke
         payment_capture(payment_id=payment.pk)
     payment.refresh_from_db()
     assert payment.status == Payment.Status.AUTHORISED
+
+
+def test_an_order_whose_cards_all_failed_is_cancelled_after_the_grace_and_frees_its_stock(
+    django_capture_on_commit_callbacks,
+):
+    variant = ProductFactory(stock=0).variants.get()
+    stock_receive(variant_id=variant.pk, warehouse=WarehouseFactory(), quantity=3, actor=Actor.job("test"))
+    declined = OrderFactory(language="en", placed_at=timezone.now() - UNPAID_GRACE - timedelta(minutes=1))
+    stock_reserve(lines=[(variant.pk, 2)], reference=f"order:{declined.pk}", actor=Actor.job("test"))
+    pay_by_card(declined, number="4000000000000002")
+    pending_pix = OrderFactory(placed_at=declined.placed_at)
+    payment_start(order_id=pending_pix.pk, method=Payment.Method.PIX)
+    recent = OrderFactory()
+    pay_by_card(recent, number="4000000000000002")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert orders_unpaid_cancel() == 1
+    statuses = dict(Order.objects.values_list("pk", "status"))
+    assert statuses[declined.pk] == Order.Status.CANCELLED
+    assert statuses[pending_pix.pk] == statuses[recent.pk] == Order.Status.AWAITING_PAYMENT
+    assert StockLevel.objects.get(variant=variant).reserved == 0
+    expired = [email for email in mail.outbox if email.to == [declined.email]]
+    assert len(expired) == 1 and "We did not receive a payment" in expired[0].body
+    assert orders_unpaid_cancel() == 0
