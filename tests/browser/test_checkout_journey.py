@@ -12,6 +12,7 @@ from logistics.models import CarrierService, ShippingRate
 from orders.models import Order, Payment
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
+from tests.promotions.factories import VoucherFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,9 +95,16 @@ def test_a_declined_card_is_said_plainly_and_pix_pays_instead(page, product):
 
 
 def test_shopper_pays_by_pix_with_the_qr_code_and_the_code_in_the_email(page, product):
+    VoucherFactory(code="FRETEGRATIS", kind="free_shipping", value=0)
     checkout_to_payment(page, product)
+    page.get_by_label("Cupom").fill("fretegratis")
+    page.get_by_role("button", name="Aplicar").click()
+    expect(page.get_by_test_id("voucher-applied")).to_contain_text("FRETEGRATIS")
+    expect(page.get_by_test_id("delivery-price")).to_have_text("Grátis")
+    expect(page.get_by_test_id("summary-total")).to_have_text("R$\N{NO-BREAK SPACE}150,00")
     page.get_by_label("Pix").check()
     review_and_place(page)
+    assert Order.objects.get().grand_total == Decimal("150.00")
     expect(page.get_by_test_id("pix-qr")).to_be_visible()
     code = page.get_by_test_id("pix-code").input_value()
     assert code.startswith("000201") and code == Payment.objects.get().pix_code
