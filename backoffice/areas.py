@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from orders.payments import is_sandbox_active
+from orders.services.payments import is_sandbox_active
 
 
 @dataclass(frozen=True)

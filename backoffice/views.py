@@ -10,9 +10,9 @@ from backoffice.areas import areas_for_user
 from core.actor import Actor
 from core.exceptions import DomainError
 from orders.exceptions import NoticeRejected
-from orders.notices import EXPIRED, PAID, sandbox_notice_deliver
-from orders.payments import is_sandbox_active
 from orders.selectors import payment_list_sandbox_pending
+from orders.services.notices import EXPIRED, PAID, sandbox_notice_deliver
+from orders.services.payments import is_sandbox_active
 from storefront.accounts.forms import LoginForm
 from storefront.accounts.selectors import customer_list
 from support.notifications.models import Notification

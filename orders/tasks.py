@@ -25,21 +25,21 @@ def product_sales_refresh() -> None:
     name="orders.webhook_apply", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=8
 )
 def webhook_apply(*, event_id: int) -> None:
-    from orders.notices import webhook_apply
+    from orders.services.notices import webhook_apply
 
     webhook_apply(event_id=event_id)
 
 
 @shared_task(name="orders.webhooks_reconcile")
 def webhooks_reconcile() -> None:
-    from orders.notices import webhooks_reconcile
+    from orders.services.notices import webhooks_reconcile
 
     webhooks_reconcile()
 
 
 @shared_task(bind=True, name="orders.payments_expire")
 def payments_expire(self) -> None:
-    from orders.payments import EXPIRE_BATCH, payments_expire
+    from orders.services.payments import EXPIRE_BATCH, payments_expire
 
     if payments_expire() == EXPIRE_BATCH:
         self.delay()
@@ -47,7 +47,7 @@ def payments_expire(self) -> None:
 
 @shared_task(bind=True, name="orders.orders_unpaid_cancel")
 def orders_unpaid_cancel(self) -> None:
-    from orders.payments import EXPIRE_BATCH, orders_unpaid_cancel
+    from orders.services.payments import EXPIRE_BATCH, orders_unpaid_cancel
 
     if orders_unpaid_cancel() == EXPIRE_BATCH:
         self.delay()
@@ -55,13 +55,13 @@ def orders_unpaid_cancel(self) -> None:
 
 @shared_task(name="orders.payment_capture", **SETTLE_RETRY)
 def payment_capture(*, payment_id: int) -> None:
-    from orders.payments import payment_capture
+    from orders.services.payments import payment_capture
 
     payment_capture(payment_id=payment_id)
 
 
 @shared_task(name="orders.payment_void", **SETTLE_RETRY)
 def payment_void(*, payment_id: int) -> None:
-    from orders.payments import payment_void
+    from orders.services.payments import payment_void
 
     payment_void(payment_id=payment_id)

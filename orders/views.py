@@ -3,7 +3,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from orders.exceptions import NoticeRejected
-from orders.notices import webhook_receive
+from orders.services.notices import webhook_receive
 
 MAX_NOTICE_BYTES = 64 * 1024
 

@@ -18,7 +18,6 @@ from core.itf import itf_svg
 from inventory.exceptions import OutOfStock
 from orders.exceptions import CardInvalid, PaymentNotAllowed, PaymentProviderDown
 from orders.models import Order, Payment
-from orders.payments import card_tokenise, payment_start
 from orders.selectors import (
     order_access_token,
     order_get_for_customer,
@@ -26,6 +25,7 @@ from orders.selectors import (
     order_last_for_customer,
     order_list_for_customer,
 )
+from orders.services.payments import card_tokenise, payment_start
 from storefront.cart.selectors import CartView, cart_view
 from storefront.cart.session import request_cart
 from storefront.checkout.forms import CheckoutDetailsForm, CheckoutPaymentForm, PlaceOrderForm

@@ -307,7 +307,7 @@ def test_the_expired_payment_link_puts_the_items_back_in_a_cart(client, variant)
     to_review(order_client)
     place(order_client)
     order = Order.objects.get()
-    from orders.notifications import order_links
+    from orders.services.notifications import order_links
 
     restore = order_links(order=order)["restore_url"].removeprefix("http://testserver")
     response = order_client.get(restore)

@@ -9,7 +9,7 @@ from core.actor import Actor
 from inventory.models import Reservation, StockLevel
 from inventory.services import stock_receive, stock_reserve
 from orders.models import Order, Payment, WebhookEvent
-from orders.notices import webhook_apply, webhooks_reconcile
+from orders.services.notices import webhook_apply, webhooks_reconcile
 from orders.webhooks import signature_header
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory

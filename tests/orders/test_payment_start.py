@@ -13,7 +13,13 @@ from orders.adapters.brcode import is_valid_pix_payload
 from orders.adapters.sandbox import UNAVAILABLE_HOLDER, SandboxGateway
 from orders.exceptions import PaymentNotAllowed, PaymentProviderDown
 from orders.models import Order, Payment
-from orders.payments import UNPAID_GRACE, orders_unpaid_cancel, payment_capture, payment_start, payment_void
+from orders.services.payments import (
+    UNPAID_GRACE,
+    orders_unpaid_cancel,
+    payment_capture,
+    payment_start,
+    payment_void,
+)
 from orders.tasks import payment_capture as payment_capture_task
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
@@ -104,7 +110,7 @@ def test_a_provider_outage_is_recorded_and_reported():
 
 
 def test_pix_and_boletos_past_their_time_expire_and_free_the_order():
-    from orders.payments import payments_expire
+    from orders.services.payments import payments_expire
 
     late, on_time = OrderFactory(), OrderFactory()
     payment_start(order_id=late.pk, method=Payment.Method.PIX)

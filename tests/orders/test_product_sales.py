@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Order, OrderLine
-from orders.services import SALES_WINDOW, product_sales_refresh
+from orders.services.sales import SALES_WINDOW, product_sales_refresh
 from storefront.catalog.models import Product, ProductRelation
 from storefront.catalog.services import product_relations_refresh
 from tests.catalog.factories import CategoryFactory, ProductFactory

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from orders.models import Order, Payment
-from orders.payments import payment_start
+from orders.services.payments import payment_start
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from orders.adapters.sandbox import sandbox_notice
 from orders.exceptions import NoticeRejected
-from orders.notices import EXPIRED, PAID, sandbox_notice_deliver
 from orders.selectors import payment_list_sandbox_pending
+from orders.services.notices import EXPIRED, PAID, sandbox_notice_deliver
 
 ACTIONS = {"pay": PAID, "expire": EXPIRED}
 

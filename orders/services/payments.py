@@ -14,8 +14,12 @@ from orders.adapters.base import CardOutcome, CardRejected, CardToken, GatewayUn
 from orders.exceptions import CardInvalid, PaymentNotAllowed, PaymentProviderDown
 from orders.locks import lock_order, lock_payment
 from orders.models import Order, Payment
-from orders.notifications import order_received_notify, payment_confirmed_notify, payment_expired_notify
-from orders.services import order_transition, payment_transition
+from orders.services.notifications import (
+    order_received_notify,
+    payment_confirmed_notify,
+    payment_expired_notify,
+)
+from orders.services.transitions import order_transition, payment_transition
 
 PROVIDER_ACTOR = Actor.job("payment_provider")
 

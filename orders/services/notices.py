@@ -13,7 +13,7 @@ from core.locks import for_update
 from orders.exceptions import NoticeRejected
 from orders.locks import lock_payment
 from orders.models import WEBHOOK_TRANSITIONS, Payment, WebhookEvent
-from orders.payments import payment_mark_expired, payment_mark_paid
+from orders.services.payments import payment_mark_expired, payment_mark_paid
 from orders.tasks import webhook_apply as webhook_apply_task
 from orders.webhooks import SignatureInvalid, signature_verify
 

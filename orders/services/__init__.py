@@ -1,0 +1,42 @@
+"""Every write the orders app makes, split by sub-domain; the public names are re-exported here."""
+
+from orders.services.notices import sandbox_notice_deliver, webhook_apply, webhook_receive, webhooks_reconcile
+from orders.services.payments import (
+    card_tokenise,
+    is_sandbox_active,
+    orders_unpaid_cancel,
+    payment_capture,
+    payment_gateway,
+    payment_mark_expired,
+    payment_mark_paid,
+    payment_start,
+    payment_void,
+    payments_expire,
+)
+from orders.services.placement import Buyer, Delivery, order_place
+from orders.services.sales import product_sales_refresh
+from orders.services.transitions import order_note_add, order_transition, payment_transition
+
+__all__ = [
+    "Buyer",
+    "Delivery",
+    "card_tokenise",
+    "is_sandbox_active",
+    "order_note_add",
+    "order_place",
+    "order_transition",
+    "orders_unpaid_cancel",
+    "payment_capture",
+    "payment_gateway",
+    "payment_mark_expired",
+    "payment_mark_paid",
+    "payment_start",
+    "payment_transition",
+    "payment_void",
+    "payments_expire",
+    "product_sales_refresh",
+    "sandbox_notice_deliver",
+    "webhook_apply",
+    "webhook_receive",
+    "webhooks_reconcile",
+]

@@ -1,0 +1,140 @@
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.actor import Actor
+from core.sequences import sequence_next
+from inventory.exceptions import OutOfStock
+from inventory.services import stock_reserve
+from orders.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+)
+from orders.pricing import order_totals
+from storefront.catalog.models import Variant
+
+# Placement
+
+ORDER_NUMBER_START = 100001
+# Stock stays held this long for an unpaid order. Expired Pix and boleto payments cancel
+# their order (and free its stock) much sooner; this is the safety net behind them.
+PAYMENT_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Who buys and where it goes, as checked by the checkout forms."""
+
+    email: str
+    full_name: str
+    cpf: str
+    phone: str
+    cep: str
+    street: str
+    street_number: str
+    district: str
+    city: str
+    state: str
+    complement: str = ""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The delivery service chosen at checkout, with the price and days quoted for it."""
+
+    service: str
+    label: str
+    price: Decimal
+    days: int
+
+
+@transaction.atomic
+def order_place(
+    *,
+    cart_token: UUID,
+    lines: list[tuple[int, int]],
+    buyer: Buyer,
+    delivery: Delivery,
+    customer=None,
+    language: str = "pt-br",
+    channel: str = Order.Channel.WEB,
+    payment_window: timedelta = PAYMENT_WINDOW,
+    discount: Decimal = Decimal("0.00"),
+    voucher_code: str = "",
+    actor: Actor,
+) -> Order:
+    """Turn a cart's `(variant_id, quantity)` lines into an order at today's prices, holding
+        their stock until the payment window closes. `discount` comes off the items (promotions
+    are worked out by the caller). One order per cart: placing the same cart
+        again returns the first order.
+
+        Caller must hold the cart lock. Raises OutOfStock (nothing is created) or InvalidQuantity.
+    """
+    existing = Order.objects.filter(cart_token=cart_token).first()
+    if existing is not None:
+        return existing
+    variants = (
+        Variant.objects.select_related("product")
+        .prefetch_related("attribute_values")
+        .in_bulk([variant_id for variant_id, _quantity in lines])
+    )
+    not_for_sale = [
+        variant_id
+        for variant_id, _quantity in lines
+        if variant_id not in variants
+        or not (variants[variant_id].is_active and variants[variant_id].product.is_published)
+    ]
+    if not_for_sale:
+        raise OutOfStock(variant_ids=not_for_sale)
+    priced = [(variants[variant_id], quantity) for variant_id, quantity in lines]
+    totals = order_totals(
+        lines=[(variant.price, quantity) for variant, quantity in priced],
+        shipping=delivery.price,
+        discount=discount,
+    )
+    order = Order.objects.create(
+        number=f"~{cart_token.hex}",  # the real number comes last, see below
+        cart_token=cart_token,
+        customer=customer,
+        channel=channel,
+        language=language,
+        items_total=totals.items,
+        discount_total=totals.discount,
+        shipping_total=totals.shipping,
+        grand_total=totals.grand,
+        voucher_code=voucher_code,
+        placed_at=timezone.now(),
+        delivery_service=delivery.service,
+        delivery_label=delivery.label,
+        delivery_days=delivery.days,
+        **asdict(buyer),
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            variant=variant,
+            product_name=variant.product.name,
+            variant_label=" / ".join(value.value for value in variant.attribute_values.all()),
+            sku=variant.sku,
+            unit_price=variant.price,
+            quantity=quantity,
+            line_total=variant.price * quantity,
+        )
+        for variant, quantity in priced
+    )
+    stock_reserve(
+        lines=[(variant.pk, quantity) for variant, quantity in priced],
+        reference=f"order:{order.pk}",
+        actor=actor,
+        expires_at=timezone.now() + payment_window,
+    )
+    # Numbers come from one shared counter, locked until commit: take it last.
+    order.number = str(sequence_next("order-number", start=ORDER_NUMBER_START))
+    order.save(update_fields=["number"])
+    OrderEvent.objects.create(order=order, to_status=order.status, actor=actor.label, note="placed")
+    return order
