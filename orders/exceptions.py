@@ -45,3 +45,8 @@ class PaymentProviderDown(DomainError):
 class CardInvalid(DomainError):
     code = "card_invalid"
     message = _("Check the card number, expiry date and security code.")
+
+
+class InstallmentsNotAllowed(DomainError):
+    code = "installments_not_allowed"
+    message = _("This number of instalments is not available for this total. Please choose again.")

@@ -122,6 +122,17 @@ class Order(TimeStampedModel):
         """The last payment attempt, from the list the order's page selector prefetched."""
         return self.payment_list[0] if getattr(self, "payment_list", None) else None
 
+    @property
+    def can_pay_again(self) -> bool:
+        """Waiting for payment with no attempt in progress: the last one failed, or the
+        provider never answered it. Reads the payment list the page selector prefetched."""
+        payment = self.latest_payment
+        return self.status == Order.Status.AWAITING_PAYMENT and (
+            payment is None
+            or payment.status == Payment.Status.FAILED
+            or (payment.status == Payment.Status.PENDING and not payment.gateway_reference)
+        )
+
 
 # Every allowed move of an order. `order_transition` refuses anything else.
 ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -239,6 +250,13 @@ class Payment(TimeStampedModel):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     failure_reason = models.CharField(_("failure reason"), max_length=200, blank=True)
+    settlement = models.CharField(
+        _("settlement"),
+        max_length=10,
+        blank=True,
+        editable=False,
+        help_text=_("Capture or void, claimed before the provider is asked: a card settles one way only."),
+    )
     provider_flag = models.CharField(
         _("provider flag"),
         max_length=30,

@@ -11,13 +11,16 @@ BRANDS = (
 )
 
 
+CARD_DIGITS = re.compile(r"[0-9]{13,19}")
+
+
 def card_digits(number: str) -> str:
     return re.sub(r"[\s-]", "", number or "")
 
 
 def luhn_ok(number: str) -> bool:
     digits = card_digits(number)
-    if not digits.isdigit() or not 13 <= len(digits) <= 19:
+    if not CARD_DIGITS.fullmatch(digits):
         return False
     total = 0
     for index, digit in enumerate(reversed(digits)):

@@ -3,6 +3,7 @@
 from orders.services.notices import sandbox_notice_deliver, webhook_apply, webhook_receive, webhooks_reconcile
 from orders.services.payments import (
     card_tokenise,
+    installment_options,
     is_sandbox_active,
     orders_unpaid_cancel,
     payment_capture,
@@ -21,6 +22,7 @@ __all__ = [
     "Buyer",
     "Delivery",
     "card_tokenise",
+    "installment_options",
     "is_sandbox_active",
     "order_note_add",
     "order_place",

@@ -77,7 +77,8 @@ def webhook_apply(*, event_id: int) -> WebhookEvent:
         gateway=event.provider, gateway_reference=event.payload["data"]["reference"]
     )
     payment = lock_payment(payment_id)
-    if payment.status not in (Payment.Status.PENDING, Payment.Status.AUTHORISED):
+    # Pix and boletos wait for these notices; cards settle through capture and void instead.
+    if payment.status != Payment.Status.PENDING:
         _webhook_transition(
             event=event, to=WebhookEvent.Status.IGNORED, note=f"payment already {payment.status}"
         )

@@ -1,17 +1,20 @@
 """Starting a payment with the provider: a card authorisation, a Pix code or a boleto."""
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from core.actor import Actor
 from core.calendar import add_business_days
+from core.money import installment_counts, installments_split
 from inventory.services import reservation_allocate, reservation_release
 from orders.adapters.base import CardOutcome, CardRejected, CardToken, GatewayUnavailable, PaymentGateway
-from orders.exceptions import CardInvalid, PaymentNotAllowed, PaymentProviderDown
+from orders.exceptions import CardInvalid, InstallmentsNotAllowed, PaymentNotAllowed, PaymentProviderDown
 from orders.locks import lock_order, lock_payment
 from orders.models import Order, Payment
 from orders.services.notifications import (
@@ -22,6 +25,7 @@ from orders.services.notifications import (
 from orders.services.transitions import order_transition, payment_transition
 
 PROVIDER_ACTOR = Actor.job("payment_provider")
+OPEN_PAYMENT = (Payment.Status.PENDING, Payment.Status.AUTHORISED)
 
 
 def payment_gateway() -> PaymentGateway:
@@ -49,17 +53,32 @@ def card_tokenise(*, number: str, holder: str, expiry_month: int, expiry_year: i
         raise PaymentProviderDown() from error
 
 
+def installment_options(total: Decimal) -> list[tuple[int, Decimal]]:
+    """The interest-free instalments a card may split this total into: `(count, value of each)`."""
+    counts = installment_counts(
+        total, most=settings.STORE_MAX_INSTALLMENTS, smallest=settings.STORE_MIN_INSTALLMENT
+    )
+    return [(count, installments_split(total, count)[-1]) for count in counts]
+
+
 def _payment_open(*, order_id: int, method: str, installments: int) -> Payment:
-    """The order's payment in progress, or a new pending one. Double clicks get the same."""
+    """The order's payment in progress, or a new pending one: double clicks get the same, and
+    so does trying again the same way after the provider did not answer (same idempotency key).
+    An unanswered attempt of another method is given up first."""
     with transaction.atomic():
+        unanswered = Payment.objects.filter(
+            order_id=order_id, status=Payment.Status.PENDING, gateway_reference=None
+        ).exclude(method=method)
+        for payment_id in unanswered.values_list("pk", flat=True):
+            _payment_give_up(payment_id=payment_id, reason="replaced by another attempt")
         order = lock_order(order_id)
         if order.status != Order.Status.AWAITING_PAYMENT:
             raise PaymentNotAllowed()
-        existing = order.payments.filter(
-            status__in=[Payment.Status.PENDING, Payment.Status.AUTHORISED]
-        ).first()
+        existing = order.payments.filter(status__in=OPEN_PAYMENT).first()
         if existing is not None:
             return existing
+        if method == Payment.Method.CARD and installments not in dict(installment_options(order.grand_total)):
+            raise InstallmentsNotAllowed()
         return Payment.objects.create(
             order=order,
             method=method,
@@ -69,13 +88,23 @@ def _payment_open(*, order_id: int, method: str, installments: int) -> Payment:
         )
 
 
-def _payment_failed(*, payment_id: int, reason: str) -> Payment:
+def _payment_give_up(*, payment_id: int, reason: str) -> None:
+    """Fail an attempt the provider never answered. Caller is in a transaction and holds no
+    order lock yet (payments lock before orders)."""
+    payment = lock_payment(payment_id)
+    if payment.status == Payment.Status.PENDING and not payment.gateway_reference:
+        payment.failure_reason = reason
+        payment_transition(payment=payment, to=Payment.Status.FAILED, update_fields=("failure_reason",))
+
+
+def _payment_unanswered(*, payment_id: int, reason: str) -> None:
+    """Note that the provider did not answer. The attempt stays pending: trying again sends
+    the same idempotency key, so the provider never charges twice for it."""
     with transaction.atomic():
         payment = lock_payment(payment_id)
-        payment.failure_reason = reason[:200]
-        return payment_transition(
-            payment=payment, to=Payment.Status.FAILED, update_fields=("failure_reason",)
-        )
+        if payment.status == Payment.Status.PENDING and not payment.gateway_reference:
+            payment.failure_reason = reason[:200]
+            payment.save(update_fields=["failure_reason", "updated_at"])
 
 
 def payment_start(
@@ -90,13 +119,13 @@ def payment_start(
     """Ask the provider for the order's payment and record its answer.
 
     The provider is called outside any transaction, with an idempotency key derived from the
-    payment, so a retry never charges twice. Raises PaymentNotAllowed or PaymentProviderDown
-    (the attempt is recorded as failed; the shopper may try again).
+    payment, so a retry never charges twice. Raises PaymentNotAllowed, InstallmentsNotAllowed
+    or PaymentProviderDown (the attempt stays pending; the shopper may try again).
     """
     payment = _payment_open(order_id=order_id, method=method, installments=installments)
     if payment.gateway_reference:
         return payment
-    gateway, key = payment_gateway(), f"payment:{payment.pk}"
+    gateway, key, method = payment_gateway(), f"payment:{payment.pk}", payment.method
     try:
         if method == Payment.Method.CARD:
             result = gateway.authorise_card(
@@ -119,23 +148,21 @@ def payment_start(
                 idempotency_key=key,
             )
     except GatewayUnavailable as error:
-        _payment_failed(payment_id=payment.pk, reason=f"provider unavailable: {error}")
+        _payment_unanswered(payment_id=payment.pk, reason=f"provider unavailable: {error}")
         raise PaymentProviderDown() from error
 
     with transaction.atomic():
         payment = lock_payment(payment.pk)
-        if payment.gateway_reference:  # a concurrent repeat of this request recorded the answer
-            return payment
-        payment.gateway_reference = result.reference or None
-        fields = ["gateway_reference"]
+        if payment.gateway_reference or payment.status != Payment.Status.PENDING:
+            return payment  # a concurrent repeat of this request recorded the answer
+        payment.gateway_reference, payment.failure_reason = result.reference or None, ""
+        fields = ["gateway_reference", "failure_reason"]
         if method == Payment.Method.CARD:
             payment.card_brand, payment.card_last4 = card_brand, card_last4
             fields += ["card_brand", "card_last4"]
             if result.outcome == CardOutcome.DECLINED:
                 payment.failure_reason = result.message or "declined"
-                return payment_transition(
-                    payment=payment, to=Payment.Status.FAILED, update_fields=(*fields, "failure_reason")
-                )
+                return payment_transition(payment=payment, to=Payment.Status.FAILED, update_fields=fields)
             payment.provider_flag = "high_risk" if result.outcome == CardOutcome.HIGH_RISK else ""
             payment_transition(
                 payment=payment, to=Payment.Status.AUTHORISED, update_fields=(*fields, "provider_flag")
@@ -179,26 +206,40 @@ def payment_mark_expired(*, payment: Payment, actor: Actor) -> Payment:
     """Nobody paid in time: the order is cancelled and its stock goes back on sale.
     Caller holds the payment lock and has checked the payment is still open."""
     payment_transition(payment=payment, to=Payment.Status.EXPIRED)
-    order_transition(
-        order_id=payment.order_id, to=Order.Status.CANCELLED, actor=actor, note="payment expired"
-    )
-    reservation_release(reference=f"order:{payment.order_id}", actor=actor, reason="payment expired")
-    payment_expired_notify(order=payment.order, payment=payment)
+    _order_cancel_unpaid(order_id=payment.order_id, actor=actor, reason="payment expired")
     return payment
 
 
+def _order_cancel_unpaid(*, order_id: int, actor: Actor, reason: str) -> None:
+    """Cancel an order nobody paid for: its stock goes back on sale and the customer gets a
+    link that puts the items back in a cart. Caller is in a transaction."""
+    order = order_transition(order_id=order_id, to=Order.Status.CANCELLED, actor=actor, note=reason)
+    reservation_release(reference=f"order:{order_id}", actor=actor, reason=reason)
+    payment_expired_notify(order=order, payment=order.payments.order_by("-created_at", "-pk").first())
+
+
 def _card_settle(*, payment_id: int, to: str) -> Payment:
-    """Capture (`to` PAID) or void (`to` VOIDED) an authorised card with the provider. The
-    provider is called outside any transaction with a key derived from the payment, so a
-    retry never captures or voids twice; a payment already settled is returned as it is.
-    Raises PaymentNotAllowed, or GatewayUnavailable for the task to retry."""
+    """Capture (`to` PAID) or void (`to` VOIDED) an authorised card with the provider.
+
+    The payment is first claimed for that one settlement with a conditional update, so a
+    capture and a void can never both reach the provider; the provider is called outside any
+    transaction with a key derived from the payment, so a retry never settles twice. A
+    payment already settled that way is returned as it is. Raises PaymentNotAllowed, or
+    GatewayUnavailable for the task to retry.
+    """
+    action = "capture" if to == Payment.Status.PAID else "void"
+    claimed = (
+        Payment.objects.filter(pk=payment_id, status=Payment.Status.AUTHORISED, method=Payment.Method.CARD)
+        .filter(Q(settlement="") | Q(settlement=action))
+        .update(settlement=action, updated_at=timezone.now())
+    )
     payment = Payment.objects.get(pk=payment_id)
-    if payment.status == to:
-        return payment
-    if payment.status != Payment.Status.AUTHORISED or payment.method != Payment.Method.CARD:
+    if not claimed:
+        if payment.status == to:
+            return payment
         raise PaymentNotAllowed()
     gateway = payment_gateway()
-    if to == Payment.Status.PAID:
+    if action == "capture":
         gateway.capture_card(
             reference=payment.gateway_reference,
             amount=payment.amount,
@@ -229,7 +270,6 @@ EXPIRY_ACTOR = Actor.job("payments_expire")
 # An order whose every payment attempt failed (declined cards, a provider that never
 # answered) keeps its stock this long for the shopper to try again.
 UNPAID_GRACE = timedelta(hours=2)
-OPEN_PAYMENT = (Payment.Status.PENDING, Payment.Status.AUTHORISED)
 
 
 def payments_expire(*, now: datetime | None = None) -> int:
@@ -252,29 +292,32 @@ def payments_expire(*, now: datetime | None = None) -> int:
 
 
 def orders_unpaid_cancel(*, now: datetime | None = None) -> int:
-    """Cancel one batch of orders left without a payment in progress for UNPAID_GRACE, freeing
-    their stock and telling the customer; return how many. Each is re-checked under the
-    order's lock, which a new payment attempt also takes."""
+    """Cancel one batch of orders left without a payment in progress for UNPAID_GRACE (every
+    card declined, or the provider never answered), freeing their stock and telling the
+    customer; return how many. Each is re-checked under the order's lock, which a new
+    payment attempt also takes."""
     now = now or timezone.now()
+    in_progress = Q(payments__status=Payment.Status.AUTHORISED) | Q(
+        payments__status=Payment.Status.PENDING, payments__gateway_reference__isnull=False
+    )
     due_ids = list(
         Order.objects.awaiting_payment()
         .filter(placed_at__lt=now - UNPAID_GRACE)
-        .exclude(payments__status__in=OPEN_PAYMENT)
+        .exclude(in_progress)
         .order_by("placed_at")
         .values_list("pk", flat=True)[:EXPIRE_BATCH]
     )
     cancelled = 0
     for order_id in due_ids:
         with transaction.atomic():
+            for payment_id in Payment.objects.filter(
+                order_id=order_id, status=Payment.Status.PENDING, gateway_reference=None
+            ).values_list("pk", flat=True):
+                _payment_give_up(payment_id=payment_id, reason="not answered in time")
             order = lock_order(order_id)
             has_open_payment = order.payments.filter(status__in=OPEN_PAYMENT).exists()
             if order.status != Order.Status.AWAITING_PAYMENT or has_open_payment:
                 continue
-            order_transition(
-                order_id=order_id, to=Order.Status.CANCELLED, actor=EXPIRY_ACTOR, note="not paid"
-            )
-            reservation_release(reference=f"order:{order_id}", actor=EXPIRY_ACTOR, reason="not paid")
-            latest = order.payments.order_by("-created_at", "-pk").first()
-            payment_expired_notify(order=order, payment=latest)
+            _order_cancel_unpaid(order_id=order_id, actor=EXPIRY_ACTOR, reason="not paid")
             cancelled += 1
     return cancelled

@@ -1,12 +1,13 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import DomainError
+from orders.models import Order
 from orders.selectors import order_get_for_guest
 from storefront.cart.forms import CartAddForm, CartLineQuantityForm
 from storefront.cart.selectors import cart_item_count, cart_view
@@ -89,10 +90,15 @@ def cart_line_update_view(request: HttpRequest, line_id: int) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def cart_restore_view(request: HttpRequest, number: str) -> HttpResponse:
-    """The link in a "payment expired" message: the order's items back in the cart."""
+    """The link in a "payment expired" message: asks, then puts the cancelled order's items
+    back in the cart."""
     order = order_get_for_guest(number=number, token=request.GET.get("t", ""))
+    if order.status != Order.Status.CANCELLED:
+        raise Http404("Only a cancelled order's items come back to the cart.")
+    if request.method == "GET":
+        return render(request, "cart/cart_restore.html", {"order": order})
     missing = cart_restore(
         cart_id=request_cart_for_update(request).pk,
         lines=[(line.variant_id, line.quantity) for line in order.lines.all()],

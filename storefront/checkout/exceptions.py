@@ -16,3 +16,8 @@ class DeliveryUnavailable(DomainError):
 class TotalChanged(DomainError):
     code = "total_changed"
     message = _("Prices or delivery changed since you reviewed your order. Please check the new total.")
+
+
+class NothingToPay(DomainError):
+    code = "nothing_to_pay"
+    message = _("With this voucher the order has nothing left to pay. Please use it on a larger order.")

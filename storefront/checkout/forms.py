@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -10,6 +12,13 @@ from orders.adapters.cards import card_digits, luhn_ok
 from orders.models import Payment
 
 STATES = sorted({state for state, _start, _end in STATE_RANGES})
+
+
+class CardNumberInput(forms.TextInput):
+    """A card number field that never sends the typed number back to the browser."""
+
+    def format_value(self, value) -> None:
+        return None
 
 
 class CheckoutDetailsForm(forms.Form):
@@ -75,7 +84,7 @@ class CheckoutPaymentForm(forms.Form):
         label=_("Card number"),
         max_length=23,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric"}),
+        widget=CardNumberInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric"}),
     )
     card_holder = forms.CharField(
         label=_("Name on the card"),
@@ -134,17 +143,16 @@ class CheckoutPaymentForm(forms.Form):
         return cleaned
 
 
+EXPIRY = re.compile(r"(?P<month>[0-9]{1,2})\s*/\s*(?P<year>[0-9]{2}|[0-9]{4})")
+
+
 def _expiry(value: str) -> tuple[int, int] | None:
     """`(year, month)` from MM/YY or MM/YYYY."""
-    month, _slash, year = value.strip().partition("/")
-    if not (month.strip().isdigit() and year.strip().isdigit()):
+    match = EXPIRY.fullmatch(value.strip())
+    if match is None or not 1 <= int(match["month"]) <= 12:
         return None
-    month_number, year_number = int(month), int(year)
-    if len(year.strip()) == 2:
-        year_number += 2000
-    if not 1 <= month_number <= 12:
-        return None
-    return year_number, month_number
+    year = int(match["year"])
+    return (year + 2000 if year < 100 else year), int(match["month"])
 
 
 class PlaceOrderForm(forms.Form):

@@ -1,21 +1,20 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 
 from core.actor import Actor
 from core.exceptions import DomainError
-from core.money import installment_counts, installments_split, quantize_brl
+from core.money import quantize_brl
 from logistics.selectors import Parcel, ShippingOption, shipping_quote
 from orders.models import Order
 from orders.pricing import Totals, order_totals
-from orders.services import Buyer, Delivery, order_place
+from orders.services import Buyer, Delivery, installment_options, order_place
 from storefront.cart.exceptions import CartClosed
 from storefront.cart.locks import lock_cart
 from storefront.cart.models import Cart, CartLine
 from storefront.cart.services import cart_transition
-from storefront.checkout.exceptions import CartEmpty, DeliveryUnavailable, TotalChanged
+from storefront.checkout.exceptions import CartEmpty, DeliveryUnavailable, NothingToPay, TotalChanged
 from storefront.promotions.services import (
     Benefit,
     delivery_options_priced,
@@ -63,25 +62,28 @@ class CheckoutQuote:
     installments: list[tuple[int, Decimal]]  # (count, value of each), interest-free
 
 
-def installment_options(total: Decimal) -> list[tuple[int, Decimal]]:
-    counts = installment_counts(
-        total, most=settings.STORE_MAX_INSTALLMENTS, smallest=settings.STORE_MIN_INSTALLMENT
-    )
-    return [(count, installments_split(total, count)[-1]) for count in counts]
-
-
 def checkout_quote(
-    *, lines: list[CartLine], cep: str, email: str, delivery_code: str, voucher_code: str
+    *,
+    lines: list[CartLine],
+    buyer: Buyer,
+    delivery_code: str,
+    voucher_code: str,
+    cheapest_by_default: bool = False,
 ) -> CheckoutQuote:
-    """Price the cart's lines for this CEP, delivery service and voucher with the same rules
-    placing the order uses. A voucher that does not apply is reported, not raised."""
+    """Price the cart's lines for the buyer's CEP, a delivery service and a voucher with the
+    same rules placing the order uses. A voucher that does not apply is reported, not raised;
+    a delivery code not offered (none chosen yet) falls back to the cheapest when asked to."""
     items_total, voucher_error = _items_total(lines), ""
     try:
-        benefit = voucher_benefit(code=voucher_code, items_total=items_total, email=email)
+        benefit = voucher_benefit(
+            code=voucher_code, items_total=items_total, email=buyer.email, cpf=buyer.cpf
+        )
     except DomainError as error:
         benefit, voucher_error = Benefit(), str(error.message)
-    options = _delivery_options(lines=lines, cep=cep, benefit=benefit)
+    options = _delivery_options(lines=lines, cep=buyer.cep, benefit=benefit)
     delivery = next((option for option in options if option.code == delivery_code), None)
+    if delivery is None and cheapest_by_default and options:
+        delivery = options[0]
     totals = order_totals(
         lines=[(line.variant.price, line.quantity) for line in lines],
         shipping=delivery.price if delivery else Decimal("0.00"),
@@ -93,7 +95,7 @@ def checkout_quote(
         benefit=benefit,
         voucher_error=voucher_error,
         totals=totals,
-        installments=installment_options(totals.grand),
+        installments=installment_options(totals.grand) if totals.grand > 0 else [],
     )
 
 
@@ -124,7 +126,9 @@ def checkout_place_order(
     lines = list(cart.lines.select_related("variant").order_by("pk"))
     if not lines:
         raise CartEmpty()
-    benefit = voucher_claim(code=voucher_code, items_total=_items_total(lines), email=buyer.email)
+    benefit = voucher_claim(
+        code=voucher_code, items_total=_items_total(lines), email=buyer.email, cpf=buyer.cpf
+    )
     option = next(
         (
             option
@@ -142,6 +146,8 @@ def checkout_place_order(
     )
     if expected_total is not None and totals.grand != expected_total:
         raise TotalChanged()
+    if totals.grand <= 0:
+        raise NothingToPay()
     order = order_place(
         cart_token=cart.token,
         lines=[(line.variant_id, line.quantity) for line in lines],

@@ -74,18 +74,13 @@ def _checkout_cart(request: HttpRequest) -> CartView | None:
 def _quote(
     view: CartView, state: dict, *, delivery: str | None = None, voucher: str | None = None
 ) -> CheckoutQuote:
-    buyer = checkout_buyer(state)
-    quote = checkout_quote(
+    return checkout_quote(
         lines=view.lines,
-        cep=buyer.cep,
-        email=buyer.email,
+        buyer=checkout_buyer(state),
         delivery_code=state.get("delivery", "") if delivery is None else delivery,
         voucher_code=state.get("voucher", "") if voucher is None else voucher,
+        cheapest_by_default=delivery is None,
     )
-    if quote.delivery is None and quote.options and delivery is None:
-        # Nothing chosen yet (or no longer offered): start from the cheapest.
-        return _quote(view, state, delivery=quote.options[0].code, voucher=voucher)
-    return quote
 
 
 @never_cache
@@ -291,11 +286,14 @@ def _pay_and_confirm(request: HttpRequest, order: Order, payment: dict) -> HttpR
     confirmation = _confirmation_url(order)
     request.session[PLACED_KEY] = confirmation
     checkout_state_clear(request)
-    _payment_request(request, order, payment)
+    _payment_request(request, order, payment, after_placing=True)
     return redirect(confirmation)
 
 
-def _payment_request(request: HttpRequest, order: Order, payment: dict) -> None:
+def _payment_request(
+    request: HttpRequest, order: Order, payment: dict, *, after_placing: bool = False
+) -> None:
+    """Start the payment; when it cannot start, the reason goes in a message."""
     try:
         payment_start(
             order_id=order.pk,
@@ -305,9 +303,10 @@ def _payment_request(request: HttpRequest, order: Order, payment: dict) -> None:
             card_last4=payment.get("card_last4", ""),
             installments=payment["installments"],
         )
-    except PaymentNotAllowed:
-        pass  # already paid: this was a repeated click
-    except PaymentProviderDown as error:
+    except PaymentNotAllowed as error:
+        if not after_placing:  # after placing, the order was paid by an earlier click
+            messages.warning(request, error.message)
+    except DomainError as error:
         messages.warning(request, error.message)
 
 
@@ -326,9 +325,6 @@ def _order_for_request(request: HttpRequest, number: str) -> Order:
 
 def _order_page(request: HttpRequest, order: Order, template: str, **context) -> HttpResponse:
     payment = order.latest_payment
-    can_pay_again = order.status == Order.Status.AWAITING_PAYMENT and (
-        payment is None or payment.status == Payment.Status.FAILED
-    )
     return render(
         request,
         template,
@@ -341,7 +337,7 @@ def _order_page(request: HttpRequest, order: Order, template: str, **context) ->
             "pay_form": CheckoutPaymentForm(
                 installment_options=installment_options(order.grand_total), with_delivery=False
             )
-            if can_pay_again
+            if order.can_pay_again
             else None,
             "access_token": request.GET.get("t") or request.POST.get("t", ""),
             "payment_terms": _payment_terms(),
@@ -403,12 +399,12 @@ def order_boleto_view(request: HttpRequest, number: str) -> HttpResponse:
         (
             payment
             for payment in order.payment_list
-            if payment.method == Payment.Method.BOLETO and payment.boleto_line
+            if payment.method == Payment.Method.BOLETO and payment.status == Payment.Status.PENDING
         ),
         None,
     )
     if boleto is None:
-        raise Http404("No boleto for this order.")
+        raise Http404("No boleto to pay for this order.")
     return render(
         request,
         "checkout/order_boleto.html",

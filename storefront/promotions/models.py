@@ -63,10 +63,6 @@ class Voucher(TimeStampedModel):
     def __str__(self) -> str:
         return self.code
 
-    def save(self, *args, **kwargs) -> None:
-        self.code = self.code.strip().upper()
-        super().save(*args, **kwargs)
-
 
 class VoucherRedemption(TimeStampedModel):
     """A voucher used by an order. Redemptions of cancelled orders no longer count."""
@@ -77,14 +73,20 @@ class VoucherRedemption(TimeStampedModel):
     order = models.OneToOneField(
         "orders.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="voucher_redemption"
     )
-    email = models.EmailField(_("email"), help_text=_("Who used it: limits per customer count by email."))
+    email = models.EmailField(_("email"))
+    cpf = models.CharField(
+        _("CPF"), max_length=11, help_text=_("Limits per customer count uses by this email or this CPF.")
+    )
     discount = models.DecimalField(_("discount"), **PRICE)
 
     class Meta:
         verbose_name = _("voucher use")
         verbose_name_plural = _("voucher uses")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["voucher", "email"], name="voucher_redemption_email_idx")]
+        indexes = [
+            models.Index(fields=["voucher", "email"], name="voucher_redemption_email_idx"),
+            models.Index(fields=["voucher", "cpf"], name="voucher_redemption_cpf_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.voucher} → {self.order_id}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.money import format_brl, quantize_brl
 from logistics.selectors import ShippingOption
+from orders.models import Order
 from storefront.promotions.exceptions import (
     VoucherAlreadyUsed,
     VoucherMinimumNotMet,
@@ -33,13 +34,13 @@ class Benefit:
 
 
 def _voucher_find(code: str) -> Voucher:
-    voucher = Voucher.objects.filter(code=code.strip().upper(), is_active=True).first()
+    voucher = Voucher.objects.filter(code__iexact=code.strip(), is_active=True).first()
     if voucher is None:
         raise VoucherNotFound()
     return voucher
 
 
-def _benefit(*, voucher: Voucher, items_total: Decimal, email: str) -> Benefit:
+def _benefit(*, voucher: Voucher, items_total: Decimal, email: str, cpf: str) -> Benefit:
     """The voucher's benefit on these items for this shopper, after every rule is checked."""
     now = timezone.now()
     if voucher.starts_at > now or (voucher.ends_at is not None and voucher.ends_at <= now):
@@ -47,12 +48,12 @@ def _benefit(*, voucher: Voucher, items_total: Decimal, email: str) -> Benefit:
     if items_total < voucher.min_order:
         raise VoucherMinimumNotMet(minimum=format_brl(voucher.min_order))
     # Orders cancelled before payment give their voucher back.
-    counted = voucher.redemptions.filter(~Q(order__status="cancelled"))
+    counted = voucher.redemptions.exclude(order__status=Order.Status.CANCELLED)
     if voucher.max_uses is not None and counted.count() >= voucher.max_uses:
         raise VoucherUsedUp()
     if (
         voucher.max_uses_per_customer is not None
-        and counted.filter(email__iexact=email).count() >= voucher.max_uses_per_customer
+        and counted.filter(Q(email__iexact=email) | Q(cpf=cpf)).count() >= voucher.max_uses_per_customer
     ):
         raise VoucherAlreadyUsed()
     if voucher.kind == Voucher.Kind.PERCENTAGE:
@@ -62,7 +63,7 @@ def _benefit(*, voucher: Voucher, items_total: Decimal, email: str) -> Benefit:
     return Benefit(voucher=voucher, free_shipping=True)
 
 
-def voucher_benefit(*, code: str, items_total: Decimal, email: str) -> Benefit:
+def voucher_benefit(*, code: str, items_total: Decimal, email: str, cpf: str) -> Benefit:
     """What a voucher code gives these items and this shopper, for showing before the order.
 
     Raises VoucherNotFound, VoucherNotValidNow, VoucherMinimumNotMet, VoucherUsedUp or
@@ -70,10 +71,10 @@ def voucher_benefit(*, code: str, items_total: Decimal, email: str) -> Benefit:
     """
     if not code.strip():
         return Benefit()
-    return _benefit(voucher=_voucher_find(code), items_total=items_total, email=email)
+    return _benefit(voucher=_voucher_find(code), items_total=items_total, email=email, cpf=cpf)
 
 
-def voucher_claim(*, code: str, items_total: Decimal, email: str) -> Benefit:
+def voucher_claim(*, code: str, items_total: Decimal, email: str, cpf: str) -> Benefit:
     """`voucher_benefit` under the voucher's lock, held until the caller's transaction ends, so
     concurrent checkouts never use it past its limits. Call before placing the order (the
     voucher comes before the order in the lock order) and record the use with
@@ -83,7 +84,7 @@ def voucher_claim(*, code: str, items_total: Decimal, email: str) -> Benefit:
     if not code.strip():
         return Benefit()
     voucher = lock_voucher(_voucher_find(code).pk)
-    return _benefit(voucher=voucher, items_total=items_total, email=email)
+    return _benefit(voucher=voucher, items_total=items_total, email=email, cpf=cpf)
 
 
 def voucher_redemption_add(*, benefit: Benefit, order) -> VoucherRedemption | None:
@@ -91,7 +92,11 @@ def voucher_redemption_add(*, benefit: Benefit, order) -> VoucherRedemption | No
     if benefit.voucher is None:
         return None
     return VoucherRedemption.objects.create(
-        voucher=benefit.voucher, order=order, email=order.email.lower(), discount=order.discount_total
+        voucher=benefit.voucher,
+        order=order,
+        email=order.email.lower(),
+        cpf=order.cpf,
+        discount=order.discount_total,
     )
 
 
@@ -111,7 +116,7 @@ def delivery_options_priced(
 @transaction.atomic
 def voucher_upsert(*, code: str, kind: str, value: Decimal = ZERO, **fields) -> Voucher:
     """Create the voucher with this code, or bring an existing one to these values."""
-    voucher = Voucher.objects.filter(code=code.strip().upper()).first() or Voucher(code=code)
+    voucher = Voucher.objects.filter(code__iexact=code.strip()).first() or Voucher(code=code.strip())
     voucher.kind, voucher.value = kind, value
     for name, field_value in fields.items():
         setattr(voucher, name, field_value)

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,13 +16,17 @@ from core.cpf import format_cpf
 from inventory.models import Warehouse
 from inventory.services import stock_receive
 from logistics.models import CarrierService, ShippingRate
+from orders.locks import lock_payment
 from orders.models import Order, Payment
+from orders.services import payment_mark_expired
+from orders.services.notifications import order_links
 from storefront.cart.models import Cart
 from storefront.checkout import views
 from storefront.promotions.models import Voucher
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
 from tests.orders.factories import BUYER
+from tests.promotions.factories import VoucherFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -300,19 +305,79 @@ def test_checkout_pages_run_a_bounded_number_of_queries(shopper, variant, django
             assert shopper.get(reverse(name)).status_code == 200
 
 
-def test_the_expired_payment_link_puts_the_items_back_in_a_cart(client, variant):
-    order_client = client
-    order_client.get(reverse("cart:cart-detail"))
-    order_client.post(reverse("cart:cart-add"), {"variant": variant.pk, "quantity": 2})
-    to_review(order_client)
-    place(order_client)
+def test_the_expired_payment_link_asks_then_puts_the_items_back_in_a_cart(shopper, variant):
+    shopper.post(reverse("cart:cart-add"), {"variant": variant.pk, "quantity": 1})
+    to_review(shopper)
+    place(shopper)
     order = Order.objects.get()
-    from orders.services.notifications import order_links
-
     restore = order_links(order=order)["restore_url"].removeprefix("http://testserver")
-    response = order_client.get(restore)
-    assert response.status_code == 302
+    assert shopper.get(restore).status_code == 404  # the order is still waiting for its Pix
+
+    payment = order.payments.get()
+    with transaction.atomic():
+        payment_mark_expired(payment=lock_payment(payment.pk), actor=Actor.job("test"))
+    page = shopper.get(restore)
+    assert 'data-testid="restore-cart"' in page.content.decode()
+    assert not Cart.objects.filter(status=Cart.Status.OPEN).exists()  # looking changes nothing
+    assert shopper.post(restore).status_code == 302
     cart = Cart.objects.get(status=Cart.Status.OPEN)
     assert [(line.variant_id, line.quantity) for line in cart.lines.all()] == [(variant.pk, 2)]
-    order_client.get(restore)  # twice: still two
+    shopper.post(restore)  # twice: still two
     assert cart.lines.get().quantity == 2
+
+
+def test_a_restore_link_for_another_order_is_not_found(shopper, variant):
+    to_review(shopper)
+    place(shopper)
+    order = Order.objects.get()
+    forged = reverse("cart:cart-restore", kwargs={"number": order.number}) + "?t=forged"
+    assert shopper.get(forged).status_code == 404
+
+
+def test_a_voucher_that_leaves_nothing_to_pay_is_refused_at_placement(shopper, settings):
+    settings.STORE_FREE_SHIPPING_FROM = Decimal("50.00")
+    VoucherFactory(code="TUDO", kind=Voucher.Kind.FIXED, value=Decimal("100.00"))
+    review = to_review(shopper, payment={"voucher": "TUDO"})
+    assert review.context["quote"].totals.grand == Decimal("0.00")
+    response = place(shopper)
+    assert response.url == reverse("checkout:checkout-review")
+    assert not Order.objects.exists()
+
+
+def test_odd_characters_in_card_fields_are_field_errors_not_crashes(shopper):
+    shopper.post(reverse("checkout:checkout-details"), DETAILS)
+    response = shopper.post(
+        reverse("checkout:checkout-payment"),
+        {
+            **CARD,
+            "delivery": "pac",
+            "method": "card",
+            "installments": "x",
+            "card_number": "²" * 16,
+            "card_expiry": "²/30",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"card_number", "card_expiry", "installments"} <= set(errors)
+
+
+def test_the_card_number_is_never_sent_back_to_the_browser(shopper):
+    shopper.post(reverse("checkout:checkout-details"), DETAILS)
+    response = shopper.post(
+        reverse("checkout:checkout-payment"),
+        {**CARD, "delivery": "pac", "method": "card", "installments": 1, "card_cvv": "1"},
+    )
+    assert response.context["form"].errors["card_cvv"]
+    assert "4111" not in response.content.decode()
+
+
+def test_only_a_boleto_still_to_pay_is_printable(shopper):
+    to_review(shopper, payment={"method": "boleto"})
+    confirmation = place(shopper).url
+    order = Order.objects.get()
+    boleto = order.payments.get()
+    with transaction.atomic():
+        payment_mark_expired(payment=lock_payment(boleto.pk), actor=Actor.job("test"))
+    url = reverse("checkout:order-boleto", args=[order.number])
+    assert shopper.get(url, {"t": token_of(confirmation)}).status_code == 404

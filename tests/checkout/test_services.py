@@ -44,8 +44,7 @@ def cart_with(quantity=1, stock=5, weight=400):
 def quote(cart, *, delivery_code="pac", voucher_code=""):
     return checkout_quote(
         lines=list(cart.lines.select_related("variant")),
-        cep=BUYER.cep,
-        email=BUYER.email,
+        buyer=BUYER,
         delivery_code=delivery_code,
         voucher_code=voucher_code,
     )

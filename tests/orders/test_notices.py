@@ -132,3 +132,13 @@ def test_the_reconciler_applies_notices_a_worker_never_got(client, payment):
     assert webhooks_reconcile() == 1  # eager in tests: applied right away
     assert Order.objects.get().status == Order.Status.PAID
     assert webhook_apply(event_id=WebhookEvent.objects.get().pk).status == WebhookEvent.Status.APPLIED
+
+
+def test_a_paid_notice_for_an_authorised_card_is_ignored_not_retried_forever(
+    client, payment, django_capture_on_commit_callbacks
+):
+    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.AUTHORISED, method=Payment.Method.CARD)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, notice()).status_code == 200
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.IGNORED
+    assert Order.objects.get().status == Order.Status.AWAITING_PAYMENT

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -11,8 +12,9 @@ from orders.adapters.base import GatewayUnavailable
 from orders.adapters.boleto import is_valid_digitable_line
 from orders.adapters.brcode import is_valid_pix_payload
 from orders.adapters.sandbox import UNAVAILABLE_HOLDER, SandboxGateway
-from orders.exceptions import PaymentNotAllowed, PaymentProviderDown
+from orders.exceptions import InstallmentsNotAllowed, PaymentNotAllowed, PaymentProviderDown
 from orders.models import Order, Payment
+from orders.selectors import order_access_token, order_get_for_guest
 from orders.services.payments import (
     UNPAID_GRACE,
     orders_unpaid_cancel,
@@ -102,11 +104,53 @@ def test_an_order_not_waiting_for_payment_takes_none():
     assert not Payment.objects.exists()
 
 
-def test_a_provider_outage_is_recorded_and_reported():
+def test_a_provider_outage_keeps_the_attempt_to_retry_with_the_same_key(monkeypatch):
     order = OrderFactory(full_name=UNAVAILABLE_HOLDER)
     with pytest.raises(PaymentProviderDown):
         payment_start(order_id=order.pk, method=Payment.Method.BOLETO)
-    assert Payment.objects.get().status == Payment.Status.FAILED
+    attempt = Payment.objects.get()
+    assert (attempt.status, attempt.gateway_reference) == (Payment.Status.PENDING, None)
+    assert attempt.failure_reason.startswith("provider unavailable")
+    assert order_get_for_guest(number=order.number, token=order_access_token(order=order)).can_pay_again
+
+    keys = []
+    create_boleto = SandboxGateway.create_boleto
+
+    def recording(self, **kwargs):
+        keys.append(kwargs["idempotency_key"])
+        return create_boleto(self, **{**kwargs, "payer_name": "Ana Souza"})
+
+    monkeypatch.setattr(SandboxGateway, "create_boleto", recording)
+    retried = payment_start(order_id=order.pk, method=Payment.Method.BOLETO)
+    assert retried.pk == attempt.pk and keys == [f"payment:{attempt.pk}"]
+    assert retried.gateway_reference and retried.failure_reason == ""
+
+
+def test_another_method_after_an_outage_gives_the_unanswered_attempt_up():
+    order = OrderFactory(full_name=UNAVAILABLE_HOLDER)
+    with pytest.raises(PaymentProviderDown):
+        payment_start(order_id=order.pk, method=Payment.Method.BOLETO)
+    pix = payment_start(order_id=order.pk, method=Payment.Method.PIX)
+    assert dict(order.payments.values_list("method", "status")) == {
+        Payment.Method.BOLETO: Payment.Status.FAILED,
+        Payment.Method.PIX: Payment.Status.PENDING,
+    }
+    assert pix.pix_code
+
+
+def test_instalments_beyond_what_the_total_allows_are_refused(settings):
+    settings.STORE_MIN_INSTALLMENT = Decimal("50.00")
+    with pytest.raises(InstallmentsNotAllowed):
+        pay_by_card(OrderFactory(), installments=3)  # R$ 120,00 allows two
+    assert not Payment.objects.exists()
+
+
+def test_capture_and_void_never_both_settle_a_card():
+    payment = pay_by_card(OrderFactory())
+    Payment.objects.filter(pk=payment.pk).update(settlement="void")  # a void is under way
+    with pytest.raises(PaymentNotAllowed):
+        payment_capture(payment_id=payment.pk)
+    assert payment_void(payment_id=payment.pk).status == Payment.Status.VOIDED
 
 
 def test_pix_and_boletos_past_their_time_expire_and_free_the_order():

@@ -14,10 +14,13 @@ from storefront.promotions.models import VoucherRedemption
 from tests.catalog.factories import ProductFactory
 from tests.checkout.test_concurrency import race
 from tests.inventory.factories import WarehouseFactory
-from tests.orders.factories import BUYER
+from tests.orders.factories import BRAZIL, BUYER
 from tests.promotions.factories import VoucherFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+# A valid CPF of its own for each shopper.
+CPFS = sorted({"".join(filter(str.isdigit, BRAZIL.cpf())) for _ in range(40)})[:12]
 
 
 @pytest.fixture
@@ -38,10 +41,11 @@ def checkout_with(code, *, same_customer):
     def checkout(numbered_cart) -> bool:
         number, cart = numbered_cart
         email = BUYER.email if same_customer else f"cliente{number}@example.com.br"
+        cpf = BUYER.cpf if same_customer else CPFS[number]
         try:
             checkout_place_order(
                 cart_id=cart.pk,
-                buyer=replace(BUYER, email=email),
+                buyer=replace(BUYER, email=email, cpf=cpf),
                 delivery_code="pac",
                 voucher_code=code,
             )

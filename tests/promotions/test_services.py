@@ -31,14 +31,17 @@ ITEMS = Decimal("200.00")
 EMAIL = "ana@example.com.br"
 
 
-def benefit(code, items=ITEMS, email=EMAIL):
-    return voucher_benefit(code=code, items_total=items, email=email)
+CPF = "52998224725"
 
 
-def use(voucher, email=EMAIL, **order_fields):
-    order = OrderFactory(email=email, **order_fields)
+def benefit(code, items=ITEMS, email=EMAIL, cpf=CPF):
+    return voucher_benefit(code=code, items_total=items, email=email, cpf=cpf)
+
+
+def use(voucher, email=EMAIL, cpf=CPF, **order_fields):
+    order = OrderFactory(email=email, cpf=cpf, **order_fields)
     with transaction.atomic():
-        claimed = voucher_claim(code=voucher.code, items_total=ITEMS, email=email)
+        claimed = voucher_claim(code=voucher.code, items_total=ITEMS, email=email, cpf=cpf)
         voucher_redemption_add(benefit=claimed, order=order)
     return order
 
@@ -105,13 +108,15 @@ def test_each_customer_uses_a_voucher_as_often_as_it_allows():
     use(voucher)
     with pytest.raises(VoucherAlreadyUsed):
         benefit(voucher.code, email="ANA@example.com.br")
-    assert benefit(voucher.code, email="bia@example.com.br").discount == Decimal("20.00")
+    assert benefit(voucher.code, email="bia@example.com.br", cpf="11144477735").discount == Decimal("20.00")
+    with pytest.raises(VoucherAlreadyUsed):  # another email, the same person
+        benefit(voucher.code, email="ana.souza@example.com.br")
 
 
 def test_a_voucher_is_used_up_at_its_total_limit():
     voucher = VoucherFactory(max_uses=2, max_uses_per_customer=None)
-    use(voucher, email="a@example.com.br")
-    use(voucher, email="b@example.com.br")
+    use(voucher, email="a@example.com.br", cpf="11144477735")
+    use(voucher, email="b@example.com.br", cpf="39053344705")
     with pytest.raises(VoucherUsedUp):
         benefit(voucher.code, email="c@example.com.br")
 
