@@ -69,11 +69,11 @@ def order_place(
     actor: Actor,
 ) -> Order:
     """Turn a cart's `(variant_id, quantity)` lines into an order at today's prices, holding
-        their stock until the payment window closes. `discount` comes off the items (promotions
-    are worked out by the caller). One order per cart: placing the same cart
-        again returns the first order.
+    their stock until the payment window closes. `discount` comes off the items (promotions
+    are worked out by the caller). One order per cart: placing the same cart again returns
+    the first order.
 
-        Caller must hold the cart lock. Raises OutOfStock (nothing is created) or InvalidQuantity.
+    Caller must hold the cart lock. Raises OutOfStock (nothing is created) or InvalidQuantity.
     """
     existing = Order.objects.filter(cart_token=cart_token).first()
     if existing is not None:
