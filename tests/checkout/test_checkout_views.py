@@ -23,6 +23,7 @@ from orders.services.notifications import order_links
 from storefront.cart.models import Cart
 from storefront.checkout import views
 from storefront.promotions.models import Voucher
+from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
 from tests.orders.factories import BUYER
@@ -381,3 +382,21 @@ def test_only_a_boleto_still_to_pay_is_printable(shopper):
         payment_mark_expired(payment=lock_payment(boleto.pk), actor=Actor.job("test"))
     url = reverse("checkout:order-boleto", args=[order.number])
     assert shopper.get(url, {"t": token_of(confirmation)}).status_code == 404
+
+
+def test_a_customer_checks_out_from_their_details_and_finds_the_order_in_their_area(client, variant):
+    customer = UserFactory(full_name="Ana Souza")
+    client.force_login(customer)
+    client.post(reverse("cart:cart-add"), {"variant": variant.pk, "quantity": 1})
+    assert client.get(reverse("checkout:checkout-details")).context["form"].initial["email"] == customer.email
+    to_review(client)
+    place(client)
+    order = Order.objects.get()
+    assert order.customer == customer
+    assert order.number in client.get(reverse("checkout:order-list")).content.decode()
+    page = client.get(reverse("checkout:order-detail", args=[order.number])).content.decode()
+    assert 'data-testid="pix-instructions"' in page
+
+    client.post(reverse("cart:cart-add"), {"variant": variant.pk, "quantity": 1})
+    initial = client.get(reverse("checkout:checkout-details")).context["form"].initial
+    assert (initial["cpf"], initial["cep"], initial["street"]) == (BUYER.cpf, BUYER.cep, BUYER.street)
