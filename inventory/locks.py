@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 
 from core.locks import for_update
-from inventory.models import Reservation, StockLevel
+from inventory.models import Reservation, StockLevel, StockQuant
 
 
 def lock_stock_levels(*, ids: Iterable[int]) -> list[StockLevel]:
@@ -10,3 +10,8 @@ def lock_stock_levels(*, ids: Iterable[int]) -> list[StockLevel]:
 
 def lock_reservations(*, reference: str, statuses: Iterable[str]) -> list[Reservation]:
     return list(for_update(Reservation.objects.filter(reference=reference, status__in=list(statuses))))
+
+
+def lock_stock_quants(*, ids: Iterable[int]) -> list[StockQuant]:
+    """Quants lock after their stock levels."""
+    return list(for_update(StockQuant.objects.filter(pk__in=list(ids))))

@@ -3,7 +3,7 @@ from celery import shared_task
 
 @shared_task(bind=True, name="inventory.reservations_expire")
 def reservations_expire(self) -> None:
-    from inventory.services import EXPIRE_BATCH, reservations_expire
+    from inventory.services.reservations import EXPIRE_BATCH, reservations_expire
 
     if reservations_expire() == EXPIRE_BATCH:
         self.delay()

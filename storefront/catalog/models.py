@@ -230,6 +230,11 @@ class Variant(TimeStampedModel):
     width_cm = models.DecimalField(_("width (cm)"), max_digits=6, decimal_places=1, default=Decimal("0.0"))
     height_cm = models.DecimalField(_("height (cm)"), max_digits=6, decimal_places=1, default=Decimal("0.0"))
     is_active = models.BooleanField(_("active"), default=True)
+    tracks_lots = models.BooleanField(
+        _("tracks lots"),
+        default=False,
+        help_text=_("Received in lots with an expiry date, sold first to expire first."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     stock_online = models.PositiveIntegerField(
         _("available online"),

@@ -1,0 +1,181 @@
+"""Units coming in and going out: receipts, adjustments and the ledger line of each change."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from core.actor import Actor
+from inventory.exceptions import InvalidQuantity, LotExpiryMismatch, LotRequired, NotEnoughStock
+from inventory.locks import lock_stock_levels
+from inventory.models import Bin, Lot, StockLevel, StockMovement, StockQuant, Warehouse
+from storefront.catalog.models import Variant
+from storefront.catalog.services import variant_set_stock_online
+
+
+@transaction.atomic
+def warehouse_upsert(
+    *, code: str, name: str, kind: str, sells_online: bool, city: str = "", state: str = ""
+) -> Warehouse:
+    """Create or update a warehouse; every warehouse has its default bin for unplaced stock."""
+    warehouse, _created = Warehouse.objects.update_or_create(
+        code=code,
+        defaults={"name": name, "kind": kind, "sells_online": sells_online, "city": city, "state": state},
+    )
+    default_bin(warehouse=warehouse)
+    return warehouse
+
+
+def default_bin(*, warehouse: Warehouse) -> Bin:
+    """Where units go when nobody says which bin: every warehouse has one."""
+    return Bin.objects.get_or_create(warehouse=warehouse, code=Bin.DEFAULT_CODE)[0]
+
+
+def sellable(today: date | None = None) -> Q:
+    """Quants whose units may be sold: no lot, or a lot not past its expiry date."""
+    today = today or timezone.localdate()
+    return Q(lot__isnull=True) | Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=today)
+
+
+def sellable_on_hand(*, level_ids: Iterable[int]) -> dict[int, int]:
+    """Units on hand per stock level that may be sold (expired lots left out)."""
+    return dict(
+        StockQuant.objects.filter(sellable(), level_id__in=list(level_ids))
+        .values_list("level_id")
+        .annotate(units=Sum("on_hand"))
+        .order_by()
+    )
+
+
+def stock_sync_online(*, variant_ids: Iterable[int]) -> None:
+    """Tell the catalog how many units of each variant the online warehouses can sell now."""
+    variant_ids = sorted(set(variant_ids))
+    levels = list(
+        StockLevel.objects.filter(variant_id__in=variant_ids, warehouse__sells_online=True).values_list(
+            "pk", "variant_id", "reserved"
+        )
+    )
+    on_hand = sellable_on_hand(level_ids=[pk for pk, _variant_id, _reserved in levels])
+    available = dict.fromkeys(variant_ids, 0)
+    for pk, variant_id, reserved in levels:
+        available[variant_id] += max(on_hand.get(pk, 0) - reserved, 0)
+    for variant_id in variant_ids:
+        variant_set_stock_online(variant_id=variant_id, quantity=available[variant_id])
+
+
+def level_for_update(*, variant_id: int, warehouse: Warehouse) -> StockLevel:
+    """The variant's stock level in the warehouse, created when missing, locked."""
+    level, _created = StockLevel.objects.get_or_create(variant_id=variant_id, warehouse=warehouse)
+    return lock_stock_levels(ids=[level.pk])[0]
+
+
+def quant_for(*, level: StockLevel, bin: Bin, lot: Lot | None) -> StockQuant:
+    """The level's units in one bin and lot, created when missing. Caller holds the level lock."""
+    quant, _created = StockQuant.objects.get_or_create(level=level, bin=bin, lot=lot)
+    return quant
+
+
+def lot_for_receipt(*, variant: Variant, code: str, expires_on: date | None) -> Lot | None:
+    """The lot received units belong to: none for variants that do not track lots; for those
+    that do, the lot of that code, whose expiry must match what was written before.
+
+    Raises LotRequired or LotExpiryMismatch.
+    """
+    if not variant.tracks_lots:
+        return None
+    code = code.strip()
+    if not code or expires_on is None:
+        raise LotRequired(sku=variant.sku)
+    lot, _created = Lot.objects.get_or_create(variant=variant, code=code, defaults={"expires_on": expires_on})
+    if lot.expires_on != expires_on:
+        raise LotExpiryMismatch(lot=code)
+    return lot
+
+
+def stock_apply(
+    *,
+    level: StockLevel,
+    kind: str,
+    actor: Actor,
+    quant: StockQuant | None = None,
+    on_hand: int = 0,
+    reserved: int = 0,
+    allocated: int = 0,
+    reference: str = "",
+    reason: str = "",
+) -> StockMovement:
+    """Change a level (and the quant the units are in) and write the ledger line, in the
+    caller's transaction. Each change is one conditional update that refuses to take on hand
+    below what is reserved or allocated, or anything below zero. Caller holds the level lock.
+
+    Raises NotEnoughStock, changing nothing.
+    """
+    if on_hand and quant is None:
+        raise ValueError("units on hand always sit in a bin")
+    now = timezone.now()
+    changed = StockLevel.objects.filter(
+        Q(on_hand__gte=F("reserved") + (reserved - on_hand)),
+        Q(on_hand__gte=-on_hand),
+        Q(reserved__gte=-reserved),
+        pk=level.pk,
+    ).update(on_hand=F("on_hand") + on_hand, reserved=F("reserved") + reserved, updated_at=now)
+    if changed and quant is not None:
+        changed = StockQuant.objects.filter(
+            Q(on_hand__gte=F("allocated") + (allocated - on_hand)),
+            Q(on_hand__gte=-on_hand),
+            Q(allocated__gte=-allocated),
+            pk=quant.pk,
+        ).update(on_hand=F("on_hand") + on_hand, allocated=F("allocated") + allocated, updated_at=now)
+    if not changed:
+        raise NotEnoughStock()
+    return StockMovement.objects.create(
+        level=level,
+        quant=quant if on_hand else None,
+        kind=kind,
+        on_hand_change=on_hand,
+        reserved_change=reserved,
+        reference=reference,
+        actor=actor.label,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def stock_receive(
+    *,
+    variant_id: int,
+    warehouse: Warehouse,
+    quantity: int,
+    actor: Actor,
+    reference: str = "",
+    reason: str = "",
+    bin: Bin | None = None,
+    lot_code: str = "",
+    expires_on: date | None = None,
+) -> StockLevel:
+    """Put received units on hand, in a bin (the warehouse's default one unless said) and,
+    for lot-tracked variants, in their lot.
+
+    Raises InvalidQuantity for anything but a whole number above zero, LotRequired or
+    LotExpiryMismatch.
+    """
+    if not isinstance(quantity, int) or quantity < 1:
+        raise InvalidQuantity()
+    variant = Variant.objects.get(pk=variant_id)
+    lot = lot_for_receipt(variant=variant, code=lot_code, expires_on=expires_on)
+    level = level_for_update(variant_id=variant_id, warehouse=warehouse)
+    bin = bin or default_bin(warehouse=warehouse)
+    stock_apply(
+        level=level,
+        quant=quant_for(level=level, bin=bin, lot=lot),
+        kind=StockMovement.Kind.RECEIVE,
+        on_hand=quantity,
+        actor=actor,
+        reference=reference,
+        reason=reason,
+    )
+    stock_sync_online(variant_ids=[variant_id])
+    level.refresh_from_db()
+    return level
