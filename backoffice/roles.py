@@ -25,11 +25,26 @@ _CUSTOMER_DATA = {"accounts.view_user"}
 _MESSAGES = {"notifications.view_notification"}
 _CATALOG_READ = {"catalog.view_category", "catalog.view_product"}
 _SANDBOX_PAYMENTS = {"orders.simulate_sandbox_payment"}
+_STOCK = {
+    "inventory.view_stocklevel",
+    "inventory.receive_stock",
+    "inventory.count_stock",
+    "inventory.transfer_stock",
+    "inventory.view_purchaseorder",
+    "inventory.add_purchaseorder",
+    "inventory.change_purchaseorder",
+    "inventory.view_supplier",
+    "inventory.add_supplier",
+    "inventory.change_supplier",
+    "inventory.view_reorderrule",
+    "inventory.add_reorderrule",
+    "inventory.change_reorderrule",
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORDER_ANALYST: frozenset(_CUSTOMER_DATA | _MESSAGES | _SANDBOX_PAYMENTS),
     Role.FRAUD_ANALYST: frozenset(_CUSTOMER_DATA),
-    Role.WAREHOUSE: frozenset(_CATALOG_READ),
+    Role.WAREHOUSE: frozenset(_CATALOG_READ | _STOCK),
     Role.SHIPPING: frozenset(_CATALOG_READ),
     Role.RETURNS: frozenset(_CUSTOMER_DATA | _CATALOG_READ),
     Role.SUPPORT_AGENT: frozenset(_CUSTOMER_DATA | _MESSAGES | {"notifications.retry_notification"}),
@@ -40,7 +55,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _MESSAGES
         | _CATALOG_READ
         | _SANDBOX_PAYMENTS
+        | _STOCK
         | {
+            "inventory.approve_count",
             "notifications.retry_notification",
             "catalog.add_category",
             "catalog.change_category",

@@ -221,6 +221,7 @@ CELERY_TASK_ROUTES = {
     "catalog.product_relations_refresh": {"queue": Queue.LONG.value},
     "orders.product_sales_refresh": {"queue": Queue.LONG.value},
     "inventory.reservations_expire": {"queue": Queue.DEFAULT.value},
+    "inventory.replenishment_notify": {"queue": Queue.DEFAULT.value},
     "orders.webhook_apply": {"queue": Queue.PAYMENTS.value},
     "orders.webhooks_reconcile": {"queue": Queue.PAYMENTS.value},
     "orders.payments_expire": {"queue": Queue.PAYMENTS.value},
@@ -232,6 +233,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {
         "task": "notifications.notification_reconcile",
         "schedule": 300.0,
+    },
+    "inventory-replenishment-notify": {
+        "task": "inventory.replenishment_notify",
+        "schedule": crontab(hour=6, minute=30),
     },
     "orders-unpaid-cancel": {
         "task": "orders.orders_unpaid_cancel",

@@ -45,3 +45,8 @@ def validate_cpf(value: str) -> None:
 def format_cpf(value: str) -> str:
     digits = only_digits(value)
     return f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}" if len(digits) == 11 else value
+
+
+def validate_cnpj(value: str) -> None:
+    if not is_valid_cnpj(value):
+        raise ValidationError(_("Enter a valid CNPJ (14 digits)."), code="invalid_cnpj")

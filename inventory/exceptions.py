@@ -36,3 +36,67 @@ class LotExpiryMismatch(DomainError):
 
     def __init__(self, *, lot: str) -> None:
         super().__init__(_("Lot %(lot)s was received before with another expiry date.") % {"lot": lot})
+
+
+class DocumentClosed(DomainError):
+    code = "document_closed"
+    message = _("This document is closed: nothing more can be done with it.")
+
+
+class ReceiptEmpty(DomainError):
+    code = "receipt_empty"
+    message = _("Enter the quantity received of at least one item.")
+
+
+class ReceiptOverOrdered(DomainError):
+    code = "receipt_over_ordered"
+
+    def __init__(self, *, sku: str, missing: int) -> None:
+        super().__init__(
+            _("%(sku)s: only %(missing)s more were ordered. Accept more than ordered to receive the rest.")
+            % {"sku": sku, "missing": missing}
+        )
+
+
+class TransferTooLarge(DomainError):
+    code = "transfer_too_large"
+
+    def __init__(self, *, sku: str, available: int) -> None:
+        super().__init__(
+            _("%(sku)s: only %(available)s units can leave this warehouse now.")
+            % {"sku": sku, "available": available}
+        )
+
+
+class NotStockedHere(DomainError):
+    code = "not_stocked_here"
+
+    def __init__(self, *, sku: str, place: str) -> None:
+        super().__init__(_("%(sku)s is not stocked in %(place)s.") % {"sku": sku, "place": place})
+
+
+class CountShortOfPromised(DomainError):
+    code = "count_short_of_promised"
+
+    def __init__(self, *, sku: str) -> None:
+        super().__init__(
+            _("%(sku)s: fewer units were counted than paid orders are promised; settle those first.")
+            % {"sku": sku}
+        )
+
+
+class CountFileRejected(DomainError):
+    """A count file with at least one bad row: nothing of it was used. `errors` lists
+    `(row number, message)`."""
+
+    code = "count_file_rejected"
+    message = _("The file was refused; nothing was recorded. Fix these rows and upload it again:")
+
+    def __init__(self, *, errors: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self.errors = errors
+
+
+class NotOnDocument(DomainError):
+    code = "not_on_document"
+    message = _("This line or bin does not belong to this document or its warehouse.")

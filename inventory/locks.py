@@ -15,3 +15,8 @@ def lock_reservations(*, reference: str, statuses: Iterable[str]) -> list[Reserv
 def lock_stock_quants(*, ids: Iterable[int]) -> list[StockQuant]:
     """Quants lock after their stock levels."""
     return list(for_update(StockQuant.objects.filter(pk__in=list(ids))))
+
+
+def lock_document(model, pk: int):
+    """A purchase order, transfer or stock count; documents lock before the stock they move."""
+    return for_update(model.objects.filter(pk=pk)).get()

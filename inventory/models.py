@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.cpf import validate_cnpj
 from core.models import TimeStampedModel
 
 
@@ -242,3 +243,301 @@ RESERVATION_TRANSITIONS: dict[str, frozenset[str]] = {
     Reservation.Status.ALLOCATED: frozenset({Reservation.Status.RELEASED}),
     Reservation.Status.RELEASED: frozenset(),
 }
+
+
+class Supplier(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=150)
+    cnpj = models.CharField(_("CNPJ"), max_length=14, unique=True, validators=[validate_cnpj])
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PurchaseOrder(TimeStampedModel):
+    """Goods ordered from a supplier for one warehouse, received in one or more deliveries."""
+
+    class Status(models.TextChoices):
+        ORDERED = "ordered", _("Ordered")
+        PARTIALLY_RECEIVED = "partially_received", _("Partially received")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="purchase_orders"
+    )
+    warehouse = models.ForeignKey(
+        Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="purchase_orders"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ORDERED, editable=False
+    )
+    expected_on = models.DateField(_("expected on"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("purchase order")
+        verbose_name_plural = _("purchase orders")
+        ordering = ["expected_on", "pk"]
+        indexes = [models.Index(fields=["status", "expected_on"], name="purchase_order_status_idx")]
+        permissions = [("receive_stock", _("Can receive goods into stock"))]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"PC-{self.pk:06d}"
+
+
+PURCHASE_ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    PurchaseOrder.Status.ORDERED: frozenset(
+        {
+            PurchaseOrder.Status.PARTIALLY_RECEIVED,
+            PurchaseOrder.Status.RECEIVED,
+            PurchaseOrder.Status.CANCELLED,
+        }
+    ),
+    PurchaseOrder.Status.PARTIALLY_RECEIVED: frozenset(
+        {PurchaseOrder.Status.PARTIALLY_RECEIVED, PurchaseOrder.Status.RECEIVED}
+    ),
+    PurchaseOrder.Status.RECEIVED: frozenset(),
+    PurchaseOrder.Status.CANCELLED: frozenset(),
+}
+
+
+class PurchaseOrderLine(TimeStampedModel):
+    purchase_order = models.ForeignKey(
+        PurchaseOrder, verbose_name=_("purchase order"), on_delete=models.CASCADE, related_name="lines"
+    )
+    variant = models.ForeignKey(
+        "catalog.Variant", verbose_name=_("variant"), on_delete=models.PROTECT, related_name="purchase_lines"
+    )
+    quantity_ordered = models.PositiveIntegerField(_("ordered"))
+    quantity_received = models.PositiveIntegerField(_("received"), default=0, editable=False)
+    unit_cost = models.DecimalField(_("unit cost"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("purchase order line")
+        verbose_name_plural = _("purchase order lines")
+        ordering = ["purchase_order_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purchase_order", "variant"], name="purchase_line_unique_variant"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_ordered__gte=1), name="purchase_line_ordered_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant} × {self.quantity_ordered}"
+
+    @property
+    def quantity_missing(self) -> int:
+        return max(self.quantity_ordered - self.quantity_received, 0)
+
+
+class GoodsReceipt(TimeStampedModel):
+    """One delivery received against a purchase order, as the receiver counted it."""
+
+    purchase_order = models.ForeignKey(
+        PurchaseOrder, verbose_name=_("purchase order"), on_delete=models.PROTECT, related_name="receipts"
+    )
+    received_by = models.CharField(_("received by"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("goods receipt")
+        verbose_name_plural = _("goods receipts")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"REC-{self.pk:06d}"
+
+
+class GoodsReceiptLine(TimeStampedModel):
+    receipt = models.ForeignKey(
+        GoodsReceipt, verbose_name=_("goods receipt"), on_delete=models.CASCADE, related_name="lines"
+    )
+    purchase_line = models.ForeignKey(
+        PurchaseOrderLine,
+        verbose_name=_("purchase order line"),
+        on_delete=models.PROTECT,
+        related_name="receipts",
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    bin = models.ForeignKey(Bin, verbose_name=_("bin"), on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(Lot, verbose_name=_("lot"), on_delete=models.PROTECT, null=True, blank=True)
+    over_delivery = models.PositiveIntegerField(
+        _("over delivery"), default=0, help_text=_("Units beyond what was ordered, accepted by the receiver.")
+    )
+
+    class Meta:
+        verbose_name = _("goods receipt line")
+        verbose_name_plural = _("goods receipt lines")
+        ordering = ["receipt_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.purchase_line_id}: {self.quantity}"
+
+
+class Transfer(TimeStampedModel):
+    """Units sent from one warehouse to another: in transit between shipping and receipt."""
+
+    class Status(models.TextChoices):
+        IN_TRANSIT = "in_transit", _("In transit")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    source = models.ForeignKey(
+        Warehouse, verbose_name=_("from"), on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    destination = models.ForeignKey(
+        Warehouse, verbose_name=_("to"), on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_TRANSIT, editable=False
+    )
+    created_by = models.CharField(_("sent by"), max_length=200)
+    received_by = models.CharField(_("received by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="transfer_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=F("destination")), name="transfer_between_two_warehouses"
+            )
+        ]
+        permissions = [("transfer_stock", _("Can send and receive transfers between warehouses"))]
+
+    def __str__(self) -> str:
+        return f"TR-{self.pk:06d}"
+
+
+TRANSFER_TRANSITIONS: dict[str, frozenset[str]] = {
+    Transfer.Status.IN_TRANSIT: frozenset({Transfer.Status.RECEIVED, Transfer.Status.CANCELLED}),
+    Transfer.Status.RECEIVED: frozenset(),
+    Transfer.Status.CANCELLED: frozenset(),
+}
+
+
+class TransferLine(TimeStampedModel):
+    transfer = models.ForeignKey(
+        Transfer, verbose_name=_("transfer"), on_delete=models.CASCADE, related_name="lines"
+    )
+    variant = models.ForeignKey(
+        "catalog.Variant", verbose_name=_("variant"), on_delete=models.PROTECT, related_name="+"
+    )
+    lot = models.ForeignKey(Lot, verbose_name=_("lot"), on_delete=models.PROTECT, null=True, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        verbose_name = _("transfer line")
+        verbose_name_plural = _("transfer lines")
+        ordering = ["transfer_id", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="transfer_line_quantity_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} × {self.quantity}"
+
+
+class StockCount(TimeStampedModel):
+    """A cycle count of a warehouse or one of its bins: counted quantities are entered, the
+    differences reviewed, then applied as adjustments by someone allowed to approve them."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Counting")
+        APPLIED = "applied", _("Applied")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    warehouse = models.ForeignKey(
+        Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="counts"
+    )
+    bin = models.ForeignKey(
+        Bin, verbose_name=_("bin"), on_delete=models.PROTECT, null=True, blank=True, related_name="counts"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    created_by = models.CharField(_("opened by"), max_length=200)
+    approved_by = models.CharField(_("approved by"), max_length=200, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stock count")
+        verbose_name_plural = _("stock counts")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="stock_count_status_idx")]
+        permissions = [
+            ("count_stock", _("Can count stock")),
+            ("approve_count", _("Can apply count differences to stock")),
+        ]
+
+    def __str__(self) -> str:
+        return f"INV-{self.pk:06d}"
+
+
+STOCK_COUNT_TRANSITIONS: dict[str, frozenset[str]] = {
+    StockCount.Status.OPEN: frozenset({StockCount.Status.APPLIED, StockCount.Status.CANCELLED}),
+    StockCount.Status.APPLIED: frozenset(),
+    StockCount.Status.CANCELLED: frozenset(),
+}
+
+
+class StockCountLine(TimeStampedModel):
+    count = models.ForeignKey(
+        StockCount, verbose_name=_("count"), on_delete=models.CASCADE, related_name="lines"
+    )
+    quant = models.ForeignKey(
+        StockQuant, verbose_name=_("bin and lot"), on_delete=models.PROTECT, related_name="+"
+    )
+    counted = models.PositiveIntegerField(_("counted"))
+    expected = models.PositiveIntegerField(
+        _("expected"), null=True, blank=True, help_text=_("On hand when applied.")
+    )
+
+    class Meta:
+        verbose_name = _("count line")
+        verbose_name_plural = _("count lines")
+        ordering = ["count_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["count", "quant"], name="count_line_unique_quant")]
+
+    def __str__(self) -> str:
+        return f"{self.quant_id}: {self.counted}"
+
+
+class ReorderRule(TimeStampedModel):
+    """Keep a variant between a minimum and a maximum in a warehouse: below the minimum,
+    the stock team is told to order up to the maximum."""
+
+    variant = models.ForeignKey(
+        "catalog.Variant", verbose_name=_("variant"), on_delete=models.CASCADE, related_name="reorder_rules"
+    )
+    warehouse = models.ForeignKey(
+        Warehouse, verbose_name=_("warehouse"), on_delete=models.CASCADE, related_name="reorder_rules"
+    )
+    minimum = models.PositiveIntegerField(_("minimum"))
+    maximum = models.PositiveIntegerField(_("maximum"))
+
+    class Meta:
+        verbose_name = _("reorder rule")
+        verbose_name_plural = _("reorder rules")
+        ordering = ["warehouse_id", "variant_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "warehouse"], name="reorder_rule_unique"),
+            models.CheckConstraint(condition=Q(maximum__gte=F("minimum")), name="reorder_rule_max_above_min"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant} @ {self.warehouse}: {self.minimum}–{self.maximum}"

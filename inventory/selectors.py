@@ -1,9 +1,23 @@
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
-from inventory.models import Reservation, ReservationAllocation, StockLevel, StockMovement, StockQuant
+from inventory.models import (
+    PurchaseOrder,
+    PurchaseOrderLine,
+    ReorderRule,
+    Reservation,
+    ReservationAllocation,
+    StockLevel,
+    StockMovement,
+    StockQuant,
+    Transfer,
+    TransferLine,
+)
+from storefront.catalog.models import Variant
 
 
 @dataclass(frozen=True)
@@ -99,3 +113,106 @@ def stock_discrepancies(*, level_ids: list[int]) -> list[Discrepancy]:
                 )
             )
     return found
+
+
+def stock_search(*, query: str = "", warehouse_id: int | None = None) -> QuerySet[Variant]:
+    """Variants by exact SKU or EAN, or by product name, with their stock per warehouse; for
+    the back-office stock search (paginate the result)."""
+    variants = Variant.objects.select_related("product").order_by("product__name", "sku")
+    query = query.strip()
+    if query:
+        variants = variants.filter(Q(sku__iexact=query) | Q(ean=query) | Q(product__name__icontains=query))
+    else:
+        variants = variants.filter(stock_levels__isnull=False).distinct()
+    levels = StockLevel.objects.select_related("warehouse").order_by("warehouse__code")
+    if warehouse_id:
+        levels = levels.filter(warehouse_id=warehouse_id)
+        variants = variants.filter(stock_levels__warehouse_id=warehouse_id)
+    return variants.prefetch_related(Prefetch("stock_levels", queryset=levels, to_attr="levels"))
+
+
+def stock_item(*, variant_id: int) -> Variant:
+    """One variant with its stock per warehouse, bin and lot, and what is in transit to where."""
+    quants = (
+        StockQuant.objects.filter(on_hand__gt=0)
+        .select_related("bin", "lot")
+        .order_by("bin__position", "bin__code")
+    )
+    levels = (
+        StockLevel.objects.select_related("warehouse")
+        .prefetch_related(Prefetch("quants", queryset=quants, to_attr="placed"))
+        .order_by("warehouse__code")
+    )
+    variant = (
+        Variant.objects.select_related("product")
+        .prefetch_related(Prefetch("stock_levels", queryset=levels, to_attr="levels"))
+        .get(pk=variant_id)
+    )
+    in_transit = dict(
+        TransferLine.objects.filter(variant_id=variant_id, transfer__status=Transfer.Status.IN_TRANSIT)
+        .values_list("transfer__destination_id")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    for level in variant.levels:
+        level.in_transit = in_transit.get(level.warehouse_id, 0)
+    return variant
+
+
+def stock_movements_for_variant(*, variant_id: int) -> QuerySet[StockMovement]:
+    """The ledger of a variant, newest first (paginate the result)."""
+    return (
+        StockMovement.objects.filter(level__variant_id=variant_id)
+        .select_related("level__warehouse", "quant__bin", "quant__lot")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def lots_expiring(*, within_days: int, warehouse_id: int | None = None) -> QuerySet[StockQuant]:
+    """Units in lots that expire within the days given (or have expired), first to expire first."""
+    until = timezone.localdate() + timedelta(days=within_days)
+    quants = StockQuant.objects.filter(on_hand__gt=0, lot__expires_on__lte=until)
+    if warehouse_id:
+        quants = quants.filter(level__warehouse_id=warehouse_id)
+    return quants.select_related("lot", "bin", "level__variant__product", "level__warehouse").order_by(
+        "lot__expires_on", "level__warehouse__code", "bin__position"
+    )
+
+
+OPEN_PURCHASES = (PurchaseOrder.Status.ORDERED, PurchaseOrder.Status.PARTIALLY_RECEIVED)
+
+
+def replenishment_needs(*, warehouse_id: int | None = None) -> QuerySet[ReorderRule]:
+    """Reorder rules whose variant fell below its minimum, counting what is free to sell,
+    what suppliers still owe and what is on its way from another warehouse; each with the
+    quantity to order to reach the maximum (`suggested`)."""
+    level = StockLevel.objects.filter(variant=OuterRef("variant"), warehouse=OuterRef("warehouse"))
+    incoming = PurchaseOrderLine.objects.filter(
+        variant=OuterRef("variant"),
+        purchase_order__warehouse=OuterRef("warehouse"),
+        purchase_order__status__in=OPEN_PURCHASES,
+    )
+    transit = TransferLine.objects.filter(
+        variant=OuterRef("variant"),
+        transfer__destination=OuterRef("warehouse"),
+        transfer__status=Transfer.Status.IN_TRANSIT,
+    )
+
+    def total(rows, expression):
+        # Grouped by the variant the outer rule names: one row, the sum for that rule.
+        summed = rows.order_by().values("variant").annotate(value=expression).values("value")
+        return Coalesce(Subquery(summed[:1], output_field=IntegerField()), Value(0))
+
+    rules = ReorderRule.objects.annotate(
+        free=total(level, Sum(F("on_hand") - F("reserved"))),
+        incoming=total(incoming, Sum(Greatest(F("quantity_ordered") - F("quantity_received"), Value(0)))),
+        in_transit=total(transit, Sum("quantity")),
+    ).annotate(projected=F("free") + F("incoming") + F("in_transit"))
+    if warehouse_id:
+        rules = rules.filter(warehouse_id=warehouse_id)
+    return (
+        rules.filter(projected__lt=F("minimum"))
+        .annotate(suggested=F("maximum") - F("projected"))
+        .select_related("variant__product", "warehouse")
+        .order_by("warehouse__code", "variant__sku")
+    )

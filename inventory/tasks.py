@@ -7,3 +7,10 @@ def reservations_expire(self) -> None:
 
     if reservations_expire() == EXPIRE_BATCH:
         self.delay()
+
+
+@shared_task(name="inventory.replenishment_notify")
+def replenishment_notify() -> None:
+    from inventory.services.replenishment import replenishment_notify
+
+    replenishment_notify()

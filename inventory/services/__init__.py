@@ -1,5 +1,15 @@
 """Every write the inventory makes, split by sub-domain; the public names are re-exported here."""
 
+from inventory.services.counts import (
+    CountedLine,
+    stock_count_apply,
+    stock_count_cancel,
+    stock_count_import,
+    stock_count_open,
+    stock_count_record,
+)
+from inventory.services.purchasing import ReceivedLine, purchase_order_close, purchase_order_receive
+from inventory.services.replenishment import replenishment_notify
 from inventory.services.reservations import (
     reservation_allocate,
     reservation_expire,
@@ -8,15 +18,29 @@ from inventory.services.reservations import (
     stock_reserve,
 )
 from inventory.services.stock import stock_apply, stock_receive, stock_sync_online, warehouse_upsert
+from inventory.services.transfers import transfer_cancel, transfer_receive, transfer_send
 
 __all__ = [
+    "CountedLine",
+    "ReceivedLine",
+    "purchase_order_close",
+    "purchase_order_receive",
+    "replenishment_notify",
     "reservation_allocate",
     "reservation_expire",
     "reservation_release",
     "reservations_expire",
     "stock_apply",
+    "stock_count_apply",
+    "stock_count_cancel",
+    "stock_count_import",
+    "stock_count_open",
+    "stock_count_record",
     "stock_receive",
     "stock_reserve",
     "stock_sync_online",
+    "transfer_cancel",
+    "transfer_receive",
+    "transfer_send",
     "warehouse_upsert",
 ]

@@ -3,7 +3,7 @@ to expire first), released when the order is cancelled or its time runs out."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
@@ -20,7 +20,7 @@ from inventory.models import (
     StockMovement,
     StockQuant,
 )
-from inventory.services.stock import sellable, sellable_on_hand, stock_apply, stock_sync_online
+from inventory.services.stock import fefo_key, sellable, sellable_on_hand, stock_apply, stock_sync_online
 
 EXPIRE_BATCH = 200
 EXPIRY_ACTOR = Actor.job("reservations_expire")
@@ -128,12 +128,6 @@ def reservation_expire(*, reference: str, now: datetime) -> int:
     return _release(reservations=reservations, reference=reference, actor=EXPIRY_ACTOR, reason="expired")
 
 
-def _fefo_key(quant: StockQuant) -> tuple:
-    """First to expire first; then the picker's walk through the bins."""
-    expires_on = quant.lot.expires_on if quant.lot and quant.lot.expires_on else date.max
-    return (expires_on, quant.bin.position, quant.bin.code, quant.pk)
-
-
 def _quant_allocate(*, quant_id: int, quantity: int) -> None:
     """Promise (or, negative, take back) units of a quant to a reservation: one conditional
     update that never promises more than the quant holds. Caller holds the quant lock."""
@@ -158,7 +152,7 @@ def reservation_allocate(*, reference: str) -> int:
     )
     candidates = StockQuant.objects.filter(sellable(), level_id__in=level_ids).select_related("lot", "bin")
     quants_by_level: dict[int, list[StockQuant]] = defaultdict(list)
-    for quant in sorted(candidates, key=_fefo_key):
+    for quant in sorted(candidates, key=fefo_key):
         quants_by_level[quant.level_id].append(quant)
     short = 0
     for reservation in reservations:

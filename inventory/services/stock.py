@@ -8,7 +8,13 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from core.actor import Actor
-from inventory.exceptions import InvalidQuantity, LotExpiryMismatch, LotRequired, NotEnoughStock
+from inventory.exceptions import (
+    DocumentClosed,
+    InvalidQuantity,
+    LotExpiryMismatch,
+    LotRequired,
+    NotEnoughStock,
+)
 from inventory.locks import lock_stock_levels
 from inventory.models import Bin, Lot, StockLevel, StockMovement, StockQuant, Warehouse
 from storefront.catalog.models import Variant
@@ -37,6 +43,12 @@ def sellable(today: date | None = None) -> Q:
     """Quants whose units may be sold: no lot, or a lot not past its expiry date."""
     today = today or timezone.localdate()
     return Q(lot__isnull=True) | Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=today)
+
+
+def fefo_key(quant: StockQuant) -> tuple:
+    """Order in which units leave: first to expire first, then the picker's walk through the bins."""
+    expires_on = quant.lot.expires_on if quant.lot and quant.lot.expires_on else date.max
+    return (expires_on, quant.bin.position, quant.bin.code, quant.pk)
 
 
 def sellable_on_hand(*, level_ids: Iterable[int]) -> dict[int, int]:
@@ -179,3 +191,14 @@ def stock_receive(
     stock_sync_online(variant_ids=[variant_id])
     level.refresh_from_db()
     return level
+
+
+def document_transition(*, document, to: str, transitions: dict, **fields) -> None:
+    """The one way to change the status of a purchase order, transfer or stock count, along
+    its table. Caller holds the document's lock. Raises DocumentClosed."""
+    if to not in transitions[document.status]:
+        raise DocumentClosed()
+    document.status = to
+    for name, value in fields.items():
+        setattr(document, name, value)
+    document.save(update_fields=["status", "updated_at", *fields])

@@ -14,6 +14,7 @@ class Notification(TimeStampedModel):
         ORDER_RECEIVED = "order_received", _("Order received")
         PAYMENT_CONFIRMED = "payment_confirmed", _("Payment confirmed")
         PAYMENT_EXPIRED = "payment_expired", _("Payment expired")
+        LOW_STOCK = "low_stock", _("Stock to reorder")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

@@ -6,11 +6,26 @@ CUSTOMER_DATA = {"accounts.view_user"}
 MESSAGES = {"notifications.view_notification"}
 CATALOG_READ = {"catalog.view_category", "catalog.view_product"}
 SANDBOX_PAYMENTS = {"orders.simulate_sandbox_payment"}
+STOCK = {
+    "inventory.view_stocklevel",
+    "inventory.receive_stock",
+    "inventory.count_stock",
+    "inventory.transfer_stock",
+    "inventory.view_purchaseorder",
+    "inventory.add_purchaseorder",
+    "inventory.change_purchaseorder",
+    "inventory.view_supplier",
+    "inventory.add_supplier",
+    "inventory.change_supplier",
+    "inventory.view_reorderrule",
+    "inventory.add_reorderrule",
+    "inventory.change_reorderrule",
+}
 
 ROLES = {
     "Order analyst": CUSTOMER_DATA | MESSAGES | SANDBOX_PAYMENTS,
     "Fraud analyst": CUSTOMER_DATA,
-    "Warehouse": CATALOG_READ,
+    "Warehouse": CATALOG_READ | STOCK,
     "Shipping": CATALOG_READ,
     "Returns": CUSTOMER_DATA | CATALOG_READ,
     "Support agent": CUSTOMER_DATA | MESSAGES | {"notifications.retry_notification"},
@@ -20,7 +35,9 @@ ROLES = {
     | MESSAGES
     | CATALOG_READ
     | SANDBOX_PAYMENTS
+    | STOCK
     | {
+        "inventory.approve_count",
         "notifications.retry_notification",
         "catalog.add_category",
         "catalog.change_category",
@@ -38,6 +55,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("backoffice", "0001_roles"),
         ("orders", "0003_alter_payment_options"),
+        ("inventory", "0004_purchasing_transfers_counts_reorder"),
     ]
 
     operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

@@ -1,0 +1,34 @@
+"""The daily look at what fell below its minimum, sent to the stock team."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from inventory.selectors import replenishment_needs
+from support.notifications.models import Notification
+from support.notifications.services import notification_queue
+
+# Whoever may receive goods is on the stock team.
+STOCK_TEAM = Q(
+    groups__permissions__codename="receive_stock", groups__permissions__content_type__app_label="inventory"
+)
+
+
+def replenishment_notify() -> int:
+    """Tell every member of the stock team, once a day, which variants to reorder and how
+    many; return how many variants are below their minimum."""
+    needs = list(replenishment_needs())
+    if not needs:
+        return 0
+    today = timezone.localdate()
+    team = (
+        get_user_model().objects.filter(STOCK_TEAM, is_active=True, is_staff=True).distinct().order_by("pk")
+    )
+    for member in team:
+        notification_queue(
+            kind=Notification.Kind.LOW_STOCK,
+            dedup_key=f"low_stock:{today.isoformat()}:{member.pk}",
+            recipient=member,
+            context={"needs": needs, "day": today},
+        )
+    return len(needs)
