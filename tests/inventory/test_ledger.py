@@ -10,14 +10,20 @@ from hypothesis import strategies as st
 
 from core.actor import Actor
 from core.exceptions import DomainError
-from inventory.models import Bin, StockLevel, Warehouse
+from inventory.models import Bin, StockLevel, StockQuant, Warehouse
 from inventory.selectors import stock_discrepancies
 from inventory.services import (
+    CountedLine,
     reservation_allocate,
     reservation_release,
     reservations_expire,
+    stock_count_apply,
+    stock_count_open,
+    stock_count_record,
     stock_receive,
     stock_reserve,
+    transfer_receive,
+    transfer_send,
 )
 from inventory.services.stock import sellable_on_hand
 from storefront.catalog.models import Variant
@@ -43,6 +49,8 @@ operation = st.one_of(
     st.tuples(st.just("release"), st.integers(0, 3)),
     st.tuples(st.just("allocate"), st.integers(0, 3)),
     st.tuples(st.just("expire")),
+    st.tuples(st.just("transfer"), st.integers(0, 1), st.booleans(), st.integers(1, 4), st.booleans()),
+    st.tuples(st.just("count"), st.integers(0, 1), st.integers(0, 1), st.integers(0, 8)),
 )
 
 
@@ -87,11 +95,39 @@ def run(world, step):
         reservation_release(reference=f"order:{args[0]}", actor=JOB)
     elif kind == "allocate":
         reservation_allocate(reference=f"order:{args[0]}")
+    elif kind == "transfer":
+        variant_index, to_online, quantity, arrives = args
+        online, shop = world["warehouses"]
+        source, destination = (shop, online) if to_online else (online, shop)
+        transfer = transfer_send(
+            source=source,
+            destination=destination,
+            lines=[(world["variants"][variant_index].pk, quantity)],
+            actor=JOB,
+        )
+        if arrives:
+            transfer_receive(transfer_id=transfer.pk, actor=JOB)
+    elif kind == "count":
+        variant_index, bin_index, counted = args
+        variant, online = world["variants"][variant_index], world["warehouses"][0]
+        quant = (
+            StockQuant.objects.filter(
+                level__variant=variant, level__warehouse=online, bin__code=f"B-{bin_index}"
+            )
+            .select_related("lot")
+            .first()
+        )
+        count = stock_count_open(warehouse=online, actor=JOB)
+        line = CountedLine(
+            variant.sku, f"B-{bin_index}", counted, lot_code=quant.lot.code if quant and quant.lot else ""
+        )
+        stock_count_record(count_id=count.pk, lines=[line], actor=JOB)
+        stock_count_apply(count_id=count.pk, actor=JOB)
     else:
         reservations_expire(now=timezone.now() + timedelta(hours=1))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(operation, max_size=20))
 def test_the_ledger_holds_whatever_happens(world, steps):
     with transaction.atomic():
