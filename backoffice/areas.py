@@ -33,6 +33,13 @@ AREAS: tuple[Area, ...] = (
         permission="notifications.view_notification",
     ),
     Area(
+        title=_("Stock"),
+        description=_("Stock by warehouse, bin and lot; receiving, counts, transfers and what to reorder."),
+        icon="box-seam",
+        url_name="backoffice:stock-search",
+        permission="inventory.view_stocklevel",
+    ),
+    Area(
         title=_("Sandbox payments"),
         description=_("Pay or expire test Pix and boletos, as the sandbox provider would."),
         icon="cash-coin",

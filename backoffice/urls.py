@@ -1,42 +1,89 @@
 from django.urls import path
 
-from backoffice import views
 from backoffice.access import staff_only
+from backoffice.views import inventory, staff
 
 app_name = "backoffice"
 
 # Every back-office URL and the permission it requires (None: any staff member).
 STAFF_URLS = [
-    ("", views.home_view, "home", None),
-    ("customers/", views.CustomerListView.as_view(), "customer-list", "accounts.view_user"),
+    ("", staff.home_view, "home", None),
+    ("customers/", staff.CustomerListView.as_view(), "customer-list", "accounts.view_user"),
     (
         "messages/",
-        views.NotificationListView.as_view(),
+        staff.NotificationListView.as_view(),
         "notification-list",
         "notifications.view_notification",
     ),
     (
         "messages/<int:pk>/retry/",
-        views.notification_retry_view,
+        staff.notification_retry_view,
         "notification-retry",
         "notifications.retry_notification",
     ),
     (
         "payments/sandbox/",
-        views.SandboxPaymentListView.as_view(),
+        staff.SandboxPaymentListView.as_view(),
         "sandbox-payment-list",
         "orders.simulate_sandbox_payment",
     ),
     (
         "payments/sandbox/<int:pk>/notify/",
-        views.sandbox_payment_notify_view,
+        staff.sandbox_payment_notify_view,
         "sandbox-payment-notify",
         "orders.simulate_sandbox_payment",
+    ),
+    ("inventory/", inventory.stock_search_view, "stock-search", "inventory.view_stocklevel"),
+    (
+        "inventory/items/<int:variant_id>/",
+        inventory.stock_item_view,
+        "stock-item",
+        "inventory.view_stocklevel",
+    ),
+    ("inventory/low-stock/", inventory.low_stock_view, "low-stock", "inventory.view_stocklevel"),
+    ("inventory/expiring/", inventory.lots_expiring_view, "lots-expiring", "inventory.view_stocklevel"),
+    (
+        "inventory/purchases/",
+        inventory.purchase_order_list_view,
+        "purchase-order-list",
+        "inventory.receive_stock",
+    ),
+    (
+        "inventory/purchases/<int:pk>/receive/",
+        inventory.purchase_order_receive_view,
+        "purchase-order-receive",
+        "inventory.receive_stock",
+    ),
+    (
+        "inventory/purchases/<int:pk>/close/",
+        inventory.purchase_order_close_view,
+        "purchase-order-close",
+        "inventory.receive_stock",
+    ),
+    ("inventory/counts/", inventory.stock_count_list_view, "stock-count-list", "inventory.count_stock"),
+    (
+        "inventory/counts/<int:pk>/",
+        inventory.stock_count_detail_view,
+        "stock-count-detail",
+        "inventory.count_stock",
+    ),
+    (
+        "inventory/counts/<int:pk>/apply/",
+        inventory.stock_count_apply_view,
+        "stock-count-apply",
+        "inventory.approve_count",
+    ),
+    ("inventory/transfers/", inventory.transfer_list_view, "transfer-list", "inventory.transfer_stock"),
+    (
+        "inventory/transfers/<int:pk>/update/",
+        inventory.transfer_update_view,
+        "transfer-update",
+        "inventory.transfer_stock",
     ),
 ]
 URL_PERMISSIONS: dict[str, str | None] = {name: permission for _route, _view, name, permission in STAFF_URLS}
 
 urlpatterns = [
-    path("login/", views.StaffLoginView.as_view(), name="login"),
+    path("login/", staff.StaffLoginView.as_view(), name="login"),
     *(path(route, staff_only(view, permission), name=name) for route, view, name, permission in STAFF_URLS),
 ]

@@ -1,7 +1,21 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyModelAdmin
-from inventory.models import Reservation, StockLevel, StockMovement, Warehouse
+from inventory.models import (
+    Bin,
+    Lot,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    ReorderRule,
+    Reservation,
+    StockCount,
+    StockLevel,
+    StockMovement,
+    StockQuant,
+    Supplier,
+    Transfer,
+    Warehouse,
+)
 
 
 @admin.register(Warehouse)
@@ -10,12 +24,34 @@ class WarehouseAdmin(admin.ModelAdmin):
     list_filter = ["kind", "sells_online"]
 
 
+@admin.register(Bin)
+class BinAdmin(admin.ModelAdmin):
+    list_display = ["code", "warehouse", "position", "is_active"]
+    list_filter = ["warehouse", "is_active"]
+    search_fields = ["code"]
+
+
+@admin.register(Lot)
+class LotAdmin(ReadOnlyModelAdmin):
+    list_display = ["code", "variant", "expires_on"]
+    list_select_related = ["variant"]
+    search_fields = ["=code", "=variant__sku"]
+    date_hierarchy = "expires_on"
+
+
 @admin.register(StockLevel)
 class StockLevelAdmin(ReadOnlyModelAdmin):
     list_display = ["variant", "warehouse", "on_hand", "reserved"]
     list_filter = ["warehouse"]
     list_select_related = ["variant", "warehouse"]
     search_fields = ["=variant__sku", "=variant__ean"]
+
+
+@admin.register(StockQuant)
+class StockQuantAdmin(ReadOnlyModelAdmin):
+    list_display = ["level", "bin", "lot", "on_hand", "allocated"]
+    list_select_related = ["level__variant", "level__warehouse", "bin", "lot"]
+    search_fields = ["=level__variant__sku", "=bin__code", "=lot__code"]
 
 
 @admin.register(StockMovement)
@@ -32,3 +68,51 @@ class ReservationAdmin(ReadOnlyModelAdmin):
     list_filter = ["status"]
     list_select_related = ["level__variant", "level__warehouse"]
     search_fields = ["=reference"]
+
+
+@admin.register(Supplier)
+class SupplierAdmin(admin.ModelAdmin):
+    list_display = ["name", "cnpj", "email"]
+    search_fields = ["name", "=cnpj"]
+
+
+class PurchaseOrderLineInline(admin.TabularInline):
+    model = PurchaseOrderLine
+    fields = ["variant", "quantity_ordered", "unit_cost", "quantity_received"]
+    readonly_fields = ["quantity_received"]
+    raw_id_fields = ["variant"]
+    extra = 1
+
+
+@admin.register(PurchaseOrder)
+class PurchaseOrderAdmin(admin.ModelAdmin):
+    """Purchase orders are entered here; receiving happens in the back office."""
+
+    list_display = ["number", "supplier", "warehouse", "expected_on", "status"]
+    list_filter = ["status", "warehouse"]
+    list_select_related = ["supplier", "warehouse"]
+    readonly_fields = ["status"]
+    inlines = [PurchaseOrderLineInline]
+
+
+@admin.register(ReorderRule)
+class ReorderRuleAdmin(admin.ModelAdmin):
+    list_display = ["variant", "warehouse", "minimum", "maximum"]
+    list_filter = ["warehouse"]
+    list_select_related = ["variant", "warehouse"]
+    raw_id_fields = ["variant"]
+    search_fields = ["=variant__sku"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyModelAdmin):
+    list_display = ["__str__", "source", "destination", "status", "created_by", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["source", "destination"]
+
+
+@admin.register(StockCount)
+class StockCountAdmin(ReadOnlyModelAdmin):
+    list_display = ["__str__", "warehouse", "bin", "status", "created_by", "approved_by", "approved_at"]
+    list_filter = ["status", "warehouse"]
+    list_select_related = ["warehouse", "bin"]

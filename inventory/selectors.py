@@ -11,6 +11,7 @@ from inventory.models import (
     ReorderRule,
     Reservation,
     ReservationAllocation,
+    StockCount,
     StockLevel,
     StockMovement,
     StockQuant,
@@ -215,4 +216,44 @@ def replenishment_needs(*, warehouse_id: int | None = None) -> QuerySet[ReorderR
         .annotate(suggested=F("maximum") - F("projected"))
         .select_related("variant__product", "warehouse")
         .order_by("warehouse__code", "variant__sku")
+    )
+
+
+def variant_ids_by_sku(*, skus: list[str]) -> dict[str, int]:
+    """Variant ids of the SKUs that exist, by SKU."""
+    return dict(Variant.objects.filter(sku__in=skus).values_list("sku", "pk"))
+
+
+def purchase_orders_open() -> QuerySet[PurchaseOrder]:
+    """Purchase orders still expected, by expected date (paginate the result)."""
+    return (
+        PurchaseOrder.objects.filter(status__in=OPEN_PURCHASES)
+        .select_related("supplier", "warehouse")
+        .prefetch_related("lines")
+        .order_by("expected_on", "pk")
+    )
+
+
+def stock_counts_recent() -> QuerySet[StockCount]:
+    return StockCount.objects.select_related("warehouse", "bin").order_by("-created_at", "-pk")
+
+
+def stock_count_lines(*, count) -> list:
+    """A count's lines with what is on hand now (or was, once applied) and the difference."""
+    lines = list(
+        count.lines.select_related("quant__level__variant__product", "quant__bin", "quant__lot").order_by(
+            "quant__bin__position", "quant__level__variant__sku"
+        )
+    )
+    for line in lines:
+        line.on_hand = line.expected if line.expected is not None else line.quant.on_hand
+        line.difference = line.counted - line.on_hand
+    return lines
+
+
+def transfers_recent() -> QuerySet[Transfer]:
+    return (
+        Transfer.objects.select_related("source", "destination")
+        .prefetch_related("lines__variant")
+        .order_by("-created_at", "-pk")
     )

@@ -5,19 +5,50 @@ from django.urls import reverse
 
 from backoffice.roles import ROLE_PERMISSIONS, Role
 from backoffice.urls import URL_PERMISSIONS
+from inventory.models import StockCount, Transfer
+from tests.catalog.factories import ProductFactory
+from tests.inventory.factories import WarehouseFactory, purchase_order
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import sandbox_pix
 
 pytestmark = pytest.mark.django_db
 
-POST_ONLY = {"notification-retry": {}, "sandbox-payment-notify": {"action": "pay"}}
+POST_ONLY = {
+    "notification-retry": {},
+    "sandbox-payment-notify": {"action": "pay"},
+    "purchase-order-close": {},
+    "stock-count-apply": {"action": "apply"},
+    "transfer-update": {"action": "cancel"},
+}
+
+
+def open_count() -> StockCount:
+    return StockCount.objects.create(warehouse=WarehouseFactory(), created_by="job:test")
 
 
 def url_for(name: str) -> str:
-    if name == "notification-retry":
-        return reverse(f"backoffice:{name}", kwargs={"pk": NotificationFactory(failed=True).pk})
-    if name == "sandbox-payment-notify":
-        return reverse(f"backoffice:{name}", kwargs={"pk": sandbox_pix().pk})
+    """The URL, with whatever object it acts on made for it."""
+    pk = {
+        "notification-retry": lambda: NotificationFactory(failed=True).pk,
+        "sandbox-payment-notify": lambda: sandbox_pix().pk,
+        "purchase-order-receive": lambda: purchase_order().pk,
+        "purchase-order-close": lambda: purchase_order().pk,
+        "stock-count-detail": lambda: (
+            StockCount.objects.create(warehouse=WarehouseFactory(), created_by="t").pk
+        ),
+        "stock-count-apply": lambda: (
+            StockCount.objects.create(warehouse=WarehouseFactory(), created_by="t").pk
+        ),
+        "transfer-update": lambda: (
+            Transfer.objects.create(
+                source=WarehouseFactory(), destination=WarehouseFactory(shop=True), created_by="t"
+            ).pk
+        ),
+    }
+    if name in pk:
+        return reverse(f"backoffice:{name}", kwargs={"pk": pk[name]()})
+    if name == "stock-item":
+        return reverse(f"backoffice:{name}", kwargs={"variant_id": ProductFactory().variants.get().pk})
     return reverse(f"backoffice:{name}")
 
 

@@ -1,0 +1,92 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inventory.models import Bin, Warehouse
+
+
+class StockSearchForm(forms.Form):
+    q = forms.CharField(label=_("SKU, EAN or name"), required=False, max_length=100)
+    warehouse = forms.ModelChoiceField(
+        label=_("Warehouse"),
+        queryset=Warehouse.objects.order_by("code"),
+        required=False,
+        empty_label=_("All"),
+    )
+
+
+class ReceiptForm(forms.Form):
+    """One delivery against a purchase order: per line, what came, into which bin, and the lot."""
+
+    accept_over_delivery = forms.BooleanField(label=_("Accept more than ordered"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, purchase_order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.purchase_order = purchase_order
+        bins = Bin.objects.filter(warehouse=purchase_order.warehouse, is_active=True)
+        self.lines = list(purchase_order.lines.select_related("variant__product"))
+        for line in self.lines:
+            self.fields[f"quantity_{line.pk}"] = forms.IntegerField(
+                label=_("Received"), min_value=0, initial=0, required=False
+            )
+            self.fields[f"bin_{line.pk}"] = forms.ModelChoiceField(
+                label=_("Bin"), queryset=bins, required=False, empty_label=Bin.DEFAULT_CODE
+            )
+            if line.variant.tracks_lots:
+                self.fields[f"lot_{line.pk}"] = forms.CharField(label=_("Lot"), max_length=40, required=False)
+                self.fields[f"expires_{line.pk}"] = forms.DateField(
+                    label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+                )
+
+    def rows(self):
+        """Each purchase order line with its fields, for the template."""
+        for line in self.lines:
+            yield line, [self[name] for name in self.fields if name.endswith(f"_{line.pk}")]
+
+
+class CountOpenForm(forms.Form):
+    warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=Warehouse.objects.order_by("code"))
+    bin_code = forms.CharField(label=_("Only this bin"), required=False, max_length=20)
+
+
+class CountLineForm(forms.Form):
+    sku = forms.CharField(label=_("SKU"), max_length=64)
+    bin_code = forms.CharField(label=_("Bin"), max_length=20, initial=Bin.DEFAULT_CODE)
+    lot_code = forms.CharField(label=_("Lot"), max_length=40, required=False)
+    counted = forms.IntegerField(label=_("Counted"), min_value=0)
+
+
+class CountFileForm(forms.Form):
+    file = forms.FileField(label=_("CSV file (sku, bin, lot, counted)"))
+
+
+class TransferForm(forms.Form):
+    source = forms.ModelChoiceField(label=_("From"), queryset=Warehouse.objects.order_by("code"))
+    destination = forms.ModelChoiceField(label=_("To"), queryset=Warehouse.objects.order_by("code"))
+    lines = forms.CharField(
+        label=_("Items"),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "SKU-123 5"}),
+        help_text=_("One per line: SKU and quantity."),
+    )
+
+    def clean_lines(self) -> list[tuple[str, int]]:
+        parsed = []
+        for number, row in enumerate(self.cleaned_data["lines"].splitlines(), start=1):
+            if not row.strip():
+                continue
+            sku, _space, quantity = row.strip().rpartition(" ")
+            if not sku.strip() or not quantity.isdecimal() or int(quantity) < 1:
+                raise forms.ValidationError(
+                    _("Line %(number)s: write the SKU, a space and a whole quantity above zero.")
+                    % {"number": number}
+                )
+            parsed.append((sku.strip(), int(quantity)))
+        if not parsed:
+            raise forms.ValidationError(_("Add at least one item."))
+        return parsed
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("source") and cleaned.get("source") == cleaned.get("destination"):
+            self.add_error("destination", _("Choose another warehouse than the one it leaves."))
+        return cleaned

@@ -1,0 +1,1 @@
+"""Back-office screens, one module per area."""
