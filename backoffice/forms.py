@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inventory.models import Bin, Warehouse
 
@@ -7,7 +8,7 @@ from inventory.models import Bin, Warehouse
 class StockSearchForm(forms.Form):
     q = forms.CharField(label=_("SKU, EAN or name"), required=False, max_length=100)
     warehouse = forms.ModelChoiceField(
-        label=_("Warehouse"),
+        label=pgettext_lazy("place", "Warehouse"),
         queryset=Warehouse.objects.order_by("code"),
         required=False,
         empty_label=_("All"),
@@ -45,7 +46,7 @@ class ReceiptForm(forms.Form):
 
 
 class CountOpenForm(forms.Form):
-    warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=Warehouse.objects.order_by("code"))
+    warehouse = forms.ModelChoiceField(label=pgettext_lazy("place", "Warehouse"), queryset=Warehouse.objects.order_by("code"))
     bin_code = forms.CharField(label=_("Only this bin"), required=False, max_length=20)
 
 
