@@ -46,7 +46,9 @@ class ReceiptForm(forms.Form):
 
 
 class CountOpenForm(forms.Form):
-    warehouse = forms.ModelChoiceField(label=pgettext_lazy("place", "Warehouse"), queryset=Warehouse.objects.order_by("code"))
+    warehouse = forms.ModelChoiceField(
+        label=pgettext_lazy("place", "Warehouse"), queryset=Warehouse.objects.order_by("code")
+    )
     bin_code = forms.CharField(label=_("Only this bin"), required=False, max_length=20)
 
 
