@@ -39,6 +39,14 @@ WAREHOUSES = [
 
 # Delivery services and their rate tables: (state or "" for every other state, up to grams,
 # price, business days). The distribution centre is in São Paulo.
+# Bins of the distribution centre, in the order pickers walk them.
+BINS = ["A-01-01", "A-01-02", "A-02-01", "B-01-01", "B-02-01"]
+SUPPLIER = {
+    "cnpj": "11222333000181",
+    "name": "Distribuidora Horizonte Ltda.",
+    "email": "pedidos@horizonte.example",
+}
+
 # Vouchers a visitor of the demo store can try: (code, kind, value, other fields).
 VOUCHERS = [
     ("BEMVINDO10", "percentage", "10", {"max_uses_per_customer": 1}),

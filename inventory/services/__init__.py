@@ -8,8 +8,14 @@ from inventory.services.counts import (
     stock_count_open,
     stock_count_record,
 )
-from inventory.services.purchasing import ReceivedLine, purchase_order_close, purchase_order_receive
-from inventory.services.replenishment import replenishment_notify
+from inventory.services.purchasing import (
+    ReceivedLine,
+    purchase_order_close,
+    purchase_order_create,
+    purchase_order_receive,
+    supplier_upsert,
+)
+from inventory.services.replenishment import reorder_rule_set, replenishment_notify
 from inventory.services.reservations import (
     reservation_allocate,
     reservation_expire,
@@ -17,14 +23,23 @@ from inventory.services.reservations import (
     reservations_expire,
     stock_reserve,
 )
-from inventory.services.stock import stock_apply, stock_receive, stock_sync_online, warehouse_upsert
+from inventory.services.stock import (
+    bin_upsert,
+    stock_apply,
+    stock_receive,
+    stock_sync_online,
+    warehouse_upsert,
+)
 from inventory.services.transfers import transfer_cancel, transfer_receive, transfer_send
 
 __all__ = [
     "CountedLine",
     "ReceivedLine",
+    "bin_upsert",
     "purchase_order_close",
+    "purchase_order_create",
     "purchase_order_receive",
+    "reorder_rule_set",
     "replenishment_notify",
     "reservation_allocate",
     "reservation_expire",
@@ -39,6 +54,7 @@ __all__ = [
     "stock_receive",
     "stock_reserve",
     "stock_sync_online",
+    "supplier_upsert",
     "transfer_cancel",
     "transfer_receive",
     "transfer_send",

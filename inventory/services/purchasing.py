@@ -21,7 +21,10 @@ from inventory.models import (
     GoodsReceipt,
     GoodsReceiptLine,
     PurchaseOrder,
+    PurchaseOrderLine,
     StockMovement,
+    Supplier,
+    Warehouse,
 )
 from inventory.services.stock import (
     default_bin,
@@ -128,4 +131,29 @@ def purchase_order_close(*, purchase_order_id: int, actor: Actor) -> PurchaseOrd
         else PurchaseOrder.Status.CANCELLED
     )
     document_transition(document=order, to=to, transitions=PURCHASE_ORDER_TRANSITIONS)
+    return order
+
+
+@transaction.atomic
+def supplier_upsert(*, cnpj: str, name: str, email: str = "") -> Supplier:
+    supplier = Supplier.objects.filter(cnpj=cnpj).first() or Supplier(cnpj=cnpj)
+    supplier.name, supplier.email = name, email
+    supplier.full_clean()
+    supplier.save()
+    return supplier
+
+
+@transaction.atomic
+def purchase_order_create(
+    *, supplier: Supplier, warehouse: Warehouse, expected_on: date, lines: list[tuple[int, int]], actor: Actor
+) -> PurchaseOrder:
+    """Order `(variant_id, quantity)` lines from a supplier for a warehouse. Raises InvalidQuantity."""
+    actor.require_perm("inventory.add_purchaseorder")
+    if not lines or any(not isinstance(quantity, int) or quantity < 1 for _variant_id, quantity in lines):
+        raise InvalidQuantity()
+    order = PurchaseOrder.objects.create(supplier=supplier, warehouse=warehouse, expected_on=expected_on)
+    PurchaseOrderLine.objects.bulk_create(
+        PurchaseOrderLine(purchase_order=order, variant_id=variant_id, quantity_ordered=quantity)
+        for variant_id, quantity in lines
+    )
     return order

@@ -1,9 +1,11 @@
 """The daily look at what fell below its minimum, sent to the stock team."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from inventory.models import ReorderRule, Warehouse
 from inventory.selectors import replenishment_needs
 from support.notifications.models import Notification
 from support.notifications.services import notification_queue
@@ -32,3 +34,16 @@ def replenishment_notify() -> int:
             context={"needs": needs, "day": today},
         )
     return len(needs)
+
+
+@transaction.atomic
+def reorder_rule_set(*, variant_id: int, warehouse: Warehouse, minimum: int, maximum: int) -> ReorderRule:
+    """Keep a variant between these quantities in a warehouse. Raises ValidationError when the
+    maximum is below the minimum."""
+    rule = ReorderRule.objects.filter(variant_id=variant_id, warehouse=warehouse).first() or ReorderRule(
+        variant_id=variant_id, warehouse=warehouse
+    )
+    rule.minimum, rule.maximum = minimum, maximum
+    rule.full_clean(validate_unique=False, validate_constraints=True)
+    rule.save()
+    return rule

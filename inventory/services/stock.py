@@ -202,3 +202,12 @@ def document_transition(*, document, to: str, transitions: dict, **fields) -> No
     for name, value in fields.items():
         setattr(document, name, value)
     document.save(update_fields=["status", "updated_at", *fields])
+
+
+@transaction.atomic
+def bin_upsert(*, warehouse: Warehouse, code: str, position: int) -> Bin:
+    """Create a bin, or move an existing one to this place in the pick walk."""
+    bin, _created = Bin.objects.update_or_create(
+        warehouse=warehouse, code=code, defaults={"position": position}
+    )
+    return bin

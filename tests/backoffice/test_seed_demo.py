@@ -194,3 +194,13 @@ def test_the_demo_store_has_vouchers_to_try():
     welcome = Voucher.objects.get(code="BEMVINDO10")
     assert (welcome.kind, welcome.value, welcome.max_uses_per_customer) == ("percentage", 10, 1)
     assert Voucher.objects.filter(kind="free_shipping", min_order__gt=0).exists()
+
+
+def test_the_demo_store_has_stock_work_to_show():
+    from inventory.models import Bin, PurchaseOrder, ReorderRule
+
+    call_command("seed_demo", "--products", "10", stdout=StringIO())
+    call_command("seed_demo", "--products", "10", stdout=StringIO())
+    assert Bin.objects.filter(warehouse__sells_online=True).count() == 6  # with the default bin
+    assert ReorderRule.objects.count() == 6
+    assert PurchaseOrder.objects.get().lines.count() == 3

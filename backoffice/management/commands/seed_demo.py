@@ -16,7 +16,14 @@ from backoffice.demo_images import product_picture
 from core.actor import Actor
 from core.progress import progress
 from inventory.models import StockLevel, StockMovement, Warehouse
-from inventory.services import stock_receive, warehouse_upsert
+from inventory.services import (
+    bin_upsert,
+    purchase_order_create,
+    reorder_rule_set,
+    stock_receive,
+    supplier_upsert,
+    warehouse_upsert,
+)
 from logistics.services import carrier_service_set_rates
 from storefront.accounts.services import staff_user_ensure
 from storefront.catalog.models import AttributeValue, Brand, Category, Product, ProductImage, Variant
@@ -86,6 +93,7 @@ class Command(BaseCommand):
         else:
             self.seed_bench_products(taxonomy=taxonomy, seed=seed, count=products)
         self.stdout.write(f"Catalog written in {time.monotonic() - started:.1f} s.")
+        self.seed_stock_work(taxonomy=taxonomy)
         self.seed_staff(staff_password=staff_password)
         self.stdout.write(self.style.SUCCESS("Demo store ready."))
 
@@ -354,6 +362,30 @@ class Command(BaseCommand):
         return images
 
     # Staff
+
+    @transaction.atomic
+    def seed_stock_work(self, *, taxonomy: Taxonomy) -> None:
+        """Bins to pick from, reorder rules, and a purchase order on its way, so the stock
+        screens have something to show."""
+        online = taxonomy.warehouse
+        for position, code in enumerate(demo_data.BINS, start=1):
+            bin_upsert(warehouse=online, code=code, position=position)
+        variant_ids = list(
+            Variant.objects.filter(stock_levels__warehouse=online)
+            .order_by("sku")
+            .values_list("pk", flat=True)[:6]
+        )
+        for variant_id in variant_ids:
+            reorder_rule_set(variant_id=variant_id, warehouse=online, minimum=15, maximum=60)
+        supplier = supplier_upsert(**demo_data.SUPPLIER)
+        if variant_ids and not supplier.purchase_orders.exists():
+            purchase_order_create(
+                supplier=supplier,
+                warehouse=online,
+                expected_on=timezone.localdate() + timedelta(days=3),
+                lines=[(variant_id, 24) for variant_id in variant_ids[:3]],
+                actor=SEED_ACTOR,
+            )
 
     def seed_staff(self, *, staff_password: str | None) -> None:
         # A well-known password is fine on a developer's machine, never on a reachable server.
