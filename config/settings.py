@@ -222,6 +222,7 @@ CELERY_TASK_ROUTES = {
     "orders.product_sales_refresh": {"queue": Queue.LONG.value},
     "inventory.reservations_expire": {"queue": Queue.DEFAULT.value},
     "inventory.replenishment_notify": {"queue": Queue.DEFAULT.value},
+    "inventory.lots_expired_sync": {"queue": Queue.DEFAULT.value},
     "orders.webhook_apply": {"queue": Queue.PAYMENTS.value},
     "orders.webhooks_reconcile": {"queue": Queue.PAYMENTS.value},
     "orders.payments_expire": {"queue": Queue.PAYMENTS.value},
@@ -233,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {
         "task": "notifications.notification_reconcile",
         "schedule": 300.0,
+    },
+    "inventory-lots-expired-sync": {
+        "task": "inventory.lots_expired_sync",
+        "schedule": crontab(hour=0, minute=5),
     },
     "inventory-replenishment-notify": {
         "task": "inventory.replenishment_notify",

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.exceptions import DomainError
 
@@ -63,7 +64,11 @@ class TransferTooLarge(DomainError):
 
     def __init__(self, *, sku: str, available: int) -> None:
         super().__init__(
-            _("%(sku)s: only %(available)s units can leave this warehouse now.")
+            ngettext(
+                "%(sku)s: only %(available)s unit can leave this warehouse now.",
+                "%(sku)s: only %(available)s units can leave this warehouse now.",
+                available,
+            )
             % {"sku": sku, "available": available}
         )
 

@@ -14,3 +14,10 @@ def replenishment_notify() -> None:
     from inventory.services.replenishment import replenishment_notify
 
     replenishment_notify()
+
+
+@shared_task(name="inventory.lots_expired_sync")
+def lots_expired_sync() -> None:
+    from inventory.services.stock import lots_expired_sync
+
+    lots_expired_sync()

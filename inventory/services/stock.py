@@ -1,7 +1,7 @@
 """Units coming in and going out: receipts, adjustments and the ledger line of each change."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q, Sum
@@ -51,17 +51,17 @@ def fefo_key(quant: StockQuant) -> tuple:
     return (expires_on, quant.bin.position, quant.bin.code, quant.pk)
 
 
-def sellable_on_hand(*, level_ids: Iterable[int]) -> dict[int, int]:
+def sellable_on_hand(*, level_ids: Iterable[int], today: date | None = None) -> dict[int, int]:
     """Units on hand per stock level that may be sold (expired lots left out)."""
     return dict(
-        StockQuant.objects.filter(sellable(), level_id__in=list(level_ids))
+        StockQuant.objects.filter(sellable(today), level_id__in=list(level_ids))
         .values_list("level_id")
         .annotate(units=Sum("on_hand"))
         .order_by()
     )
 
 
-def stock_sync_online(*, variant_ids: Iterable[int]) -> None:
+def stock_sync_online(*, variant_ids: Iterable[int], today: date | None = None) -> None:
     """Tell the catalog how many units of each variant the online warehouses can sell now."""
     variant_ids = sorted(set(variant_ids))
     levels = list(
@@ -69,7 +69,7 @@ def stock_sync_online(*, variant_ids: Iterable[int]) -> None:
             "pk", "variant_id", "reserved"
         )
     )
-    on_hand = sellable_on_hand(level_ids=[pk for pk, _variant_id, _reserved in levels])
+    on_hand = sellable_on_hand(level_ids=[pk for pk, _variant_id, _reserved in levels], today=today)
     available = dict.fromkeys(variant_ids, 0)
     for pk, variant_id, reserved in levels:
         available[variant_id] += max(on_hand.get(pk, 0) - reserved, 0)
@@ -211,3 +211,24 @@ def bin_upsert(*, warehouse: Warehouse, code: str, position: int) -> Bin:
         warehouse=warehouse, code=code, defaults={"position": position}
     )
     return bin
+
+
+# A missed daily run is caught up by the next ones within this many days.
+EXPIRED_LOOKBACK_DAYS = 7
+
+
+def lots_expired_sync(*, today: date | None = None) -> int:
+    """Take units of lots that expired since yesterday off online sale (their quants stay
+    until written off or counted); return how many variants were refreshed. Runs daily."""
+    today = today or timezone.localdate()
+    variant_ids = set(
+        StockQuant.objects.filter(
+            on_hand__gt=0,
+            lot__expires_on__lt=today,
+            lot__expires_on__gte=today - timedelta(days=EXPIRED_LOOKBACK_DAYS),
+            level__warehouse__sells_online=True,
+        ).values_list("level__variant_id", flat=True)
+    )
+    with transaction.atomic():
+        stock_sync_online(variant_ids=variant_ids, today=today)
+    return len(variant_ids)

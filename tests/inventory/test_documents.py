@@ -172,7 +172,7 @@ def test_a_transfer_larger_than_what_may_leave_is_refused(variant, stock_team):
     online, shop = WarehouseFactory(), WarehouseFactory(shop=True)
     stock_receive(variant_id=variant.pk, warehouse=online, quantity=4, actor=stock_team)
     stock_reserve(lines=[(variant.pk, 3)], reference="order:1", actor=stock_team)
-    with pytest.raises(TransferTooLarge, match="only 1 units"):
+    with pytest.raises(TransferTooLarge, match="só 1 unidade pode"):
         transfer_send(source=online, destination=shop, lines=[(variant.pk, 2)], actor=stock_team)
     assert not Transfer.objects.exists()
     assert StockLevel.objects.get(warehouse=online).on_hand == 4

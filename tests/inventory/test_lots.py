@@ -10,6 +10,7 @@ from inventory.exceptions import LotExpiryMismatch, LotRequired, OutOfStock
 from inventory.models import Bin, ReservationAllocation, StockLevel, StockQuant
 from inventory.selectors import stock_discrepancies
 from inventory.services import reservation_allocate, reservation_release, stock_receive, stock_reserve
+from inventory.services.stock import lots_expired_sync
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
 
@@ -101,3 +102,13 @@ def test_check_stock_says_all_agrees_and_finds_a_tampered_level(milk):
         call_command("check_stock", stdout=output, stderr=StringIO())
     assert "on hand vs ledger: recorded 6, expected 5" in output.getvalue()
     assert "on hand vs bins: recorded 6, expected 5" in output.getvalue()
+
+
+def test_a_lot_expiring_overnight_leaves_online_sale_with_the_daily_run(milk):
+    receive(milk, 3, lot="L1", expires_in_days=0)
+    receive(milk, 2, lot="L2", expires_in_days=30)
+    milk.refresh_from_db()
+    assert milk.stock_online == 5
+    assert lots_expired_sync(today=TODAY + timedelta(days=1)) == 1
+    milk.refresh_from_db()
+    assert milk.stock_online == 2
