@@ -1,10 +1,11 @@
 """A warehouse clerk receives a purchase order and the product becomes available online."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from backoffice.roles import Role
+from backoffice.roles import ROLE_PERMISSIONS, Role, roles_sync
 from tests.accounts.factories import UserFactory
 from tests.inventory.factories import purchase_order
 
@@ -17,6 +18,7 @@ def test_receiving_a_purchase_order_puts_the_product_on_sale(page, browser, live
     order = purchase_order(quantity=6)
     variant = order.lines.get().variant
     product_url = variant.product.get_absolute_url()
+    roles_sync(apps, ROLE_PERMISSIONS)  # transactional tests flush the groups migrations made
     clerk = UserFactory(is_staff=True, password=PASSWORD)
     clerk.groups.add(Group.objects.get(name=Role.WAREHOUSE))
 
