@@ -4,6 +4,9 @@ from django.utils.translation import pgettext_lazy
 
 from inventory.models import Bin, Warehouse
 
+# More units than this in one line is a typo.
+MAX_UNITS = 1_000_000
+
 
 class StockSearchForm(forms.Form):
     q = forms.CharField(label=_("SKU, EAN or name"), required=False, max_length=100)
@@ -24,14 +27,20 @@ class ReceiptForm(forms.Form):
     def __init__(self, *args, purchase_order, **kwargs):
         super().__init__(*args, **kwargs)
         self.purchase_order = purchase_order
-        bins = Bin.objects.filter(warehouse=purchase_order.warehouse, is_active=True)
+        # One list of bins for every line: the page runs the same queries whatever its length.
+        bins = [("", Bin.DEFAULT_CODE)] + [
+            (str(bin.pk), bin.code)
+            for bin in Bin.objects.filter(warehouse=purchase_order.warehouse, is_active=True).exclude(
+                code=Bin.DEFAULT_CODE
+            )
+        ]
         self.lines = list(purchase_order.lines.select_related("variant__product"))
         for line in self.lines:
             self.fields[f"quantity_{line.pk}"] = forms.IntegerField(
-                label=_("Received"), min_value=0, initial=0, required=False
+                label=_("Received"), min_value=0, max_value=MAX_UNITS, initial=0, required=False
             )
-            self.fields[f"bin_{line.pk}"] = forms.ModelChoiceField(
-                label=_("Bin"), queryset=bins, required=False, empty_label=Bin.DEFAULT_CODE
+            self.fields[f"bin_{line.pk}"] = forms.TypedChoiceField(
+                label=_("Bin"), choices=bins, coerce=int, empty_value=None, required=False
             )
             if line.variant.tracks_lots:
                 self.fields[f"lot_{line.pk}"] = forms.CharField(label=_("Lot"), max_length=40, required=False)
@@ -56,7 +65,7 @@ class CountLineForm(forms.Form):
     sku = forms.CharField(label=_("SKU"), max_length=64)
     bin_code = forms.CharField(label=_("Bin"), max_length=20, initial=Bin.DEFAULT_CODE)
     lot_code = forms.CharField(label=_("Lot"), max_length=40, required=False)
-    counted = forms.IntegerField(label=_("Counted"), min_value=0)
+    counted = forms.IntegerField(label=_("Counted"), min_value=0, max_value=MAX_UNITS)
 
 
 class CountFileForm(forms.Form):
@@ -78,7 +87,12 @@ class TransferForm(forms.Form):
             if not row.strip():
                 continue
             sku, _space, quantity = row.strip().rpartition(" ")
-            if not sku.strip() or not quantity.isdecimal() or int(quantity) < 1:
+            if not (
+                sku.strip()
+                and quantity.isdecimal()
+                and len(quantity) <= 7
+                and 1 <= int(quantity) <= MAX_UNITS
+            ):
                 raise forms.ValidationError(
                     _("Line %(number)s: write the SKU, a space and a whole quantity above zero.")
                     % {"number": number}

@@ -76,12 +76,26 @@ class SupplierAdmin(admin.ModelAdmin):
     search_fields = ["name", "=cnpj"]
 
 
+def _is_editable(order: PurchaseOrder | None) -> bool:
+    """An order may be corrected until goods arrive against it; after that, only its services change it."""
+    return order is None or (order.status == PurchaseOrder.Status.ORDERED and not order.receipts.exists())
+
+
 class PurchaseOrderLineInline(admin.TabularInline):
     model = PurchaseOrderLine
     fields = ["variant", "quantity_ordered", "unit_cost", "quantity_received"]
     readonly_fields = ["quantity_received"]
     raw_id_fields = ["variant"]
     extra = 1
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return _is_editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _is_editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return _is_editable(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(PurchaseOrder)
@@ -93,6 +107,12 @@ class PurchaseOrderAdmin(admin.ModelAdmin):
     list_select_related = ["supplier", "warehouse"]
     readonly_fields = ["status"]
     inlines = [PurchaseOrderLineInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _is_editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return _is_editable(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(ReorderRule)

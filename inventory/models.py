@@ -504,7 +504,7 @@ class StockCountLine(TimeStampedModel):
     )
     counted = models.PositiveIntegerField(_("counted"))
     expected = models.PositiveIntegerField(
-        _("expected"), null=True, blank=True, help_text=_("On hand when applied.")
+        _("on hand when counted"), help_text=_("The count replaces this; moves made since still count.")
     )
 
     class Meta:

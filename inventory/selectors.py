@@ -1,5 +1,6 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -19,6 +20,22 @@ from inventory.models import (
     TransferLine,
 )
 from storefront.catalog.models import Variant
+
+
+def sellable(today: date | None = None) -> Q:
+    """Quants whose units may be sold: no lot, or a lot not past its expiry date."""
+    today = today or timezone.localdate()
+    return Q(lot__isnull=True) | Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=today)
+
+
+def sellable_on_hand(*, level_ids: Iterable[int], today: date | None = None) -> dict[int, int]:
+    """Units on hand per stock level that may be sold (expired lots left out)."""
+    return dict(
+        StockQuant.objects.filter(sellable(today), level_id__in=list(level_ids))
+        .values_list("level_id")
+        .annotate(units=Sum("on_hand"))
+        .order_by()
+    )
 
 
 @dataclass(frozen=True)
@@ -116,16 +133,32 @@ def stock_discrepancies(*, level_ids: list[int]) -> list[Discrepancy]:
     return found
 
 
+def _with_free(levels: QuerySet[StockLevel]) -> QuerySet[StockLevel]:
+    """Levels with `free`: units that may be sold (expired lots left out) minus those reserved."""
+    sellable_units = (
+        StockQuant.objects.filter(sellable(), level=OuterRef("pk"))
+        .order_by()
+        .values("level")
+        .annotate(units=Sum("on_hand"))
+        .values("units")
+    )
+    return levels.annotate(
+        free=Coalesce(Subquery(sellable_units, output_field=IntegerField()), Value(0)) - F("reserved")
+    )
+
+
 def stock_search(*, query: str = "", warehouse_id: int | None = None) -> QuerySet[Variant]:
     """Variants by exact SKU or EAN, or by product name, with their stock per warehouse; for
     the back-office stock search (paginate the result)."""
     variants = Variant.objects.select_related("product").order_by("product__name", "sku")
     query = query.strip()
     if query:
-        variants = variants.filter(Q(sku__iexact=query) | Q(ean=query) | Q(product__name__icontains=query))
+        variants = variants.filter(
+            Q(sku__in={query, query.upper()}) | Q(ean=query) | Q(product__name__icontains=query)
+        )
     else:
         variants = variants.filter(stock_levels__isnull=False).distinct()
-    levels = StockLevel.objects.select_related("warehouse").order_by("warehouse__code")
+    levels = _with_free(StockLevel.objects.select_related("warehouse").order_by("warehouse__code"))
     if warehouse_id:
         levels = levels.filter(warehouse_id=warehouse_id)
         variants = variants.filter(stock_levels__warehouse_id=warehouse_id)
@@ -139,7 +172,7 @@ def stock_item(*, variant_id: int) -> Variant:
         .select_related("bin", "lot")
         .order_by("bin__position", "bin__code")
     )
-    levels = (
+    levels = _with_free(
         StockLevel.objects.select_related("warehouse")
         .prefetch_related(Prefetch("quants", queryset=quants, to_attr="placed"))
         .order_by("warehouse__code")
@@ -187,7 +220,9 @@ def replenishment_needs(*, warehouse_id: int | None = None) -> QuerySet[ReorderR
     """Reorder rules whose variant fell below its minimum, counting what is free to sell,
     what suppliers still owe and what is on its way from another warehouse; each with the
     quantity to order to reach the maximum (`suggested`)."""
-    level = StockLevel.objects.filter(variant=OuterRef("variant"), warehouse=OuterRef("warehouse"))
+    level = _with_free(
+        StockLevel.objects.filter(variant=OuterRef("variant"), warehouse=OuterRef("warehouse"))
+    )
     incoming = PurchaseOrderLine.objects.filter(
         variant=OuterRef("variant"),
         purchase_order__warehouse=OuterRef("warehouse"),
@@ -205,7 +240,7 @@ def replenishment_needs(*, warehouse_id: int | None = None) -> QuerySet[ReorderR
         return Coalesce(Subquery(summed[:1], output_field=IntegerField()), Value(0))
 
     rules = ReorderRule.objects.annotate(
-        free=total(level, Sum(F("on_hand") - F("reserved"))),
+        free=total(level, Sum("free")),
         incoming=total(incoming, Sum(Greatest(F("quantity_ordered") - F("quantity_received"), Value(0)))),
         in_transit=total(transit, Sum("quantity")),
     ).annotate(projected=F("free") + F("incoming") + F("in_transit"))
@@ -239,15 +274,14 @@ def stock_counts_recent() -> QuerySet[StockCount]:
 
 
 def stock_count_lines(*, count) -> list:
-    """A count's lines with what is on hand now (or was, once applied) and the difference."""
+    """A count's lines with what was on hand when counted and the difference the count makes."""
     lines = list(
         count.lines.select_related("quant__level__variant__product", "quant__bin", "quant__lot").order_by(
             "quant__bin__position", "quant__level__variant__sku"
         )
     )
     for line in lines:
-        line.on_hand = line.expected if line.expected is not None else line.quant.on_hand
-        line.difference = line.counted - line.on_hand
+        line.difference = line.counted - line.expected
     return lines
 
 

@@ -102,7 +102,7 @@ def purchase_order_receive_view(request: HttpRequest, pk: int) -> HttpResponse:
             ReceivedLine(
                 purchase_line_id=line.pk,
                 quantity=data.get(f"quantity_{line.pk}") or 0,
-                bin_id=data[f"bin_{line.pk}"].pk if data.get(f"bin_{line.pk}") else None,
+                bin_id=data.get(f"bin_{line.pk}"),
                 lot_code=data.get(f"lot_{line.pk}", ""),
                 expires_on=data.get(f"expires_{line.pk}"),
             )

@@ -36,6 +36,7 @@ __all__ = [
     "CountedLine",
     "ReceivedLine",
     "bin_upsert",
+    "default_bin",
     "purchase_order_close",
     "purchase_order_create",
     "purchase_order_receive",

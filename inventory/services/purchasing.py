@@ -29,7 +29,7 @@ from inventory.models import (
 from inventory.services.stock import (
     default_bin,
     document_transition,
-    level_for_update,
+    levels_for_update,
     lot_for_receipt,
     quant_for,
     stock_apply,
@@ -78,17 +78,24 @@ def purchase_order_receive(
         raise ReceiptEmpty()
     order_lines = {line.pk: line for line in order.lines.select_related("variant")}
     bins = {bin.pk: bin for bin in Bin.objects.filter(warehouse=order.warehouse, is_active=True)}
+    line_ids = [line.purchase_line_id for line in counted]
+    if len(set(line_ids)) != len(line_ids) or any(
+        line.purchase_line_id not in order_lines or (line.bin_id is not None and line.bin_id not in bins)
+        for line in counted
+    ):
+        raise NotOnDocument()  # a line twice, or a line or bin of another order: a forged form
+    levels = levels_for_update(
+        variant_ids=[order_lines[line_id].variant_id for line_id in line_ids], warehouse=order.warehouse
+    )
     receipt = GoodsReceipt.objects.create(purchase_order=order, received_by=actor.label, note=note)
-    for line in sorted(counted, key=lambda line: line.purchase_line_id):
-        ordered = order_lines.get(line.purchase_line_id)
-        if ordered is None or (line.bin_id is not None and line.bin_id not in bins):
-            raise NotOnDocument()
+    for line in sorted(counted, key=lambda line: levels[order_lines[line.purchase_line_id].variant_id].pk):
+        ordered = order_lines[line.purchase_line_id]
         over = max(line.quantity - ordered.quantity_missing, 0)
         if over and not accept_over_delivery:
             raise ReceiptOverOrdered(sku=ordered.variant.sku, missing=ordered.quantity_missing)
         lot = lot_for_receipt(variant=ordered.variant, code=line.lot_code, expires_on=line.expires_on)
         bin = bins[line.bin_id] if line.bin_id is not None else default_bin(warehouse=order.warehouse)
-        level = level_for_update(variant_id=ordered.variant_id, warehouse=order.warehouse)
+        level = levels[ordered.variant_id]
         stock_apply(
             level=level,
             quant=quant_for(level=level, bin=bin, lot=lot),

@@ -20,7 +20,8 @@ from inventory.models import (
     StockMovement,
     StockQuant,
 )
-from inventory.services.stock import fefo_key, sellable, sellable_on_hand, stock_apply, stock_sync_online
+from inventory.selectors import sellable, sellable_on_hand
+from inventory.services.stock import fefo_key, stock_apply, stock_sync_online
 
 EXPIRE_BATCH = 200
 EXPIRY_ACTOR = Actor.job("reservations_expire")

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.actor import Actor
@@ -17,6 +17,7 @@ from inventory.exceptions import (
 )
 from inventory.locks import lock_stock_levels
 from inventory.models import Bin, Lot, StockLevel, StockMovement, StockQuant, Warehouse
+from inventory.selectors import sellable_on_hand
 from storefront.catalog.models import Variant
 from storefront.catalog.services import variant_set_stock_online
 
@@ -39,26 +40,10 @@ def default_bin(*, warehouse: Warehouse) -> Bin:
     return Bin.objects.get_or_create(warehouse=warehouse, code=Bin.DEFAULT_CODE)[0]
 
 
-def sellable(today: date | None = None) -> Q:
-    """Quants whose units may be sold: no lot, or a lot not past its expiry date."""
-    today = today or timezone.localdate()
-    return Q(lot__isnull=True) | Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=today)
-
-
 def fefo_key(quant: StockQuant) -> tuple:
     """Order in which units leave: first to expire first, then the picker's walk through the bins."""
     expires_on = quant.lot.expires_on if quant.lot and quant.lot.expires_on else date.max
     return (expires_on, quant.bin.position, quant.bin.code, quant.pk)
-
-
-def sellable_on_hand(*, level_ids: Iterable[int], today: date | None = None) -> dict[int, int]:
-    """Units on hand per stock level that may be sold (expired lots left out)."""
-    return dict(
-        StockQuant.objects.filter(sellable(today), level_id__in=list(level_ids))
-        .values_list("level_id")
-        .annotate(units=Sum("on_hand"))
-        .order_by()
-    )
 
 
 def stock_sync_online(*, variant_ids: Iterable[int], today: date | None = None) -> None:
@@ -77,10 +62,14 @@ def stock_sync_online(*, variant_ids: Iterable[int], today: date | None = None) 
         variant_set_stock_online(variant_id=variant_id, quantity=available[variant_id])
 
 
-def level_for_update(*, variant_id: int, warehouse: Warehouse) -> StockLevel:
-    """The variant's stock level in the warehouse, created when missing, locked."""
-    level, _created = StockLevel.objects.get_or_create(variant_id=variant_id, warehouse=warehouse)
-    return lock_stock_levels(ids=[level.pk])[0]
+def levels_for_update(*, variant_ids: Iterable[int], warehouse: Warehouse) -> dict[int, StockLevel]:
+    """The variants' stock levels in the warehouse by variant id, created when missing, all
+    locked at once in primary-key order (before any of their quants)."""
+    ids = [
+        StockLevel.objects.get_or_create(variant_id=variant_id, warehouse=warehouse)[0].pk
+        for variant_id in sorted(set(variant_ids))
+    ]
+    return {level.variant_id: level for level in lock_stock_levels(ids=ids)}
 
 
 def quant_for(*, level: StockLevel, bin: Bin, lot: Lot | None) -> StockQuant:
@@ -177,7 +166,7 @@ def stock_receive(
         raise InvalidQuantity()
     variant = Variant.objects.get(pk=variant_id)
     lot = lot_for_receipt(variant=variant, code=lot_code, expires_on=expires_on)
-    level = level_for_update(variant_id=variant_id, warehouse=warehouse)
+    level = levels_for_update(variant_ids=[variant_id], warehouse=warehouse)[variant_id]
     bin = bin or default_bin(warehouse=warehouse)
     stock_apply(
         level=level,

@@ -14,11 +14,12 @@ from inventory.models import (
     TransferLine,
     Warehouse,
 )
+from inventory.selectors import sellable, sellable_on_hand
 from inventory.services.stock import (
     default_bin,
     document_transition,
     fefo_key,
-    level_for_update,
+    levels_for_update,
     quant_for,
     stock_apply,
     stock_sync_online,
@@ -46,18 +47,26 @@ def transfer_send(
         wanted[variant_id] = wanted.get(variant_id, 0) + quantity
     if not wanted:
         raise InvalidQuantity()
-    transfer = Transfer.objects.create(source=source, destination=destination, created_by=actor.label)
     variants = Variant.objects.in_bulk(list(wanted))
-    for variant_id, quantity in sorted(wanted.items()):
-        level = level_for_update(variant_id=variant_id, warehouse=source)
-        quant_ids = StockQuant.objects.filter(level=level).values_list("pk", flat=True)
-        lock_stock_quants(ids=quant_ids)
-        quants = sorted(StockQuant.objects.filter(level=level).select_related("lot", "bin"), key=fefo_key)
-        free = min(level.on_hand - level.reserved, sum(q.on_hand - q.allocated for q in quants))
+    levels = levels_for_update(variant_ids=wanted, warehouse=source)
+    lock_stock_quants(
+        ids=StockQuant.objects.filter(level__in=list(levels.values())).values_list("pk", flat=True)
+    )
+    # Only units that may still be sold travel: expired lots stay to be written off.
+    quants = sorted(
+        StockQuant.objects.filter(sellable(), level__in=list(levels.values())).select_related("lot", "bin"),
+        key=fefo_key,
+    )
+    on_hand = sellable_on_hand(level_ids=[level.pk for level in levels.values()])
+    transfer = Transfer.objects.create(source=source, destination=destination, created_by=actor.label)
+    for variant_id, quantity in sorted(wanted.items(), key=lambda item: levels[item[0]].pk):
+        level = levels[variant_id]
+        own = [quant for quant in quants if quant.level_id == level.pk]
+        free = min(on_hand.get(level.pk, 0) - level.reserved, sum(q.on_hand - q.allocated for q in own))
         if quantity > free:
             raise TransferTooLarge(sku=variants[variant_id].sku, available=max(free, 0))
         remaining = quantity
-        for quant in quants:
+        for quant in own:
             take = min(remaining, quant.on_hand - quant.allocated)
             if take <= 0:
                 continue
@@ -96,7 +105,8 @@ def transfer_receive(*, transfer_id: int, actor: Actor) -> Transfer:
 
 @transaction.atomic
 def transfer_cancel(*, transfer_id: int, actor: Actor) -> Transfer:
-    """Call back a transfer still in transit: its units go back on hand where they left."""
+    """Call back a transfer still in transit: its units go back on hand in the source
+    warehouse (its default bin, for the team to put away)."""
     actor.require_perm("inventory.transfer_stock")
     transfer = lock_document(Transfer, transfer_id)
     document_transition(document=transfer, to=Transfer.Status.CANCELLED, transitions=TRANSFER_TRANSITIONS)
@@ -105,10 +115,12 @@ def transfer_cancel(*, transfer_id: int, actor: Actor) -> Transfer:
 
 
 def _transfer_put(*, transfer: Transfer, warehouse: Warehouse, actor: Actor) -> None:
+    """Put a transfer's units on hand in the warehouse's default bin, in their lots."""
     bin = default_bin(warehouse=warehouse)
-    lines = list(transfer.lines.order_by("variant_id", "pk"))
-    for line in lines:
-        level = level_for_update(variant_id=line.variant_id, warehouse=warehouse)
+    lines = list(transfer.lines.all())
+    levels = levels_for_update(variant_ids=[line.variant_id for line in lines], warehouse=warehouse)
+    for line in sorted(lines, key=lambda line: (levels[line.variant_id].pk, line.pk)):
+        level = levels[line.variant_id]
         stock_apply(
             level=level,
             quant=quant_for(level=level, bin=bin, lot=line.lot),

@@ -167,6 +167,9 @@ def test_demo_stock_goes_through_the_inventory_ledger():
 
     call_command("seed_demo", "--products", "30", stdout=StringIO())
 
+    output = StringIO()
+    call_command("check_stock", stdout=output, stderr=StringIO())
+    assert "agree with the ledger" in output.getvalue()
     for level in StockLevel.objects.select_related("variant", "warehouse"):
         assert level.movements.aggregate(total=Sum("on_hand_change"))["total"] == level.on_hand
         assert level.warehouse.sells_online

@@ -13,6 +13,7 @@ from inventory.exceptions import (
     CountShortOfPromised,
     DocumentClosed,
     InvalidQuantity,
+    NotOnDocument,
     NotStockedHere,
     ReceiptEmpty,
     ReceiptOverOrdered,
@@ -256,3 +257,65 @@ def test_below_minimum_counts_what_is_owed_and_tells_the_stock_team_once_a_day(
 
     purchase(variant, quantity=3, warehouse=warehouse)
     assert not replenishment_needs()  # 2 free + 3 owed reach the minimum
+
+
+def test_a_count_keeps_what_moved_after_counting(variant, stock_team, manager):
+    warehouse = WarehouseFactory()
+    stock_receive(variant_id=variant.pk, warehouse=warehouse, quantity=10, actor=stock_team)
+    count = stock_count_open(warehouse=warehouse, actor=stock_team)
+    stock_count_record(count_id=count.pk, lines=[CountedLine(variant.sku, "GERAL", 9)], actor=stock_team)
+    stock_receive(variant_id=variant.pk, warehouse=warehouse, quantity=20, actor=stock_team)
+    stock_count_apply(count_id=count.pk, actor=manager)
+    assert StockLevel.objects.get().on_hand == 29  # one unit missing at the count, twenty received since
+    assert ledger_agrees()
+
+
+def test_transfers_leave_expired_lots_behind(stock_team):
+    milk = ProductFactory(stock=0).variants.get()
+    milk.tracks_lots = True
+    milk.save(update_fields=["tracks_lots"])
+    online, shop = WarehouseFactory(), WarehouseFactory(shop=True)
+    today = timezone.localdate()
+    for lot, days in (("OLD", -2), ("NEW", 20)):
+        stock_receive(
+            variant_id=milk.pk,
+            warehouse=online,
+            quantity=5,
+            actor=stock_team,
+            lot_code=lot,
+            expires_on=today + timedelta(days=days),
+        )
+    transfer = transfer_send(source=online, destination=shop, lines=[(milk.pk, 5)], actor=stock_team)
+    assert [line.lot.code for line in transfer.lines.all()] == ["NEW"]
+    with pytest.raises(TransferTooLarge):
+        transfer_send(source=online, destination=shop, lines=[(milk.pk, 1)], actor=stock_team)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\n\n", b"sku\tbin\tlot\tcounted\nX\tGERAL\t\t1\n", b"sku\n", b"\xff\xfe\x00"],
+)
+def test_count_files_that_are_not_count_tables_are_refused_clearly(variant, stock_team, content):
+    count = stock_count_open(warehouse=WarehouseFactory(), actor=stock_team)
+    with pytest.raises(CountFileRejected) as rejected:
+        stock_count_import(count_id=count.pk, content=content, actor=stock_team)
+    assert rejected.value.errors[0][0] == 1
+
+
+def test_a_count_file_with_a_bom_and_semicolons_is_read(variant, stock_team):
+    warehouse = WarehouseFactory()
+    stock_receive(variant_id=variant.pk, warehouse=warehouse, quantity=5, actor=stock_team)
+    count = stock_count_open(warehouse=warehouse, actor=stock_team)
+    content = f"\ufeffSKU;Bin;Lot;Counted\r\n{variant.sku};GERAL;;4\r\n".encode()
+    assert stock_count_import(count_id=count.pk, content=content, actor=stock_team) == 1
+
+
+def test_the_same_purchase_line_twice_in_one_receipt_is_refused(variant, stock_team):
+    order, line = purchase(variant, quantity=5)
+    with pytest.raises(NotOnDocument):
+        purchase_order_receive(
+            purchase_order_id=order.pk,
+            lines=[ReceivedLine(line.pk, 4), ReceivedLine(line.pk, 4)],
+            actor=stock_team,
+        )
+    assert not StockMovement.objects.exists()

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from core.actor import Actor
 from core.exceptions import DomainError
 from inventory.models import Bin, StockLevel, StockQuant, Warehouse
-from inventory.selectors import stock_discrepancies
+from inventory.selectors import sellable_on_hand, stock_discrepancies
 from inventory.services import (
     CountedLine,
     reservation_allocate,
@@ -25,7 +25,6 @@ from inventory.services import (
     transfer_receive,
     transfer_send,
 )
-from inventory.services.stock import sellable_on_hand
 from storefront.catalog.models import Variant
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory

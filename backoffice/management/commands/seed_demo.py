@@ -15,9 +15,10 @@ from backoffice import demo_data
 from backoffice.demo_images import product_picture
 from core.actor import Actor
 from core.progress import progress
-from inventory.models import StockLevel, StockMovement, Warehouse
+from inventory.models import StockLevel, StockMovement, StockQuant, Warehouse
 from inventory.services import (
     bin_upsert,
+    default_bin,
     purchase_order_create,
     reorder_rule_set,
     stock_receive,
@@ -294,16 +295,22 @@ class Command(BaseCommand):
             ],
             batch_size=INSERT_BATCH,
         )
+        bin = default_bin(warehouse=taxonomy.warehouse)
+        quants = StockQuant.objects.bulk_create(
+            [StockQuant(level=level, bin=bin, on_hand=level.on_hand) for level in levels],
+            batch_size=INSERT_BATCH,
+        )
         StockMovement.objects.bulk_create(
             [
                 StockMovement(
                     level=level,
+                    quant=quant,
                     kind=StockMovement.Kind.RECEIVE,
                     on_hand_change=level.on_hand,
                     actor=SEED_ACTOR.label,
                     reason="benchmark stock",
                 )
-                for level in levels
+                for level, quant in zip(levels, quants, strict=True)
             ],
             batch_size=INSERT_BATCH,
         )
