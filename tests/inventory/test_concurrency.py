@@ -39,3 +39,62 @@ def test_fifty_buyers_racing_for_ten_units_get_exactly_ten():
     assert Reservation.objects.count() == 10
     variant.refresh_from_db()
     assert variant.stock_online == 0
+
+
+def test_buyers_transfers_receipts_and_counts_racing_never_oversell_or_deadlock():
+    """Reservations, transfers out, receipts and an applied count on two variants at once:
+    every refusal is a clear domain error, and afterwards all adds up."""
+    from inventory.exceptions import TransferTooLarge
+    from inventory.selectors import stock_discrepancies
+    from inventory.services import (
+        CountedLine,
+        reservation_allocate,
+        stock_count_apply,
+        stock_count_open,
+        stock_count_record,
+        transfer_send,
+    )
+
+    job = Actor.job("test")
+    online, shop = WarehouseFactory(), WarehouseFactory(shop=True)
+    variants = [ProductFactory(stock=0).variants.get() for _ in range(2)]
+    for variant in variants:
+        stock_receive(variant_id=variant.pk, warehouse=online, quantity=6, actor=job)
+    count = stock_count_open(warehouse=online, actor=job)
+    stock_count_record(count_id=count.pk, lines=[CountedLine(variants[0].sku, "GERAL", 6)], actor=job)
+    both = [(variants[0].pk, 1), (variants[1].pk, 1)]
+    backwards = list(reversed(both))
+    tasks = (
+        [("reserve", index, both if index % 2 else backwards) for index in range(10)]
+        + [("transfer", index, both if index % 2 else backwards) for index in range(6)]
+        + [("receive", index, variants[index % 2].pk) for index in range(4)]
+        + [("count", 0, None)]
+    )
+    barrier = Barrier(len(tasks))
+
+    def run(task) -> str:
+        kind, index, argument = task
+        barrier.wait()
+        try:
+            if kind == "reserve":
+                stock_reserve(lines=argument, reference=f"order:{index}", actor=job)
+                reservation_allocate(reference=f"order:{index}")
+            elif kind == "transfer":
+                transfer_send(source=online, destination=shop, lines=argument, actor=job)
+            elif kind == "receive":
+                stock_receive(variant_id=argument, warehouse=online, quantity=1, actor=job)
+            else:
+                stock_count_apply(count_id=count.pk, actor=job)
+        except (OutOfStock, TransferTooLarge):
+            return "refused"
+        finally:
+            connection.close()
+        return "done"
+
+    with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
+        outcomes = list(pool.map(run, tasks))
+
+    assert set(outcomes) <= {"done", "refused"}
+    assert stock_discrepancies(level_ids=list(StockLevel.objects.values_list("pk", flat=True))) == []
+    for level in StockLevel.objects.filter(warehouse=online):
+        assert 0 <= level.reserved <= level.on_hand
