@@ -25,6 +25,18 @@ _CUSTOMER_DATA = {"accounts.view_user"}
 _MESSAGES = {"notifications.view_notification"}
 _CATALOG_READ = {"catalog.view_category", "catalog.view_product"}
 _SANDBOX_PAYMENTS = {"orders.simulate_sandbox_payment"}
+_RISK_ANALYST = {"orders.view_riskanalysis", "orders.view_blockedaddress", "orders.add_blockedaddress"}
+_RISK_MANAGER = {
+    "orders.view_riskanalysis",
+    "orders.view_riskpolicy",
+    "orders.change_riskpolicy",
+    "orders.view_riskrule",
+    "orders.change_riskrule",
+    "orders.view_blockedaddress",
+    "orders.add_blockedaddress",
+    "orders.change_blockedaddress",
+    "orders.delete_blockedaddress",
+}
 _STOCK = {
     "inventory.view_stocklevel",
     "inventory.receive_stock",
@@ -43,7 +55,7 @@ _STOCK = {
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORDER_ANALYST: frozenset(_CUSTOMER_DATA | _MESSAGES | _SANDBOX_PAYMENTS),
-    Role.FRAUD_ANALYST: frozenset(_CUSTOMER_DATA),
+    Role.FRAUD_ANALYST: frozenset(_CUSTOMER_DATA | _RISK_ANALYST),
     Role.WAREHOUSE: frozenset(_CATALOG_READ | _STOCK),
     Role.SHIPPING: frozenset(_CATALOG_READ),
     Role.RETURNS: frozenset(_CUSTOMER_DATA | _CATALOG_READ),
@@ -56,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _CATALOG_READ
         | _SANDBOX_PAYMENTS
         | _STOCK
+        | _RISK_MANAGER
         | {
             "inventory.approve_count",
             "notifications.retry_notification",

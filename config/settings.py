@@ -229,6 +229,9 @@ CELERY_TASK_ROUTES = {
     "orders.orders_unpaid_cancel": {"queue": Queue.PAYMENTS.value},
     "orders.payment_capture": {"queue": Queue.PAYMENTS.value},
     "orders.payment_void": {"queue": Queue.PAYMENTS.value},
+    "orders.payment_reverse": {"queue": Queue.PAYMENTS.value},
+    "orders.order_analyse": {"queue": Queue.DEFAULT.value},
+    "orders.orders_analyse_reconcile": {"queue": Queue.DEFAULT.value},
 }
 CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {
@@ -242,6 +245,10 @@ CELERY_BEAT_SCHEDULE = {
     "inventory-replenishment-notify": {
         "task": "inventory.replenishment_notify",
         "schedule": crontab(hour=6, minute=30),
+    },
+    "orders-analyse-reconcile": {
+        "task": "orders.orders_analyse_reconcile",
+        "schedule": 300.0,
     },
     "orders-unpaid-cancel": {
         "task": "orders.orders_unpaid_cancel",

@@ -50,3 +50,24 @@ def format_cpf(value: str) -> str:
 def validate_cnpj(value: str) -> None:
     if not is_valid_cnpj(value):
         raise ValidationError(_("Enter a valid CNPJ (14 digits)."), code="invalid_cnpj")
+
+
+# The ninth digit of a CPF names the fiscal region that issued it.
+CPF_REGION_STATES = {
+    "0": frozenset({"RS"}),
+    "1": frozenset({"DF", "GO", "MS", "MT", "TO"}),
+    "2": frozenset({"AC", "AM", "AP", "PA", "RO", "RR"}),
+    "3": frozenset({"CE", "MA", "PI"}),
+    "4": frozenset({"AL", "PB", "PE", "RN"}),
+    "5": frozenset({"BA", "SE"}),
+    "6": frozenset({"MG"}),
+    "7": frozenset({"ES", "RJ"}),
+    "8": frozenset({"SP"}),
+    "9": frozenset({"PR", "SC"}),
+}
+
+
+def cpf_region_states(value: str) -> frozenset[str]:
+    """The states of the fiscal region that issued a CPF (empty for a malformed one)."""
+    digits = only_digits(value)
+    return CPF_REGION_STATES.get(digits[8], frozenset()) if len(digits) == 11 else frozenset()

@@ -1,7 +1,18 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyModelAdmin
-from orders.models import Order, OrderEvent, OrderLine, Payment, WebhookEvent
+from orders.models import (
+    BlockedAddress,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Payment,
+    RiskAnalysis,
+    RiskCheck,
+    RiskPolicy,
+    RiskRule,
+    WebhookEvent,
+)
 
 
 class OrderLineInline(admin.TabularInline):
@@ -31,7 +42,7 @@ class OrderAdmin(admin.ModelAdmin):
     """Raw order data. Orders change only through their services, so everything here is read-only."""
 
     list_display = ["number", "placed_at", "full_name", "email", "status", "channel", "grand_total"]
-    list_filter = ["status", "channel"]
+    list_filter = ["status", "hold_reason", "channel", "payments__method"]
     search_fields = ["=number", "=email", "=cpf"]
     date_hierarchy = "placed_at"
     show_full_result_count = False
@@ -60,3 +71,55 @@ class WebhookEventAdmin(ReadOnlyModelAdmin):
     list_display = ["provider", "event_id", "kind", "status", "created_at", "applied_at"]
     list_filter = ["provider", "status"]
     search_fields = ["=event_id"]
+
+
+@admin.register(RiskPolicy)
+class RiskPolicyAdmin(admin.ModelAdmin):
+    """The one row of thresholds managers tune."""
+
+    list_display = ["review_at", "reject_at", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return not RiskPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RiskRule)
+class RiskRuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "weight", "is_active"]
+    list_editable = ["weight", "is_active"]
+    readonly_fields = ["code"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # the checks are code; only their weights are data
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RiskCheckInline(admin.TabularInline):
+    model = RiskCheck
+    extra = 0
+    can_delete = False
+    fields = ["kind", "code", "hit", "weight", "detail"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RiskAnalysis)
+class RiskAnalysisAdmin(ReadOnlyModelAdmin):
+    list_display = ["order", "score", "decision", "has_data_problems", "created_at"]
+    list_filter = ["decision", "has_data_problems"]
+    list_select_related = ["order"]
+    search_fields = ["=order__number"]
+    inlines = [RiskCheckInline]
+
+
+@admin.register(BlockedAddress)
+class BlockedAddressAdmin(admin.ModelAdmin):
+    list_display = ["cep", "street_number", "reason", "created_at"]
+    search_fields = ["=cep"]

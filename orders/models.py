@@ -36,6 +36,12 @@ class Order(TimeStampedModel):
         WEB = "web", _("Web store")
         TELESALES = "telesales", _("Telesales")
 
+    class HoldReason(models.TextChoices):
+        FRAUD = "fraud", _("Fraud review")
+        REGISTRATION_DATA = "registration_data", _("Registration data")
+        ADDRESS = "address", _("Address")
+        STOCK = "stock", _("Stock")
+
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT, editable=False
@@ -85,6 +91,15 @@ class Order(TimeStampedModel):
     shipping_total = models.DecimalField(_("shipping"), **PRICE, default=0)
     grand_total = models.DecimalField(_("total"), **PRICE)
     voucher_code = models.CharField(_("voucher"), max_length=40, blank=True)
+    hold_reason = models.CharField(
+        _("on hold for"), max_length=20, choices=HoldReason.choices, blank=True, editable=False
+    )
+    units_short = models.PositiveIntegerField(
+        _("units short"),
+        default=0,
+        editable=False,
+        help_text=_("Units no sellable bin or lot was found for when paid."),
+    )
 
     placed_at = models.DateTimeField(_("placed at"), db_index=True)
 
@@ -99,6 +114,7 @@ class Order(TimeStampedModel):
             models.Index(fields=["customer", "-placed_at"], name="order_customer_idx"),
             models.Index(fields=["email"], name="order_email_idx"),
             models.Index(fields=["cpf"], name="order_cpf_idx"),
+            models.Index(fields=["status", "hold_reason", "updated_at"], name="order_hold_queue_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -243,6 +259,7 @@ class Payment(TimeStampedModel):
     )
     card_brand = models.CharField(_("card brand"), max_length=20, blank=True)
     card_last4 = models.CharField(_("card ending"), max_length=4, blank=True)
+    card_holder = models.CharField(_("name on the card"), max_length=60, blank=True)
     pix_code = models.TextField(_("Pix code"), blank=True)
     boleto_line = models.CharField(_("digitable line"), max_length=47, blank=True)
     boleto_barcode = models.CharField(_("barcode"), max_length=44, blank=True)
@@ -337,3 +354,122 @@ WEBHOOK_TRANSITIONS: dict[str, frozenset[str]] = {
     WebhookEvent.Status.APPLIED: frozenset(),
     WebhookEvent.Status.IGNORED: frozenset(),
 }
+
+
+class RiskPolicy(TimeStampedModel):
+    """Where risk scores turn into decisions; managers set it in the admin (one row)."""
+
+    review_at = models.PositiveSmallIntegerField(
+        _("review from score"), default=30, help_text=_("Orders scoring this or more wait for an analyst.")
+    )
+    reject_at = models.PositiveSmallIntegerField(
+        _("reject from score"), default=80, help_text=_("Orders scoring this or more are cancelled at once.")
+    )
+
+    class Meta:
+        verbose_name = _("risk policy")
+        verbose_name_plural = _("risk policy")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reject_at__gt=F("review_at")), name="risk_reject_above_review")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_at} / {self.reject_at}"
+
+
+class RiskRule(TimeStampedModel):
+    """One check of the risk analysis and how much it weighs; the check itself is code."""
+
+    class Code(models.TextChoices):
+        VALUE_VS_HISTORY = "value_vs_history", _("Order value far above the customer's history")
+        FIRST_PURCHASE = "first_purchase", _("First purchase")
+        REGION_MISMATCH = "region_mismatch", _("CPF issued in another region than the delivery state")
+        CEP_MISMATCH = "cep_mismatch", _("CEP does not belong to the state given")
+        CPF_SHARED = "cpf_shared", _("CPF used by several customers")
+        PAYMENT_ATTEMPTS = "payment_attempts", _("Many cards or failed payments in a short time")
+        DISPOSABLE_EMAIL = "disposable_email", _("Email from a disposable domain")
+        BLOCKED_ADDRESS = "blocked_address", _("Delivery to a blocked address")
+        UNUSUAL_QUANTITY = "unusual_quantity", _("Unusual quantity of one item")
+        HOLDER_MISMATCH = "holder_mismatch", _("Card holder differs from the customer")
+        PROVIDER_HIGH_RISK = "provider_high_risk", _("The payment provider flagged the card")
+
+    code = models.CharField(_("check"), max_length=30, choices=Code.choices, unique=True)
+    weight = models.PositiveSmallIntegerField(_("weight"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("risk rule")
+        verbose_name_plural = _("risk rules")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class RiskAnalysis(TimeStampedModel):
+    """What the risk analysis of an order found, rule by rule, and what it decided."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        REVIEW = "review", _("Review")
+        REJECT = "reject", _("Reject")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="analyses"
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    has_data_problems = models.BooleanField(_("registration data problems"), default=False)
+
+    class Meta:
+        verbose_name = _("risk analysis")
+        verbose_name_plural = _("risk analyses")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.score} ({self.decision})"
+
+
+class RiskCheck(models.Model):
+    """One rule's result in an analysis, with the reason an analyst reads."""
+
+    class Kind(models.TextChoices):
+        FRAUD = "fraud", _("Fraud")
+        DATA = "data", _("Registration data")
+
+    analysis = models.ForeignKey(
+        RiskAnalysis, verbose_name=_("analysis"), on_delete=models.CASCADE, related_name="checks"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    code = models.CharField(_("check"), max_length=30)
+    hit = models.BooleanField(_("hit"))
+    weight = models.PositiveSmallIntegerField(_("weight"), default=0)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("risk check")
+        verbose_name_plural = _("risk checks")
+        ordering = ["analysis_id", "-hit", "-weight", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.hit}"
+
+
+class BlockedAddress(TimeStampedModel):
+    """A delivery address that fraud came from; orders to it weigh more in the analysis."""
+
+    cep = models.CharField(_("CEP"), max_length=8)
+    street_number = models.CharField(_("number"), max_length=20)
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("blocked address")
+        verbose_name_plural = _("blocked addresses")
+        ordering = ["cep", "street_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cep", "street_number"], name="blocked_address_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cep} {self.street_number}"

@@ -1,8 +1,13 @@
-from django.core import signing
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 
-from orders.models import Order, OrderEvent, Payment
+from django.core import signing
+from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from orders.models import BlockedAddress, Order, OrderEvent, Payment
 
 ACCESS_SALT = "orders.order-access"
 ACCESS_MAX_AGE = 60 * 60 * 24 * 180  # a guest's link works for six months
@@ -64,4 +69,53 @@ def payment_list_sandbox_pending() -> QuerySet[Payment]:
         )
         .select_related("order")
         .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class RiskFacts:
+    """What the risk analysis knows about an order beyond the order itself."""
+
+    previous_orders: int
+    previous_average: Decimal | None
+    cpf_emails: int
+    failed_payments: int
+    cards_tried: int
+    address_blocked: bool
+    payment: Payment | None
+    largest_quantity: int
+
+
+RECENT_ATTEMPTS = timedelta(hours=24)
+
+
+def order_risk_facts(*, order: Order) -> RiskFacts:
+    """The customer's history by email or CPF, recent payment attempts and blocklists, in a
+    fixed handful of queries."""
+    same_buyer = Q(email__iexact=order.email) | Q(cpf=order.cpf)
+    history = (
+        Order.objects.filter(same_buyer)
+        .exclude(pk=order.pk)
+        .exclude(status__in=[Order.Status.CANCELLED, Order.Status.AWAITING_PAYMENT])
+        .aggregate(count=Count("pk"), average=Avg("grand_total"))
+    )
+    recent = Payment.objects.filter(
+        Q(order__email__iexact=order.email) | Q(order__cpf=order.cpf),
+        created_at__gte=timezone.now() - RECENT_ATTEMPTS,
+    )
+    return RiskFacts(
+        previous_orders=history["count"],
+        previous_average=history["average"],
+        cpf_emails=Order.objects.filter(cpf=order.cpf).values("email").distinct().count(),
+        failed_payments=recent.filter(status=Payment.Status.FAILED).count(),
+        cards_tried=recent.filter(method=Payment.Method.CARD)
+        .exclude(card_last4="")
+        .values("card_brand", "card_last4")
+        .distinct()
+        .count(),
+        address_blocked=BlockedAddress.objects.filter(
+            cep=order.cep, street_number=order.street_number
+        ).exists(),
+        payment=order.payments.filter(status__in=[Payment.Status.AUTHORISED, Payment.Status.PAID]).first(),
+        largest_quantity=order.lines.aggregate(largest=Max("quantity"))["largest"] or 0,
     )

@@ -65,3 +65,26 @@ def payment_void(*, payment_id: int) -> None:
     from orders.services.payments import payment_void
 
     payment_void(payment_id=payment_id)
+
+
+@shared_task(name="orders.payment_reverse", **SETTLE_RETRY)
+def payment_reverse(*, payment_id: int) -> None:
+    from orders.services.payments import payment_reverse
+
+    payment_reverse(payment_id=payment_id)
+
+
+@shared_task(
+    name="orders.order_analyse", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=8
+)
+def order_analyse(*, order_id: int) -> None:
+    from orders.services.risk import order_analyse
+
+    order_analyse(order_id=order_id)
+
+
+@shared_task(name="orders.orders_analyse_reconcile")
+def orders_analyse_reconcile() -> None:
+    from orders.services.risk import orders_analyse_reconcile
+
+    orders_analyse_reconcile()

@@ -6,6 +6,18 @@ CUSTOMER_DATA = {"accounts.view_user"}
 MESSAGES = {"notifications.view_notification"}
 CATALOG_READ = {"catalog.view_category", "catalog.view_product"}
 SANDBOX_PAYMENTS = {"orders.simulate_sandbox_payment"}
+RISK_ANALYST = {"orders.view_riskanalysis", "orders.view_blockedaddress", "orders.add_blockedaddress"}
+RISK_MANAGER = {
+    "orders.view_riskanalysis",
+    "orders.view_riskpolicy",
+    "orders.change_riskpolicy",
+    "orders.view_riskrule",
+    "orders.change_riskrule",
+    "orders.view_blockedaddress",
+    "orders.add_blockedaddress",
+    "orders.change_blockedaddress",
+    "orders.delete_blockedaddress",
+}
 STOCK = {
     "inventory.view_stocklevel",
     "inventory.receive_stock",
@@ -24,7 +36,7 @@ STOCK = {
 
 ROLES = {
     "Order analyst": CUSTOMER_DATA | MESSAGES | SANDBOX_PAYMENTS,
-    "Fraud analyst": CUSTOMER_DATA,
+    "Fraud analyst": CUSTOMER_DATA | RISK_ANALYST,
     "Warehouse": CATALOG_READ | STOCK,
     "Shipping": CATALOG_READ,
     "Returns": CUSTOMER_DATA | CATALOG_READ,
@@ -36,6 +48,7 @@ ROLES = {
     | CATALOG_READ
     | SANDBOX_PAYMENTS
     | STOCK
+    | RISK_MANAGER
     | {
         "inventory.approve_count",
         "notifications.retry_notification",
@@ -56,6 +69,7 @@ class Migration(migrations.Migration):
         ("backoffice", "0001_roles"),
         ("orders", "0003_alter_payment_options"),
         ("inventory", "0004_purchasing_transfers_counts_reorder"),
+        ("orders", "0006_risk_defaults"),
     ]
 
     operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

@@ -25,6 +25,7 @@ from inventory.services.reservations import (
 )
 from inventory.services.stock import (
     bin_upsert,
+    default_bin,
     stock_apply,
     stock_receive,
     stock_sync_online,

@@ -72,6 +72,9 @@ class PaymentGateway(Protocol):
 
     def void_card(self, *, reference: str, idempotency_key: str) -> None: ...
 
+    def refund(self, *, reference: str, amount: Decimal, idempotency_key: str) -> None:
+        """Give money that was paid back to the payer (card, Pix or boleto)."""
+
     def create_pix(self, *, amount: Decimal, expires_at: datetime, idempotency_key: str) -> PixCharge: ...
 
     def create_boleto(

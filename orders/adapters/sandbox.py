@@ -76,6 +76,9 @@ class SandboxGateway:
     def void_card(self, *, reference: str, idempotency_key: str) -> None:
         return None
 
+    def refund(self, *, reference: str, amount: Decimal, idempotency_key: str) -> None:
+        return None
+
     def create_pix(self, *, amount: Decimal, expires_at: datetime, idempotency_key: str) -> PixCharge:
         reference = _reference("pix", idempotency_key)
         code = pix_payload(

@@ -55,3 +55,10 @@ def payment_expired_notify(*, order: Order, payment: Payment | None) -> Notifica
     """Nobody paid in time: the order is cancelled, with a link that puts its items back in a cart."""
     kind = Notification.Kind.PAYMENT_EXPIRED
     return _notify(kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}")
+
+
+def order_cancelled_notify(*, order: Order) -> Notification:
+    """The store refused or cancelled a paid order; the money goes back."""
+    kind = Notification.Kind.ORDER_CANCELLED
+    payment = order.payments.order_by("-created_at", "-pk").first()
+    return _notify(kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}")

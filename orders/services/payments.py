@@ -23,6 +23,7 @@ from orders.services.notifications import (
     payment_expired_notify,
 )
 from orders.services.transitions import order_transition, payment_transition
+from orders.tasks import order_analyse as order_analyse_task
 
 PROVIDER_ACTOR = Actor.job("payment_provider")
 OPEN_PAYMENT = (Payment.Status.PENDING, Payment.Status.AUTHORISED)
@@ -114,6 +115,7 @@ def payment_start(
     card_token: str = "",
     card_brand: str = "",
     card_last4: str = "",
+    card_holder: str = "",
     installments: int = 1,
 ) -> Payment:
     """Ask the provider for the order's payment and record its answer.
@@ -158,8 +160,12 @@ def payment_start(
         payment.gateway_reference, payment.failure_reason = result.reference or None, ""
         fields = ["gateway_reference", "failure_reason"]
         if method == Payment.Method.CARD:
-            payment.card_brand, payment.card_last4 = card_brand, card_last4
-            fields += ["card_brand", "card_last4"]
+            payment.card_brand, payment.card_last4, payment.card_holder = (
+                card_brand,
+                card_last4,
+                card_holder[:60],
+            )
+            fields += ["card_brand", "card_last4", "card_holder"]
             if result.outcome == CardOutcome.DECLINED:
                 payment.failure_reason = result.message or "declined"
                 return payment_transition(payment=payment, to=Payment.Status.FAILED, update_fields=fields)
@@ -188,8 +194,12 @@ def payment_start(
 
 
 def _order_paid(*, order_id: int, actor: Actor, note: str) -> None:
-    order_transition(order_id=order_id, to=Order.Status.PAID, actor=actor, note=note)
-    reservation_allocate(reference=f"order:{order_id}")
+    """The order is paid: its stock is allocated to bins and lots, and the risk analysis runs
+    once this commits."""
+    order = order_transition(order_id=order_id, to=Order.Status.PAID, actor=actor, note=note)
+    order.units_short = reservation_allocate(reference=f"order:{order_id}")
+    order.save(update_fields=["units_short", "updated_at"])
+    order_analyse_task.delay_on_commit(order_id=order_id)
 
 
 def payment_mark_paid(*, payment: Payment, actor: Actor, note: str = "") -> Payment:
@@ -252,6 +262,35 @@ def _card_settle(*, payment_id: int, to: str) -> Payment:
         if payment.status == Payment.Status.AUTHORISED:
             payment.paid_at = timezone.now() if to == Payment.Status.PAID else None
             payment_transition(payment=payment, to=to, update_fields=("paid_at",))
+        return payment
+
+
+def payment_reverse(*, payment_id: int) -> Payment:
+    """Give the money of a refused or cancelled order back: an authorised card is voided, a
+    paid payment refunded in full. A payment already reversed is returned as it is. The
+    provider is called outside any transaction with a key derived from the payment."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status == Payment.Status.AUTHORISED:
+        return payment_void(payment_id=payment_id)
+    if payment.status == Payment.Status.REFUNDED:
+        return payment
+    claimed = (
+        Payment.objects.filter(pk=payment_id, status=Payment.Status.PAID)
+        .filter(Q(settlement="") | Q(settlement="capture") | Q(settlement="refund"))
+        .update(settlement="refund", updated_at=timezone.now())
+    )
+    if not claimed:
+        raise PaymentNotAllowed()
+    payment_gateway().refund(
+        reference=payment.gateway_reference, amount=payment.amount, idempotency_key=f"refund:{payment.pk}"
+    )
+    with transaction.atomic():
+        payment = lock_payment(payment_id)
+        if payment.status == Payment.Status.PAID:
+            payment.refunded_amount = payment.amount
+            payment_transition(
+                payment=payment, to=Payment.Status.REFUNDED, update_fields=("refunded_amount",)
+            )
         return payment
 
 

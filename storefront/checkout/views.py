@@ -186,6 +186,7 @@ def _payment_choice(form: CheckoutPaymentForm) -> dict | None:
         "card_token": token.token,
         "card_brand": token.brand,
         "card_last4": token.last4,
+        "card_holder": token.holder,
     }
 
 
@@ -301,6 +302,7 @@ def _payment_request(
             card_token=payment.get("card_token", ""),
             card_brand=payment.get("card_brand", ""),
             card_last4=payment.get("card_last4", ""),
+            card_holder=payment.get("card_holder", ""),
             installments=payment["installments"],
         )
     except PaymentNotAllowed as error:

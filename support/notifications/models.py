@@ -15,6 +15,7 @@ class Notification(TimeStampedModel):
         PAYMENT_CONFIRMED = "payment_confirmed", _("Payment confirmed")
         PAYMENT_EXPIRED = "payment_expired", _("Payment expired")
         LOW_STOCK = "low_stock", _("Stock to reorder")
+        ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

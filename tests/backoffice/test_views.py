@@ -126,7 +126,7 @@ def test_staff_pay_a_sandbox_pix_with_the_providers_signed_notice(
         )
     assert response.status_code == 302
     assert WebhookEvent.objects.get().status == WebhookEvent.Status.APPLIED
-    assert Order.objects.get().status == Order.Status.PAID
+    assert Order.objects.get().status == Order.Status.VALIDATED  # paid, then validated by the risk analysis
 
 
 def test_the_sandbox_payments_page_is_gone_with_a_real_provider(staff_client, settings):

@@ -75,7 +75,7 @@ def test_shopper_pays_by_card_and_sees_it_approved_with_the_email(page, product)
     expect(page.get_by_test_id("payment-approved")).to_contain_text("final 1111")
 
     order = Order.objects.get()
-    assert order.status == Order.Status.PAID
+    assert order.status == Order.Status.VALIDATED
     [email] = mail.outbox
     assert email.subject == f"Pedido {order.number} recebido e pagamento aprovado"
 

@@ -54,7 +54,7 @@ def test_a_paid_notice_pays_the_order_once_and_keeps_its_stock(
     assert response.status_code == 200
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PAID
-    assert Order.objects.get().status == Order.Status.PAID
+    assert Order.objects.get().status == Order.Status.VALIDATED  # paid, then validated by the risk analysis
     assert Reservation.objects.get().status == Reservation.Status.ALLOCATED
     assert WebhookEvent.objects.get().status == WebhookEvent.Status.APPLIED
 
@@ -71,7 +71,7 @@ def test_five_deliveries_in_random_order_confirm_once(client, payment, django_ca
     statuses = dict(WebhookEvent.objects.values_list("event_id", "status"))
     assert sorted(statuses.values()) == [WebhookEvent.Status.APPLIED, WebhookEvent.Status.IGNORED]
     first = next(event_id for event_id, status in statuses.items() if status == WebhookEvent.Status.APPLIED)
-    assert order.status == (Order.Status.PAID if first == "evt_paid" else Order.Status.CANCELLED)
+    assert order.status == (Order.Status.VALIDATED if first == "evt_paid" else Order.Status.CANCELLED)
     assert order.events.filter(to_status__in=[Order.Status.PAID, Order.Status.CANCELLED]).count() == 1
     [email] = mail.outbox  # one message, for whichever notice decided
     assert order.number in email.subject

@@ -21,7 +21,7 @@ def test_paying_a_boleto_sends_the_signed_notice_and_the_order_is_paid(django_ca
     with django_capture_on_commit_callbacks(execute=True):
         call_command("sandbox_payments", "pay", order.number, stdout=StringIO())
     order.refresh_from_db()
-    assert order.status == Order.Status.PAID
+    assert order.status == Order.Status.VALIDATED  # paid, then validated by the risk analysis
     assert order.payments.get().status == Payment.Status.PAID
 
 
@@ -46,4 +46,4 @@ def test_the_notice_travels_over_http_to_a_running_store(live_server):
     call_command("sandbox_payments", "pay", order.number, "--url", live_server.url, stdout=out)
     assert "HTTP 200" in out.getvalue()
     order.refresh_from_db()
-    assert order.status == Order.Status.PAID  # eager tasks in tests: applied on receipt
+    assert order.status == Order.Status.VALIDATED  # eager tasks in tests: applied on receipt

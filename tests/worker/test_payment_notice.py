@@ -41,7 +41,7 @@ def test_a_real_worker_confirms_a_boleto_from_its_signed_clearing_notice(celery_
     )
 
     assert response.status_code == 200
-    paid = wait_for(lambda: Order.objects.filter(pk=order.pk, status=Order.Status.PAID).first())
+    paid = wait_for(lambda: Order.objects.filter(pk=order.pk, status=Order.Status.VALIDATED).first())
     assert paid.payments.get().status == Payment.Status.PAID
     assert Reservation.objects.get().status == Reservation.Status.ALLOCATED
     emails = wait_for(lambda: list(outbox.iterdir()))

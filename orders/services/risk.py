@@ -1,0 +1,299 @@
+"""After payment: the risk analysis of an order and of its registration data, and the
+decision it leads to (validate, hold for an analyst, or reject)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from core.actor import Actor
+from core.cep import state_for_cep
+from core.cpf import cpf_region_states, is_valid_cpf, only_digits
+from inventory.services import reservation_release
+from orders.locks import lock_order
+from orders.models import Order, Payment, RiskAnalysis, RiskCheck, RiskPolicy, RiskRule
+from orders.selectors import RiskFacts, order_risk_facts
+from orders.services.notifications import order_cancelled_notify
+from orders.services.transitions import order_transition
+from orders.tasks import payment_capture as payment_capture_task
+from orders.tasks import payment_reverse as payment_reverse_task
+
+ANALYSIS_ACTOR = Actor.job("risk_analysis")
+Code = RiskRule.Code
+
+# Thresholds of the checks themselves; their weights live in RiskRule rows.
+HISTORY_MULTIPLE = 3  # an order this many times the customer's average stands out
+UNUSUAL_QUANTITY = 5
+MAX_FAILED_PAYMENTS = 3
+MAX_CARDS = 2
+DISPOSABLE_DOMAINS = frozenset(
+    {
+        "10minutemail.com",
+        "guerrillamail.com",
+        "mailinator.com",
+        "temp-mail.org",
+        "tempmail.com",
+        "throwawaymail.com",
+        "yopmail.com",
+        "sharklasers.com",
+        "getnada.com",
+        "trashmail.com",
+    }
+)
+# Brazilian area codes (DDD) start 1-9 and never end in 0.
+VALID_DDD = {f"{first}{second}" for first in "123456789" for second in "123456789"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    kind: str
+    hit: bool
+    detail: str = ""
+
+
+def _names(value: str) -> set[str]:
+    return {part for part in value.upper().split() if len(part) > 2}
+
+
+def fraud_findings(*, order: Order, facts: RiskFacts) -> list[Finding]:
+    """Every fraud check of an order, hit or not, with the reason an analyst reads."""
+    payment = facts.payment
+    average = facts.previous_average
+    cpf_region = cpf_region_states(order.cpf)
+    holder = payment.card_holder if payment else ""
+    domain = order.email.rsplit("@", 1)[-1].lower()
+    return [
+        Finding(
+            Code.VALUE_VS_HISTORY,
+            RiskCheck.Kind.FRAUD,
+            bool(average) and order.grand_total > HISTORY_MULTIPLE * average,
+            f"total {order.grand_total}, average {average:.2f}" if average else "no history",
+        ),
+        Finding(
+            Code.FIRST_PURCHASE,
+            RiskCheck.Kind.FRAUD,
+            facts.previous_orders == 0,
+            f"{facts.previous_orders} earlier orders",
+        ),
+        Finding(
+            Code.REGION_MISMATCH,
+            RiskCheck.Kind.FRAUD,
+            bool(cpf_region) and order.state not in cpf_region,
+            f"CPF region {'/'.join(sorted(cpf_region))}, delivery to {order.state}",
+        ),
+        Finding(
+            Code.CEP_MISMATCH,
+            RiskCheck.Kind.FRAUD,
+            state_for_cep(order.cep) != order.state,
+            f"CEP {order.cep} is in {state_for_cep(order.cep) or '?'}, address says {order.state}",
+        ),
+        Finding(
+            Code.CPF_SHARED,
+            RiskCheck.Kind.FRAUD,
+            facts.cpf_emails > 1,
+            f"CPF used with {facts.cpf_emails} emails",
+        ),
+        Finding(
+            Code.PAYMENT_ATTEMPTS,
+            RiskCheck.Kind.FRAUD,
+            facts.failed_payments >= MAX_FAILED_PAYMENTS or facts.cards_tried > MAX_CARDS,
+            f"{facts.failed_payments} failed payments, {facts.cards_tried} cards in 24 h",
+        ),
+        Finding(Code.DISPOSABLE_EMAIL, RiskCheck.Kind.FRAUD, domain in DISPOSABLE_DOMAINS, domain),
+        Finding(
+            Code.BLOCKED_ADDRESS,
+            RiskCheck.Kind.FRAUD,
+            facts.address_blocked,
+            f"{order.cep} {order.street_number}",
+        ),
+        Finding(
+            Code.UNUSUAL_QUANTITY,
+            RiskCheck.Kind.FRAUD,
+            facts.largest_quantity >= UNUSUAL_QUANTITY,
+            f"up to {facts.largest_quantity} of one item",
+        ),
+        Finding(
+            Code.HOLDER_MISMATCH,
+            RiskCheck.Kind.FRAUD,
+            bool(holder) and not (_names(holder) & _names(order.full_name)),
+            f"card of {holder}" if holder else "not a card",
+        ),
+        Finding(
+            Code.PROVIDER_HIGH_RISK,
+            RiskCheck.Kind.FRAUD,
+            bool(payment) and payment.provider_flag == "high_risk",
+            payment.provider_flag if payment else "",
+        ),
+    ]
+
+
+def data_findings(*, order: Order) -> list[Finding]:
+    """The registration data checks: CPF, name, email, phone and address as typed."""
+    phone = only_digits(order.phone)
+    try:
+        validate_email(order.email)
+        email_ok = True
+    except ValidationError:
+        email_ok = False
+    name_parts = order.full_name.split()
+    return [
+        Finding("cpf", RiskCheck.Kind.DATA, not is_valid_cpf(order.cpf), order.cpf),
+        Finding(
+            "name",
+            RiskCheck.Kind.DATA,
+            len(name_parts) < 2 or any(character.isdigit() for character in order.full_name),
+            order.full_name,
+        ),
+        Finding("email", RiskCheck.Kind.DATA, not email_ok, order.email),
+        Finding(
+            "phone",
+            RiskCheck.Kind.DATA,
+            len(phone) not in (10, 11) or phone[:2] not in VALID_DDD,
+            order.phone,
+        ),
+        Finding(
+            "address",
+            RiskCheck.Kind.DATA,
+            not all(
+                (
+                    order.street.strip(),
+                    order.street_number.strip(),
+                    order.district.strip(),
+                    order.city.strip(),
+                )
+            ),
+            f"{order.street}, {order.street_number} · {order.district} · {order.city}",
+        ),
+    ]
+
+
+def _decision(*, score: int, policy: RiskPolicy) -> str:
+    if score >= policy.reject_at:
+        return RiskAnalysis.Decision.REJECT
+    if score >= policy.review_at:
+        return RiskAnalysis.Decision.REVIEW
+    return RiskAnalysis.Decision.APPROVE
+
+
+@transaction.atomic
+def order_analyse(*, order_id: int) -> RiskAnalysis | None:
+    """Analyse a paid order and act on it: low risk and clean data validate it (and capture
+    the card); a high score rejects it (refund or void, stock back, customer told); anything
+    else holds it with its reason (registration data, address, fraud review, stock) for an
+    analyst. Returns None when the order is no longer waiting for this (safe to repeat)."""
+    order = lock_order(order_id)
+    if order.status != Order.Status.PAID:
+        return None
+    facts = order_risk_facts(order=order)
+    weights = dict(RiskRule.objects.filter(is_active=True).values_list("code", "weight"))
+    findings = fraud_findings(order=order, facts=facts) + data_findings(order=order)
+    score = sum(
+        weights.get(finding.code, 0) for finding in findings if finding.hit and finding.kind == "fraud"
+    )
+    policy = RiskPolicy.objects.order_by("pk").first() or RiskPolicy()
+    analysis = RiskAnalysis.objects.create(
+        order=order,
+        score=min(score, 32767),
+        decision=_decision(score=score, policy=policy),
+        has_data_problems=any(finding.hit for finding in findings if finding.kind == "data"),
+    )
+    RiskCheck.objects.bulk_create(
+        RiskCheck(
+            analysis=analysis,
+            kind=finding.kind,
+            code=finding.code,
+            hit=finding.hit,
+            weight=weights.get(finding.code, 0) if finding.kind == "fraud" else 0,
+            detail=finding.detail[:300],
+        )
+        for finding in findings
+    )
+    hits = {finding.code for finding in findings if finding.hit}
+    if analysis.decision == RiskAnalysis.Decision.REJECT:
+        order_reject(order_id=order.pk, actor=ANALYSIS_ACTOR, reason=f"risk score {score}")
+    elif analysis.has_data_problems:
+        order_hold(
+            order_id=order.pk,
+            reason=Order.HoldReason.REGISTRATION_DATA,
+            actor=ANALYSIS_ACTOR,
+            note=", ".join(sorted(hits)),
+        )
+    elif Code.CEP_MISMATCH in hits:
+        order_hold(
+            order_id=order.pk,
+            reason=Order.HoldReason.ADDRESS,
+            actor=ANALYSIS_ACTOR,
+            note=f"risk score {score}",
+        )
+    elif analysis.decision == RiskAnalysis.Decision.REVIEW:
+        order_hold(
+            order_id=order.pk, reason=Order.HoldReason.FRAUD, actor=ANALYSIS_ACTOR, note=f"risk score {score}"
+        )
+    elif order.units_short:
+        order_hold(
+            order_id=order.pk,
+            reason=Order.HoldReason.STOCK,
+            actor=ANALYSIS_ACTOR,
+            note=f"{order.units_short} units short",
+        )
+    else:
+        order_validate(order_id=order.pk, actor=ANALYSIS_ACTOR, note=f"risk score {score}")
+    return analysis
+
+
+def order_hold(*, order_id: int, reason: str, actor: Actor, note: str = "") -> Order:
+    """Put an order in the hold queue for a reason. Must run inside the caller's transaction."""
+    order = order_transition(
+        order_id=order_id, to=Order.Status.ON_HOLD, actor=actor, note=f"{reason}: {note}"
+    )
+    order.hold_reason = reason
+    order.save(update_fields=["hold_reason", "updated_at"])
+    return order
+
+
+def order_validate(*, order_id: int, actor: Actor, note: str = "") -> Order:
+    """The order may go to the warehouse: its card is captured once this commits. Must run
+    inside the caller's transaction."""
+    order = order_transition(order_id=order_id, to=Order.Status.VALIDATED, actor=actor, note=note)
+    order.hold_reason = ""
+    order.save(update_fields=["hold_reason", "updated_at"])
+    for payment_id in order.payments.filter(status=Payment.Status.AUTHORISED).values_list("pk", flat=True):
+        payment_capture_task.delay_on_commit(payment_id=payment_id)
+    return order
+
+
+def order_reject(*, order_id: int, actor: Actor, reason: str) -> Order:
+    """Refuse a paid order: cancelled, stock back on sale, money returned (card voided or
+    payment refunded, after commit) and the customer told. Must run inside the caller's
+    transaction."""
+    order = order_transition(order_id=order_id, to=Order.Status.CANCELLED, actor=actor, note=reason)
+    reservation_release(reference=f"order:{order_id}", actor=actor, reason=reason)
+    for payment_id in order.payments.filter(
+        status__in=[Payment.Status.AUTHORISED, Payment.Status.PAID]
+    ).values_list("pk", flat=True):
+        payment_reverse_task.delay_on_commit(payment_id=payment_id)
+    order_cancelled_notify(order=order)
+    return order
+
+
+# A paid order not analysed within this time lost its task: enqueue it again.
+ANALYSE_AFTER = timedelta(minutes=10)
+RECONCILE_BATCH = 200
+
+
+def orders_analyse_reconcile(*, now=None) -> int:
+    """Enqueue again the analysis of paid orders that waited too long; return how many."""
+    from orders.tasks import order_analyse as order_analyse_task
+
+    stuck = list(
+        Order.objects.filter(status=Order.Status.PAID, updated_at__lt=(now or timezone.now()) - ANALYSE_AFTER)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:RECONCILE_BATCH]
+    )
+    for order_id in stuck:
+        order_analyse_task.delay(order_id=order_id)
+    return len(stuck)
