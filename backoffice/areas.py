@@ -33,6 +33,13 @@ AREAS: tuple[Area, ...] = (
         permission="notifications.view_notification",
     ),
     Area(
+        title=_("Orders on hold"),
+        description=_("Orders waiting for an analyst: fraud review, registration data, address, stock."),
+        icon="shield-check",
+        url_name="backoffice:hold-queue",
+        permission="orders.view_order",
+    ),
+    Area(
         title=_("Stock"),
         description=_("Stock by warehouse, bin and lot; receiving, counts, transfers and what to reorder."),
         icon="box-seam",

@@ -25,6 +25,7 @@ _CUSTOMER_DATA = {"accounts.view_user"}
 _MESSAGES = {"notifications.view_notification"}
 _CATALOG_READ = {"catalog.view_category", "catalog.view_product"}
 _SANDBOX_PAYMENTS = {"orders.simulate_sandbox_payment"}
+_ORDER_REVIEW = {"orders.view_order", "orders.validate_order", "orders.cancel_order"}
 _RISK_ANALYST = {"orders.view_riskanalysis", "orders.view_blockedaddress", "orders.add_blockedaddress"}
 _RISK_MANAGER = {
     "orders.view_riskanalysis",
@@ -54,8 +55,8 @@ _STOCK = {
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ORDER_ANALYST: frozenset(_CUSTOMER_DATA | _MESSAGES | _SANDBOX_PAYMENTS),
-    Role.FRAUD_ANALYST: frozenset(_CUSTOMER_DATA | _RISK_ANALYST),
+    Role.ORDER_ANALYST: frozenset(_CUSTOMER_DATA | _MESSAGES | _SANDBOX_PAYMENTS | _ORDER_REVIEW),
+    Role.FRAUD_ANALYST: frozenset(_CUSTOMER_DATA | _RISK_ANALYST | _ORDER_REVIEW),
     Role.WAREHOUSE: frozenset(_CATALOG_READ | _STOCK),
     Role.SHIPPING: frozenset(_CATALOG_READ),
     Role.RETURNS: frozenset(_CUSTOMER_DATA | _CATALOG_READ),
@@ -69,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _SANDBOX_PAYMENTS
         | _STOCK
         | _RISK_MANAGER
+        | _ORDER_REVIEW
         | {
             "inventory.approve_count",
             "notifications.retry_notification",

@@ -50,3 +50,15 @@ class CardInvalid(DomainError):
 class InstallmentsNotAllowed(DomainError):
     code = "installments_not_allowed"
     message = _("This number of instalments is not available for this total. Please choose again.")
+
+
+class OrderChangedMeanwhile(DomainError):
+    code = "order_changed_meanwhile"
+    message = _(
+        "Someone else acted on this order while you were looking at it. Check it again before acting."
+    )
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    message = _("Say why: the reason is kept on the order and may be shown to the customer.")

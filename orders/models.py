@@ -94,6 +94,7 @@ class Order(TimeStampedModel):
     hold_reason = models.CharField(
         _("on hold for"), max_length=20, choices=HoldReason.choices, blank=True, editable=False
     )
+    held_at = models.DateTimeField(_("on hold since"), null=True, blank=True, editable=False)
     units_short = models.PositiveIntegerField(
         _("units short"),
         default=0,
@@ -114,7 +115,7 @@ class Order(TimeStampedModel):
             models.Index(fields=["customer", "-placed_at"], name="order_customer_idx"),
             models.Index(fields=["email"], name="order_email_idx"),
             models.Index(fields=["cpf"], name="order_cpf_idx"),
-            models.Index(fields=["status", "hold_reason", "updated_at"], name="order_hold_queue_idx"),
+            models.Index(fields=["status", "hold_reason", "held_at"], name="order_hold_queue_idx"),
         ]
         constraints = [
             models.CheckConstraint(

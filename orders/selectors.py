@@ -7,7 +7,7 @@ from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from orders.models import BlockedAddress, Order, OrderEvent, Payment
+from orders.models import BlockedAddress, Order, OrderEvent, Payment, RiskAnalysis, RiskCheck
 
 ACCESS_SALT = "orders.order-access"
 ACCESS_MAX_AGE = 60 * 60 * 24 * 180  # a guest's link works for six months
@@ -118,4 +118,58 @@ def order_risk_facts(*, order: Order) -> RiskFacts:
         ).exists(),
         payment=order.payments.filter(status__in=[Payment.Status.AUTHORISED, Payment.Status.PAID]).first(),
         largest_quantity=order.lines.aggregate(largest=Max("quantity"))["largest"] or 0,
+    )
+
+
+def order_hold_queue(*, reason: str = "") -> QuerySet[Order]:
+    """Held orders, the longest waiting first (paginate the result)."""
+    orders = Order.objects.filter(status=Order.Status.ON_HOLD)
+    if reason:
+        orders = orders.filter(hold_reason=reason)
+    return orders.order_by("held_at", "pk")
+
+
+def order_hold_counts() -> dict[str, int]:
+    """How many orders wait for each hold reason."""
+    return dict(
+        Order.objects.filter(status=Order.Status.ON_HOLD)
+        .values_list("hold_reason")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+def order_workspace(*, number: str) -> Order:
+    """An order as an analyst studies it: lines, payments, the latest analysis rule by rule,
+    and its whole timeline (notes included)."""
+    analyses = RiskAnalysis.objects.prefetch_related(
+        Prefetch("checks", queryset=RiskCheck.objects.order_by("kind", "-hit", "-weight", "code"))
+    ).order_by("-created_at", "-pk")
+    order = (
+        Order.objects.filter(number=number)
+        .select_related("customer")
+        .prefetch_related(
+            "lines",
+            Prefetch(
+                "payments", queryset=Payment.objects.order_by("-created_at", "-pk"), to_attr="payment_list"
+            ),
+            Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "pk"), to_attr="history"),
+            Prefetch("analyses", queryset=analyses, to_attr="analysis_list"),
+        )
+        .first()
+    )
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+CUSTOMER_HISTORY_SIZE = 10
+
+
+def order_customer_history(*, order: Order) -> list[Order]:
+    """The customer's other orders, by email or CPF, newest first (the latest few)."""
+    return list(
+        Order.objects.filter(Q(email__iexact=order.email) | Q(cpf=order.cpf))
+        .exclude(pk=order.pk)
+        .order_by("-placed_at", "-pk")[:CUSTOMER_HISTORY_SIZE]
     )

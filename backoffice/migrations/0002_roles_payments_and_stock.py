@@ -6,6 +6,7 @@ CUSTOMER_DATA = {"accounts.view_user"}
 MESSAGES = {"notifications.view_notification"}
 CATALOG_READ = {"catalog.view_category", "catalog.view_product"}
 SANDBOX_PAYMENTS = {"orders.simulate_sandbox_payment"}
+ORDER_REVIEW = {"orders.view_order", "orders.validate_order", "orders.cancel_order"}
 RISK_ANALYST = {"orders.view_riskanalysis", "orders.view_blockedaddress", "orders.add_blockedaddress"}
 RISK_MANAGER = {
     "orders.view_riskanalysis",
@@ -35,8 +36,8 @@ STOCK = {
 }
 
 ROLES = {
-    "Order analyst": CUSTOMER_DATA | MESSAGES | SANDBOX_PAYMENTS,
-    "Fraud analyst": CUSTOMER_DATA | RISK_ANALYST,
+    "Order analyst": CUSTOMER_DATA | MESSAGES | SANDBOX_PAYMENTS | ORDER_REVIEW,
+    "Fraud analyst": CUSTOMER_DATA | RISK_ANALYST | ORDER_REVIEW,
     "Warehouse": CATALOG_READ | STOCK,
     "Shipping": CATALOG_READ,
     "Returns": CUSTOMER_DATA | CATALOG_READ,
@@ -49,6 +50,7 @@ ROLES = {
     | SANDBOX_PAYMENTS
     | STOCK
     | RISK_MANAGER
+    | ORDER_REVIEW
     | {
         "inventory.approve_count",
         "notifications.retry_notification",

@@ -62,3 +62,21 @@ def order_cancelled_notify(*, order: Order) -> Notification:
     kind = Notification.Kind.ORDER_CANCELLED
     payment = order.payments.order_by("-created_at", "-pk").first()
     return _notify(kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}")
+
+
+def order_information_request_notify(*, order: Order, message: str, event_id: int) -> Notification:
+    """An analyst needs something from the customer before the order can go on."""
+    kind = Notification.Kind.INFORMATION_REQUEST
+    return notification_queue(
+        kind=kind,
+        dedup_key=f"{kind}:{event_id}",
+        recipient=order.customer,
+        to_address=order.email,
+        language=order.language,
+        context={
+            "order": order,
+            "message": message,
+            "first_name": order.full_name.split()[0],
+            **order_links(order=order),
+        },
+    )

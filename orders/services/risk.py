@@ -250,8 +250,8 @@ def order_hold(*, order_id: int, reason: str, actor: Actor, note: str = "") -> O
     order = order_transition(
         order_id=order_id, to=Order.Status.ON_HOLD, actor=actor, note=f"{reason}: {note}"
     )
-    order.hold_reason = reason
-    order.save(update_fields=["hold_reason", "updated_at"])
+    order.hold_reason, order.held_at = reason, timezone.now()
+    order.save(update_fields=["hold_reason", "held_at", "updated_at"])
     return order
 
 
@@ -259,8 +259,8 @@ def order_validate(*, order_id: int, actor: Actor, note: str = "") -> Order:
     """The order may go to the warehouse: its card is captured once this commits. Must run
     inside the caller's transaction."""
     order = order_transition(order_id=order_id, to=Order.Status.VALIDATED, actor=actor, note=note)
-    order.hold_reason = ""
-    order.save(update_fields=["hold_reason", "updated_at"])
+    order.hold_reason, order.held_at = "", None
+    order.save(update_fields=["hold_reason", "held_at", "updated_at"])
     for payment_id in order.payments.filter(status=Payment.Status.AUTHORISED).values_list("pk", flat=True):
         payment_capture_task.delay_on_commit(payment_id=payment_id)
     return order

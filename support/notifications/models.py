@@ -16,6 +16,7 @@ class Notification(TimeStampedModel):
         PAYMENT_EXPIRED = "payment_expired", _("Payment expired")
         LOW_STOCK = "low_stock", _("Stock to reorder")
         ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
+        INFORMATION_REQUEST = "information_request", _("Information requested")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

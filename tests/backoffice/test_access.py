@@ -9,7 +9,7 @@ from inventory.models import StockCount, Transfer
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory, purchase_order
 from tests.notifications.factories import NotificationFactory
-from tests.orders.factories import sandbox_pix
+from tests.orders.factories import OrderFactory, sandbox_pix
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,7 @@ POST_ONLY = {
     "purchase-order-close": {},
     "stock-count-apply": {"action": "apply"},
     "transfer-update": {"action": "cancel"},
+    "order-act": {"action": "note", "seen": "2026-01-01T00:00:00Z", "text": "looked"},
 }
 
 
@@ -47,6 +48,8 @@ def url_for(name: str) -> str:
     }
     if name in pk:
         return reverse(f"backoffice:{name}", kwargs={"pk": pk[name]()})
+    if name in ("order-workspace", "order-act"):
+        return reverse(f"backoffice:{name}", kwargs={"number": OrderFactory().number})
     if name == "stock-item":
         return reverse(f"backoffice:{name}", kwargs={"variant_id": ProductFactory().variants.get().pk})
     return reverse(f"backoffice:{name}")

@@ -28,6 +28,7 @@ def test_home_shows_the_areas_of_the_users_roles_and_failed_messages(
     assert [area.url_name for area in response.context["areas"]] == [
         "backoffice:customer-list",
         "backoffice:notification-list",
+        "backoffice:hold-queue",
         "backoffice:stock-search",
         "backoffice:sandbox-payment-list",
     ]
