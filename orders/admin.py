@@ -75,12 +75,12 @@ class WebhookEventAdmin(ReadOnlyModelAdmin):
 
 @admin.register(RiskPolicy)
 class RiskPolicyAdmin(admin.ModelAdmin):
-    """The one row of thresholds managers tune."""
+    """The one row of thresholds managers tune (a migration creates it)."""
 
     list_display = ["review_at", "reject_at", "updated_at"]
 
     def has_add_permission(self, request) -> bool:
-        return not RiskPolicy.objects.exists()
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
