@@ -7,6 +7,7 @@ from orders.models import (
     OrderEvent,
     OrderLine,
     Payment,
+    RecoveryOpportunity,
     RiskAnalysis,
     RiskCheck,
     RiskPolicy,
@@ -123,3 +124,12 @@ class RiskAnalysisAdmin(ReadOnlyModelAdmin):
 class BlockedAddressAdmin(admin.ModelAdmin):
     list_display = ["cep", "street_number", "reason", "created_at"]
     search_fields = ["=cep"]
+
+
+@admin.register(RecoveryOpportunity)
+class RecoveryOpportunityAdmin(ReadOnlyModelAdmin):
+    list_display = ["kind", "email", "value", "order", "created_at", "recovered_at"]
+    list_filter = ["kind"]
+    list_select_related = ["order"]
+    search_fields = ["=email", "=order__number"]
+    date_hierarchy = "created_at"

@@ -62,3 +62,10 @@ class OrderChangedMeanwhile(DomainError):
 class ReasonRequired(DomainError):
     code = "reason_required"
     message = _("Say why: the reason is kept on the order and may be shown to the customer.")
+
+
+class OrderNotCancellable(DomainError):
+    code = "order_not_cancellable"
+    message = _(
+        "This order has shipped or is closed, so it can no longer be cancelled. Ask for a return instead."
+    )

@@ -36,6 +36,14 @@ class Order(TimeStampedModel):
         WEB = "web", _("Web store")
         TELESALES = "telesales", _("Telesales")
 
+    class CancelReason(models.TextChoices):
+        CUSTOMER = "customer", _("Customer asked")
+        STAFF = "staff", _("Cancelled by staff")
+        PAYMENT_EXPIRED = "payment_expired", _("Pix or boleto expired")
+        NOT_PAID = "not_paid", _("Payment never went through")
+        RISK = "risk", _("Refused by the risk analysis")
+        ANALYST = "analyst", _("Refused by an analyst")
+
     class HoldReason(models.TextChoices):
         FRAUD = "fraud", _("Fraud review")
         REGISTRATION_DATA = "registration_data", _("Registration data")
@@ -95,6 +103,9 @@ class Order(TimeStampedModel):
         _("on hold for"), max_length=20, choices=HoldReason.choices, blank=True, editable=False
     )
     held_at = models.DateTimeField(_("on hold since"), null=True, blank=True, editable=False)
+    cancel_reason = models.CharField(
+        _("cancelled because"), max_length=20, choices=CancelReason.choices, blank=True, editable=False
+    )
     units_short = models.PositiveIntegerField(
         _("units short"),
         default=0,
@@ -116,6 +127,7 @@ class Order(TimeStampedModel):
             models.Index(fields=["email"], name="order_email_idx"),
             models.Index(fields=["cpf"], name="order_cpf_idx"),
             models.Index(fields=["status", "hold_reason", "held_at"], name="order_hold_queue_idx"),
+            models.Index(fields=["cancel_reason", "placed_at"], name="order_cancel_reason_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -138,6 +150,11 @@ class Order(TimeStampedModel):
     def latest_payment(self) -> "Payment | None":
         """The last payment attempt, from the list the order's page selector prefetched."""
         return self.payment_list[0] if getattr(self, "payment_list", None) else None
+
+    @property
+    def can_be_cancelled_by_customer(self) -> bool:
+        """Until it ships, a customer may cancel their order from its page."""
+        return self.status in CUSTOMER_CANCELLABLE
 
     @property
     def can_pay_again(self) -> bool:
@@ -164,6 +181,18 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     Order.Status.COMPLETED: frozenset(),
     Order.Status.CANCELLED: frozenset(),
 }
+
+# Statuses from which the customer may cancel (it has not shipped).
+CUSTOMER_CANCELLABLE = frozenset(
+    {
+        Order.Status.AWAITING_PAYMENT,
+        Order.Status.PAID,
+        Order.Status.ON_HOLD,
+        Order.Status.VALIDATED,
+        Order.Status.PICKING,
+        Order.Status.PACKED,
+    }
+)
 
 # The permission a staff member needs to move an order into each status.
 TRANSITION_PERMISSIONS: dict[str, str] = {
@@ -474,3 +503,39 @@ class BlockedAddress(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.cep} {self.street_number}"
+
+
+class RecoveryOpportunity(TimeStampedModel):
+    """A sale that slipped away (a cancelled or expired order, an abandoned cart), kept for
+    the recovery campaigns of customer support."""
+
+    class Kind(models.TextChoices):
+        CANCELLED_ORDER = "cancelled_order", _("Cancelled order")
+        EXPIRED_PAYMENT = "expired_payment", _("Payment expired")
+        ABANDONED_CART = "abandoned_cart", _("Abandoned cart")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    order = models.OneToOneField(
+        Order,
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="recovery",
+    )
+    cart_token = models.UUIDField(_("cart"), null=True, blank=True, unique=True)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    email = models.EmailField(_("email"))
+    value = models.DecimalField(_("value"), **PRICE)
+    recovered_at = models.DateTimeField(_("recovered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery opportunity")
+        verbose_name_plural = _("recovery opportunities")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "created_at"], name="recovery_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.email}"

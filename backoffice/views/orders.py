@@ -14,6 +14,7 @@ from core.exceptions import DomainError
 from orders.models import Order
 from orders.selectors import order_customer_history, order_hold_counts, order_hold_queue, order_workspace
 from orders.services import order_note_add
+from orders.services.cancellation import order_cancel_by_staff
 from orders.services.review import order_approve, order_ask_customer, order_refuse
 
 PAGE_SIZE = 25
@@ -28,6 +29,7 @@ class OrderActionForm(forms.Form):
         "reject": gettext_lazy("Reject"),
         "ask": gettext_lazy("Ask the customer"),
         "note": gettext_lazy("Add a note"),
+        "cancel": gettext_lazy("Cancel the order"),
     }
 
     action = forms.ChoiceField(choices=list(ACTIONS.items()))
@@ -84,6 +86,8 @@ def order_act_view(request: HttpRequest, number: str) -> HttpResponse:
             order_refuse(order_id=order.pk, actor=actor, seen=seen, reason=text)
         elif action == "ask":
             order_ask_customer(order_id=order.pk, actor=actor, seen=seen, message=text)
+        elif action == "cancel":
+            order_cancel_by_staff(order_id=order.pk, actor=actor, note=text)
         else:
             order_note_add(order_id=order.pk, actor=actor, note=text or "-")
     except DomainError as error:

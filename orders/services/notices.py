@@ -12,8 +12,12 @@ from core.actor import Actor
 from core.locks import for_update
 from orders.exceptions import NoticeRejected
 from orders.locks import lock_payment
-from orders.models import WEBHOOK_TRANSITIONS, Payment, WebhookEvent
-from orders.services.payments import payment_mark_expired, payment_mark_paid
+from orders.models import WEBHOOK_TRANSITIONS, Order, Payment, WebhookEvent
+from orders.services.payments import (
+    payment_mark_expired,
+    payment_mark_paid,
+    payment_settle_for_cancelled_order,
+)
 from orders.tasks import webhook_apply as webhook_apply_task
 from orders.webhooks import SignatureInvalid, signature_verify
 
@@ -82,6 +86,11 @@ def webhook_apply(*, event_id: int) -> WebhookEvent:
         _webhook_transition(
             event=event, to=WebhookEvent.Status.IGNORED, note=f"payment already {payment.status}"
         )
+        return event
+    if Order.objects.filter(pk=payment.order_id, status=Order.Status.CANCELLED).exists():
+        # The order was cancelled before the charge settled: close the charge, refund money.
+        payment_settle_for_cancelled_order(payment=payment, paid=event.kind == PAID)
+        _webhook_transition(event=event, to=WebhookEvent.Status.APPLIED, note="order cancelled")
         return event
     if event.kind == PAID:
         payment_mark_paid(payment=payment, actor=NOTICE_ACTOR, note=event.event_id)

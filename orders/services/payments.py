@@ -12,18 +12,19 @@ from django.utils.module_loading import import_string
 from core.actor import Actor
 from core.calendar import add_business_days
 from core.money import installment_counts, installments_split
-from inventory.services import reservation_allocate, reservation_release
+from inventory.services import reservation_allocate
 from orders.adapters.base import CardOutcome, CardRejected, CardToken, GatewayUnavailable, PaymentGateway
 from orders.exceptions import CardInvalid, InstallmentsNotAllowed, PaymentNotAllowed, PaymentProviderDown
 from orders.locks import lock_order, lock_payment
 from orders.models import Order, Payment
+from orders.services.cancellation import order_cancel
 from orders.services.notifications import (
     order_received_notify,
     payment_confirmed_notify,
-    payment_expired_notify,
 )
 from orders.services.transitions import order_transition, payment_transition
 from orders.tasks import order_analyse as order_analyse_task
+from orders.tasks import payment_reverse as payment_reverse_task
 
 PROVIDER_ACTOR = Actor.job("payment_provider")
 OPEN_PAYMENT = (Payment.Status.PENDING, Payment.Status.AUTHORISED)
@@ -212,20 +213,23 @@ def payment_mark_paid(*, payment: Payment, actor: Actor, note: str = "") -> Paym
     return payment
 
 
+def payment_settle_for_cancelled_order(*, payment: Payment, paid: bool) -> Payment:
+    """A Pix or boleto of an order cancelled meanwhile settles: an expiry just closes it; money
+    that arrived anyway goes back (refund after commit). Caller holds the payment lock."""
+    if not paid:
+        return payment_transition(payment=payment, to=Payment.Status.EXPIRED)
+    payment.paid_at = timezone.now()
+    payment_transition(payment=payment, to=Payment.Status.PAID, update_fields=("paid_at",))
+    payment_reverse_task.delay_on_commit(payment_id=payment.pk)
+    return payment
+
+
 def payment_mark_expired(*, payment: Payment, actor: Actor) -> Payment:
     """Nobody paid in time: the order is cancelled and its stock goes back on sale.
     Caller holds the payment lock and has checked the payment is still open."""
     payment_transition(payment=payment, to=Payment.Status.EXPIRED)
-    _order_cancel_unpaid(order_id=payment.order_id, actor=actor, reason="payment expired")
+    order_cancel(order_id=payment.order_id, actor=actor, reason=Order.CancelReason.PAYMENT_EXPIRED)
     return payment
-
-
-def _order_cancel_unpaid(*, order_id: int, actor: Actor, reason: str) -> None:
-    """Cancel an order nobody paid for: its stock goes back on sale and the customer gets a
-    link that puts the items back in a cart. Caller is in a transaction."""
-    order = order_transition(order_id=order_id, to=Order.Status.CANCELLED, actor=actor, note=reason)
-    reservation_release(reference=f"order:{order_id}", actor=actor, reason=reason)
-    payment_expired_notify(order=order, payment=order.payments.order_by("-created_at", "-pk").first())
 
 
 def _card_settle(*, payment_id: int, to: str) -> Payment:
@@ -357,6 +361,6 @@ def orders_unpaid_cancel(*, now: datetime | None = None) -> int:
             has_open_payment = order.payments.filter(status__in=OPEN_PAYMENT).exists()
             if order.status != Order.Status.AWAITING_PAYMENT or has_open_payment:
                 continue
-            _order_cancel_unpaid(order_id=order_id, actor=EXPIRY_ACTOR, reason="not paid")
+            order_cancel(order_id=order_id, actor=EXPIRY_ACTOR, reason=Order.CancelReason.NOT_PAID)
             cancelled += 1
     return cancelled

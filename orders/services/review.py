@@ -42,7 +42,7 @@ def order_refuse(*, order_id: int, actor: Actor, seen: datetime, reason: str) ->
     if order.status != Order.Status.ON_HOLD:
         raise TransitionNotAllowed(order=order, to=Order.Status.CANCELLED)
     actor.require_perm("orders.cancel_order")
-    return order_reject(order_id=order_id, actor=actor, reason=reason.strip())
+    return order_reject(order_id=order_id, actor=actor, reason=reason.strip(), by_analyst=True)
 
 
 @transaction.atomic

@@ -12,14 +12,12 @@ from django.utils import timezone
 from core.actor import Actor
 from core.cep import state_for_cep
 from core.cpf import cpf_region_states, is_valid_cpf, only_digits
-from inventory.services import reservation_release
 from orders.locks import lock_order
 from orders.models import Order, Payment, RiskAnalysis, RiskCheck, RiskPolicy, RiskRule
 from orders.selectors import RiskFacts, order_risk_facts
-from orders.services.notifications import order_cancelled_notify
+from orders.services.cancellation import order_cancel
 from orders.services.transitions import order_transition
 from orders.tasks import payment_capture as payment_capture_task
-from orders.tasks import payment_reverse as payment_reverse_task
 
 ANALYSIS_ACTOR = Actor.job("risk_analysis")
 Code = RiskRule.Code
@@ -266,18 +264,10 @@ def order_validate(*, order_id: int, actor: Actor, note: str = "") -> Order:
     return order
 
 
-def order_reject(*, order_id: int, actor: Actor, reason: str) -> Order:
-    """Refuse a paid order: cancelled, stock back on sale, money returned (card voided or
-    payment refunded, after commit) and the customer told. Must run inside the caller's
-    transaction."""
-    order = order_transition(order_id=order_id, to=Order.Status.CANCELLED, actor=actor, note=reason)
-    reservation_release(reference=f"order:{order_id}", actor=actor, reason=reason)
-    for payment_id in order.payments.filter(
-        status__in=[Payment.Status.AUTHORISED, Payment.Status.PAID]
-    ).values_list("pk", flat=True):
-        payment_reverse_task.delay_on_commit(payment_id=payment_id)
-    order_cancelled_notify(order=order)
-    return order
+def order_reject(*, order_id: int, actor: Actor, reason: str, by_analyst: bool = False) -> Order:
+    """Refuse a paid order (see `order_cancel`). Must run inside the caller's transaction."""
+    cancel_reason = Order.CancelReason.ANALYST if by_analyst else Order.CancelReason.RISK
+    return order_cancel(order_id=order_id, actor=actor, reason=cancel_reason, note=reason)
 
 
 # A paid order not analysed within this time lost its task: enqueue it again.

@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from core.actor import Actor
+from core.actor import Actor, ActorKind
 from orders.exceptions import PaymentTransitionNotAllowed, TransitionNotAllowed
 from orders.locks import lock_order
 from orders.models import (
@@ -13,9 +13,13 @@ from orders.models import (
 )
 
 
-def order_transition(*, order_id: int, to: str, actor: Actor, note: str = "") -> Order:
+def order_transition(
+    *, order_id: int, to: str, actor: Actor, note: str = "", by_customer: bool = False
+) -> Order:
     """Move an order along ORDER_TRANSITIONS, writing its event. The one place that assigns
-    `Order.status`; callers add the move's own effects.
+    `Order.status`; callers add the move's own effects. Staff and jobs need the move's
+    permission; a customer may only cancel their own order (`by_customer`, its caller having
+    checked the order is theirs).
 
     Must run inside the caller's transaction (it takes the order lock). Raises
     TransitionNotAllowed or PermissionMissing, changing nothing.
@@ -25,7 +29,8 @@ def order_transition(*, order_id: int, to: str, actor: Actor, note: str = "") ->
     order = lock_order(order_id)
     if to not in ORDER_TRANSITIONS[order.status]:
         raise TransitionNotAllowed(order=order, to=to)
-    actor.require_perm(TRANSITION_PERMISSIONS[to])
+    if not (by_customer and actor.kind == ActorKind.CUSTOMER and to == Order.Status.CANCELLED):
+        actor.require_perm(TRANSITION_PERMISSIONS[to])
     OrderEvent.objects.create(
         order=order, from_status=order.status, to_status=to, actor=actor.label, note=note
     )

@@ -14,9 +14,14 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// A form marked data-submit-once sends once: a double click never posts it twice.
+// A form marked data-confirm asks first; one marked data-submit-once sends once: a double
+// click never posts it twice.
 document.addEventListener("submit", (event) => {
   const form = event.target;
+  if (form.dataset.confirm && !form.dataset.submitted && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+    return;
+  }
   if (!form.matches("[data-submit-once]")) {
     return;
   }

@@ -1,5 +1,10 @@
-from django.db import IntegrityError, transaction
+from datetime import datetime, timedelta
 
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from orders.models import RecoveryOpportunity
 from storefront.cart.exceptions import CartClosed, CartLineNotFound, QuantityUnavailable, VariantNotForSale
 from storefront.cart.locks import lock_cart
 from storefront.cart.models import CART_TRANSITIONS, MAX_LINE_QUANTITY, Cart, CartLine
@@ -165,3 +170,40 @@ def cart_restore(*, cart_id: int, lines: list[tuple[int, int]]) -> int:
             kept.save(update_fields=["quantity", "updated_at"])
     cart.save(update_fields=["updated_at"])
     return missing
+
+
+# A customer's cart untouched this long counts as abandoned (and is worth a reminder).
+ABANDONED_AFTER = timedelta(hours=24)
+ABANDONED_BATCH = 500
+
+
+def carts_abandoned_record(*, now: datetime | None = None) -> int:
+    """Record the customers' carts left with items for a day as recovery opportunities, once
+    each; return how many were recorded. Guests' carts have no one to write to."""
+    now = now or timezone.now()
+    carts = (
+        Cart.objects.filter(
+            status=Cart.Status.OPEN,
+            customer__isnull=False,
+            updated_at__lt=now - ABANDONED_AFTER,
+            lines__isnull=False,
+        )
+        .exclude(token__in=RecoveryOpportunity.objects.filter(cart_token__isnull=False).values("cart_token"))
+        .annotate(value=Sum(F("lines__quantity") * F("lines__variant__price")))
+        .select_related("customer")
+        .order_by("updated_at")[:ABANDONED_BATCH]
+    )
+    recorded = RecoveryOpportunity.objects.bulk_create(
+        (
+            RecoveryOpportunity(
+                kind=RecoveryOpportunity.Kind.ABANDONED_CART,
+                cart_token=cart.token,
+                customer=cart.customer,
+                email=cart.customer.email,
+                value=cart.value,
+            )
+            for cart in carts
+        ),
+        ignore_conflicts=True,
+    )
+    return len(recorded)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("pedidos/<str:number>/confirmacao/", views.order_confirmation_view, name="order-confirmation"),
     path("pedidos/<str:number>/pagar/", views.order_pay_view, name="order-pay"),
     path("pedidos/<str:number>/boleto/", views.order_boleto_view, name="order-boleto"),
+    path("pedidos/<str:number>/cancelar/", views.order_cancel_view, name="order-cancel"),
 ]

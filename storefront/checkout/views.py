@@ -25,6 +25,7 @@ from orders.selectors import (
     order_last_for_customer,
     order_list_for_customer,
 )
+from orders.services.cancellation import order_cancel_by_customer
 from orders.services.payments import card_tokenise, payment_start
 from storefront.cart.selectors import CartView, cart_view
 from storefront.cart.session import request_cart
@@ -391,6 +392,25 @@ def order_pay_view(request: HttpRequest, number: str) -> HttpResponse:
             _payment_request(request, order, payment)
             return redirect(_confirmation_url(order))
     return _order_page(request, order, "checkout/order_confirmation.html", pay_form=form)
+
+
+@never_cache
+@require_POST
+def order_cancel_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer cancels their order before it ships."""
+    order = _order_for_request(request, number)
+    try:
+        order_cancel_by_customer(order_id=order.pk, customer=order.customer)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Order %(number)s is cancelled.") % {"number": order.number})
+    token = request.POST.get("t", "")
+    if token:
+        return redirect(
+            f"{reverse('checkout:order-track', kwargs={'number': number})}?{urlencode({'t': token})}"
+        )
+    return redirect("checkout:order-detail", number=number)
 
 
 @never_cache

@@ -1,0 +1,83 @@
+"""Cancelling an order, whoever asks: one path that gives the stock back, returns the money,
+tells the customer, records why (for the KPIs) and keeps the lost sale for recovery."""
+
+from django.db import transaction
+
+from core.actor import Actor
+from inventory.services import reservation_release
+from orders.exceptions import OrderNotCancellable, ReasonRequired
+from orders.locks import lock_order
+from orders.models import CUSTOMER_CANCELLABLE, Order, Payment, RecoveryOpportunity
+from orders.services.notifications import order_cancelled_notify, payment_expired_notify
+from orders.services.transitions import order_transition
+from orders.tasks import payment_reverse as payment_reverse_task
+
+UNPAID = (Order.CancelReason.PAYMENT_EXPIRED, Order.CancelReason.NOT_PAID)
+
+
+def order_cancel(
+    *, order_id: int, actor: Actor, reason: str, note: str = "", by_customer: bool = False
+) -> Order:
+    """Cancel an order that has not shipped. Must run inside the caller's transaction.
+
+    Its stock goes back on sale; authorised cards are voided and paid money refunded once
+    this commits; the customer is told (unpaid orders get a link that puts the items back in
+    a cart). Raises TransitionNotAllowed or PermissionMissing.
+    """
+    order = order_transition(
+        order_id=order_id,
+        to=Order.Status.CANCELLED,
+        actor=actor,
+        note=note or reason,
+        by_customer=by_customer,
+    )
+    order.cancel_reason = reason
+    order.hold_reason, order.held_at = "", None
+    order.save(update_fields=["cancel_reason", "hold_reason", "held_at", "updated_at"])
+    reservation_release(reference=f"order:{order_id}", actor=actor, reason=reason)
+    for payment_id in order.payments.filter(
+        status__in=[Payment.Status.AUTHORISED, Payment.Status.PAID]
+    ).values_list("pk", flat=True):
+        payment_reverse_task.delay_on_commit(payment_id=payment_id)
+    latest = order.payments.order_by("-created_at", "-pk").first()
+    if reason in UNPAID:
+        payment_expired_notify(order=order, payment=latest)
+    else:
+        order_cancelled_notify(order=order)
+    RecoveryOpportunity.objects.get_or_create(
+        order=order,
+        defaults={
+            "kind": RecoveryOpportunity.Kind.EXPIRED_PAYMENT
+            if reason in UNPAID
+            else RecoveryOpportunity.Kind.CANCELLED_ORDER,
+            "customer": order.customer,
+            "email": order.email,
+            "value": order.grand_total,
+        },
+    )
+    return order
+
+
+@transaction.atomic
+def order_cancel_by_customer(*, order_id: int, customer, note: str = "") -> Order:
+    """The customer cancels their order before it ships (the view checked it is theirs: their
+    account, or the signed link of a guest). Raises OrderNotCancellable."""
+    order = lock_order(order_id)
+    if order.status not in CUSTOMER_CANCELLABLE:
+        raise OrderNotCancellable()
+    return order_cancel(
+        order_id=order_id,
+        actor=Actor.customer(customer),
+        reason=Order.CancelReason.CUSTOMER,
+        note=note,
+        by_customer=True,
+    )
+
+
+@transaction.atomic
+def order_cancel_by_staff(*, order_id: int, actor: Actor, note: str) -> Order:
+    """Staff cancel an order that has not shipped, saying why. Raises ReasonRequired,
+    TransitionNotAllowed or PermissionMissing."""
+    if not note.strip():
+        raise ReasonRequired()
+    return order_cancel(order_id=order_id, actor=actor, reason=Order.CancelReason.STAFF, note=note.strip())

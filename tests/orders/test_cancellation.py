@@ -1,0 +1,119 @@
+"""Cancelling, whoever asks: stock back, money back, customer told, reason kept, sale kept for recovery."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from backoffice.roles import Role
+from inventory.models import Reservation
+from orders.models import Order, Payment, RecoveryOpportunity, WebhookEvent
+from orders.selectors import order_access_token
+from orders.services.payments import payment_start
+from orders.webhooks import signature_header
+from storefront.cart.models import Cart
+from storefront.cart.services import cart_add, cart_create, carts_abandoned_record
+from tests.accounts.factories import UserFactory
+from tests.catalog.factories import ProductFactory
+from tests.orders.factories import OrderFactory
+from tests.orders.test_risk import paid_by_card
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_customer_cancels_their_paid_order_and_gets_everything_back(
+    client, django_capture_on_commit_callbacks
+):
+    customer = UserFactory()
+    order, payment = paid_by_card()
+    Order.objects.filter(pk=order.pk).update(customer=customer)
+    client.force_login(customer)
+    page = client.get(reverse("checkout:order-detail", args=[order.number])).content.decode()
+    assert 'data-testid="cancel-order"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("checkout:order-cancel", args=[order.number]))
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert (order.status, order.cancel_reason) == (Order.Status.CANCELLED, Order.CancelReason.CUSTOMER)
+    assert payment.status == Payment.Status.VOIDED
+    assert not Reservation.objects.filter(status__in=["active", "allocated"]).exists()
+    assert order.events.get(to_status=Order.Status.CANCELLED).actor == f"customer:{customer.email}"
+    assert mail.outbox[-1].subject == f"Pedido {order.number} foi cancelado"
+    assert RecoveryOpportunity.objects.get().kind == RecoveryOpportunity.Kind.CANCELLED_ORDER
+
+
+def test_nobody_else_cancels_a_customers_order(client):
+    order = OrderFactory(customer=UserFactory())
+    client.force_login(UserFactory())
+    assert client.post(reverse("checkout:order-cancel", args=[order.number])).status_code == 404
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PAYMENT
+
+
+def test_a_shipped_order_is_no_longer_cancelled_by_the_customer(client):
+    customer = UserFactory()
+    order = OrderFactory(customer=customer, status=Order.Status.SHIPPED)
+    client.force_login(customer)
+    response = client.post(reverse("checkout:order-cancel", args=[order.number]), follow=True)
+    order.refresh_from_db()
+    assert order.status == Order.Status.SHIPPED
+    assert response.context["messages"]
+
+
+def test_money_arriving_for_a_cancelled_order_goes_back(client, django_capture_on_commit_callbacks):
+    order = OrderFactory()
+    payment = payment_start(order_id=order.pk, method=Payment.Method.PIX)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("checkout:order-cancel", args=[order.number]), {"t": _token(order)})
+    body = json.dumps(
+        {"id": "evt_late", "type": "charge.paid", "data": {"reference": payment.gateway_reference}}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("payments:payment-webhook", kwargs={"provider": "sandbox"}),
+            data=body.encode(),
+            content_type="application/json",
+            HTTP_X_SIGNATURE=signature_header(body=body.encode(), secret="whsec_test"),
+        )
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.REFUNDED
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.APPLIED
+    assert Order.objects.get().status == Order.Status.CANCELLED
+
+
+def _token(order):
+    return order_access_token(order=order)
+
+
+def test_customers_carts_left_for_a_day_are_recorded_once():
+    customer = UserFactory()
+    cart = cart_create(customer=customer)
+    variant = ProductFactory(stock=5, price=30).variants.get()
+    cart_add(cart_id=cart.pk, variant_id=variant.pk, quantity=2)
+    cart_create()  # a guest's cart: nobody to write to
+    Cart.objects.update(updated_at=timezone.now() - timedelta(days=2))
+    assert carts_abandoned_record() == 1
+    assert carts_abandoned_record() == 0
+    recovery = RecoveryOpportunity.objects.get()
+    assert (recovery.email, recovery.value, recovery.cart_token) == (customer.email, 60, cart.token)
+
+
+def test_staff_cancel_with_a_reason(staff_client, django_capture_on_commit_callbacks):
+    order, _payment = paid_by_card()
+    client = staff_client(Role.ORDER_ANALYST)
+    act = reverse("backoffice:order-act", kwargs={"number": order.number})
+    order.refresh_from_db()
+    client.post(act, {"action": "cancel", "seen": order.updated_at.isoformat(), "text": ""})
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            act,
+            {"action": "cancel", "seen": order.updated_at.isoformat(), "text": "cliente pediu por telefone"},
+        )
+    order.refresh_from_db()
+    assert (order.status, order.cancel_reason) == (Order.Status.CANCELLED, Order.CancelReason.STAFF)
+    assert order.events.get(to_status=Order.Status.CANCELLED).actor.startswith("staff:")
