@@ -40,6 +40,15 @@ AREAS: tuple[Area, ...] = (
         permission="orders.view_order",
     ),
     Area(
+        title=_("Telesales"),
+        description=_(
+            "Place an order for a customer on the phone; they pay by Pix or boleto from the email."
+        ),
+        icon="telephone",
+        url_name="backoffice:telesales-order",
+        permission="orders.place_assisted_order",
+    ),
+    Area(
         title=_("Stock"),
         description=_("Stock by warehouse, bin and lot; receiving, counts, transfers and what to reorder."),
         icon="box-seam",

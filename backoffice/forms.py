@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from inventory.models import Bin, Warehouse
+from logistics.models import CarrierService
+from orders.models import Payment
+from storefront.checkout.forms import CheckoutDetailsForm
 
 # More units than this in one line is a typo.
 MAX_UNITS = 1_000_000
@@ -72,6 +75,26 @@ class CountFileForm(forms.Form):
     file = forms.FileField(label=_("CSV file (sku, bin, lot, counted)"))
 
 
+def _sku_lines(text: str) -> list[tuple[str, int]]:
+    """`SKU quantity` per line, as staff type them. Raises ValidationError naming the line."""
+    parsed = []
+    for number, row in enumerate(text.splitlines(), start=1):
+        if not row.strip():
+            continue
+        sku, _space, quantity = row.strip().rpartition(" ")
+        if not (
+            sku.strip() and quantity.isdecimal() and len(quantity) <= 7 and 1 <= int(quantity) <= MAX_UNITS
+        ):
+            raise forms.ValidationError(
+                _("Line %(number)s: write the SKU, a space and a whole quantity above zero.")
+                % {"number": number}
+            )
+        parsed.append((sku.strip(), int(quantity)))
+    if not parsed:
+        raise forms.ValidationError(_("Add at least one item."))
+    return parsed
+
+
 class TransferForm(forms.Form):
     source = forms.ModelChoiceField(label=_("From"), queryset=Warehouse.objects.order_by("code"))
     destination = forms.ModelChoiceField(label=_("To"), queryset=Warehouse.objects.order_by("code"))
@@ -82,28 +105,42 @@ class TransferForm(forms.Form):
     )
 
     def clean_lines(self) -> list[tuple[str, int]]:
-        parsed = []
-        for number, row in enumerate(self.cleaned_data["lines"].splitlines(), start=1):
-            if not row.strip():
-                continue
-            sku, _space, quantity = row.strip().rpartition(" ")
-            if not (
-                sku.strip()
-                and quantity.isdecimal()
-                and len(quantity) <= 7
-                and 1 <= int(quantity) <= MAX_UNITS
-            ):
-                raise forms.ValidationError(
-                    _("Line %(number)s: write the SKU, a space and a whole quantity above zero.")
-                    % {"number": number}
-                )
-            parsed.append((sku.strip(), int(quantity)))
-        if not parsed:
-            raise forms.ValidationError(_("Add at least one item."))
-        return parsed
+        return _sku_lines(self.cleaned_data["lines"])
 
     def clean(self) -> dict:
         cleaned = super().clean()
         if cleaned.get("source") and cleaned.get("source") == cleaned.get("destination"):
             self.add_error("destination", _("Choose another warehouse than the one it leaves."))
         return cleaned
+
+
+class TelesalesForm(CheckoutDetailsForm):
+    """An order taken on the phone: the customer's details and address, the items, the
+    delivery service and Pix or boleto. `key` makes a double submit place one order."""
+
+    lines = forms.CharField(
+        label=_("Items"),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "SKU-123 2"}),
+        help_text=_("One per line: SKU and quantity."),
+    )
+    delivery = forms.ChoiceField(label=_("Delivery"))
+    method = forms.ChoiceField(
+        label=_("Payment"),
+        choices=[
+            (Payment.Method.PIX, Payment.Method.PIX.label),
+            (Payment.Method.BOLETO, Payment.Method.BOLETO.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=Payment.Method.PIX,
+    )
+    key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery"].choices = [
+            (service.code, str(service))
+            for service in CarrierService.objects.filter(is_active=True).order_by("position")
+        ]
+
+    def clean_lines(self) -> list[tuple[str, int]]:
+        return _sku_lines(self.cleaned_data["lines"])

@@ -25,6 +25,7 @@ _CUSTOMER_DATA = {"accounts.view_user"}
 _MESSAGES = {"notifications.view_notification"}
 _CATALOG_READ = {"catalog.view_category", "catalog.view_product"}
 _SANDBOX_PAYMENTS = {"orders.simulate_sandbox_payment"}
+_ASSISTED_SALES = {"orders.place_assisted_order", "orders.view_order"}
 _ORDER_REVIEW = {"orders.view_order", "orders.validate_order", "orders.cancel_order"}
 _RISK_ANALYST = {"orders.view_riskanalysis", "orders.view_blockedaddress", "orders.add_blockedaddress"}
 _RISK_MANAGER = {
@@ -62,7 +63,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.RETURNS: frozenset(_CUSTOMER_DATA | _CATALOG_READ),
     Role.SUPPORT_AGENT: frozenset(_CUSTOMER_DATA | _MESSAGES | {"notifications.retry_notification"}),
     Role.OMBUDSMAN: frozenset(_CUSTOMER_DATA | _MESSAGES),
-    Role.TELESALES: frozenset(_CUSTOMER_DATA | _CATALOG_READ),
+    Role.TELESALES: frozenset(_CUSTOMER_DATA | _CATALOG_READ | _ASSISTED_SALES),
     Role.MANAGER: frozenset(
         _CUSTOMER_DATA
         | _MESSAGES
@@ -71,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _STOCK
         | _RISK_MANAGER
         | _ORDER_REVIEW
+        | _ASSISTED_SALES
         | {
             "inventory.approve_count",
             "notifications.retry_notification",

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from backoffice.access import staff_only
-from backoffice.views import inventory, orders, staff
+from backoffice.views import inventory, orders, staff, telesales
 
 app_name = "backoffice"
 
@@ -34,6 +34,7 @@ STAFF_URLS = [
         "orders.simulate_sandbox_payment",
     ),
     ("orders/", orders.hold_queue_view, "hold-queue", "orders.view_order"),
+    ("telesales/", telesales.telesales_order_view, "telesales-order", "orders.place_assisted_order"),
     ("orders/<str:number>/", orders.order_workspace_view, "order-workspace", "orders.view_order"),
     ("orders/<str:number>/act/", orders.order_act_view, "order-act", "orders.validate_order"),
     ("inventory/", inventory.stock_search_view, "stock-search", "inventory.view_stocklevel"),

@@ -55,6 +55,15 @@ class Order(TimeStampedModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT, editable=False
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    sales_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sales agent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assisted_orders",
+        help_text=_("Who placed it for the customer (telesales)."),
+    )
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("customer"),
@@ -141,6 +150,7 @@ class Order(TimeStampedModel):
             ("cancel_order", _("Can cancel orders")),
             ("fulfil_order", _("Can move orders through picking and packing")),
             ("ship_order", _("Can mark orders shipped and delivered")),
+            ("place_assisted_order", _("Can place orders for customers (telesales)")),
         ]
 
     def __str__(self) -> str:

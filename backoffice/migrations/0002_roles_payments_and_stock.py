@@ -6,6 +6,7 @@ CUSTOMER_DATA = {"accounts.view_user"}
 MESSAGES = {"notifications.view_notification"}
 CATALOG_READ = {"catalog.view_category", "catalog.view_product"}
 SANDBOX_PAYMENTS = {"orders.simulate_sandbox_payment"}
+ASSISTED_SALES = {"orders.place_assisted_order", "orders.view_order"}
 ORDER_REVIEW = {"orders.view_order", "orders.validate_order", "orders.cancel_order"}
 RISK_ANALYST = {"orders.view_riskanalysis", "orders.view_blockedaddress", "orders.add_blockedaddress"}
 RISK_MANAGER = {
@@ -43,7 +44,7 @@ ROLES = {
     "Returns": CUSTOMER_DATA | CATALOG_READ,
     "Support agent": CUSTOMER_DATA | MESSAGES | {"notifications.retry_notification"},
     "Ombudsman": CUSTOMER_DATA | MESSAGES,
-    "Telesales": CUSTOMER_DATA | CATALOG_READ,
+    "Telesales": CUSTOMER_DATA | CATALOG_READ | ASSISTED_SALES,
     "Manager": CUSTOMER_DATA
     | MESSAGES
     | CATALOG_READ
@@ -51,6 +52,7 @@ ROLES = {
     | STOCK
     | RISK_MANAGER
     | ORDER_REVIEW
+    | ASSISTED_SALES
     | {
         "inventory.approve_count",
         "notifications.retry_notification",

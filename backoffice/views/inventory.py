@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from backoffice.exceptions import UnknownSku
 from backoffice.forms import (
     CountFileForm,
     CountLineForm,
@@ -225,7 +226,7 @@ def transfer_list_view(request: HttpRequest) -> HttpResponse:
         ids = variant_ids_by_sku(skus=skus)
         unknown = [sku for sku in skus if sku not in ids]
         if unknown:
-            form.add_error("lines", _("Unknown SKU: %(skus)s.") % {"skus": ", ".join(unknown)})
+            form.add_error("lines", UnknownSku(skus=unknown).message)
         else:
             try:
                 transfer = transfer_send(

@@ -26,6 +26,6 @@ def risk_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0005_risk_analysis_and_cancellation")]
+    dependencies = [("orders", "0005_risk_cancellation_telesales")]
 
     operations = [migrations.RunPython(risk_defaults, migrations.RunPython.noop)]

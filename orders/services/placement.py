@@ -66,6 +66,7 @@ def order_place(
     payment_window: timedelta = PAYMENT_WINDOW,
     discount: Decimal = Decimal("0.00"),
     voucher_code: str = "",
+    sales_agent=None,
     actor: Actor,
 ) -> Order:
     """Turn a cart's `(variant_id, quantity)` lines into an order at today's prices, holding
@@ -102,6 +103,7 @@ def order_place(
         cart_token=cart_token,
         customer=customer,
         channel=channel,
+        sales_agent=sales_agent,
         language=language,
         items_total=totals.items,
         discount_total=totals.discount,

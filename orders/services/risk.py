@@ -22,7 +22,22 @@ from orders.tasks import payment_capture as payment_capture_task
 ANALYSIS_ACTOR = Actor.job("risk_analysis")
 Code = RiskRule.Code
 
-# Thresholds of the checks themselves; their weights live in RiskRule rows.
+# What each check weighs until managers change it in the admin (a RiskRule row per check).
+DEFAULT_WEIGHTS = {
+    Code.VALUE_VS_HISTORY: 25,
+    Code.FIRST_PURCHASE: 10,
+    Code.REGION_MISMATCH: 10,
+    Code.CEP_MISMATCH: 30,
+    Code.CPF_SHARED: 30,
+    Code.PAYMENT_ATTEMPTS: 25,
+    Code.DISPOSABLE_EMAIL: 30,
+    Code.BLOCKED_ADDRESS: 60,
+    Code.UNUSUAL_QUANTITY: 15,
+    Code.HOLDER_MISMATCH: 20,
+    Code.PROVIDER_HIGH_RISK: 50,
+}
+
+# Thresholds of the checks themselves.
 HISTORY_MULTIPLE = 3  # an order this many times the customer's average stands out
 UNUSUAL_QUANTITY = 5
 MAX_FAILED_PAYMENTS = 3
@@ -187,7 +202,13 @@ def order_analyse(*, order_id: int) -> RiskAnalysis | None:
     if order.status != Order.Status.PAID:
         return None
     facts = order_risk_facts(order=order)
-    weights = dict(RiskRule.objects.filter(is_active=True).values_list("code", "weight"))
+    weights = {
+        **DEFAULT_WEIGHTS,
+        **{
+            code: weight if is_active else 0
+            for code, weight, is_active in RiskRule.objects.values_list("code", "weight", "is_active")
+        },
+    }
     findings = fraud_findings(order=order, facts=facts) + data_findings(order=order)
     score = sum(
         weights.get(finding.code, 0) for finding in findings if finding.hit and finding.kind == "fraud"

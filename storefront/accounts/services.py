@@ -51,3 +51,22 @@ def staff_user_ensure(
         user = User.objects.create_user(email, password, full_name=full_name, is_staff=True)
     user.groups.add(*Group.objects.filter(name__in=group_names))
     return user, created
+
+
+@transaction.atomic
+def customer_ensure(*, email: str, full_name: str, language: str = "pt-br") -> User:
+    """The customer with this email, or a new account for them (made by staff for an assisted
+    sale: no password until they set one)."""
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return user
+    user = User(email=email, full_name=full_name.strip(), language=language)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # created by a concurrent request meanwhile
+        return User.objects.get(email__iexact=email)
+    return user

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -19,8 +20,11 @@ def cart_transition(*, cart: Cart, to: str) -> None:
     cart.save(update_fields=["status", "updated_at"])
 
 
-def cart_create(*, customer=None) -> Cart:
-    """A new open cart; for a customer, their open cart if another request just made one."""
+def cart_create(*, customer=None, token: UUID | None = None) -> Cart:
+    """A new open cart; for a customer, their open cart if another request just made one.
+    A given `token` (an idempotency key) returns the cart already made with it."""
+    if token is not None:
+        return Cart.objects.get_or_create(token=token, defaults={"customer": customer})[0]
     try:
         with transaction.atomic():
             return Cart.objects.create(customer=customer)

@@ -109,6 +109,8 @@ def checkout_place_order(
     expected_total: Decimal | None = None,
     customer=None,
     language: str = "pt-br",
+    channel: str = Order.Channel.WEB,
+    sales_agent=None,
 ) -> Order:
     """Place the order of a cart: price it again on the server (the browser's figures are only
     compared, never used), use the voucher, hold the stock, close the cart. Submitting the same
@@ -157,7 +159,9 @@ def checkout_place_order(
         voucher_code=benefit.voucher.code if benefit.voucher else "",
         customer=customer,
         language=language,
-        actor=Actor.customer(customer),
+        channel=channel,
+        sales_agent=sales_agent,
+        actor=Actor.staff(sales_agent) if sales_agent else Actor.customer(customer),
     )
     voucher_redemption_add(benefit=benefit, order=order)
     cart_transition(cart=cart, to=Cart.Status.ORDERED)

@@ -1,12 +1,13 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from backoffice.roles import Role
+from backoffice.roles import ROLE_PERMISSIONS, Role
 from backoffice.views import orders as views
 from core.actor import Actor
 from orders.exceptions import ReasonRequired
@@ -118,3 +119,32 @@ def test_asking_the_customer_keeps_the_order_on_hold_and_sends_the_question(
     assert order.status == Order.Status.ON_HOLD
     assert "Confirme o número do apartamento." in mail.outbox[0].body
     assert OrderEvent.objects.filter(order=order, note__contains="apartamento").exists()
+
+
+@pytest.mark.parametrize("role", list(ROLE_PERMISSIONS))
+@pytest.mark.parametrize("action", list(views.OrderActionForm.ACTIONS))
+def test_every_role_against_every_order_action(staff_client, role, action):
+    order = held()
+    needed = {"orders.validate_order"} | (
+        {"orders.cancel_order"} if action in ("reject", "cancel") else set()
+    )
+    allowed = needed <= ROLE_PERMISSIONS[role]
+    response = staff_client(role).post(
+        reverse("backoffice:order-act", kwargs={"number": order.number}),
+        {"action": action, "seen": order.updated_at.isoformat(), "text": "motivo"},
+    )
+    order.refresh_from_db()
+    changed = order.status != Order.Status.ON_HOLD or order.events.count() > 1  # held, then acted on
+    assert (response.status_code, changed) == ((302, True) if allowed else (403, False))
+
+
+def test_a_forged_approve_for_an_order_no_longer_on_hold_changes_nothing(staff_client):
+    order = OrderFactory(status=Order.Status.VALIDATED)
+    response = staff_client(Role.ORDER_ANALYST).post(
+        reverse("backoffice:order-act", kwargs={"number": order.number}),
+        {"action": "reject", "seen": order.updated_at.isoformat(), "text": "fraude"},
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.VALIDATED
+    assert not order.events.exists()
+    assert [message.level_tag for message in get_messages(response.wsgi_request)] == ["error"]

@@ -29,6 +29,7 @@ def test_home_shows_the_areas_of_the_users_roles_and_failed_messages(
         "backoffice:customer-list",
         "backoffice:notification-list",
         "backoffice:hold-queue",
+        "backoffice:telesales-order",
         "backoffice:stock-search",
         "backoffice:sandbox-payment-list",
     ]

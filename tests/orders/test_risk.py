@@ -114,7 +114,8 @@ def pay_token():
 
 
 def test_managers_thresholds_decide(django_capture_on_commit_callbacks):
-    RiskPolicy.objects.update(review_at=5, reject_at=90)
+    RiskPolicy.objects.all().delete()
+    RiskPolicy.objects.create(review_at=5, reject_at=90)
     order, _payment = analysed(django_capture_on_commit_callbacks)
     assert (order.status, order.hold_reason) == (Order.Status.ON_HOLD, Order.HoldReason.FRAUD)
 
