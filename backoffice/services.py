@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.db import transaction
 
-from backoffice.exceptions import UnknownSku
+from backoffice.exceptions import AssistedPaymentMethod, UnknownSku
 from core.actor import Actor
 from orders.models import Order, Payment
 from orders.services import Buyer, payment_start
@@ -37,7 +37,7 @@ def telesales_order_place(
     actor = Actor.staff(agent)
     actor.require_perm("orders.place_assisted_order")
     if method not in ASSISTED_METHODS:
-        raise ValueError("assisted sales are paid by Pix or boleto")
+        raise AssistedPaymentMethod()
     with transaction.atomic():
         customer = customer_ensure(email=buyer.email, full_name=buyer.full_name)
         variants = dict(

@@ -230,6 +230,7 @@ CELERY_TASK_ROUTES = {
     "orders.payment_capture": {"queue": Queue.PAYMENTS.value},
     "orders.payment_void": {"queue": Queue.PAYMENTS.value},
     "orders.payment_reverse": {"queue": Queue.PAYMENTS.value},
+    "orders.payments_settle_reconcile": {"queue": Queue.PAYMENTS.value},
     "cart.carts_abandoned_record": {"queue": Queue.DEFAULT.value},
     "orders.order_analyse": {"queue": Queue.DEFAULT.value},
     "orders.orders_analyse_reconcile": {"queue": Queue.DEFAULT.value},
@@ -250,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
     "cart-abandoned-record": {
         "task": "cart.carts_abandoned_record",
         "schedule": 3600.0,
+    },
+    "orders-payments-settle-reconcile": {
+        "task": "orders.payments_settle_reconcile",
+        "schedule": 900.0,
     },
     "orders-analyse-reconcile": {
         "task": "orders.orders_analyse_reconcile",

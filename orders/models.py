@@ -354,7 +354,7 @@ PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
         {Payment.Status.REFUNDED, Payment.Status.PARTIALLY_REFUNDED}
     ),
     Payment.Status.FAILED: frozenset(),
-    Payment.Status.EXPIRED: frozenset(),
+    Payment.Status.EXPIRED: frozenset({Payment.Status.PAID}),  # money that came too late, refunded
     Payment.Status.VOIDED: frozenset(),
     Payment.Status.REFUNDED: frozenset(),
 }

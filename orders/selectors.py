@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core import signing
 from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
@@ -92,7 +93,7 @@ RECENT_ATTEMPTS = timedelta(hours=24)
 def order_risk_facts(*, order: Order) -> RiskFacts:
     """The customer's history by email or CPF, recent payment attempts and blocklists, in a
     fixed handful of queries."""
-    same_buyer = Q(email__iexact=order.email) | Q(cpf=order.cpf)
+    same_buyer = Q(email=order.email) | Q(cpf=order.cpf)
     history = (
         Order.objects.filter(same_buyer)
         .exclude(pk=order.pk)
@@ -100,13 +101,17 @@ def order_risk_facts(*, order: Order) -> RiskFacts:
         .aggregate(count=Count("pk"), average=Avg("grand_total"))
     )
     recent = Payment.objects.filter(
-        Q(order__email__iexact=order.email) | Q(order__cpf=order.cpf),
+        Q(order__email=order.email) | Q(order__cpf=order.cpf),
         created_at__gte=timezone.now() - RECENT_ATTEMPTS,
     )
     return RiskFacts(
         previous_orders=history["count"],
         previous_average=history["average"],
-        cpf_emails=Order.objects.filter(cpf=order.cpf).values("email").distinct().count(),
+        cpf_emails=Order.objects.filter(cpf=order.cpf)
+        .annotate(lower=Lower("email"))
+        .values("lower")
+        .distinct()
+        .count(),
         failed_payments=recent.filter(status=Payment.Status.FAILED).count(),
         cards_tried=recent.filter(method=Payment.Method.CARD)
         .exclude(card_last4="")
@@ -169,7 +174,7 @@ CUSTOMER_HISTORY_SIZE = 10
 def order_customer_history(*, order: Order) -> list[Order]:
     """The customer's other orders, by email or CPF, newest first (the latest few)."""
     return list(
-        Order.objects.filter(Q(email__iexact=order.email) | Q(cpf=order.cpf))
+        Order.objects.filter(Q(email=order.email) | Q(cpf=order.cpf))
         .exclude(pk=order.pk)
         .order_by("-placed_at", "-pk")[:CUSTOMER_HISTORY_SIZE]
     )

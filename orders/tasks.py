@@ -1,11 +1,11 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from orders.adapters.base import GatewayUnavailable
+from orders.adapters.base import GatewayUnavailable, SettlementInProgress
 
 # Provider hiccups and database deadlocks pass; a card stays authorised until one run settles it.
 SETTLE_RETRY = {
-    "autoretry_for": (GatewayUnavailable, OperationalError),
+    "autoretry_for": (GatewayUnavailable, OperationalError, SettlementInProgress),
     "retry_backoff": True,
     "max_retries": 8,
 }
@@ -88,3 +88,10 @@ def orders_analyse_reconcile() -> None:
     from orders.services.risk import orders_analyse_reconcile
 
     orders_analyse_reconcile()
+
+
+@shared_task(name="orders.payments_settle_reconcile")
+def payments_settle_reconcile() -> None:
+    from orders.services.payments import payments_settle_reconcile
+
+    payments_settle_reconcile()

@@ -66,6 +66,7 @@ def order_workspace_view(request: HttpRequest, number: str) -> HttpResponse:
             "form": OrderActionForm(initial={"seen": order.updated_at}),
             "can_act": order.status == Order.Status.ON_HOLD
             and request.user.has_perm("orders.validate_order"),
+            "can_cancel": order.can_be_cancelled_by_customer and request.user.has_perm("orders.cancel_order"),
         },
     )
 

@@ -16,6 +16,10 @@ class GatewayUnavailable(Exception):
     """The provider could not be reached or answered with a server error: try again later."""
 
 
+class SettlementInProgress(Exception):
+    """Another settlement of this payment is with the provider: try again once it lands."""
+
+
 class CardRejected(ValueError):
     """The provider refuses to tokenise the card data (bad number, expired)."""
 

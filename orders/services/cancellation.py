@@ -44,6 +44,8 @@ def order_cancel(
         payment_expired_notify(order=order, payment=latest)
     else:
         order_cancelled_notify(order=order)
+    if reason in (Order.CancelReason.RISK, Order.CancelReason.ANALYST):
+        return order  # refused sales are not to be won back
     RecoveryOpportunity.objects.get_or_create(
         order=order,
         defaults={

@@ -81,6 +81,11 @@ def webhook_apply(*, event_id: int) -> WebhookEvent:
         gateway=event.provider, gateway_reference=event.payload["data"]["reference"]
     )
     payment = lock_payment(payment_id)
+    if payment.status == Payment.Status.EXPIRED and event.kind == PAID:
+        # The money came after the charge expired and its order was cancelled: give it back.
+        payment_settle_for_cancelled_order(payment=payment, paid=True)
+        _webhook_transition(event=event, to=WebhookEvent.Status.APPLIED, note="paid after expiry: refunded")
+        return event
     # Pix and boletos wait for these notices; cards settle through capture and void instead.
     if payment.status != Payment.Status.PENDING:
         _webhook_transition(

@@ -13,7 +13,14 @@ from core.actor import Actor
 from core.calendar import add_business_days
 from core.money import installment_counts, installments_split
 from inventory.services import reservation_allocate
-from orders.adapters.base import CardOutcome, CardRejected, CardToken, GatewayUnavailable, PaymentGateway
+from orders.adapters.base import (
+    CardOutcome,
+    CardRejected,
+    CardToken,
+    GatewayUnavailable,
+    PaymentGateway,
+    SettlementInProgress,
+)
 from orders.exceptions import CardInvalid, InstallmentsNotAllowed, PaymentNotAllowed, PaymentProviderDown
 from orders.locks import lock_order, lock_payment
 from orders.models import Order, Payment
@@ -174,6 +181,10 @@ def payment_start(
             payment_transition(
                 payment=payment, to=Payment.Status.AUTHORISED, update_fields=(*fields, "provider_flag")
             )
+            if Order.objects.filter(pk=payment.order_id, status=Order.Status.CANCELLED).exists():
+                # Cancelled while the provider was authorising: release the card at once.
+                payment_reverse_task.delay_on_commit(payment_id=payment.pk)
+                return payment
             # An authorised card counts as paid; it is captured once the order is validated.
             _order_paid(order_id=payment.order_id, actor=PROVIDER_ACTOR, note="card authorised")
             order_received_notify(payment=payment)
@@ -214,8 +225,11 @@ def payment_mark_paid(*, payment: Payment, actor: Actor, note: str = "") -> Paym
 
 
 def payment_settle_for_cancelled_order(*, payment: Payment, paid: bool) -> Payment:
-    """A Pix or boleto of an order cancelled meanwhile settles: an expiry just closes it; money
-    that arrived anyway goes back (refund after commit). Caller holds the payment lock."""
+    """A Pix or boleto of an order cancelled meanwhile (or already expired) settles: an expiry
+    just closes it; money that arrived anyway goes back (refund after commit). Caller holds
+    the payment lock."""
+    if not paid and payment.status == Payment.Status.EXPIRED:
+        return payment
     if not paid:
         return payment_transition(payment=payment, to=Payment.Status.EXPIRED)
     payment.paid_at = timezone.now()
@@ -227,6 +241,8 @@ def payment_settle_for_cancelled_order(*, payment: Payment, paid: bool) -> Payme
 def payment_mark_expired(*, payment: Payment, actor: Actor) -> Payment:
     """Nobody paid in time: the order is cancelled and its stock goes back on sale.
     Caller holds the payment lock and has checked the payment is still open."""
+    if Order.objects.filter(pk=payment.order_id, status=Order.Status.CANCELLED).exists():
+        return payment_settle_for_cancelled_order(payment=payment, paid=False)  # cancelled meanwhile
     payment_transition(payment=payment, to=Payment.Status.EXPIRED)
     order_cancel(order_id=payment.order_id, actor=actor, reason=Order.CancelReason.PAYMENT_EXPIRED)
     return payment
@@ -242,6 +258,11 @@ def _card_settle(*, payment_id: int, to: str) -> Payment:
     GatewayUnavailable for the task to retry.
     """
     action = "capture" if to == Payment.Status.PAID else "void"
+    if (
+        action == "capture"
+        and Order.objects.filter(payments=payment_id, status=Order.Status.CANCELLED).exists()
+    ):
+        raise PaymentNotAllowed()  # cancelled meanwhile: the reverse voids it instead
     claimed = (
         Payment.objects.filter(pk=payment_id, status=Payment.Status.AUTHORISED, method=Payment.Method.CARD)
         .filter(Q(settlement="") | Q(settlement=action))
@@ -274,6 +295,8 @@ def payment_reverse(*, payment_id: int) -> Payment:
     paid payment refunded in full. A payment already reversed is returned as it is. The
     provider is called outside any transaction with a key derived from the payment."""
     payment = Payment.objects.get(pk=payment_id)
+    if payment.status == Payment.Status.AUTHORISED and payment.settlement == "capture":
+        raise SettlementInProgress()  # a capture is with the provider: refund once it lands
     if payment.status == Payment.Status.AUTHORISED:
         return payment_void(payment_id=payment_id)
     if payment.status == Payment.Status.REFUNDED:
@@ -364,3 +387,43 @@ def orders_unpaid_cancel(*, now: datetime | None = None) -> int:
             order_cancel(order_id=order_id, actor=EXPIRY_ACTOR, reason=Order.CancelReason.NOT_PAID)
             cancelled += 1
     return cancelled
+
+
+# Captures and reversals not done this long after they were due were lost or gave up: retry.
+SETTLE_AFTER = timedelta(minutes=30)
+
+
+def payments_settle_reconcile(*, now: datetime | None = None) -> int:
+    """Enqueue again the capture of authorised cards of validated orders, and the reversal of
+    money still held for cancelled orders; return how many were enqueued."""
+    from orders.tasks import payment_capture as payment_capture_task
+
+    due = (now or timezone.now()) - SETTLE_AFTER
+    to_capture = list(
+        Payment.objects.filter(
+            status=Payment.Status.AUTHORISED, updated_at__lt=due, order__status__in=SETTLED_ORDER_STATUSES
+        ).values_list("pk", flat=True)[:EXPIRE_BATCH]
+    )
+    to_reverse = list(
+        Payment.objects.filter(
+            status__in=[Payment.Status.AUTHORISED, Payment.Status.PAID],
+            updated_at__lt=due,
+            order__status=Order.Status.CANCELLED,
+        ).values_list("pk", flat=True)[:EXPIRE_BATCH]
+    )
+    for payment_id in to_capture:
+        payment_capture_task.delay(payment_id=payment_id)
+    for payment_id in to_reverse:
+        payment_reverse_task.delay(payment_id=payment_id)
+    return len(to_capture) + len(to_reverse)
+
+
+# Orders past validation whose card must have been captured.
+SETTLED_ORDER_STATUSES = (
+    Order.Status.VALIDATED,
+    Order.Status.PICKING,
+    Order.Status.PACKED,
+    Order.Status.SHIPPED,
+    Order.Status.DELIVERED,
+    Order.Status.COMPLETED,
+)

@@ -114,7 +114,7 @@ def order_place(
         delivery_service=delivery.service,
         delivery_label=delivery.label,
         delivery_days=delivery.days,
-        **asdict(buyer),
+        **{**asdict(buyer), "email": buyer.email.strip().lower()},
     )
     OrderLine.objects.bulk_create(
         OrderLine(

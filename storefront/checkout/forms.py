@@ -36,6 +36,9 @@ class CheckoutDetailsForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=100)
     state = forms.ChoiceField(label=_("State"), choices=[("", "—"), *[(state, state) for state in STATES]])
 
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
     def clean_full_name(self) -> str:
         name = " ".join(self.cleaned_data["full_name"].split())
         if len(name.split()) < 2:

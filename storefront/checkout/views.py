@@ -397,8 +397,11 @@ def order_pay_view(request: HttpRequest, number: str) -> HttpResponse:
 @never_cache
 @require_POST
 def order_cancel_view(request: HttpRequest, number: str) -> HttpResponse:
-    """The customer cancels their order before it ships."""
+    """The customer cancels their order before it ships. An account's order needs its owner
+    logged in; the signed link of the emails cancels only a guest's order."""
     order = _order_for_request(request, number)
+    if order.customer_id is not None and order.customer_id != request.user.pk:
+        raise Http404("No such order.")
     try:
         order_cancel_by_customer(order_id=order.pk, customer=order.customer)
     except DomainError as error:

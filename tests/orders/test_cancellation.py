@@ -10,9 +10,17 @@ from django.utils import timezone
 
 from backoffice.roles import Role
 from inventory.models import Reservation
+from orders.adapters.base import SettlementInProgress
+from orders.exceptions import PaymentNotAllowed
 from orders.models import Order, Payment, RecoveryOpportunity, WebhookEvent
 from orders.selectors import order_access_token
-from orders.services.payments import payment_start
+from orders.services.payments import (
+    payment_capture,
+    payment_reverse,
+    payment_start,
+    payments_expire,
+    payments_settle_reconcile,
+)
 from orders.webhooks import signature_header
 from storefront.cart.models import Cart
 from storefront.cart.services import cart_add, cart_create, carts_abandoned_record
@@ -117,3 +125,52 @@ def test_staff_cancel_with_a_reason(staff_client, django_capture_on_commit_callb
     order.refresh_from_db()
     assert (order.status, order.cancel_reason) == (Order.Status.CANCELLED, Order.CancelReason.STAFF)
     assert order.events.get(to_status=Order.Status.CANCELLED).actor.startswith("staff:")
+
+
+def test_expiring_payments_skips_past_a_cancelled_orders_pending_pix(
+    client, django_capture_on_commit_callbacks
+):
+    cancelled, waiting = OrderFactory(), OrderFactory()
+    stale = payment_start(order_id=cancelled.pk, method=Payment.Method.PIX)
+    other = payment_start(order_id=waiting.pk, method=Payment.Method.PIX)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("checkout:order-cancel", args=[cancelled.number]), {"t": _token(cancelled)})
+    Payment.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert payments_expire() == 2
+    assert set(Payment.objects.values_list("pk", "status")) == {
+        (stale.pk, Payment.Status.EXPIRED),
+        (other.pk, Payment.Status.EXPIRED),
+    }
+
+
+def test_the_emails_link_does_not_cancel_an_account_holders_order(client):
+    order = OrderFactory(customer=UserFactory())
+    response = client.post(reverse("checkout:order-cancel", args=[order.number]), {"t": _token(order)})
+    assert response.status_code == 404
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PAYMENT
+
+
+def test_a_cancelled_orders_card_is_voided_not_captured_and_waits_for_a_capture_in_flight():
+    order, payment = paid_by_card()
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED)
+    with pytest.raises(PaymentNotAllowed):
+        payment_capture(payment_id=payment.pk)
+    Payment.objects.filter(pk=payment.pk).update(settlement="capture")
+    with pytest.raises(SettlementInProgress):
+        payment_reverse(payment_id=payment.pk)
+
+
+def test_lost_captures_and_reversals_are_enqueued_again():
+    validated, validated_payment = paid_by_card()
+    cancelled, cancelled_payment = paid_by_card()
+    Order.objects.filter(pk=validated.pk).update(status=Order.Status.VALIDATED)
+    Order.objects.filter(pk=cancelled.pk).update(status=Order.Status.CANCELLED)
+    Payment.objects.update(updated_at=timezone.now() - timedelta(hours=1))
+    assert payments_settle_reconcile() == 2  # eager in tests: both run now
+    validated_payment.refresh_from_db()
+    cancelled_payment.refresh_from_db()
+    assert (validated_payment.status, cancelled_payment.status) == (
+        Payment.Status.PAID,
+        Payment.Status.VOIDED,
+    )
