@@ -231,6 +231,7 @@ CELERY_TASK_ROUTES = {
     "orders.payment_void": {"queue": Queue.PAYMENTS.value},
     "orders.payment_reverse": {"queue": Queue.PAYMENTS.value},
     "orders.payments_settle_reconcile": {"queue": Queue.PAYMENTS.value},
+    "orders.orders_stock_recheck": {"queue": Queue.DEFAULT.value},
     "cart.carts_abandoned_record": {"queue": Queue.DEFAULT.value},
     "orders.order_analyse": {"queue": Queue.DEFAULT.value},
     "orders.orders_analyse_reconcile": {"queue": Queue.DEFAULT.value},
@@ -254,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "orders-payments-settle-reconcile": {
         "task": "orders.payments_settle_reconcile",
+        "schedule": 900.0,
+    },
+    "orders-stock-recheck": {
+        "task": "orders.orders_stock_recheck",
         "schedule": 900.0,
     },
     "orders-analyse-reconcile": {

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.exceptions import DomainError
 
@@ -69,3 +70,17 @@ class OrderNotCancellable(DomainError):
     message = _(
         "This order has shipped or is closed, so it can no longer be cancelled. Ask for a return instead."
     )
+
+
+class OrderStillShort(DomainError):
+    code = "order_still_short"
+
+    def __init__(self, *, units: int) -> None:
+        super().__init__(
+            ngettext(
+                "%(units)s unit of this order is still missing from stock.",
+                "%(units)s units of this order are still missing from stock.",
+                units,
+            )
+            % {"units": units}
+        )

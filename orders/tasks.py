@@ -95,3 +95,10 @@ def payments_settle_reconcile() -> None:
     from orders.services.payments import payments_settle_reconcile
 
     payments_settle_reconcile()
+
+
+@shared_task(name="orders.orders_stock_recheck")
+def orders_stock_recheck() -> None:
+    from orders.services.risk import orders_stock_recheck
+
+    orders_stock_recheck()

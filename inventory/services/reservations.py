@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from core.actor import Actor
@@ -144,8 +144,17 @@ def reservation_allocate(*, reference: str) -> int:
     """A paid order keeps its units until they ship: its holds no longer expire, and each is
     given the bins and lots it will be picked from, first to expire first, skipping expired
     lots. Returns how many units found no sellable bin or lot (0 when all did): such an order
-    waits for stock. Safe to repeat."""
-    reservations = lock_reservations(reference=reference, statuses=[Reservation.Status.ACTIVE])
+    waits for stock, and running this again later allocates what has come in since. Safe to
+    repeat."""
+    reservations = lock_reservations(
+        reference=reference, statuses=[Reservation.Status.ACTIVE, Reservation.Status.ALLOCATED]
+    )
+    allocated = dict(
+        ReservationAllocation.objects.filter(reservation__in=reservations)
+        .values_list("reservation")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
     level_ids = sorted({reservation.level_id for reservation in reservations})
     lock_stock_levels(ids=level_ids)
     lock_stock_quants(
@@ -157,8 +166,8 @@ def reservation_allocate(*, reference: str) -> int:
         quants_by_level[quant.level_id].append(quant)
     short = 0
     for reservation in reservations:
-        remaining = reservation.quantity
-        for quant in quants_by_level[reservation.level_id]:
+        remaining = reservation.quantity - allocated.get(reservation.pk, 0)
+        for quant in quants_by_level[reservation.level_id] if remaining else ():
             take = min(remaining, quant.on_hand - quant.allocated)
             if take <= 0:
                 continue
@@ -167,7 +176,8 @@ def reservation_allocate(*, reference: str) -> int:
             ReservationAllocation.objects.create(reservation=reservation, quant=quant, quantity=take)
             remaining -= take
         short += remaining
-        _reservation_transition(reservation=reservation, to=Reservation.Status.ALLOCATED)
+        if reservation.status == Reservation.Status.ACTIVE:
+            _reservation_transition(reservation=reservation, to=Reservation.Status.ALLOCATED)
     Reservation.objects.filter(pk__in=[r.pk for r in reservations]).update(expires_at=None)
     return short
 

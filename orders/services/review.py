@@ -9,11 +9,11 @@ from datetime import datetime
 from django.db import transaction
 
 from core.actor import Actor
-from orders.exceptions import OrderChangedMeanwhile, ReasonRequired, TransitionNotAllowed
+from orders.exceptions import OrderChangedMeanwhile, OrderStillShort, ReasonRequired, TransitionNotAllowed
 from orders.locks import lock_order
 from orders.models import Order, OrderEvent
 from orders.services.notifications import order_information_request_notify
-from orders.services.risk import order_reject, order_validate
+from orders.services.risk import order_reject, order_stock_recheck, order_validate
 
 
 def _lock_as_seen(*, order_id: int, seen: datetime) -> Order:
@@ -29,6 +29,8 @@ def order_approve(*, order_id: int, actor: Actor, seen: datetime, note: str = ""
     order = _lock_as_seen(order_id=order_id, seen=seen)
     if order.status != Order.Status.ON_HOLD:
         raise TransitionNotAllowed(order=order, to=Order.Status.VALIDATED)
+    if order.units_short and order_stock_recheck(order_id=order_id):
+        raise OrderStillShort(units=order.units_short)  # approving cannot conjure stock
     return order_validate(order_id=order_id, actor=actor, note=note or "approved")
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.actor import Actor
 from core.cep import state_for_cep
 from core.cpf import cpf_region_states, is_valid_cpf, only_digits
+from inventory.services import reservation_allocate
 from orders.locks import lock_order
 from orders.models import Order, Payment, RiskAnalysis, RiskCheck, RiskPolicy, RiskRule
 from orders.selectors import RiskFacts, order_risk_facts
@@ -272,6 +273,33 @@ def order_hold(*, order_id: int, reason: str, actor: Actor, note: str = "") -> O
     order.hold_reason, order.held_at = reason, timezone.now()
     order.save(update_fields=["hold_reason", "held_at", "updated_at"])
     return order
+
+
+def order_stock_recheck(*, order_id: int) -> int:
+    """Allocate what has come in since for an order short of stock; return the units still
+    short (0: it can go on). Must run inside the caller's transaction."""
+    order = lock_order(order_id)
+    order.units_short = reservation_allocate(reference=f"order:{order_id}")
+    order.save(update_fields=["units_short", "updated_at"])
+    return order.units_short
+
+
+STOCK_BATCH = 200
+
+
+def orders_stock_recheck(*, actor: Actor = ANALYSIS_ACTOR) -> int:
+    """Validate one batch of orders held for stock whose stock has come in; return how many."""
+    released = 0
+    held = Order.objects.filter(status=Order.Status.ON_HOLD, hold_reason=Order.HoldReason.STOCK)
+    for order_id in held.order_by("held_at").values_list("pk", flat=True)[:STOCK_BATCH]:
+        with transaction.atomic():
+            order = lock_order(order_id)
+            if order.status != Order.Status.ON_HOLD or order.hold_reason != Order.HoldReason.STOCK:
+                continue
+            if order_stock_recheck(order_id=order_id) == 0:
+                order_validate(order_id=order_id, actor=actor, note="stock arrived")
+                released += 1
+    return released
 
 
 def order_validate(*, order_id: int, actor: Actor, note: str = "") -> Order:

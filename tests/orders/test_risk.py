@@ -9,9 +9,11 @@ from django.utils import timezone
 from core.actor import Actor
 from inventory.models import Lot, Reservation, StockQuant
 from inventory.services import stock_receive, stock_reserve
+from orders.exceptions import OrderStillShort
 from orders.models import BlockedAddress, Order, Payment, RiskAnalysis, RiskPolicy, RiskRule
 from orders.services.payments import payment_start
-from orders.services.risk import order_analyse, orders_analyse_reconcile
+from orders.services.review import order_approve
+from orders.services.risk import order_analyse, orders_analyse_reconcile, orders_stock_recheck
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
 from tests.orders.factories import OrderFactory
@@ -107,6 +109,16 @@ def test_an_order_short_of_sellable_stock_waits_for_stock(django_capture_on_comm
         payment_start(order_id=order.pk, method=Payment.Method.CARD, card_token=pay_token(), installments=1)
     order.refresh_from_db()
     assert (order.units_short, order.hold_reason) == (1, Order.HoldReason.STOCK)
+
+    analyst = Actor.job("analyst")
+    with pytest.raises(OrderStillShort):
+        order_approve(order_id=order.pk, actor=analyst, seen=order.updated_at)
+    assert orders_stock_recheck() == 0  # nothing came in yet
+
+    stock_receive(variant_id=variant.pk, warehouse=WarehouseFactory(), quantity=1, actor=JOB)
+    assert orders_stock_recheck() == 1
+    order.refresh_from_db()
+    assert (order.status, order.units_short) == (Order.Status.VALIDATED, 0)
 
 
 def pay_token():
