@@ -1,0 +1,70 @@
+"""What the store needs from a carrier, in the store's own terms.
+
+Real carriers' adapters and the sandbox implement `CarrierGateway`; services never see HTTP
+clients or carrier payloads.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+
+class CarrierUnavailable(Exception):
+    """The carrier could not be reached or answered with a server error: try again later."""
+
+
+class ShipmentRefused(Exception):
+    """The carrier refuses the shipment as asked (address, size, weight): a person must look."""
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    street: str
+    number: str
+    complement: str
+    district: str
+    city: str
+    state: str
+    cep: str
+
+
+@dataclass(frozen=True)
+class ShipmentRequest:
+    """One parcel to book with a service, from a warehouse to a customer."""
+
+    service: str
+    sender: Address
+    recipient: Address
+    weight_grams: int
+    length_cm: int
+    width_cm: int
+    height_cm: int
+    declared_value: Decimal
+    invoice_key: str = ""
+
+
+@dataclass(frozen=True)
+class Booking:
+    tracking_code: str
+    carrier_reference: str
+
+
+@dataclass(frozen=True)
+class ReturnAuthorisation:
+    """The code a customer takes to a post office to send a parcel back, free of charge."""
+
+    code: str
+    valid_until: date
+
+
+class CarrierGateway(Protocol):
+    name: str
+
+    def book(self, *, request: ShipmentRequest, idempotency_key: str) -> Booking:
+        """Book a shipment; the same key always gets the same booking, never a second one."""
+
+    def cancel(self, *, tracking_code: str, idempotency_key: str) -> None: ...
+
+    def authorise_return(self, *, tracking_code: str, idempotency_key: str) -> ReturnAuthorisation: ...
