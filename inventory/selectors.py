@@ -108,28 +108,17 @@ def stock_discrepancies(*, level_ids: list[int]) -> list[Discrepancy]:
     )
     for quant in quants:
         where = f"bin {quant.bin.code}" + (f", lot {quant.lot.code}" if quant.lot else "")
-        if quant.on_hand != quant.ledger_on_hand:
-            found.append(
-                Discrepancy(
-                    quant.level_id,
-                    quant.level.variant.sku,
-                    quant.level.warehouse.code,
-                    f"{where} vs ledger",
-                    quant.on_hand,
-                    quant.ledger_on_hand,
-                )
+        checks = (
+            (f"{where} vs ledger", quant.on_hand, quant.ledger_on_hand),
+            (f"{where} allocated vs allocations", quant.allocated, quant.promised),
+        )
+        found += [
+            Discrepancy(
+                quant.level_id, quant.level.variant.sku, quant.level.warehouse.code, what, recorded, expected
             )
-        if quant.allocated != quant.promised:
-            found.append(
-                Discrepancy(
-                    quant.level_id,
-                    quant.level.variant.sku,
-                    quant.level.warehouse.code,
-                    f"{where} allocated vs allocations",
-                    quant.allocated,
-                    quant.promised,
-                )
-            )
+            for what, recorded, expected in checks
+            if recorded != expected
+        ]
     return found
 
 

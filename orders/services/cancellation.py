@@ -43,7 +43,7 @@ def order_cancel(
     if reason in UNPAID:
         payment_expired_notify(order=order, payment=latest)
     else:
-        order_cancelled_notify(order=order)
+        order_cancelled_notify(order=order, payment=latest)
     if reason in (Order.CancelReason.RISK, Order.CancelReason.ANALYST):
         return order  # refused sales are not to be won back
     RecoveryOpportunity.objects.get_or_create(

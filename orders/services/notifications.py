@@ -23,7 +23,7 @@ def order_links(*, order: Order) -> dict[str, str]:
     }
 
 
-def _notify(*, kind: str, order: Order, payment: Payment | None, dedup_key: str) -> Notification:
+def _notify(*, kind: str, order: Order, payment: Payment | None, dedup_key: str, **context) -> Notification:
     return notification_queue(
         kind=kind,
         dedup_key=dedup_key,
@@ -36,6 +36,7 @@ def _notify(*, kind: str, order: Order, payment: Payment | None, dedup_key: str)
             "payment": payment,
             "first_name": order.full_name.split()[0],
             **order_links(order=order),
+            **context,
         },
     )
 
@@ -57,26 +58,13 @@ def payment_expired_notify(*, order: Order, payment: Payment | None) -> Notifica
     return _notify(kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}")
 
 
-def order_cancelled_notify(*, order: Order) -> Notification:
-    """The store refused or cancelled a paid order; the money goes back."""
+def order_cancelled_notify(*, order: Order, payment: Payment | None) -> Notification:
+    """The order was cancelled; any money goes back (`payment` is its latest attempt)."""
     kind = Notification.Kind.ORDER_CANCELLED
-    payment = order.payments.order_by("-created_at", "-pk").first()
     return _notify(kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}")
 
 
 def order_information_request_notify(*, order: Order, message: str, event_id: int) -> Notification:
     """An analyst needs something from the customer before the order can go on."""
     kind = Notification.Kind.INFORMATION_REQUEST
-    return notification_queue(
-        kind=kind,
-        dedup_key=f"{kind}:{event_id}",
-        recipient=order.customer,
-        to_address=order.email,
-        language=order.language,
-        context={
-            "order": order,
-            "message": message,
-            "first_name": order.full_name.split()[0],
-            **order_links(order=order),
-        },
-    )
+    return _notify(kind=kind, order=order, payment=None, dedup_key=f"{kind}:{event_id}", message=message)
