@@ -148,3 +148,16 @@ def test_a_forged_approve_for_an_order_no_longer_on_hold_changes_nothing(staff_c
     assert order.status == Order.Status.VALIDATED
     assert not order.events.exists()
     assert [message.level_tag for message in get_messages(response.wsgi_request)] == ["error"]
+
+
+@pytest.mark.parametrize(
+    "data", [{"action": "approve", "seen": "x"}, {"action": "explode", "seen": "2026-01-01"}, {}]
+)
+def test_an_unreadable_action_is_refused_and_changes_nothing(staff_client, data):
+    order = held()
+    response = staff_client(Role.ORDER_ANALYST).post(
+        reverse("backoffice:order-act", kwargs={"number": order.number}), data
+    )
+    order.refresh_from_db()
+    assert response.status_code == 302 and order.status == Order.Status.ON_HOLD
+    assert [message.level_tag for message in get_messages(response.wsgi_request)] == ["error"]

@@ -139,3 +139,10 @@ def test_the_sandbox_payments_page_is_gone_with_a_real_provider(staff_client, se
     url = reverse("backoffice:sandbox-payment-notify", kwargs={"pk": payment.pk})
     assert client.post(url, {"action": "pay"}).status_code == 404
     assert "Sandbox" not in client.get(reverse("backoffice:home")).content.decode()
+
+
+def test_an_unknown_sandbox_action_is_not_found_and_changes_nothing(staff_client):
+    payment = sandbox_pix()
+    url = reverse("backoffice:sandbox-payment-notify", kwargs={"pk": payment.pk})
+    assert staff_client("Order analyst").post(url, {"action": "refund"}).status_code == 404
+    assert not WebhookEvent.objects.exists()
