@@ -24,21 +24,27 @@ WAREHOUSES = [
         "name": "Centro de distribuição Cajamar",
         "kind": "distribution_centre",
         "sells_online": True,
+        "street": "Rodovia Anhanguera",
+        "street_number": "km 33",
+        "district": "Polvilho",
         "city": "Cajamar",
         "state": "SP",
+        "cep": "07791000",
     },
     {
         "code": "loja-paulista",
         "name": "Loja Avenida Paulista",
         "kind": "shop",
         "sells_online": False,
+        "street": "Avenida Paulista",
+        "street_number": "1000",
+        "district": "Bela Vista",
         "city": "São Paulo",
         "state": "SP",
+        "cep": "01310100",
     },
 ]
 
-# Delivery services and their rate tables: (state or "" for every other state, up to grams,
-# price, business days). The distribution centre is in São Paulo.
 # Bins of the distribution centre, in the order pickers walk them.
 BINS = ["A-01-01", "A-01-02", "A-02-01", "B-01-01", "B-02-01"]
 SUPPLIER = {
@@ -54,18 +60,24 @@ VOUCHERS = [
     ("DESCONTO30", "fixed", "30", {"min_order": Decimal("200.00"), "max_uses": 100}),
 ]
 
+# Delivery services and their rate tables: (state or "" for every other state, capital or
+# interior or "" for the whole state, up to grams, price, business days). The distribution
+# centre is in São Paulo.
 DELIVERY_SERVICES = [
     (
         "pac",
         "Correios",
         "PAC",
         [
-            ("SP", 2000, "16.90", 4),
-            ("SP", 10000, "29.90", 5),
-            ("SP", 30000, "54.90", 6),
-            ("", 2000, "32.90", 9),
-            ("", 10000, "58.90", 10),
-            ("", 30000, "109.90", 12),
+            ("SP", "capital", 2000, "14.90", 3),
+            ("SP", "capital", 10000, "26.90", 4),
+            ("SP", "capital", 30000, "49.90", 5),
+            ("SP", "", 2000, "16.90", 4),
+            ("SP", "", 10000, "29.90", 5),
+            ("SP", "", 30000, "54.90", 6),
+            ("", "", 2000, "32.90", 9),
+            ("", "", 10000, "58.90", 10),
+            ("", "", 30000, "109.90", 12),
         ],
     ),
     (
@@ -73,20 +85,27 @@ DELIVERY_SERVICES = [
         "Correios",
         "SEDEX",
         [
-            ("SP", 2000, "24.90", 1),
-            ("SP", 10000, "42.90", 2),
-            ("SP", 30000, "79.90", 2),
-            ("", 2000, "54.90", 4),
-            ("", 10000, "99.90", 5),
-            ("", 30000, "189.90", 6),
+            ("SP", "", 2000, "24.90", 1),
+            ("SP", "", 10000, "42.90", 2),
+            ("SP", "", 30000, "79.90", 2),
+            ("", "", 2000, "54.90", 4),
+            ("", "", 10000, "99.90", 5),
+            ("", "", 30000, "189.90", 6),
         ],
     ),
     (
         "rapida",
         "Transportadora Rápida",
         "Expressa",
-        [("SP", 30000, "19.90", 2), ("", 30000, "69.90", 6)],
+        [("SP", "", 30000, "19.90", 2), ("", "", 30000, "69.90", 6)],
     ),
+]
+
+# Cartons the packers choose from: code, name, inner length, width, height (cm), own weight (g).
+BOXES = [
+    ("p", "Caixa P", 20, 15, 10, 120),
+    ("m", "Caixa M", 30, 25, 15, 220),
+    ("g", "Caixa G", 45, 35, 25, 450),
 ]
 
 STAFF = [

@@ -55,11 +55,34 @@ _STOCK = {
     "inventory.change_reorderrule",
 }
 
+_PICK_AND_PACK = {
+    "logistics.pick_orders",
+    "logistics.pack_orders",
+    "logistics.view_box",
+    "orders.fulfil_order",
+}
+_SHIPPING = {
+    "logistics.dispatch_shipment",
+    "logistics.view_shipment",
+    "logistics.view_invoicerecord",
+    "logistics.view_carrierservice",
+    "logistics.view_shippingrate",
+    "orders.ship_order",
+}
+_RATES = {
+    "logistics.change_carrierservice",
+    "logistics.add_shippingrate",
+    "logistics.change_shippingrate",
+    "logistics.delete_shippingrate",
+    "logistics.add_box",
+    "logistics.change_box",
+}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORDER_ANALYST: frozenset(_CUSTOMER_DATA | _MESSAGES | _SANDBOX_PAYMENTS | _ORDER_REVIEW),
     Role.FRAUD_ANALYST: frozenset(_CUSTOMER_DATA | _RISK_ANALYST | _ORDER_REVIEW),
-    Role.WAREHOUSE: frozenset(_CATALOG_READ | _STOCK),
-    Role.SHIPPING: frozenset(_CATALOG_READ),
+    Role.WAREHOUSE: frozenset(_CATALOG_READ | _STOCK | _PICK_AND_PACK),
+    Role.SHIPPING: frozenset(_CATALOG_READ | _SHIPPING),
     Role.RETURNS: frozenset(_CUSTOMER_DATA | _CATALOG_READ),
     Role.SUPPORT_AGENT: frozenset(_CUSTOMER_DATA | _MESSAGES | {"notifications.retry_notification"}),
     Role.OMBUDSMAN: frozenset(_CUSTOMER_DATA | _MESSAGES),
@@ -73,6 +96,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _RISK_MANAGER
         | _ORDER_REVIEW
         | _ASSISTED_SALES
+        | _PICK_AND_PACK
+        | _SHIPPING
+        | _RATES
         | {
             "inventory.approve_count",
             "notifications.retry_notification",

@@ -147,6 +147,26 @@ STORE_PAYMENT_WEBHOOK_SECRETS = {
     else required("STORE_SANDBOX_WEBHOOK_SECRET")
 }
 
+# LOGISTICS
+STORE_CARRIER_GATEWAY = env("STORE_CARRIER_GATEWAY", default="logistics.adapters.sandbox.SandboxCarrier")
+# Secret each carrier signs its tracking notices with, by carrier name.
+STORE_CARRIER_WEBHOOK_SECRETS = {
+    "sandbox": env("STORE_SANDBOX_CARRIER_SECRET", default="whsec_carrier_local_only")
+    if DEBUG
+    else required("STORE_SANDBOX_CARRIER_SECRET")
+}
+# How long the sandbox carrier takes to answer a booking for a recipient named "SANDBOX SLOW".
+STORE_SANDBOX_CARRIER_DELAY_SECONDS = env.float("STORE_SANDBOX_CARRIER_DELAY_SECONDS", default=5)
+# Shipments on the way without carrier news for this long are listed as late and alerted.
+STORE_TRACKING_SILENCE_DAYS = env.int("STORE_TRACKING_SILENCE_DAYS", default=3)
+
+# FISCAL INVOICES
+STORE_INVOICE_ISSUER = env("STORE_INVOICE_ISSUER", default="logistics.adapters.invoices.SandboxInvoiceIssuer")
+STORE_INVOICE_SERIES = env.int("STORE_INVOICE_SERIES", default=1)
+STORE_COMPANY_NAME = env("STORE_COMPANY_NAME", default="Loja Aurora Comércio Eletrônico Ltda")
+STORE_COMPANY_CNPJ = env("STORE_COMPANY_CNPJ", default="11222333000181")
+STORE_COMPANY_STATE = env("STORE_COMPANY_STATE", default="SP")
+
 # AUTHENTICATION
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -235,6 +255,12 @@ CELERY_TASK_ROUTES = {
     "cart.carts_abandoned_record": {"queue": Queue.DEFAULT.value},
     "orders.order_analyse": {"queue": Queue.DEFAULT.value},
     "orders.orders_analyse_reconcile": {"queue": Queue.DEFAULT.value},
+    "logistics.shipment_dispatch": {"queue": Queue.LOGISTICS.value},
+    "logistics.shipments_dispatch_reconcile": {"queue": Queue.LOGISTICS.value},
+    "logistics.tracking_notice_apply": {"queue": Queue.LOGISTICS.value},
+    "logistics.tracking_notices_reconcile": {"queue": Queue.LOGISTICS.value},
+    "logistics.shipments_track": {"queue": Queue.LOGISTICS.value},
+    "logistics.shipments_overdue_alert": {"queue": Queue.LOGISTICS.value},
 }
 CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {
@@ -280,6 +306,22 @@ CELERY_BEAT_SCHEDULE = {
     "inventory-reservations-expire": {
         "task": "inventory.reservations_expire",
         "schedule": 60.0,
+    },
+    "logistics-dispatch-reconcile": {
+        "task": "logistics.shipments_dispatch_reconcile",
+        "schedule": 300.0,
+    },
+    "logistics-tracking-notices-reconcile": {
+        "task": "logistics.tracking_notices_reconcile",
+        "schedule": 60.0,
+    },
+    "logistics-shipments-track": {
+        "task": "logistics.shipments_track",
+        "schedule": 1800.0,
+    },
+    "logistics-shipments-overdue-alert": {
+        "task": "logistics.shipments_overdue_alert",
+        "schedule": crontab(hour="8-18", minute=0),
     },
     # Nightly: units sold and "customers also bought" from the orders, then the
     # category best sellers for the products that have no such list yet.

@@ -61,3 +61,25 @@ def validate_cep(value: str) -> None:
 def format_cep(value: str) -> str:
     digits = normalize_cep(value)
     return f"{digits[:5]}-{digits[5:]}" if len(digits) == 8 else value
+
+
+# CEP ranges (first five digits, inclusive) of each state capital, as the Correios assign them.
+CAPITAL_RANGES: tuple[tuple[str, int, int], ...] = (
+    ("SP", 1000, 5999), ("SP", 8000, 8499), ("RJ", 20000, 23799), ("ES", 29000, 29099),
+    ("MG", 30000, 31999), ("BA", 40000, 42599), ("SE", 49000, 49099), ("PE", 50000, 52999),
+    ("AL", 57000, 57099), ("PB", 58000, 58099), ("RN", 59000, 59139), ("CE", 60000, 61599),
+    ("PI", 64000, 64099), ("MA", 65000, 65109), ("PA", 66000, 66999), ("AP", 68900, 68914),
+    ("AM", 69000, 69099), ("RR", 69300, 69339), ("AC", 69900, 69923), ("DF", 70000, 72799),
+    ("DF", 73000, 73699), ("GO", 74000, 74899), ("TO", 77000, 77249), ("MT", 78000, 78109),
+    ("RO", 76800, 76834), ("MS", 79000, 79124), ("PR", 80000, 82999), ("SC", 88000, 88099),
+    ("RS", 90000, 91999),
+)  # fmt: skip
+
+
+def is_capital_cep(value: str) -> bool:
+    """Whether a CEP lies in its state's capital (Correios price capitals and interiors apart)."""
+    digits = normalize_cep(value)
+    if len(digits) != 8:
+        return False
+    prefix = int(digits[:5])
+    return any(start <= prefix <= end for _state, start, end in CAPITAL_RANGES)

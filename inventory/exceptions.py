@@ -105,3 +105,8 @@ class CountFileRejected(DomainError):
 class NotOnDocument(DomainError):
     code = "not_on_document"
     message = _("This line or bin does not belong to this document or its warehouse.")
+
+
+class NotPicked(DomainError):
+    code = "not_picked"
+    message = _("Not every unit of this order has been picked yet.")

@@ -17,8 +17,12 @@ class Warehouse(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     sells_online = models.BooleanField(_("sells online"), default=False)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    street_number = models.CharField(_("number"), max_length=20, blank=True)
+    district = models.CharField(_("district"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     state = models.CharField(_("state"), max_length=2, blank=True)
+    cep = models.CharField(_("CEP"), max_length=8, blank=True, help_text=_("Where carriers collect parcels."))
 
     class Meta:
         verbose_name = _("warehouse")
@@ -33,6 +37,8 @@ class Bin(TimeStampedModel):
     """A place in a warehouse where units are kept and picked from; pickers walk bins by position."""
 
     DEFAULT_CODE = "GERAL"
+    # Where picked units wait to be packed and shipped; they stay promised to their order.
+    DISPATCH_CODE = "EXPEDICAO"
 
     warehouse = models.ForeignKey(
         Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="bins"
@@ -190,6 +196,7 @@ class Reservation(TimeStampedModel):
         ACTIVE = "active", _("Active")
         ALLOCATED = "allocated", _("Allocated to a paid order")
         RELEASED = "released", _("Released")
+        SHIPPED = "shipped", _("Shipped")
 
     level = models.ForeignKey(
         StockLevel, verbose_name=_("stock level"), on_delete=models.PROTECT, related_name="reservations"
@@ -240,8 +247,9 @@ class ReservationAllocation(TimeStampedModel):
 
 RESERVATION_TRANSITIONS: dict[str, frozenset[str]] = {
     Reservation.Status.ACTIVE: frozenset({Reservation.Status.ALLOCATED, Reservation.Status.RELEASED}),
-    Reservation.Status.ALLOCATED: frozenset({Reservation.Status.RELEASED}),
+    Reservation.Status.ALLOCATED: frozenset({Reservation.Status.RELEASED, Reservation.Status.SHIPPED}),
     Reservation.Status.RELEASED: frozenset(),
+    Reservation.Status.SHIPPED: frozenset(),
 }
 
 

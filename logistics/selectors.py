@@ -1,10 +1,16 @@
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 
-from core.cep import state_for_cep
-from logistics.models import ShippingRate
+from core.cep import is_capital_cep, normalize_cep, state_for_cep
+from inventory.models import Bin, ReservationAllocation, Warehouse
+from logistics.models import PickLine, PickList, Shipment, ShippingRate, TrackingEvent
+from orders.models import Order
 
 # Correios' cubic factor: a parcel weighs at least its volume in cm3 / 6000, in kg.
 CUBIC_DIVISOR = 6000
@@ -31,23 +37,171 @@ class ShippingOption:
 
 
 def shipping_quote(*, cep: str, parcel: Parcel) -> list[ShippingOption]:
-    """Every active service that delivers this parcel to this CEP, cheapest first. A rate
-    for the CEP's own state wins over the rate for every state."""
+    """Every active service that delivers this parcel to this CEP, cheapest first. Per
+    service the rate that names the destination most closely wins (CEP range, then the
+    state's capital or interior, then the state, then every state), in the lightest weight
+    band the parcel fits."""
     state = state_for_cep(cep)
     if state is None:
         return []
-    rates = (
-        ShippingRate.objects.filter(
-            Q(state=state) | Q(state=""), service__is_active=True, max_weight_grams__gte=parcel.billable_grams
-        )
-        .select_related("service")
-        .order_by("service__position", "service_id", "-state", "max_weight_grams")
+    cep = normalize_cep(cep)
+    area = ShippingRate.Area.CAPITAL if is_capital_cep(cep) else ShippingRate.Area.INTERIOR
+    destination = (
+        Q(cep_start__lte=cep, cep_end__gte=cep)
+        | Q(cep_start="", state=state, area__in=[ShippingRate.Area.ALL, area])
+        | Q(cep_start="", state="")
     )
+    rates = ShippingRate.objects.filter(
+        destination, service__is_active=True, max_weight_grams__gte=parcel.billable_grams
+    ).select_related("service")
     chosen: dict[int, ShippingRate] = {}
-    for rate in rates:
-        chosen.setdefault(rate.service_id, rate)  # own state first, then the lightest band that fits
+    for rate in sorted(rates, key=lambda rate: (-rate.specificity, rate.max_weight_grams, rate.pk)):
+        chosen.setdefault(rate.service_id, rate)
     options = [
         ShippingOption(code=rate.service.code, label=str(rate.service), price=rate.price, days=rate.days)
-        for rate in chosen.values()
+        for rate in sorted(chosen.values(), key=lambda rate: (rate.service.position, rate.service_id))
     ]
     return sorted(options, key=lambda option: (option.price, option.days))
+
+
+def _allocations_here(*, warehouse: Warehouse, picked: bool) -> QuerySet[ReservationAllocation]:
+    """Allocations of each outer order in the warehouse, picked (in the dispatch bin) or not."""
+    allocations = ReservationAllocation.objects.filter(
+        reservation__reference=Concat(Value("order:"), Cast(OuterRef("pk"), CharField())),
+        quant__level__warehouse=warehouse,
+    )
+    if picked:
+        return allocations.filter(quant__bin__code=Bin.DISPATCH_CODE)
+    return allocations.exclude(quant__bin__code=Bin.DISPATCH_CODE)
+
+
+def pick_queue(*, warehouse: Warehouse) -> QuerySet[Order]:
+    """Validated orders with units to pick in the warehouse and not on an open pick list,
+    oldest first."""
+    return (
+        Order.objects.filter(status__in=[Order.Status.VALIDATED, Order.Status.PICKING])
+        .filter(Exists(_allocations_here(warehouse=warehouse, picked=False)))
+        .exclude(Exists(PickLine.objects.filter(order=OuterRef("pk"), status=PickLine.Status.PENDING)))
+        .annotate(units=Sum("lines__quantity"))
+        .order_by("placed_at", "pk")
+    )
+
+
+def pick_list_open(*, warehouse: Warehouse) -> QuerySet[PickList]:
+    return (
+        PickList.objects.filter(warehouse=warehouse, status=PickList.Status.OPEN)
+        .annotate(
+            lines_total=Count("lines"),
+            lines_pending=Count("lines", filter=Q(lines__status=PickLine.Status.PENDING)),
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def pick_list_get(*, number: str) -> PickList:
+    """A pick list with its lines in walking order, ready to render."""
+    lines = PickLine.objects.select_related("order", "order_line__variant__product", "bin", "lot").order_by(
+        "sequence", "pk"
+    )
+    return (
+        PickList.objects.select_related("warehouse")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .get(number=number)
+    )
+
+
+def pack_queue(*, warehouse: Warehouse) -> QuerySet[Order]:
+    """Orders picked in the warehouse and waiting for their box, oldest first."""
+    return (
+        Order.objects.filter(status=Order.Status.PICKING)
+        .filter(Exists(_allocations_here(warehouse=warehouse, picked=True)))
+        .exclude(Exists(_allocations_here(warehouse=warehouse, picked=False)))
+        .exclude(Exists(PickLine.objects.filter(order=OuterRef("pk"), status=PickLine.Status.PENDING)))
+        .exclude(
+            Exists(
+                Shipment.objects.filter(order=OuterRef("pk"), warehouse=warehouse).exclude(
+                    status=Shipment.Status.CANCELLED
+                )
+            )
+        )
+        .order_by("placed_at", "pk")
+    )
+
+
+def dispatch_queue() -> QuerySet[Shipment]:
+    """Packed shipments the carrier has not booked yet: refused ones (a person must look)
+    first, then the oldest."""
+    return (
+        Shipment.objects.filter(status=Shipment.Status.PACKED)
+        .select_related("order", "service", "warehouse")
+        .order_by("-needs_attention", "created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ShipmentFilters:
+    carrier: str = ""
+    status: str = ""
+    late: bool = False
+    search: str = ""
+
+
+def shipment_list_overdue(*, now: datetime | None = None) -> QuerySet[Shipment]:
+    """Shipments on the way past their promised date, or without carrier news for
+    STORE_TRACKING_SILENCE_DAYS."""
+    now = now or timezone.now()
+    quiet_since = now - timedelta(days=settings.STORE_TRACKING_SILENCE_DAYS)
+    return Shipment.objects.active().filter(
+        Q(promised_on__lt=timezone.localdate(now)) | Q(last_event_at__lt=quiet_since)
+    )
+
+
+def shipment_list(*, filters: ShipmentFilters, now: datetime | None = None) -> QuerySet[Shipment]:
+    shipments = shipment_list_overdue(now=now) if filters.late else Shipment.objects.all()
+    if filters.carrier:
+        shipments = shipments.filter(service__code=filters.carrier)
+    if filters.status:
+        shipments = shipments.filter(status=filters.status)
+    if filters.search:
+        term = filters.search.strip().upper()
+        shipments = shipments.filter(Q(tracking_code=term) | Q(order__number=term) | Q(number=term))
+    return shipments.select_related("order", "service", "warehouse").order_by("-created_at", "-pk")
+
+
+def shipment_get(*, number: str) -> Shipment:
+    """A shipment with its lines, events and invoice record, ready to render."""
+    return (
+        Shipment.objects.select_related("order", "service", "warehouse", "box", "invoice")
+        .prefetch_related(
+            "lines__order_line",
+            Prefetch("tracking_events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-pk")),
+        )
+        .get(number=number)
+    )
+
+
+def shipment_list_for_order(*, order: Order) -> list[Shipment]:
+    """An order's shipments with their tracking, newest news first, for the customer's page."""
+    return list(
+        order.shipments.exclude(status=Shipment.Status.CANCELLED)
+        .select_related("service")
+        .prefetch_related(
+            Prefetch("tracking_events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-pk"))
+        )
+        .order_by("pk")
+    )
+
+
+def deliveries_on(*, day: date) -> QuerySet[Shipment]:
+    """Shipments delivered on a day, with what a satisfaction survey asks about: carrier,
+    promised and actual dates, incidents on the way."""
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    return (
+        Shipment.objects.filter(
+            status=Shipment.Status.DELIVERED,
+            delivered_at__gte=start,
+            delivered_at__lt=start + timedelta(days=1),
+        )
+        .select_related("order", "service")
+        .order_by("delivered_at", "pk")
+    )

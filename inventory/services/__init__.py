@@ -8,6 +8,13 @@ from inventory.services.counts import (
     stock_count_open,
     stock_count_record,
 )
+from inventory.services.picking import (
+    allocation_pick,
+    allocation_short,
+    dispatch_bin,
+    reservation_ship,
+    reservation_top_up,
+)
 from inventory.services.purchasing import (
     ReceivedLine,
     purchase_order_close,
@@ -36,8 +43,11 @@ from inventory.services.transfers import transfer_cancel, transfer_receive, tran
 __all__ = [
     "CountedLine",
     "ReceivedLine",
+    "allocation_pick",
+    "allocation_short",
     "bin_upsert",
     "default_bin",
+    "dispatch_bin",
     "purchase_order_close",
     "purchase_order_create",
     "purchase_order_receive",
@@ -46,6 +56,8 @@ __all__ = [
     "reservation_allocate",
     "reservation_expire",
     "reservation_release",
+    "reservation_ship",
+    "reservation_top_up",
     "reservations_expire",
     "stock_apply",
     "stock_count_apply",

@@ -1,19 +1,16 @@
 """The daily look at what fell below its minimum, sent to the stock team."""
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from inventory.models import ReorderRule, Warehouse
 from inventory.selectors import replenishment_needs
+from storefront.accounts.selectors import staff_team
 from support.notifications.models import Notification
 from support.notifications.services import notification_queue
 
 # Whoever may receive goods is on the stock team.
-STOCK_TEAM = Q(
-    groups__permissions__codename="receive_stock", groups__permissions__content_type__app_label="inventory"
-)
+STOCK_TEAM_PERMISSION = "inventory.receive_stock"
 
 
 def replenishment_notify() -> int:
@@ -23,10 +20,7 @@ def replenishment_notify() -> int:
     if not needs:
         return 0
     today = timezone.localdate()
-    team = (
-        get_user_model().objects.filter(STOCK_TEAM, is_active=True, is_staff=True).distinct().order_by("pk")
-    )
-    for member in team:
+    for member in staff_team(permission=STOCK_TEAM_PERMISSION):
         notification_queue(
             kind=Notification.Kind.LOW_STOCK,
             dedup_key=f"low_stock:{today.isoformat()}:{member.pk}",

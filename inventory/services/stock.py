@@ -23,13 +23,11 @@ from storefront.catalog.services import variant_set_stock_online
 
 
 @transaction.atomic
-def warehouse_upsert(
-    *, code: str, name: str, kind: str, sells_online: bool, city: str = "", state: str = ""
-) -> Warehouse:
-    """Create or update a warehouse; every warehouse has its default bin for unplaced stock."""
+def warehouse_upsert(*, code: str, name: str, kind: str, sells_online: bool, **address: str) -> Warehouse:
+    """Create or update a warehouse (`address`: street, street_number, district, city, state,
+    cep); every warehouse has its default bin for unplaced stock."""
     warehouse, _created = Warehouse.objects.update_or_create(
-        code=code,
-        defaults={"name": name, "kind": kind, "sells_online": sells_online, "city": city, "state": state},
+        code=code, defaults={"name": name, "kind": kind, "sells_online": sells_online, **address}
     )
     default_bin(warehouse=warehouse)
     return warehouse

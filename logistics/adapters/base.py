@@ -5,7 +5,7 @@ clients or carrier payloads.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -59,6 +59,17 @@ class ReturnAuthorisation:
     valid_until: date
 
 
+@dataclass(frozen=True)
+class CarrierEvent:
+    """One tracking event as the carrier reports it, in the store's kinds (TrackingEvent.Kind)."""
+
+    event_id: str
+    kind: str
+    occurred_at: datetime
+    description: str = ""
+    location: str = ""
+
+
 class CarrierGateway(Protocol):
     name: str
 
@@ -66,5 +77,8 @@ class CarrierGateway(Protocol):
         """Book a shipment; the same key always gets the same booking, never a second one."""
 
     def cancel(self, *, tracking_code: str, idempotency_key: str) -> None: ...
+
+    def track(self, *, tracking_code: str) -> list[CarrierEvent]:
+        """Every event of a shipment so far, oldest first. Raises CarrierUnavailable."""
 
     def authorise_return(self, *, tracking_code: str, idempotency_key: str) -> ReturnAuthorisation: ...

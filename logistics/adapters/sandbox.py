@@ -1,32 +1,76 @@
 """A carrier for development and tests that behaves like Correios: real S10 tracking codes,
-idempotent bookings, reverse-logistics codes, and failures on request."""
+idempotent bookings kept in its own books, tracking events published by webhook and by
+query, reverse-logistics codes, and failures or delays on request.
+
+What the carrier does to a parcel depends on the recipient's name: a normal name is
+delivered at the first attempt; the names below exercise the other paths.
+"""
 
 import hashlib
-from datetime import timedelta
+import json
+import time
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from logistics.adapters.base import (
     Booking,
+    CarrierEvent,
     CarrierUnavailable,
     ReturnAuthorisation,
     ShipmentRefused,
     ShipmentRequest,
 )
 from logistics.adapters.tracking_codes import tracking_code
+from logistics.models import SandboxParcel, TrackingEvent
 
 # Service indicators, as Correios prints them on labels.
 SERVICE_PREFIXES = {"pac": "PM", "sedex": "SX"}
 DEFAULT_PREFIX = "LX"
-# A recipient named like this makes the carrier unreachable or refuse, to exercise retries and holds.
-UNAVAILABLE_NAME = "SANDBOX UNAVAILABLE"
-REFUSED_NAME = "SANDBOX REFUSED"
+UNAVAILABLE_NAME = "SANDBOX UNAVAILABLE"  # the carrier cannot be reached
+REFUSED_NAME = "SANDBOX REFUSED"  # the carrier refuses the parcel
+SLOW_NAME = "SANDBOX SLOW"  # a new booking takes STORE_SANDBOX_CARRIER_DELAY_SECONDS to answer
+FAIL_ONCE_NAME = "SANDBOX ABSENT"  # nobody home at the first attempt, delivered at the second
+RETURN_NAME = "SANDBOX RETURN"  # two failed attempts, then back to the sender
 MAX_WEIGHT_GRAMS = 30_000
 RETURN_VALID_DAYS = 30
+
+Kind = TrackingEvent.Kind
+STEPS = {
+    Kind.POSTED: ("Objeto postado", "CAJAMAR - SP"),
+    Kind.IN_TRANSIT: ("Objeto em trânsito - por favor aguarde", "CTE JAGUARE - SAO PAULO - SP"),
+    Kind.OUT_FOR_DELIVERY: ("Objeto saiu para entrega ao destinatário", "CDD DESTINO"),
+    Kind.DELIVERY_FAILED: ("Carteiro não atendido - entrega não realizada", "CDD DESTINO"),
+    Kind.DELIVERED: ("Objeto entregue ao destinatário", "CDD DESTINO"),
+    Kind.RETURNED: ("Objeto devolvido ao remetente", "CAJAMAR - SP"),
+}
+JOURNEYS = {
+    FAIL_ONCE_NAME: (
+        Kind.POSTED, Kind.IN_TRANSIT, Kind.OUT_FOR_DELIVERY, Kind.DELIVERY_FAILED,
+        Kind.OUT_FOR_DELIVERY, Kind.DELIVERED,
+    ),
+    RETURN_NAME: (
+        Kind.POSTED, Kind.IN_TRANSIT, Kind.OUT_FOR_DELIVERY, Kind.DELIVERY_FAILED,
+        Kind.OUT_FOR_DELIVERY, Kind.DELIVERY_FAILED, Kind.RETURNED,
+    ),
+}  # fmt: skip
+DEFAULT_JOURNEY = (Kind.POSTED, Kind.IN_TRANSIT, Kind.OUT_FOR_DELIVERY, Kind.DELIVERED)
 
 
 def _serial(key: str) -> int:
     return int(hashlib.sha256(key.encode()).hexdigest(), 16) % 100_000_000
+
+
+def _event(payload: dict) -> CarrierEvent:
+    return CarrierEvent(
+        event_id=payload["id"],
+        kind=payload["kind"],
+        occurred_at=datetime.fromisoformat(payload["at"]),
+        description=payload["description"],
+        location=payload["location"],
+    )
 
 
 class SandboxCarrier:
@@ -41,13 +85,67 @@ class SandboxCarrier:
         code = tracking_code(
             service=SERVICE_PREFIXES.get(request.service, DEFAULT_PREFIX), serial=_serial(idempotency_key)
         )
-        return Booking(tracking_code=code, carrier_reference=f"sbx_{code}")
+        parcel, created = SandboxParcel.objects.get_or_create(
+            idempotency_key=idempotency_key,
+            defaults={"tracking_code": code, "service": request.service, "recipient_name": recipient},
+        )
+        if not created:
+            SandboxParcel.objects.filter(pk=parcel.pk).update(booking_requests=F("booking_requests") + 1)
+        elif recipient == SLOW_NAME:
+            time.sleep(settings.STORE_SANDBOX_CARRIER_DELAY_SECONDS)
+        return Booking(tracking_code=parcel.tracking_code, carrier_reference=f"sbx_{parcel.pk}")
 
     def cancel(self, *, tracking_code: str, idempotency_key: str) -> None:
-        return None
+        SandboxParcel.objects.filter(tracking_code=tracking_code).update(is_cancelled=True)
+
+    def track(self, *, tracking_code: str) -> list[CarrierEvent]:
+        parcel = SandboxParcel.objects.filter(tracking_code=tracking_code).first()
+        return [_event(payload) for payload in parcel.events] if parcel else []
 
     def authorise_return(self, *, tracking_code: str, idempotency_key: str) -> ReturnAuthorisation:
         return ReturnAuthorisation(
             code=f"{_serial(idempotency_key):08d}",
             valid_until=timezone.localdate() + timedelta(days=RETURN_VALID_DAYS),
         )
+
+
+def sandbox_parcel_advance(parcel: SandboxParcel) -> CarrierEvent | None:
+    """What the carrier does next with a parcel: publish its next tracking event (None when
+    its journey is over or it was cancelled)."""
+    journey = JOURNEYS.get(parcel.recipient_name, DEFAULT_JOURNEY)
+    if parcel.is_cancelled or len(parcel.events) >= len(journey):
+        return None
+    kind = journey[len(parcel.events)]
+    description, location = STEPS[kind]
+    payload = {
+        "id": f"{parcel.tracking_code}-{len(parcel.events) + 1}",
+        "kind": kind.value,
+        "at": timezone.now().isoformat(),
+        "description": description,
+        "location": location,
+    }
+    parcel.events = [*parcel.events, payload]
+    parcel.save(update_fields=["events", "updated_at"])
+    return _event(payload)
+
+
+def sandbox_tracking_notice(*, tracking_code: str, event: CarrierEvent) -> tuple[bytes, str]:
+    """The signed notice the sandbox carrier posts for a tracking event: `(body, X-Signature)`."""
+    from orders.webhooks import signature_header
+
+    body = json.dumps(
+        {
+            "id": event.event_id,
+            "type": "tracking",
+            "data": {
+                "tracking_code": tracking_code,
+                "kind": event.kind,
+                "at": event.occurred_at.isoformat(),
+                "description": event.description,
+                "location": event.location,
+            },
+        }
+    ).encode()
+    return body, signature_header(
+        body=body, secret=settings.STORE_CARRIER_WEBHOOK_SECRETS[SandboxCarrier.name]
+    )

@@ -2,7 +2,8 @@
 
 import json
 import uuid
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -62,7 +63,7 @@ def webhook_receive(*, provider: str, body: bytes, signature: str) -> WebhookEve
     return event
 
 
-def _webhook_transition(*, event: WebhookEvent, to: str, note: str = "") -> None:
+def webhook_transition(*, event: WebhookEvent, to: str, note: str = "") -> None:
     if to not in WEBHOOK_TRANSITIONS[event.status]:
         raise ValueError(f"notice {event.pk} cannot go from {event.status} to {to}")
     event.status, event.note, event.applied_at = to, note, timezone.now()
@@ -84,24 +85,24 @@ def webhook_apply(*, event_id: int) -> WebhookEvent:
     if payment.status == Payment.Status.EXPIRED and event.kind == PAID:
         # The money came after the charge expired and its order was cancelled: give it back.
         payment_settle_for_cancelled_order(payment=payment, paid=True)
-        _webhook_transition(event=event, to=WebhookEvent.Status.APPLIED, note="paid after expiry: refunded")
+        webhook_transition(event=event, to=WebhookEvent.Status.APPLIED, note="paid after expiry: refunded")
         return event
     # Pix and boletos wait for these notices; cards settle through capture and void instead.
     if payment.status != Payment.Status.PENDING:
-        _webhook_transition(
+        webhook_transition(
             event=event, to=WebhookEvent.Status.IGNORED, note=f"payment already {payment.status}"
         )
         return event
     if Order.objects.filter(pk=payment.order_id, status=Order.Status.CANCELLED).exists():
         # The order was cancelled before the charge settled: close the charge, refund money.
         payment_settle_for_cancelled_order(payment=payment, paid=event.kind == PAID)
-        _webhook_transition(event=event, to=WebhookEvent.Status.APPLIED, note="order cancelled")
+        webhook_transition(event=event, to=WebhookEvent.Status.APPLIED, note="order cancelled")
         return event
     if event.kind == PAID:
         payment_mark_paid(payment=payment, actor=NOTICE_ACTOR, note=event.event_id)
     else:
         payment_mark_expired(payment=payment, actor=NOTICE_ACTOR)
-    _webhook_transition(event=event, to=WebhookEvent.Status.APPLIED)
+    webhook_transition(event=event, to=WebhookEvent.Status.APPLIED)
     return event
 
 
@@ -116,15 +117,22 @@ def sandbox_notice_deliver(*, payment: Payment, kind: str) -> WebhookEvent:
     return webhook_receive(provider=payment.gateway, body=body, signature=signature)
 
 
-def webhooks_reconcile(*, now=None) -> int:
-    """Enqueue again the notices stored but not applied in time; return how many."""
-    stuck = list(
+def webhooks_stuck(*, providers: Iterable[str], now: datetime | None = None) -> list[int]:
+    """Ids of one batch of these providers' notices stored but not applied in time."""
+    return list(
         WebhookEvent.objects.filter(
-            status=WebhookEvent.Status.RECEIVED, created_at__lt=(now or timezone.now()) - RECONCILE_AFTER
+            status=WebhookEvent.Status.RECEIVED,
+            provider__in=list(providers),
+            created_at__lt=(now or timezone.now()) - RECONCILE_AFTER,
         )
         .order_by("pk")
         .values_list("pk", flat=True)[:RECONCILE_BATCH]
     )
+
+
+def webhooks_reconcile(*, now: datetime | None = None) -> int:
+    """Enqueue again the payment notices stored but not applied in time; return how many."""
+    stuck = webhooks_stuck(providers=settings.STORE_PAYMENT_WEBHOOK_SECRETS, now=now)
     for event_id in stuck:
         webhook_apply_task.delay(event_id=event_id)
     return len(stuck)

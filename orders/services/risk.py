@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.actor import Actor
 from core.cep import state_for_cep
 from core.cpf import cpf_region_states, is_valid_cpf, only_digits
-from inventory.services import reservation_allocate
+from inventory.services import reservation_allocate, reservation_top_up
 from orders.locks import lock_order
 from orders.models import Order, Payment, RiskAnalysis, RiskCheck, RiskPolicy, RiskRule
 from orders.selectors import RiskFacts, order_risk_facts
@@ -279,7 +279,11 @@ def order_stock_recheck(*, order_id: int) -> int:
     """Allocate what has come in since for an order short of stock; return the units still
     short (0: it can go on). Must run inside the caller's transaction."""
     order = lock_order(order_id)
-    order.units_short = reservation_allocate(reference=f"order:{order_id}")
+    reference = f"order:{order_id}"
+    not_held = reservation_top_up(
+        reference=reference, lines=order.lines.values_list("variant_id", "quantity"), actor=ANALYSIS_ACTOR
+    )
+    order.units_short = not_held + reservation_allocate(reference=reference)
     order.save(update_fields=["units_short", "updated_at"])
     return order.units_short
 

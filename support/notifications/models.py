@@ -17,6 +17,10 @@ class Notification(TimeStampedModel):
         LOW_STOCK = "low_stock", _("Stock to reorder")
         ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
         INFORMATION_REQUEST = "information_request", _("Information requested")
+        SHIPMENT_SHIPPED = "shipment_shipped", _("Order shipped")
+        SHIPMENT_NEWS = "shipment_news", _("Delivery news")
+        SHORT_PICK = "short_pick", _("Units not found when picking")
+        SHIPPING_ALERT = "shipping_alert", _("Shipments needing attention")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

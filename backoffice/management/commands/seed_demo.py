@@ -25,7 +25,7 @@ from inventory.services import (
     supplier_upsert,
     warehouse_upsert,
 )
-from logistics.services import carrier_service_set_rates
+from logistics.services import RateRow, box_upsert, carrier_service_set_rates
 from storefront.accounts.services import staff_user_ensure
 from storefront.catalog.models import AttributeValue, Brand, Category, Product, ProductImage, Variant
 from storefront.catalog.services import (
@@ -129,7 +129,14 @@ class Command(BaseCommand):
                 carrier=carrier,
                 name=name,
                 position=position,
-                rates=[(state, grams, Decimal(price), days) for state, grams, price, days in rates],
+                rates=[
+                    RateRow(state=state, area=area, max_weight_grams=grams, price=Decimal(price), days=days)
+                    for state, area, grams, price, days in rates
+                ],
+            )
+        for code, name, length, width, height, tare in demo_data.BOXES:
+            box_upsert(
+                code=code, name=name, length_cm=length, width_cm=width, height_cm=height, tare_grams=tare
             )
         for code, kind, value, fields in demo_data.VOUCHERS:
             voucher_upsert(code=code, kind=kind, value=Decimal(value), starts_at=VOUCHERS_START, **fields)

@@ -1,0 +1,104 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import DomainError
+
+
+class RateFileInvalid(DomainError):
+    """A rate file with problems; `errors` lists each, by line."""
+
+    code = "rate_file_invalid"
+    message = _("The rate file was not imported: fix these lines and send it again.")
+
+    def __init__(self, *, errors: list[str]) -> None:
+        super().__init__()
+        self.errors = errors
+
+
+class OrderNotPickable(DomainError):
+    code = "order_not_pickable"
+
+    def __init__(self, *, number: str) -> None:
+        super().__init__(_("Order %(number)s is not validated for picking.") % {"number": number})
+
+
+class NothingToPick(DomainError):
+    code = "nothing_to_pick"
+    message = _("These orders have nothing left to pick in this warehouse.")
+
+
+class PickLineClosed(DomainError):
+    code = "pick_line_closed"
+    message = _("This line was already dealt with.")
+
+
+class CodeNotOnLine(DomainError):
+    code = "code_not_on_line"
+
+    def __init__(self, *, sku: str) -> None:
+        super().__init__(_("That is not the item of this line: scan %(sku)s.") % {"sku": sku})
+
+
+class PickQuantityInvalid(DomainError):
+    code = "pick_quantity_invalid"
+
+    def __init__(self, *, quantity: int) -> None:
+        super().__init__(
+            _("This line asks for %(quantity)s. If fewer are in the bin, report it short.")
+            % {"quantity": quantity}
+        )
+
+
+class CodeNotOnOrder(DomainError):
+    code = "code_not_on_order"
+
+    def __init__(self, *, code: str) -> None:
+        super().__init__(_("%(code)s is not an item of this order: keep it out of the box.") % {"code": code})
+
+
+class TooManyUnits(DomainError):
+    code = "too_many_units"
+
+    def __init__(self, *, sku: str, quantity: int) -> None:
+        super().__init__(
+            _("The order has only %(quantity)s of %(sku)s: that one is extra.")
+            % {"sku": sku, "quantity": quantity}
+        )
+
+
+class PackingIncomplete(DomainError):
+    code = "packing_incomplete"
+
+    def __init__(self, *, missing: list[str]) -> None:
+        super().__init__(_("Still to check: %(items)s.") % {"items": ", ".join(missing)})
+
+
+class OrderNotPackable(DomainError):
+    code = "order_not_packable"
+
+    def __init__(self, *, number: str) -> None:
+        super().__init__(
+            _("Order %(number)s is not ready for packing here (not picked, already packed or cancelled).")
+            % {"number": number}
+        )
+
+
+class BoxTooSmall(DomainError):
+    code = "box_too_small"
+    message = _("Parcel measures must be at least those of the box.")
+
+
+class ShipmentNotDispatchable(DomainError):
+    code = "shipment_not_dispatchable"
+
+    def __init__(self, *, reason: str) -> None:
+        super().__init__(reason)
+
+
+class NoticeRejected(DomainError):
+    """A carrier notice we will not take; `status` is the HTTP answer."""
+
+    code = "notice_rejected"
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status

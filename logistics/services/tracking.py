@@ -1,0 +1,200 @@
+"""What carriers say about shipments, by signed notice or by asking them: each event stored
+once, moving the shipment and the order, and reaching the customer."""
+
+import json
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.actor import Actor
+from core.locks import for_update
+from logistics.adapters.base import CarrierEvent, CarrierUnavailable
+from logistics.exceptions import NoticeRejected
+from logistics.models import SHIPMENT_TRANSITIONS, Shipment, TrackingEvent
+from logistics.notifications import delivery_incident_alert, shipment_news_notify
+from logistics.services.dispatch import carrier_gateway, lock_shipment, shipment_transition
+from logistics.tasks import tracking_notice_apply as tracking_notice_apply_task
+from orders.models import Order, OrderEvent, WebhookEvent
+from orders.services import order_transition
+from orders.services.notices import webhook_transition, webhooks_stuck
+from orders.webhooks import SignatureInvalid, signature_verify
+
+TRACKING_ACTOR = Actor.job("tracking")
+PROVIDER_PREFIX = "carrier:"
+Kind = TrackingEvent.Kind
+# The shipment status each kind of event leads to; a posting only confirms it was shipped.
+STATUS_FOR_KIND = {
+    Kind.IN_TRANSIT: Shipment.Status.IN_TRANSIT,
+    Kind.OUT_FOR_DELIVERY: Shipment.Status.OUT_FOR_DELIVERY,
+    Kind.DELIVERY_FAILED: Shipment.Status.DELIVERY_FAILED,
+    Kind.DELIVERED: Shipment.Status.DELIVERED,
+    Kind.RETURNED: Shipment.Status.RETURNED,
+}
+# Shipments on the way are asked about this often when no notice came.
+POLL_EVERY = timedelta(hours=2)
+POLL_BATCH = 200
+
+
+def tracking_notice_receive(*, carrier: str, body: bytes, signature: str) -> WebhookEvent:
+    """Check a carrier's tracking notice (signature, shape, a tracking code of ours), store it
+    once under (carrier, event id) and apply it after commit. A repeated notice returns the
+    stored one. Raises NoticeRejected, storing nothing."""
+    secrets = settings.STORE_CARRIER_WEBHOOK_SECRETS
+    if carrier not in secrets:
+        raise NoticeRejected("unknown carrier", status=404)
+    try:
+        signature_verify(body=body, header=signature, secret=secrets[carrier])
+    except SignatureInvalid as error:
+        raise NoticeRejected(str(error), status=400) from error
+    try:
+        payload = json.loads(body)
+        data = payload["data"]
+        event_id, code = payload["id"], data["tracking_code"]
+        datetime.fromisoformat(data["at"])
+        valid = payload["type"] == "tracking" and data["kind"] in Kind.values and isinstance(event_id, str)
+    except (ValueError, KeyError, TypeError) as error:
+        raise NoticeRejected("malformed notice", status=400) from error
+    if not valid:
+        raise NoticeRejected("unknown notice", status=400)
+    if not Shipment.objects.filter(tracking_code=code).exists():
+        raise NoticeRejected("unknown tracking code", status=404)
+    provider = f"{PROVIDER_PREFIX}{carrier}"
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.create(
+                provider=provider, event_id=event_id, kind="tracking", payload=payload
+            )
+            tracking_notice_apply_task.delay_on_commit(event_id=event.pk)
+    except IntegrityError:  # delivered before: the first copy is the one that counts
+        event = WebhookEvent.objects.get(provider=provider, event_id=event_id)
+    return event
+
+
+def tracking_notice_apply(*, event_id: int) -> WebhookEvent:
+    """Apply a stored tracking notice once."""
+    with transaction.atomic():
+        notice = for_update(WebhookEvent.objects.filter(pk=event_id)).get()
+        if notice.status != WebhookEvent.Status.RECEIVED:
+            return notice
+        data = notice.payload["data"]
+        shipment_id = Shipment.objects.values_list("pk", flat=True).get(tracking_code=data["tracking_code"])
+        event = CarrierEvent(
+            event_id=notice.event_id,
+            kind=data["kind"],
+            occurred_at=datetime.fromisoformat(data["at"]),
+            description=data.get("description", ""),
+            location=data.get("location", ""),
+        )
+        stored = tracking_events_apply(
+            shipment_id=shipment_id, events=[event], source=TrackingEvent.Source.WEBHOOK
+        )
+        webhook_transition(
+            event=notice,
+            to=WebhookEvent.Status.APPLIED if stored else WebhookEvent.Status.IGNORED,
+            note="" if stored else "already known",
+        )
+    return notice
+
+
+def _order_follow(*, shipment: Shipment, event: TrackingEvent) -> None:
+    """The order's timeline tells the event; the order is delivered once all its parcels are."""
+    order = shipment.order
+    all_delivered = not order.shipments.exclude(
+        status__in=[Shipment.Status.DELIVERED, Shipment.Status.CANCELLED]
+    ).exists()
+    if event.kind == Kind.DELIVERED and order.status == Order.Status.SHIPPED and all_delivered:
+        order_transition(
+            order_id=order.pk, to=Order.Status.DELIVERED, actor=TRACKING_ACTOR, note=shipment.tracking_code
+        )
+        return
+    OrderEvent.objects.create(
+        order=order,
+        actor=TRACKING_ACTOR.label,
+        note=f"{shipment.tracking_code}: {event.get_kind_display()} — {event.description} ({event.location})",
+    )
+
+
+@transaction.atomic
+def tracking_events_apply(*, shipment_id: int, events: list[CarrierEvent], source: str) -> int:
+    """Store the events of a shipment not stored before and let the newest ones move it;
+    return how many were new. Events that arrive late (older than what we know) are kept
+    for the record but move nothing."""
+    shipment = lock_shipment(shipment_id)
+    known = set(shipment.tracking_events.values_list("event_id", flat=True))
+    new = 0
+    for carrier_event in sorted(events, key=lambda event: event.occurred_at):
+        if carrier_event.event_id in known or carrier_event.kind not in Kind.values:
+            continue
+        known.add(carrier_event.event_id)
+        new += 1
+        event = TrackingEvent.objects.create(
+            shipment=shipment,
+            event_id=carrier_event.event_id,
+            kind=carrier_event.kind,
+            occurred_at=carrier_event.occurred_at,
+            description=carrier_event.description[:200],
+            location=carrier_event.location[:120],
+            source=source,
+        )
+        _shipment_follow(shipment=shipment, event=event)
+    return new
+
+
+def _shipment_follow(*, shipment: Shipment, event: TrackingEvent) -> None:
+    if shipment.last_event_at and event.occurred_at < shipment.last_event_at:
+        return
+    status = STATUS_FOR_KIND.get(event.kind)
+    fields = {"last_event_at": event.occurred_at}
+    if event.kind in (Kind.DELIVERY_FAILED, Kind.RETURNED):
+        fields["incidents"] = shipment.incidents + 1
+    if event.kind == Kind.DELIVERED:
+        fields["delivered_at"] = event.occurred_at
+    if status and status != shipment.status and status in SHIPMENT_TRANSITIONS[shipment.status]:
+        shipment_transition(shipment=shipment, to=status, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(shipment, name, value)
+        shipment.save(update_fields=["updated_at", *fields])
+    _order_follow(shipment=shipment, event=event)
+    shipment_news_notify(shipment=shipment, event=event)
+    if event.kind in (Kind.DELIVERY_FAILED, Kind.RETURNED):
+        delivery_incident_alert(shipment=shipment, event=event)
+
+
+def shipments_track(*, now: datetime | None = None) -> int:
+    """Ask the carrier about one batch of shipments on the way that have not been asked
+    about lately; return how many were asked. A carrier that does not answer is asked again
+    next time."""
+    now = now or timezone.now()
+    gateway = carrier_gateway()
+    due = list(
+        Shipment.objects.active()
+        .filter(tracking_code__isnull=False)
+        .exclude(last_polled_at__gte=now - POLL_EVERY)
+        .order_by(F("last_polled_at").asc(nulls_first=True), "pk")
+        .values_list("pk", "tracking_code")[:POLL_BATCH]
+    )
+    asked = 0
+    for shipment_id, code in due:
+        try:
+            events = gateway.track(tracking_code=code)
+        except CarrierUnavailable:
+            continue
+        tracking_events_apply(shipment_id=shipment_id, events=events, source=TrackingEvent.Source.POLL)
+        Shipment.objects.filter(pk=shipment_id).update(last_polled_at=now)
+        asked += 1
+    return asked
+
+
+def tracking_notices_reconcile(*, now: datetime | None = None) -> int:
+    """Enqueue again the carriers' notices stored but not applied in time; return how many."""
+    stuck = webhooks_stuck(
+        providers=[f"{PROVIDER_PREFIX}{carrier}" for carrier in settings.STORE_CARRIER_WEBHOOK_SECRETS],
+        now=now,
+    )
+    for event_id in stuck:
+        tracking_notice_apply_task.delay(event_id=event_id)
+    return len(stuck)

@@ -1,0 +1,106 @@
+"""Orders ready for the warehouse, made through the real services: placed, paid by card,
+analysed and validated (card captured), with their units allocated to bins."""
+
+from decimal import Decimal
+
+from core.actor import Actor
+from inventory.models import Bin
+from inventory.services import bin_upsert, stock_receive, stock_reserve
+from logistics.models import Box, CarrierService, ShippingRate
+from orders.models import Order
+from tests.catalog.factories import ProductFactory
+from tests.inventory.factories import WarehouseFactory
+from tests.orders.factories import OrderFactory
+from tests.orders.test_payment_start import pay_by_card
+
+JOB = Actor.job("test")
+CLEAN = {
+    "full_name": "Ana Souza",
+    "email": "ana@example.com.br",
+    "cpf": "52998224725",
+    "cep": "20040020",
+    "state": "RJ",
+    "city": "Rio de Janeiro",
+    "phone": "21987654321",
+    "street": "Avenida Rio Branco",
+    "street_number": "100",
+    "district": "Centro",
+    "delivery_service": "sedex",
+    "delivery_label": "Correios SEDEX",
+    "delivery_days": 3,
+}
+
+
+def warehouse():
+    return WarehouseFactory(
+        street="Rodovia Anhanguera",
+        street_number="km 33",
+        district="Polvilho",
+        city="Cajamar",
+        state="SP",
+        cep="07791000",
+    )
+
+
+def service_and_box() -> Box:
+    sedex, _created = CarrierService.objects.get_or_create(
+        code="sedex", defaults={"carrier": "Correios", "name": "SEDEX", "position": 1}
+    )
+    ShippingRate.objects.get_or_create(
+        service=sedex, max_weight_grams=30000, defaults={"price": Decimal("20.00"), "days": 3}
+    )
+    return Box.objects.get_or_create(
+        code="m",
+        defaults={"name": "Caixa M", "length_cm": 30, "width_cm": 20, "height_cm": 15, "tare_grams": 150},
+    )[0]
+
+
+def stocked_variant(*, units: int = 10, bin_code: str = "A-01-01", position: int = 1, ean: str = ""):
+    """A variant with `units` in a bin of the warehouse."""
+    variant = ProductFactory(stock=0).variants.get()
+    if ean:
+        variant.ean = ean
+        variant.save(update_fields=["ean"])
+    place = warehouse()
+    stock_receive(
+        variant_id=variant.pk,
+        warehouse=place,
+        quantity=units,
+        actor=JOB,
+        bin=bin_upsert(warehouse=place, code=bin_code, position=position),
+    )
+    return variant
+
+
+def validated_order(capture, *, lines: list[tuple] | None = None, **fields) -> Order:
+    """A validated, card-captured order of `(variant, quantity)` lines (one unit of a new
+    stocked variant by default), its units allocated to bins."""
+    service_and_box()
+    lines = lines or [(stocked_variant(), 1)]
+    with capture(execute=True):
+        order = OrderFactory(
+            **{**CLEAN, **fields},
+            items_total=sum(Decimal("100.00") * quantity for _variant, quantity in lines),
+            grand_total=sum(Decimal("100.00") * quantity for _variant, quantity in lines) + Decimal("20.00"),
+        )
+        for variant, quantity in lines:
+            order.lines.create(
+                variant=variant,
+                product_name=variant.product.name,
+                sku=variant.sku,
+                unit_price=Decimal("100.00"),
+                quantity=quantity,
+                line_total=Decimal("100.00") * quantity,
+            )
+        stock_reserve(
+            lines=[(variant.pk, quantity) for variant, quantity in lines],
+            reference=f"order:{order.pk}",
+            actor=JOB,
+        )
+        pay_by_card(order, installments=1)
+    order.refresh_from_db()
+    assert order.status == Order.Status.VALIDATED, order.status
+    return order
+
+
+DISPATCH = Bin.DISPATCH_CODE
