@@ -56,6 +56,20 @@ AREAS: tuple[Area, ...] = (
         permission="inventory.view_stocklevel",
     ),
     Area(
+        title=_("Picking and packing"),
+        description=_("Validated orders to pick bin by bin, and picked orders to check and box."),
+        icon="upc-scan",
+        url_name="backoffice:pick-queue",
+        permission="logistics.pick_orders",
+    ),
+    Area(
+        title=_("Shipments"),
+        description=_("Parcels waiting for the carrier, on their way, late or delivered."),
+        icon="truck",
+        url_name="backoffice:shipment-list",
+        permission="logistics.view_shipment",
+    ),
+    Area(
         title=_("Sandbox payments"),
         description=_("Pay or expire test Pix and boletos, as the sandbox provider would."),
         icon="cash-coin",

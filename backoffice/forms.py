@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from inventory.models import Bin, Warehouse
-from logistics.models import CarrierService
+from logistics.models import Box, CarrierService, Shipment
 from orders.models import Payment
 from storefront.checkout.forms import CheckoutDetailsForm
 
@@ -144,3 +144,80 @@ class TelesalesForm(CheckoutDetailsForm):
 
     def clean_lines(self) -> list[tuple[str, int]]:
         return _sku_lines(self.cleaned_data["lines"])
+
+
+class WarehouseForm(forms.Form):
+    """Which warehouse a picking or packing screen works in (the first that sells online by default)."""
+
+    warehouse = forms.ModelChoiceField(
+        label=pgettext_lazy("place", "Warehouse"),
+        queryset=Warehouse.objects.order_by("-sells_online", "code"),
+        to_field_name="code",
+        required=False,
+    )
+
+    def chosen(self) -> Warehouse | None:
+        if self.is_valid() and self.cleaned_data["warehouse"]:
+            return self.cleaned_data["warehouse"]
+        return self.fields["warehouse"].queryset.first()
+
+
+class PickListForm(forms.Form):
+    orders = forms.TypedMultipleChoiceField(
+        label=_("Orders"), coerce=int, error_messages={"required": _("Choose at least one order.")}
+    )
+
+    def __init__(self, *args, order_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["orders"].choices = [(order_id, order_id) for order_id in order_ids]
+
+
+class PickConfirmForm(forms.Form):
+    code = forms.CharField(label=_("Scan or type the SKU or EAN"), max_length=64)
+    quantity = forms.IntegerField(label=_("Units taken"), min_value=1, max_value=MAX_UNITS)
+
+
+class PickShortForm(forms.Form):
+    found = forms.IntegerField(label=_("Units found in the bin"), min_value=0, max_value=MAX_UNITS)
+
+
+class PackForm(forms.Form):
+    """The box being closed; the scanned codes travel with it as repeated hidden fields."""
+
+    scan = forms.CharField(label=_("Scan or type each item's SKU or EAN"), max_length=64, required=False)
+    box = forms.ModelChoiceField(label=_("Box"), queryset=Box.objects.filter(is_active=True), required=False)
+    weight_grams = forms.IntegerField(label=_("Weight (g)"), min_value=1, max_value=30_000, required=False)
+    length_cm = forms.IntegerField(label=_("Length (cm)"), min_value=1, max_value=200, required=False)
+    width_cm = forms.IntegerField(label=_("Width (cm)"), min_value=1, max_value=200, required=False)
+    height_cm = forms.IntegerField(label=_("Height (cm)"), min_value=1, max_value=200, required=False)
+
+    CLOSING_FIELDS = ("box", "weight_grams", "length_cm", "width_cm", "height_cm")
+
+    def clean(self):
+        data = super().clean()
+        if self.data.get("action") == "pack":
+            for name in self.CLOSING_FIELDS:
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("This field is required."))
+        elif not data.get("scan") and "scan" not in self.errors:
+            self.add_error("scan", _("Scan an item."))
+        return data
+
+
+class ShipmentFilterForm(forms.Form):
+    carrier = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=CarrierService.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All")), *Shipment.Status.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    late = forms.BooleanField(label=_("Late or without news"), required=False)
+    q = forms.CharField(label=_("Tracking code or order"), max_length=40, required=False)

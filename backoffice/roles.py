@@ -56,6 +56,7 @@ _STOCK = {
 }
 
 _PICK_AND_PACK = {
+    "logistics.view_shipment",
     "logistics.pick_orders",
     "logistics.pack_orders",
     "logistics.view_box",

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from backoffice.access import staff_only
-from backoffice.views import inventory, orders, staff, telesales
+from backoffice.views import inventory, logistics, orders, staff, telesales
 
 app_name = "backoffice"
 
@@ -83,6 +83,36 @@ STAFF_URLS = [
         inventory.transfer_update_view,
         "transfer-update",
         "inventory.transfer_stock",
+    ),
+    ("logistics/picking/", logistics.pick_queue_view, "pick-queue", "logistics.pick_orders"),
+    ("logistics/picking/<str:number>/", logistics.pick_list_view, "pick-list", "logistics.pick_orders"),
+    ("logistics/packing/", logistics.pack_queue_view, "pack-queue", "logistics.pack_orders"),
+    ("logistics/packing/<str:number>/", logistics.pack_view, "pack-order", "logistics.pack_orders"),
+    ("logistics/dispatch/", logistics.dispatch_queue_view, "dispatch-queue", "logistics.dispatch_shipment"),
+    (
+        "logistics/dispatch/<str:number>/",
+        logistics.shipment_dispatch_view,
+        "shipment-dispatch",
+        "logistics.dispatch_shipment",
+    ),
+    ("logistics/shipments/", logistics.shipment_list_view, "shipment-list", "logistics.view_shipment"),
+    (
+        "logistics/shipments/<str:number>/",
+        logistics.shipment_detail_view,
+        "shipment-detail",
+        "logistics.view_shipment",
+    ),
+    (
+        "logistics/shipments/<str:number>/label/",
+        logistics.shipment_label_view,
+        "shipment-label",
+        "logistics.view_shipment",
+    ),
+    (
+        "logistics/shipments/<str:number>/invoice/",
+        logistics.shipment_invoice_view,
+        "shipment-invoice",
+        "logistics.view_shipment",
     ),
 ]
 URL_PERMISSIONS: dict[str, str | None] = {name: permission for _route, _view, name, permission in STAFF_URLS}

@@ -19,6 +19,7 @@ urlpatterns = [
     path("carrinho/", include("storefront.cart.urls")),
     path("", include("storefront.checkout.urls")),
     path("payments/", include("orders.urls")),
+    path("logistics/", include("logistics.urls")),
     path("", include("storefront.catalog.urls")),
 ]
 

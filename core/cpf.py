@@ -47,6 +47,15 @@ def format_cpf(value: str) -> str:
     return f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}" if len(digits) == 11 else value
 
 
+def format_cnpj(value: str) -> str:
+    digits = only_digits(value)
+    return (
+        f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}/{digits[8:12]}-{digits[12:]}"
+        if len(digits) == 14
+        else value
+    )
+
+
 def validate_cnpj(value: str) -> None:
     if not is_valid_cnpj(value):
         raise ValidationError(_("Enter a valid CNPJ (14 digits)."), code="invalid_cnpj")

@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
@@ -377,6 +378,11 @@ class ShipmentLine(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.shipment_id}: {self.order_line_id} × {self.quantity}"
+
+    @property
+    def amount(self) -> Decimal:
+        """What these units cost the customer, at the price the order line was sold at."""
+        return self.order_line.unit_price * self.quantity
 
 
 class TrackingEvent(TimeStampedModel):

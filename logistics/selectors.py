@@ -3,7 +3,19 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -165,7 +177,12 @@ def shipment_list(*, filters: ShipmentFilters, now: datetime | None = None) -> Q
     if filters.search:
         term = filters.search.strip().upper()
         shipments = shipments.filter(Q(tracking_code=term) | Q(order__number=term) | Q(number=term))
-    return shipments.select_related("order", "service", "warehouse").order_by("-created_at", "-pk")
+    overdue = Q(status__in=Shipment.ON_THE_WAY, promised_on__lt=timezone.localdate(now))
+    return (
+        shipments.select_related("order", "service", "warehouse")
+        .annotate(is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def shipment_get(*, number: str) -> Shipment:

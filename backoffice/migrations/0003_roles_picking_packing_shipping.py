@@ -37,6 +37,7 @@ STOCK = {
 }
 
 PICK_AND_PACK = {
+    "logistics.view_shipment",
     "logistics.pick_orders",
     "logistics.pack_orders",
     "logistics.view_box",

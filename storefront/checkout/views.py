@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.exceptions import DomainError
 from core.itf import itf_svg
 from inventory.exceptions import OutOfStock
+from logistics.selectors import shipment_list_for_order
 from orders.exceptions import CardInvalid, PaymentNotAllowed, PaymentProviderDown
 from orders.models import Order, Payment
 from orders.selectors import (
@@ -46,7 +47,9 @@ from storefront.checkout.session import (
 ORDERS_PAGE_SIZE = 10
 # Query budgets, asserted in tests/checkout/test_views.py.
 ORDER_LIST_QUERIES = 7  # session, user, count, page, lines, navigation, (cart)
-ORDER_DETAIL_QUERIES = 8  # session, user, order, lines, timeline, payments, navigation, (cart)
+ORDER_DETAIL_QUERIES = (
+    10  # session, user, order, lines, timeline, payments, shipments, tracking, navigation, (cart)
+)
 CHECKOUT_STEP_QUERIES = 12  # session, user, cart, lines, attributes, rates, voucher checks, navigation
 
 # Where the last placed order is remembered, so a repeated "place order" finds it.
@@ -344,6 +347,7 @@ def _order_page(request: HttpRequest, order: Order, template: str, **context) ->
             else None,
             "access_token": request.GET.get("t") or request.POST.get("t", ""),
             "payment_terms": _payment_terms(),
+            "shipments": shipment_list_for_order(order=order),
             **context,
         },
     )

@@ -6,8 +6,10 @@ from django.urls import reverse
 from backoffice.roles import ROLE_PERMISSIONS, Role
 from backoffice.urls import URL_PERMISSIONS
 from inventory.models import StockCount, Transfer
+from logistics.models import PickList
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory, purchase_order
+from tests.logistics.factories import shipment_row, warehouse
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import OrderFactory, sandbox_pix
 
@@ -20,6 +22,7 @@ POST_ONLY = {
     "stock-count-apply": {"action": "apply"},
     "transfer-update": {"action": "cancel"},
     "order-act": {"action": "note", "seen": "2026-01-01T00:00:00Z", "text": "looked"},
+    "shipment-dispatch": {},
 }
 
 
@@ -48,6 +51,16 @@ def url_for(name: str) -> str:
     }
     if name in pk:
         return reverse(f"backoffice:{name}", kwargs={"pk": pk[name]()})
+    if name == "pick-list":
+        pick_list = PickList.objects.create(number="SEP-000001", warehouse=warehouse(), created_by="job:test")
+        return reverse(f"backoffice:{name}", kwargs={"number": pick_list.number})
+    if name in ("pick-queue", "pack-queue"):
+        warehouse()
+    if name == "pack-order":
+        warehouse()
+        return reverse(f"backoffice:{name}", kwargs={"number": OrderFactory().number})
+    if name in ("shipment-dispatch", "shipment-detail", "shipment-label", "shipment-invoice"):
+        return reverse(f"backoffice:{name}", kwargs={"number": shipment_row().number})
     if name in ("order-workspace", "order-act"):
         return reverse(f"backoffice:{name}", kwargs={"number": OrderFactory().number})
     if name == "stock-item":

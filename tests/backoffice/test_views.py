@@ -31,6 +31,8 @@ def test_home_shows_the_areas_of_the_users_roles_and_failed_messages(
         "backoffice:hold-queue",
         "backoffice:telesales-order",
         "backoffice:stock-search",
+        "backoffice:pick-queue",
+        "backoffice:shipment-list",
         "backoffice:sandbox-payment-list",
     ]
     assert response.context["failed_messages"] == 3

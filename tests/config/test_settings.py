@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://store@db.example.com.br:5432/store",
     "REDIS_URL": "redis://cache.example.com.br:6379/0",
     "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_production_like",
+    "STORE_SANDBOX_CARRIER_SECRET": "whsec_carrier_production_like",
     "STORE_SITE_URL": "https://loja.example.com.br",
 }
 
@@ -53,6 +54,7 @@ def test_the_deploy_check_warns_about_the_demo_defaults(variable, warning):
         "DJANGO_ALLOWED_HOSTS",
         "EMAIL_URL",
         "STORE_SANDBOX_WEBHOOK_SECRET",
+        "STORE_SANDBOX_CARRIER_SECRET",
         "STORE_SITE_URL",
     ],
 )

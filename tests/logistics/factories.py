@@ -104,3 +104,61 @@ def validated_order(capture, *, lines: list[tuple] | None = None, **fields) -> O
 
 
 DISPATCH = Bin.DISPATCH_CODE
+
+
+def shipment_row(*, status: str = "shipped", order=None, tracking_code: str = "SX473124829BR", **fields):
+    """A shipment row with its line and invoice record, as dispatch leaves it; for pages and
+    access checks that need one, not for behaviour (that goes through the services)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from logistics.access_keys import access_key
+    from logistics.models import InvoiceRecord, Shipment, ShipmentLine
+
+    box = service_and_box()
+    order = order or OrderFactory(**CLEAN, status=Order.Status.SHIPPED)
+    if not order.lines.exists():
+        variant = ProductFactory(stock=0).variants.get()
+        order.lines.create(
+            variant=variant, product_name="x", sku=variant.sku, unit_price=100, quantity=1, line_total=100
+        )
+    now = timezone.now()
+    shipment = Shipment.objects.create(
+        number=f"{order.number}-1",
+        order=order,
+        warehouse=warehouse(),
+        service=CarrierService.objects.get(code="sedex"),
+        status=status,
+        box=box,
+        weight_grams=900,
+        length_cm=30,
+        width_cm=20,
+        height_cm=15,
+        declared_value=Decimal("100.00"),
+        packed_by="job:test",
+        tracking_code=tracking_code if status != "packed" else None,
+        shipped_at=now if status != "packed" else None,
+        last_event_at=now if status != "packed" else None,
+        promised_on=timezone.localdate() + timedelta(days=3),
+        **fields,
+    )
+    ShipmentLine.objects.create(shipment=shipment, order_line=order.lines.first(), quantity=1)
+    number = InvoiceRecord.objects.count() + 1
+    InvoiceRecord.objects.create(
+        shipment=shipment,
+        series=1,
+        number=number,
+        access_key=access_key(
+            state="SP", issued_on=timezone.localdate(), cnpj="11222333000181", series=1, number=number, code=1
+        ),
+        authorisation="135260000000010",
+        issued_at=now,
+        issuer_name="Loja",
+        issuer_cnpj="11222333000181",
+        items_total=Decimal("100.00"),
+        freight_total=Decimal("20.00"),
+        discount_total=Decimal("0.00"),
+        total=Decimal("120.00"),
+    )
+    return shipment

@@ -7,6 +7,8 @@ from logistics.adapters.base import Address, CarrierUnavailable, ShipmentRefused
 from logistics.adapters.sandbox import REFUSED_NAME, UNAVAILABLE_NAME, SandboxCarrier
 from logistics.adapters.tracking_codes import is_valid_tracking_code, s10_check_digit, tracking_code
 
+pytestmark = pytest.mark.django_db
+
 CARRIER = SandboxCarrier()
 WAREHOUSE = Address("Loja Aurora", "Rodovia Anhanguera", "km 33", "", "Polvilho", "Cajamar", "SP", "07770000")
 

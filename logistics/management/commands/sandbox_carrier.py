@@ -1,0 +1,46 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from logistics.exceptions import NoticeRejected
+from logistics.services import sandbox_shipments_advance
+
+# The longest sandbox journey (two failed attempts, then back to the sender).
+LONGEST_JOURNEY = 7
+
+
+class Command(BaseCommand):
+    help = (
+        "Act as the sandbox carrier: move every shipment on the way (or those named) one step "
+        "along its journey — posted, in transit, out for delivery, delivered — and post each "
+        "event to the store's tracking webhook, signed. Recipients named SANDBOX ABSENT miss the "
+        "first attempt; SANDBOX RETURN come back to the sender."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "tracking_codes", nargs="*", help="Only these shipments (default: all on the way)."
+        )
+        parser.add_argument(
+            "--to-the-end", action="store_true", help="Keep going until every journey is over."
+        )
+        parser.add_argument(
+            "--quiet-carrier",
+            action="store_true",
+            help="Publish the events for tracking queries only, without posting notices.",
+        )
+
+    def handle(
+        self, *args, tracking_codes: list[str], to_the_end: bool, quiet_carrier: bool, **options
+    ) -> None:
+        codes = [code.strip().upper() for code in tracking_codes] or None
+        published = 0
+        for _step in range(LONGEST_JOURNEY if to_the_end else 1):
+            try:
+                events = sandbox_shipments_advance(tracking_codes=codes, notify=not quiet_carrier)
+            except NoticeRejected as rejected:
+                raise CommandError(f"Notice refused: {rejected}") from rejected
+            for event in events:
+                self.stdout.write(f"{event.event_id}: {event.kind} — {event.description}")
+            published += len(events)
+            if not events:
+                break
+        self.stdout.write(self.style.SUCCESS(f"{published} tracking event(s) published."))
