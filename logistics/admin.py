@@ -1,6 +1,19 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from logistics.models import CarrierService, ShippingRate
+from logistics.exceptions import RateFileInvalid
+from logistics.models import Box, CarrierService, InvoiceRecord, Shipment, ShippingRate, TrackingEvent
+from logistics.services import shipping_rates_import
+from logistics.services.rates import RATE_COLUMNS
+
+MAX_RATE_FILE_BYTES = 2 * 1024 * 1024
 
 
 class ShippingRateInline(admin.TabularInline):
@@ -8,15 +21,127 @@ class ShippingRateInline(admin.TabularInline):
     extra = 1
 
 
+class RateFileForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Rate file (CSV)"),
+        help_text=gettext_lazy("Columns: %(columns)s. The file replaces the tables of the services it names.")
+        % {"columns": ", ".join(RATE_COLUMNS)},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_RATE_FILE_BYTES:
+            raise forms.ValidationError(_("The file is too large (2 MB at most)."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(_("Save the file as CSV in UTF-8.")) from error
+
+
 @admin.register(CarrierService)
 class CarrierServiceAdmin(admin.ModelAdmin):
     list_display = ["code", "carrier", "name", "is_active", "position"]
     list_filter = ["is_active", "carrier"]
     inlines = [ShippingRateInline]
+    change_list_template = "admin/logistics/carrierservice/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import-rates/",
+                self.admin_site.admin_view(self.rates_import_view),
+                name="logistics_carrierservice_import_rates",
+            ),
+            *super().get_urls(),
+        ]
+
+    def rates_import_view(self, request: HttpRequest) -> HttpResponse:
+        """Replace rate tables from a CSV file, whole or not at all."""
+        if not request.user.has_perm("logistics.change_shippingrate"):
+            raise PermissionDenied
+        form = RateFileForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                imported = shipping_rates_import(content=form.cleaned_data["file"])
+            except RateFileInvalid as invalid:
+                errors = invalid.errors
+                self.message_user(request, invalid.message, messages.ERROR)
+            else:
+                summary = ", ".join(f"{code}: {count}" for code, count in sorted(imported.items()))
+                self.message_user(request, _("Rates imported (%(summary)s).") % {"summary": summary})
+                return redirect(reverse("admin:logistics_carrierservice_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/logistics/carrierservice/import_rates.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Import shipping rates"),
+                "form": form,
+                "errors": errors,
+            },
+        )
 
 
 @admin.register(ShippingRate)
 class ShippingRateAdmin(admin.ModelAdmin):
-    list_display = ["service", "state", "max_weight_grams", "price", "days"]
-    list_filter = ["service", "state"]
+    list_display = ["service", "state", "area", "cep_start", "cep_end", "max_weight_grams", "price", "days"]
+    list_filter = ["service", "state", "area"]
     list_select_related = ["service"]
+
+
+@admin.register(Box)
+class BoxAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "length_cm", "width_cm", "height_cm", "tare_grams", "is_active"]
+    list_filter = ["is_active"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only the logistics services write; staff look, never edit."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class TrackingEventInline(admin.TabularInline):
+    model = TrackingEvent
+    extra = 0
+    fields = ["occurred_at", "kind", "description", "location", "source"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "number",
+        "tracking_code",
+        "service",
+        "status",
+        "promised_on",
+        "delivered_at",
+        "incidents",
+    ]
+    list_filter = ["status", "service"]
+    list_select_related = ["service"]
+    search_fields = ["=number", "=tracking_code", "=order__number"]
+    show_full_result_count = False
+    inlines = [TrackingEventInline]
+
+
+@admin.register(InvoiceRecord)
+class InvoiceRecordAdmin(ReadOnlyAdmin):
+    list_display = ["series", "number", "access_key", "issued_at", "total"]
+    list_filter = ["series"]
+    search_fields = ["=access_key", "=shipment__order__number"]
+    show_full_result_count = False

@@ -162,3 +162,48 @@ def shipment_row(*, status: str = "shipped", order=None, tracking_code: str = "S
         total=Decimal("120.00"),
     )
     return shipment
+
+
+STAFF = Actor.job("staff")
+
+
+def picked_order(capture, **fields) -> Order:
+    """A validated order (see `validated_order`) whose units were all picked."""
+    from logistics.services import pick_line_confirm, pick_list_create
+
+    order = validated_order(capture, **fields)
+    pick_list = pick_list_create(warehouse=warehouse(), order_ids=[order.pk], actor=STAFF)
+    for line in pick_list.lines.select_related("order_line"):
+        pick_line_confirm(line_id=line.pk, code=line.order_line.sku, quantity=line.quantity, actor=STAFF)
+    order.refresh_from_db()
+    return order
+
+
+def pack(order: Order, **overrides):
+    """Close the box of a picked order with every unit scanned; returns the shipment."""
+    from logistics.services import shipment_pack
+
+    codes = [line.sku for line in order.lines.all() for _unit in range(line.quantity)]
+    arguments = {
+        "order_id": order.pk,
+        "warehouse": warehouse(),
+        "codes": codes,
+        "box": service_and_box(),
+        "weight_grams": 900,
+        "length_cm": 30,
+        "width_cm": 20,
+        "height_cm": 15,
+        "actor": STAFF,
+        **overrides,
+    }
+    return shipment_pack(**arguments)
+
+
+def shipped_order(capture, **fields):
+    """A validated order picked, packed and booked with the sandbox carrier (tasks run):
+    returns its shipment."""
+    order = picked_order(capture, **fields)
+    with capture(execute=True):
+        shipment = pack(order)
+    shipment.refresh_from_db()
+    return shipment

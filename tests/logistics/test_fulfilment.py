@@ -17,11 +17,9 @@ from logistics.services import (
     shipment_pack,
 )
 from orders.models import Order
-from tests.logistics.factories import service_and_box, stocked_variant, validated_order, warehouse
+from tests.logistics.factories import STAFF, service_and_box, stocked_variant, validated_order, warehouse
 
 pytestmark = pytest.mark.django_db
-
-STAFF = Actor.job("staff")
 
 
 def levels_ok(order):
