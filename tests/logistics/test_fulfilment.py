@@ -4,7 +4,6 @@ stock ledger and the order's timeline right at each step."""
 import pytest
 from django.core import mail
 
-from core.actor import Actor
 from inventory.models import Reservation, StockLevel, StockMovement
 from inventory.selectors import stock_discrepancies
 from logistics.access_keys import is_valid_access_key
