@@ -58,11 +58,9 @@ def lock_shipment(shipment_id: int) -> Shipment:
     """A shipment with its order locked first, in the project's lock order."""
     order_id = Shipment.objects.values_list("order_id", flat=True).get(pk=shipment_id)
     lock_order(order_id)
-    return (
-        for_update(Shipment.objects.filter(pk=shipment_id))
-        .select_related("order", "warehouse", "service")
-        .get()
-    )
+    for_update(Shipment.objects.filter(pk=shipment_id)).get()
+    # Fetched apart from the lock: FOR UPDATE would lock the joined warehouse and service rows too.
+    return Shipment.objects.select_related("order", "warehouse", "service").get(pk=shipment_id)
 
 
 def _dispatch_blocker(shipment: Shipment) -> str:
