@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -29,51 +30,79 @@ def _test_database_url() -> str:
     return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
-    """A real `celery worker` subprocess on the test database; tasks go to it through Redis.
+class Worker:
+    """A real `celery worker` subprocess on the test database, fed through its own Redis
+    database; it can be killed mid-task and started again, as a crash and a restart would."""
 
-    Yields the folder where the worker writes the emails it sends.
-    """
-    broker_url = _isolated_redis_url()
-    redis.Redis.from_url(broker_url).flushdb()
-    outbox = tmp_path / "outbox"
-    outbox.mkdir()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "true",
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": broker_url,
-        "EMAIL_URL": f"filemail:///{outbox}",  # an absolute path needs the extra slash
-        "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_test",
-    }
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            "--pool", "solo", "--concurrency", "1", "--loglevel", "INFO",
-            "--queues", ",".join(Queue), "--without-gossip", "--without-mingle", "--without-heartbeat",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url=broker_url, task_always_eager=False)
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield outbox
-    finally:
-        app.conf.update(saved)
+    def __init__(self, tmp_path: Path) -> None:
+        self.broker_url = _isolated_redis_url()
+        self.outbox = tmp_path / "outbox"
+        self.outbox.mkdir()
+        self.log_path = tmp_path / "worker.log"
+        self.log = self.log_path.open("w")
+        self.process: subprocess.Popen | None = None
+        self.saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+        redis.Redis.from_url(self.broker_url).flushdb()
+
+    def start(self) -> "Worker":
+        """Launch the worker; from now on tasks the test enqueues go to it."""
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "true",
+            "DATABASE_URL": _test_database_url(),
+            "REDIS_URL": self.broker_url,
+            "EMAIL_URL": f"filemail:///{self.outbox}",  # an absolute path needs the extra slash
+            "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_test",
+            "STORE_SANDBOX_CARRIER_SECRET": os.environ["STORE_SANDBOX_CARRIER_SECRET"],
+            "STORE_SANDBOX_CARRIER_DELAY_SECONDS": "30",
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "config", "worker",
+                "--pool", "solo", "--concurrency", "1", "--loglevel", "INFO",
+                "--queues", ",".join(Queue), "--without-gossip", "--without-mingle", "--without-heartbeat",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        app.conf.update(broker_url=self.broker_url, task_always_eager=False)
         app._pool = None
         app.amqp._producer_pool = None
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
-        print((tmp_path / "worker.log").read_text())  # noqa: T201 - shown by pytest when the test failed
+        return self
+
+    def kill(self) -> None:
+        """Die at once, as a machine losing power would: no clean shutdown, no acks."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=20)
+
+    def stop(self) -> None:
+        app.conf.update(self.saved)
+        app._pool = None
+        app.amqp._producer_pool = None
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+        print(self.log_path.read_text())  # noqa: T201 - shown by pytest when the test failed
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A worker the test starts when its data is ready (tasks run eagerly until then)."""
+    worker = Worker(tmp_path)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker):
+    """A running worker; yields the folder where it writes the emails it sends."""
+    yield celery_worker.start().outbox
