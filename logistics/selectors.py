@@ -63,12 +63,15 @@ def shipping_quote(*, cep: str, parcel: Parcel) -> list[ShippingOption]:
         | Q(cep_start="", state=state, area__in=[ShippingRate.Area.ALL, area])
         | Q(cep_start="", state="")
     )
-    rates = ShippingRate.objects.filter(
-        destination, service__is_active=True, max_weight_grams__gte=parcel.billable_grams
-    ).select_related("service")
+    rates = ShippingRate.objects.filter(destination, service__is_active=True).select_related("service")
+    closest: dict[int, int] = {}
     chosen: dict[int, ShippingRate] = {}
     for rate in sorted(rates, key=lambda rate: (-rate.specificity, rate.max_weight_grams, rate.pk)):
-        chosen.setdefault(rate.service_id, rate)
+        # The closest destination decides; a wider one never prices what it has no band for.
+        if closest.setdefault(rate.service_id, rate.specificity) != rate.specificity:
+            continue
+        if rate.max_weight_grams >= parcel.billable_grams:
+            chosen.setdefault(rate.service_id, rate)
     options = [
         ShippingOption(code=rate.service.code, label=str(rate.service), price=rate.price, days=rate.days)
         for rate in sorted(chosen.values(), key=lambda rate: (rate.service.position, rate.service_id))

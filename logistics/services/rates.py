@@ -13,6 +13,7 @@ from logistics.exceptions import RateFileInvalid
 from logistics.models import CarrierService, ShippingRate
 
 STATES = frozenset(state for state, _start, _end in STATE_RANGES)
+MAX_GRAMS, MAX_DAYS, MAX_PRICE = 1_000_000, 365, Decimal("100000")
 RATE_COLUMNS = ("service", "state", "area", "cep_start", "cep_end", "max_weight_grams", "price", "days")
 
 
@@ -64,10 +65,15 @@ def _rate_row(row: dict[str, str]) -> RateRow:
     try:
         grams, days = int(row["max_weight_grams"]), int(row["days"])
         price = Decimal(row["price"].strip().replace(",", "."))
+        if not price.is_finite():  # NaN and Infinity parse, then break every comparison
+            raise InvalidOperation
+        cents = price.quantize(Decimal("0.01"))  # raises for numbers too long to quantize
     except (ValueError, InvalidOperation) as error:
         raise ValueError(_("weight and days are whole numbers, price a number like 19.90")) from error
-    if grams < 1 or days < 0 or price < 0 or price != price.quantize(Decimal("0.01")):
-        raise ValueError(_("weight above zero, days and price not negative, price with up to two decimals"))
+    if not (0 < grams <= MAX_GRAMS and 0 <= days <= MAX_DAYS and 0 <= price < MAX_PRICE) or price != cents:
+        raise ValueError(
+            _("weight from 1 g to 1 t, days from 0 to 365, price up to 99999.99 with two decimals at most")
+        )
     return RateRow(
         max_weight_grams=grams,
         price=price,
@@ -81,10 +87,14 @@ def _rate_row(row: dict[str, str]) -> RateRow:
 
 @transaction.atomic
 def shipping_rates_import(*, content: str) -> dict[str, int]:
-    """Replace the rate tables of the services a CSV file names (columns: RATE_COLUMNS) with
-    its rows; return how many rows each service got. All or nothing: one bad row refuses the
-    whole file, listing every bad row (RateFileInvalid)."""
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+    """Replace the rate tables of the services a CSV file names with its rows (comma or
+    semicolon separated; columns: RATE_COLUMNS); return how many rows each service got. All
+    or nothing: one bad row refuses the whole file, listing every bad row (RateFileInvalid)."""
+    content = content.lstrip("\ufeff")
+    header = content.split("\n", 1)[0]
+    # Spreadsheets set to Portuguese save CSV with semicolons (the comma is the decimal mark).
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(content), delimiter=delimiter)
     if reader.fieldnames is None or set(RATE_COLUMNS) - {name.strip() for name in reader.fieldnames}:
         raise RateFileInvalid(
             errors=[_("The columns are: %(columns)s.") % {"columns": ", ".join(RATE_COLUMNS)}]
@@ -93,7 +103,8 @@ def shipping_rates_import(*, content: str) -> dict[str, int]:
     rows: dict[str, list[RateRow]] = {}
     seen: set[tuple] = set()
     errors = []
-    for number, raw in enumerate(reader, start=2):
+    for raw in reader:
+        number = reader.line_num  # the line in the file, blank lines counted
         raw = {key.strip(): (value or "") for key, value in raw.items() if key}
         code = raw["service"].strip()
         try:
