@@ -53,10 +53,13 @@ def tracking_notice_receive(*, carrier: str, body: bytes, signature: str) -> Web
         payload = json.loads(body)
         data = payload["data"]
         event_id, code = payload["id"], data["tracking_code"]
-        datetime.fromisoformat(data["at"])
+        at = datetime.fromisoformat(data["at"])
         valid = payload["type"] == "tracking" and data["kind"] in Kind.values and isinstance(event_id, str)
     except (ValueError, KeyError, TypeError) as error:
         raise NoticeRejected("malformed notice", status=400) from error
+    texts = (data.get("description", ""), data.get("location", ""))
+    if at.tzinfo is None or not all(isinstance(text, str) for text in texts):  # could never be applied
+        raise NoticeRejected("malformed notice", status=400)
     if not valid:
         raise NoticeRejected("unknown notice", status=400)
     if not Shipment.objects.filter(tracking_code=code).exists():

@@ -251,11 +251,11 @@ def test_an_unpaid_order_is_not_dispatched(django_capture_on_commit_callbacks, m
     order = picked_order(django_capture_on_commit_callbacks)
     shipment = pack(order)
     order.payments.update(status="authorised")  # the capture has not landed yet
-    with pytest.raises(ShipmentNotDispatchable, match="not paid"):
+    with pytest.raises(ShipmentNotDispatchable, match=f"{order.number} ainda não está pago"):
         shipment_dispatch_request(shipment_id=shipment.pk, actor=Actor.staff(make_staff("Shipping")))
     shipment_dispatch(shipment_id=shipment.pk)
     shipment.refresh_from_db()
-    assert shipment.status == Shipment.Status.PACKED and "not paid" in shipment.last_error
+    assert shipment.status == Shipment.Status.PACKED and "não está pago" in shipment.last_error
     assert not SandboxParcel.objects.exists()
 
 
