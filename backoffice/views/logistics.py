@@ -67,7 +67,9 @@ def pick_queue_view(request: HttpRequest) -> HttpResponse:
     """Orders waiting to be picked in a warehouse: one alone, or several in one walk."""
     warehouse_form, warehouse = _warehouse(request)
     page = _page(request, pick_queue(warehouse=warehouse))
-    form = PickListForm(request.POST or None, order_ids=[order.pk for order in page])
+    form = PickListForm(
+        request.POST if request.method == "POST" else None, order_ids=[order.pk for order in page]
+    )
     if request.method == "POST" and form.is_valid():
         try:
             pick_list = pick_list_create(
