@@ -148,8 +148,9 @@ STORE_PAYMENT_WEBHOOK_SECRETS = {
 }
 
 # LOGISTICS
-STORE_CARRIER_GATEWAY = env("STORE_CARRIER_GATEWAY", default="logistics.adapters.sandbox.SandboxCarrier")
-# Secret each carrier signs its tracking notices with, by carrier name.
+# Carrier adapters by name; each delivery service says which one books and tracks it.
+STORE_CARRIER_GATEWAYS = {"sandbox": "logistics.adapters.sandbox.SandboxCarrier"}
+# Secret each carrier signs its tracking notices with, by adapter name.
 STORE_CARRIER_WEBHOOK_SECRETS = {
     "sandbox": env("STORE_SANDBOX_CARRIER_SECRET", default="whsec_carrier_local_only")
     if DEBUG

@@ -17,6 +17,12 @@ class CarrierService(TimeStampedModel):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     carrier = models.CharField(_("carrier"), max_length=60)
     name = models.CharField(_("service"), max_length=60)
+    gateway = models.CharField(
+        _("carrier adapter"),
+        max_length=30,
+        default="sandbox",
+        help_text=_("Which adapter books and tracks its parcels (a name in STORE_CARRIER_GATEWAYS)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -261,6 +267,13 @@ class Shipment(TimeStampedModel):
 
     tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True, null=True, blank=True)
     carrier_reference = models.CharField(_("carrier reference"), max_length=80, blank=True)
+    freight_cost = models.DecimalField(
+        _("carrier charge"),
+        **PRICE,
+        null=True,
+        blank=True,
+        help_text=_("What the carrier charges us for it."),
+    )
     booking_attempts = models.PositiveSmallIntegerField(_("booking attempts"), default=0)
     last_error = models.CharField(_("last carrier error"), max_length=300, blank=True)
     needs_attention = models.BooleanField(
@@ -440,6 +453,9 @@ class InvoiceRecord(TimeStampedModel):
     freight_total = models.DecimalField(_("freight"), **PRICE)
     discount_total = models.DecimalField(_("discounts"), **PRICE)
     total = models.DecimalField(_("total"), **PRICE)
+    cancelled_at = models.DateTimeField(
+        _("cancelled at"), null=True, blank=True, help_text=_("Its shipment never left: the invoice is void.")
+    )
 
     class Meta:
         verbose_name = _("invoice record")

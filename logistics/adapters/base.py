@@ -46,9 +46,20 @@ class ShipmentRequest:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """What the carrier would charge for a parcel, and in how many business days it delivers."""
+
+    price: Decimal
+    days: int
+
+
+@dataclass(frozen=True)
 class Booking:
+    """A booked shipment: its tracking code (printed on the label) and what it costs us."""
+
     tracking_code: str
     carrier_reference: str
+    price: Decimal
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,9 @@ class CarrierEvent:
 
 class CarrierGateway(Protocol):
     name: str
+
+    def quote(self, *, request: ShipmentRequest) -> Quote:
+        """The carrier's own price and delivery days for a parcel. Raises CarrierUnavailable."""
 
     def book(self, *, request: ShipmentRequest, idempotency_key: str) -> Booking:
         """Book a shipment; the same key always gets the same booking, never a second one."""

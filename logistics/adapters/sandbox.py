@@ -8,8 +8,10 @@ delivered at the first attempt; the names below exercise the other paths.
 
 import hashlib
 import json
+import math
 import time
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import F
@@ -19,6 +21,7 @@ from logistics.adapters.base import (
     Booking,
     CarrierEvent,
     CarrierUnavailable,
+    Quote,
     ReturnAuthorisation,
     ShipmentRefused,
     ShipmentRequest,
@@ -36,6 +39,14 @@ FAIL_ONCE_NAME = "SANDBOX ABSENT"  # nobody home at the first attempt, delivered
 RETURN_NAME = "SANDBOX RETURN"  # two failed attempts, then back to the sender
 MAX_WEIGHT_GRAMS = 30_000
 RETURN_VALID_DAYS = 30
+# The sandbox's price list: (base price, price per started kilo, business days) within the
+# sender's state; other states pay a surcharge and wait longer.
+PRICE_LIST = {
+    "pac": (Decimal("12.00"), Decimal("2.50"), 5),
+    "sedex": (Decimal("20.00"), Decimal("4.00"), 2),
+}
+DEFAULT_PRICES = (Decimal("15.00"), Decimal("3.00"), 4)
+INTERSTATE_SURCHARGE, INTERSTATE_DAYS = Decimal("1.60"), 4
 
 Kind = TrackingEvent.Kind
 STEPS = {
@@ -76,6 +87,13 @@ def _event(payload: dict) -> CarrierEvent:
 class SandboxCarrier:
     name = "sandbox"
 
+    def quote(self, *, request: ShipmentRequest) -> Quote:
+        base, per_kilo, days = PRICE_LIST.get(request.service, DEFAULT_PRICES)
+        price = base + per_kilo * math.ceil(request.weight_grams / 1000)
+        if request.sender.state != request.recipient.state:
+            price, days = (price * INTERSTATE_SURCHARGE).quantize(Decimal("0.01")), days + INTERSTATE_DAYS
+        return Quote(price=price, days=days)
+
     def book(self, *, request: ShipmentRequest, idempotency_key: str) -> Booking:
         recipient = request.recipient.name.upper()
         if recipient == UNAVAILABLE_NAME:
@@ -93,7 +111,11 @@ class SandboxCarrier:
             SandboxParcel.objects.filter(pk=parcel.pk).update(booking_requests=F("booking_requests") + 1)
         elif recipient == SLOW_NAME:
             time.sleep(settings.STORE_SANDBOX_CARRIER_DELAY_SECONDS)
-        return Booking(tracking_code=parcel.tracking_code, carrier_reference=f"sbx_{parcel.pk}")
+        return Booking(
+            tracking_code=parcel.tracking_code,
+            carrier_reference=f"sbx_{parcel.pk}",
+            price=self.quote(request=request).price,
+        )
 
     def cancel(self, *, tracking_code: str, idempotency_key: str) -> None:
         SandboxParcel.objects.filter(tracking_code=tracking_code).update(is_cancelled=True)

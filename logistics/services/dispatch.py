@@ -22,7 +22,7 @@ from logistics.adapters.base import (
     ShipmentRequest,
 )
 from logistics.exceptions import ShipmentNotDispatchable
-from logistics.models import SHIPMENT_TRANSITIONS, Shipment
+from logistics.models import SHIPMENT_TRANSITIONS, InvoiceRecord, Shipment
 from logistics.notifications import shipment_shipped_notify
 from logistics.tasks import shipment_dispatch as shipment_dispatch_task
 from orders.locks import lock_order
@@ -39,8 +39,9 @@ class ShipmentTransitionNotAllowed(ValueError):
     pass
 
 
-def carrier_gateway() -> CarrierGateway:
-    return import_string(settings.STORE_CARRIER_GATEWAY)()
+def carrier_gateway(name: str) -> CarrierGateway:
+    """The adapter of a carrier, by the name its services give (CarrierService.gateway)."""
+    return import_string(settings.STORE_CARRIER_GATEWAYS[name])()
 
 
 def shipment_transition(*, shipment: Shipment, to: str, **fields) -> Shipment:
@@ -52,6 +53,15 @@ def shipment_transition(*, shipment: Shipment, to: str, **fields) -> Shipment:
         setattr(shipment, name, value)
     shipment.save(update_fields=["status", "updated_at", *fields])
     return shipment
+
+
+def shipment_cancel(*, shipment: Shipment) -> Shipment:
+    """A packed shipment whose order was cancelled never leaves: its invoice is void (the
+    number stays used, as the tax authority wants). Caller holds the shipment's lock."""
+    InvoiceRecord.objects.filter(shipment=shipment, cancelled_at__isnull=True).update(
+        cancelled_at=timezone.now()
+    )
+    return shipment_transition(shipment=shipment, to=Shipment.Status.CANCELLED)
 
 
 def lock_shipment(shipment_id: int) -> Shipment:
@@ -145,7 +155,7 @@ def shipment_dispatch(*, shipment_id: int) -> Shipment:
         shipment = lock_shipment(shipment_id)
         reason = _dispatch_blocker(shipment)
         if shipment.status == Shipment.Status.PACKED and shipment.order.status == Order.Status.CANCELLED:
-            shipment_transition(shipment=shipment, to=Shipment.Status.CANCELLED)
+            shipment_cancel(shipment=shipment)
             return shipment
         if reason or shipment.needs_attention:
             if shipment.status == Shipment.Status.PACKED:
@@ -157,7 +167,7 @@ def shipment_dispatch(*, shipment_id: int) -> Shipment:
             return shipment
         Shipment.objects.filter(pk=shipment.pk).update(booking_attempts=F("booking_attempts") + 1)
         request = _shipment_request(shipment)
-    gateway = carrier_gateway()
+    gateway = carrier_gateway(shipment.service.gateway)
     try:
         booking = gateway.book(request=request, idempotency_key=f"shipment:{shipment.pk}")
     except CarrierUnavailable as error:
@@ -172,7 +182,7 @@ def shipment_dispatch(*, shipment_id: int) -> Shipment:
             return shipment  # another run recorded this booking first
         order = shipment.order
         if order.status == Order.Status.CANCELLED:
-            shipment_transition(shipment=shipment, to=Shipment.Status.CANCELLED)
+            shipment_cancel(shipment=shipment)
             transaction.on_commit(
                 lambda: gateway.cancel(
                     tracking_code=booking.tracking_code, idempotency_key=f"shipment:{shipment.pk}"
@@ -186,6 +196,7 @@ def shipment_dispatch(*, shipment_id: int) -> Shipment:
             to=Shipment.Status.SHIPPED,
             tracking_code=booking.tracking_code,
             carrier_reference=booking.carrier_reference,
+            freight_cost=booking.price,
             shipped_at=now,
             last_event_at=now,
             promised_on=add_business_days(timezone.localdate(now), order.delivery_days),

@@ -62,7 +62,7 @@ def tracking_notice_receive(*, carrier: str, body: bytes, signature: str) -> Web
         raise NoticeRejected("malformed notice", status=400)
     if not valid:
         raise NoticeRejected("unknown notice", status=400)
-    if not Shipment.objects.filter(tracking_code=code).exists():
+    if not Shipment.objects.filter(tracking_code=code, service__gateway=carrier).exists():
         raise NoticeRejected("unknown tracking code", status=404)
     provider = f"{PROVIDER_PREFIX}{carrier}"
     try:
@@ -168,22 +168,22 @@ def _shipment_follow(*, shipment: Shipment, event: TrackingEvent) -> None:
 
 
 def shipments_track(*, now: datetime | None = None) -> int:
-    """Ask the carrier about one batch of shipments on the way that have not been asked
+    """Ask the carriers about one batch of shipments on the way that have not been asked
     about lately; return how many were asked. A carrier that does not answer is asked again
     next time."""
     now = now or timezone.now()
-    gateway = carrier_gateway()
     due = list(
         Shipment.objects.active()
         .filter(tracking_code__isnull=False)
         .exclude(last_polled_at__gte=now - POLL_EVERY)
         .order_by(F("last_polled_at").asc(nulls_first=True), "pk")
-        .values_list("pk", "tracking_code")[:POLL_BATCH]
+        .values_list("pk", "tracking_code", "service__gateway")[:POLL_BATCH]
     )
+    gateways = {name: carrier_gateway(name) for name in {name for _pk, _code, name in due}}
     asked = 0
-    for shipment_id, code in due:
+    for shipment_id, code, name in due:
         try:
-            events = gateway.track(tracking_code=code)
+            events = gateways[name].track(tracking_code=code)
         except CarrierUnavailable:
             continue
         tracking_events_apply(shipment_id=shipment_id, events=events, source=TrackingEvent.Source.POLL)
