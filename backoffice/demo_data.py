@@ -112,6 +112,7 @@ STAFF = [
     ("gerente@loja.example", "Gerente Demonstração", [Role.MANAGER]),
     ("atendimento@loja.example", "Atendente Demonstração", [Role.SUPPORT_AGENT]),
     ("estoque@loja.example", "Estoquista Demonstração", [Role.WAREHOUSE]),
+    ("expedicao@loja.example", "Expedição Demonstração", [Role.SHIPPING]),
 ]
 
 DEMO_PRODUCTS = 300

@@ -68,3 +68,10 @@ def test_a_return_authorisation_is_valid_for_a_month():
     authorisation = CARRIER.authorise_return(tracking_code="SX473124829BR", idempotency_key="return:1")
     assert len(authorisation.code) == 8 and authorisation.code.isdecimal()
     assert (authorisation.valid_until - timezone.localdate()).days == 30
+
+
+def test_the_sandbox_quotes_its_own_price_list_and_charges_it_when_booking():
+    near = CARRIER.quote(request=request(weight=1200, service="sedex"))
+    assert (near.price, near.days) == (Decimal("44.80"), 6)  # (20 + 4 * 2 kg) * 1.60 to another state
+    booking = CARRIER.book(request=request(weight=1200, service="sedex"), idempotency_key="shipment:7")
+    assert booking.price == near.price

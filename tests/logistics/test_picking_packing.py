@@ -1,6 +1,8 @@
 """Picking, packing and dispatch: what each step refuses, and what it leaves behind when
 things go wrong (short picks, cancelled orders, a carrier that fails or refuses)."""
 
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 
@@ -269,3 +271,22 @@ def test_shipments_packed_but_not_booked_in_time_are_enqueued_again(django_captu
     assert shipments_dispatch_reconcile(now=timezone.now() + timedelta(minutes=11)) == 1  # eager: booked now
     shipment.refresh_from_db()
     assert shipment.status == Shipment.Status.SHIPPED
+
+
+def test_the_invoice_of_a_shipment_that_never_left_is_voided_and_keeps_its_number(
+    django_capture_on_commit_callbacks,
+):
+    order = picked_order(django_capture_on_commit_callbacks)
+    shipment = pack(order)
+    number = shipment.invoice.number
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel_by_staff(order_id=order.pk, actor=Actor.job("staff"), note="customer called")
+    shipment_dispatch(shipment_id=shipment.pk)
+    invoice = InvoiceRecord.objects.get()
+    assert invoice.number == number and invoice.cancelled_at is not None
+    assert pack(picked_order(django_capture_on_commit_callbacks)).invoice.number == number + 1
+
+
+def test_the_carrier_charge_is_recorded_at_booking(django_capture_on_commit_callbacks):
+    shipment = shipped_order(django_capture_on_commit_callbacks)
+    assert shipment.freight_cost == Decimal("38.40")  # SEDEX, 900 g: (20 + 4) * 1.60 from SP to RJ
