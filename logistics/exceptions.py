@@ -92,13 +92,3 @@ class ShipmentNotDispatchable(DomainError):
 
     def __init__(self, *, reason: str) -> None:
         super().__init__(reason)
-
-
-class NoticeRejected(DomainError):
-    """A carrier notice we will not take; `status` is the HTTP answer."""
-
-    code = "notice_rejected"
-
-    def __init__(self, message: str, *, status: int) -> None:
-        super().__init__(message)
-        self.status = status

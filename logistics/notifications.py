@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from inventory.services.replenishment import STOCK_TEAM_PERMISSION
 from logistics.models import PickLine, Shipment, TrackingEvent
-from orders.services.notifications import order_links
+from orders.services.notifications import order_notify
 from storefront.accounts.selectors import staff_team
 from support.notifications.models import Notification
 from support.notifications.services import notification_queue
@@ -22,28 +22,10 @@ NEWS_FOR_CUSTOMER = frozenset(
 )
 
 
-def _customer_notify(*, kind: str, shipment: Shipment, dedup_key: str, **context) -> Notification:
-    order = shipment.order
-    return notification_queue(
-        kind=kind,
-        dedup_key=dedup_key,
-        recipient=order.customer,
-        to_address=order.email,
-        language=order.language,
-        context={
-            "order": order,
-            "shipment": shipment,
-            "first_name": order.full_name.split()[0],
-            **order_links(order=order),
-            **context,
-        },
-    )
-
-
 def shipment_shipped_notify(*, shipment: Shipment) -> Notification:
     """The parcel is with the carrier: its tracking code, the promised date and the link."""
     kind = Notification.Kind.SHIPMENT_SHIPPED
-    return _customer_notify(kind=kind, shipment=shipment, dedup_key=f"{kind}:{shipment.pk}")
+    return order_notify(kind=kind, order=shipment.order, shipment=shipment, dedup_key=f"{kind}:{shipment.pk}")
 
 
 def shipment_news_notify(*, shipment: Shipment, event: TrackingEvent) -> Notification | None:
@@ -51,7 +33,9 @@ def shipment_news_notify(*, shipment: Shipment, event: TrackingEvent) -> Notific
     if event.kind not in NEWS_FOR_CUSTOMER:
         return None
     kind = Notification.Kind.SHIPMENT_NEWS
-    return _customer_notify(kind=kind, shipment=shipment, dedup_key=f"{kind}:{event.pk}", event=event)
+    return order_notify(
+        kind=kind, order=shipment.order, shipment=shipment, dedup_key=f"{kind}:{event.pk}", event=event
+    )
 
 
 def _team_notify(*, kind: str, permission: str, dedup_key: str, context: dict) -> int:

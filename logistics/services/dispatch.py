@@ -24,6 +24,7 @@ from logistics.adapters.base import (
 from logistics.exceptions import ShipmentNotDispatchable
 from logistics.models import SHIPMENT_TRANSITIONS, InvoiceRecord, Shipment
 from logistics.notifications import shipment_shipped_notify
+from logistics.services.states import status_move
 from logistics.tasks import shipment_dispatch as shipment_dispatch_task
 from orders.locks import lock_order
 from orders.models import Order, Payment
@@ -46,13 +47,8 @@ def carrier_gateway(name: str) -> CarrierGateway:
 
 def shipment_transition(*, shipment: Shipment, to: str, **fields) -> Shipment:
     """The one way to change `Shipment.status`. Caller holds the shipment's lock."""
-    if to not in SHIPMENT_TRANSITIONS[shipment.status]:
-        raise ShipmentTransitionNotAllowed(f"shipment {shipment.pk} cannot go from {shipment.status} to {to}")
-    shipment.status = to
-    for name, value in fields.items():
-        setattr(shipment, name, value)
-    shipment.save(update_fields=["status", "updated_at", *fields])
-    return shipment
+    refused = ShipmentTransitionNotAllowed(f"shipment {shipment.pk} cannot go from {shipment.status} to {to}")
+    return status_move(row=shipment, to=to, transitions=SHIPMENT_TRANSITIONS, refused=refused, **fields)
 
 
 def shipment_cancel(*, shipment: Shipment) -> Shipment:

@@ -21,6 +21,7 @@ from logistics.exceptions import (
 )
 from logistics.models import PICK_LINE_TRANSITIONS, PICK_LIST_TRANSITIONS, PickLine, PickList
 from logistics.notifications import short_pick_notify
+from logistics.services.states import status_move
 from orders.locks import lock_order
 from orders.models import Order, OrderLine
 from orders.services import order_transition
@@ -32,22 +33,12 @@ SHORT_PICK_ACTOR = Actor.job("short_pick")
 
 
 def _pick_list_transition(*, pick_list: PickList, to: str, **fields) -> None:
-    if to not in PICK_LIST_TRANSITIONS[pick_list.status]:
-        raise PickLineClosed()
-    pick_list.status = to
-    for name, value in fields.items():
-        setattr(pick_list, name, value)
-    pick_list.save(update_fields=["status", "updated_at", *fields])
+    status_move(row=pick_list, to=to, transitions=PICK_LIST_TRANSITIONS, refused=PickLineClosed(), **fields)
 
 
 def _pick_line_transition(*, line: PickLine, to: str, **fields) -> None:
     """The one way to change `PickLine.status`. Caller holds the pick list's lock."""
-    if to not in PICK_LINE_TRANSITIONS[line.status]:
-        raise PickLineClosed()
-    line.status = to
-    for name, value in fields.items():
-        setattr(line, name, value)
-    line.save(update_fields=["status", "updated_at", *fields])
+    status_move(row=line, to=to, transitions=PICK_LINE_TRANSITIONS, refused=PickLineClosed(), **fields)
 
 
 def _pickable_allocations(*, order_ids: list[int], warehouse: Warehouse) -> list[ReservationAllocation]:

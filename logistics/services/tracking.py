@@ -12,11 +12,11 @@ from django.utils import timezone
 from core.actor import Actor
 from core.locks import for_update
 from logistics.adapters.base import CarrierEvent, CarrierUnavailable
-from logistics.exceptions import NoticeRejected
 from logistics.models import SHIPMENT_TRANSITIONS, Shipment, TrackingEvent
 from logistics.notifications import delivery_incident_alert, shipment_news_notify
 from logistics.services.dispatch import carrier_gateway, lock_shipment, shipment_transition
 from logistics.tasks import tracking_notice_apply as tracking_notice_apply_task
+from orders.exceptions import NoticeRejected
 from orders.models import Order, OrderEvent, WebhookEvent
 from orders.services import order_transition
 from orders.services.notices import webhook_transition, webhooks_stuck

@@ -23,7 +23,11 @@ def order_links(*, order: Order) -> dict[str, str]:
     }
 
 
-def _notify(*, kind: str, order: Order, payment: Payment | None, dedup_key: str, **context) -> Notification:
+def order_notify(
+    *, kind: str, order: Order, dedup_key: str, payment: Payment | None = None, **context
+) -> Notification:
+    """A message to the customer about their order, in the order's language, with its lines
+    and the links a guest opens without logging in."""
     return notification_queue(
         kind=kind,
         dedup_key=dedup_key,
@@ -44,27 +48,29 @@ def _notify(*, kind: str, order: Order, payment: Payment | None, dedup_key: str,
 def order_received_notify(*, payment: Payment) -> Notification:
     """The order is in: what was bought and, for Pix and boleto, how to pay."""
     kind = Notification.Kind.ORDER_RECEIVED
-    return _notify(kind=kind, order=payment.order, payment=payment, dedup_key=f"{kind}:{payment.pk}")
+    return order_notify(kind=kind, order=payment.order, payment=payment, dedup_key=f"{kind}:{payment.pk}")
 
 
 def payment_confirmed_notify(*, payment: Payment) -> Notification:
     kind = Notification.Kind.PAYMENT_CONFIRMED
-    return _notify(kind=kind, order=payment.order, payment=payment, dedup_key=f"{kind}:{payment.order_id}")
+    return order_notify(
+        kind=kind, order=payment.order, payment=payment, dedup_key=f"{kind}:{payment.order_id}"
+    )
 
 
 def payment_expired_notify(*, order: Order, payment: Payment | None) -> Notification:
     """Nobody paid in time: the order is cancelled, with a link that puts its items back in a cart."""
     kind = Notification.Kind.PAYMENT_EXPIRED
-    return _notify(kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}")
+    return order_notify(kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}")
 
 
 def order_cancelled_notify(*, order: Order, payment: Payment | None) -> Notification:
     """The order was cancelled; any money goes back (`payment` is its latest attempt)."""
     kind = Notification.Kind.ORDER_CANCELLED
-    return _notify(kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}")
+    return order_notify(kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}")
 
 
 def order_information_request_notify(*, order: Order, message: str, event_id: int) -> Notification:
     """An analyst needs something from the customer before the order can go on."""
     kind = Notification.Kind.INFORMATION_REQUEST
-    return _notify(kind=kind, order=order, payment=None, dedup_key=f"{kind}:{event_id}", message=message)
+    return order_notify(kind=kind, order=order, payment=None, dedup_key=f"{kind}:{event_id}", message=message)
