@@ -1,12 +1,17 @@
 """Orders ready for the warehouse, made through the real services: placed, paid by card,
 analysed and validated (card captured), with their units allocated to bins."""
 
+from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from core.actor import Actor
 from inventory.models import Bin
 from inventory.services import bin_upsert, stock_receive, stock_reserve
-from logistics.models import Box, CarrierService, ShippingRate
+from logistics.access_keys import access_key
+from logistics.models import Box, CarrierService, InvoiceRecord, Shipment, ShipmentLine, ShippingRate
+from logistics.services import pick_line_confirm, pick_list_create, shipment_pack
 from orders.models import Order
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
@@ -109,13 +114,6 @@ DISPATCH = Bin.DISPATCH_CODE
 def shipment_row(*, status: str = "shipped", order=None, tracking_code: str = "SX473124829BR", **fields):
     """A shipment row with its line and invoice record, as dispatch leaves it; for pages and
     access checks that need one, not for behaviour (that goes through the services)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from logistics.access_keys import access_key
-    from logistics.models import InvoiceRecord, Shipment, ShipmentLine
-
     box = service_and_box()
     order = order or OrderFactory(**CLEAN, status=Order.Status.SHIPPED)
     if not order.lines.exists():
@@ -169,8 +167,6 @@ STAFF = Actor.job("staff")
 
 def picked_order(capture, **fields) -> Order:
     """A validated order (see `validated_order`) whose units were all picked."""
-    from logistics.services import pick_line_confirm, pick_list_create
-
     order = validated_order(capture, **fields)
     pick_list = pick_list_create(warehouse=warehouse(), order_ids=[order.pk], actor=STAFF)
     for line in pick_list.lines.select_related("order_line"):
@@ -181,8 +177,6 @@ def picked_order(capture, **fields) -> Order:
 
 def pack(order: Order, **overrides):
     """Close the box of a picked order with every unit scanned; returns the shipment."""
-    from logistics.services import shipment_pack
-
     codes = [line.sku for line in order.lines.all() for _unit in range(line.quantity)]
     arguments = {
         "order_id": order.pk,
