@@ -60,6 +60,7 @@ _PICK_AND_PACK = {
     "logistics.pick_orders",
     "logistics.pack_orders",
     "logistics.view_box",
+    "logistics.view_invoicerecord",
     "orders.fulfil_order",
 }
 _SHIPPING = {

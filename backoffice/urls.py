@@ -112,7 +112,7 @@ STAFF_URLS = [
         "logistics/shipments/<str:number>/invoice/",
         logistics.shipment_invoice_view,
         "shipment-invoice",
-        "logistics.view_shipment",
+        "logistics.view_invoicerecord",
     ),
 ]
 URL_PERMISSIONS: dict[str, str | None] = {name: permission for _route, _view, name, permission in STAFF_URLS}

@@ -41,6 +41,7 @@ PICK_AND_PACK = {
     "logistics.pick_orders",
     "logistics.pack_orders",
     "logistics.view_box",
+    "logistics.view_invoicerecord",
     "orders.fulfil_order",
 }
 SHIPPING = {

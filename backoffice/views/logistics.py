@@ -25,6 +25,7 @@ from core.exceptions import DomainError
 from core.itf import itf_svg
 from inventory.models import Warehouse
 from logistics.access_keys import format_access_key
+from logistics.exceptions import PickLineClosed
 from logistics.models import PickLine, PickList, Shipment
 from logistics.selectors import (
     ShipmentFilters,
@@ -102,9 +103,12 @@ def pick_list_view(request: HttpRequest, number: str) -> HttpResponse:
     current = next((line for line in lines if line.status == PickLine.Status.PENDING), None)
     confirm_form = PickConfirmForm(initial={"quantity": current.quantity if current else 1})
     short_form = PickShortForm(initial={"found": 0})
-    if request.method == "POST" and current is not None:
+    if request.method == "POST" and (current is None or request.POST.get("line") != str(current.pk)):
+        messages.info(request, PickLineClosed.message)  # a second submit, or another screen got there first
+        return redirect(request.path)
+    if request.method == "POST":
         actor = Actor.staff(request.user)
-        line_id = int(request.POST.get("line", 0) or 0)
+        line_id = current.pk
         try:
             if request.POST.get("action") == "short":
                 short_form = PickShortForm(request.POST)

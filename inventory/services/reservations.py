@@ -14,6 +14,7 @@ from inventory.exceptions import InvalidQuantity, NotEnoughStock, OutOfStock
 from inventory.locks import lock_reservations, lock_stock_levels, lock_stock_quants
 from inventory.models import (
     RESERVATION_TRANSITIONS,
+    Bin,
     Reservation,
     ReservationAllocation,
     StockLevel,
@@ -21,7 +22,7 @@ from inventory.models import (
     StockQuant,
 )
 from inventory.selectors import sellable, sellable_on_hand
-from inventory.services.stock import fefo_key, stock_apply, stock_sync_online
+from inventory.services.stock import default_bin, fefo_key, quant_for, stock_apply, stock_sync_online
 
 EXPIRE_BATCH = 200
 EXPIRY_ACTOR = Actor.job("reservations_expire")
@@ -89,10 +90,35 @@ def _release(*, reservations: list[Reservation], reference: str, actor: Actor, r
     """Give back the units of locked reservations (and the bins and lots allocated to them),
     writing each release in the ledger."""
     levels = {level.pk: level for level in lock_stock_levels(ids={r.level_id for r in reservations})}
-    allocations = list(ReservationAllocation.objects.filter(reservation__in=reservations))
-    lock_stock_quants(ids={allocation.quant_id for allocation in allocations})
+    allocations = list(
+        ReservationAllocation.objects.filter(reservation__in=reservations).select_related(
+            "quant__bin", "quant__lot"
+        )
+    )
+    picked = [allocation for allocation in allocations if allocation.quant.bin.code == Bin.DISPATCH_CODE]
+    shelves = {
+        allocation.pk: quant_for(
+            level=levels[allocation.quant.level_id],
+            bin=default_bin(warehouse=levels[allocation.quant.level_id].warehouse),
+            lot=allocation.quant.lot,
+        )
+        for allocation in picked
+    }
+    lock_stock_quants(
+        ids={allocation.quant_id for allocation in allocations} | {q.pk for q in shelves.values()}
+    )
     for allocation in allocations:
         _quant_allocate(quant_id=allocation.quant_id, quantity=-allocation.quantity)
+    for allocation in picked:  # picked units go back on a shelf, to be sold and picked again
+        level = levels[allocation.quant.level_id]
+        for quant, units in (
+            (shelves[allocation.pk], allocation.quantity),
+            (allocation.quant, -allocation.quantity),
+        ):
+            stock_apply(
+                level=level, quant=quant, kind=StockMovement.Kind.PICK, on_hand=units, actor=actor,
+                reference=reference, reason="put back from dispatch",
+            )  # fmt: skip
     ReservationAllocation.objects.filter(pk__in=[allocation.pk for allocation in allocations]).delete()
     for reservation in reservations:
         stock_apply(
@@ -160,7 +186,11 @@ def reservation_allocate(*, reference: str) -> int:
     lock_stock_quants(
         ids=StockQuant.objects.filter(sellable(), level_id__in=level_ids).values_list("pk", flat=True)
     )
-    candidates = StockQuant.objects.filter(sellable(), level_id__in=level_ids).select_related("lot", "bin")
+    candidates = (
+        StockQuant.objects.filter(sellable(), level_id__in=level_ids)
+        .exclude(bin__code=Bin.DISPATCH_CODE)  # units there are already someone's
+        .select_related("lot", "bin")
+    )
     quants_by_level: dict[int, list[StockQuant]] = defaultdict(list)
     for quant in sorted(candidates, key=fefo_key):
         quants_by_level[quant.level_id].append(quant)

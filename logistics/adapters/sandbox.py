@@ -100,9 +100,13 @@ class SandboxCarrier:
             raise CarrierUnavailable("sandbox asked to fail")
         if recipient == REFUSED_NAME or request.weight_grams > MAX_WEIGHT_GRAMS:
             raise ShipmentRefused("parcel refused")
-        code = tracking_code(
-            service=SERVICE_PREFIXES.get(request.service, DEFAULT_PREFIX), serial=_serial(idempotency_key)
-        )
+        prefix = SERVICE_PREFIXES.get(request.service, DEFAULT_PREFIX)
+        code, salt = tracking_code(service=prefix, serial=_serial(idempotency_key)), 0
+        while (
+            SandboxParcel.objects.filter(tracking_code=code).exclude(idempotency_key=idempotency_key).exists()
+        ):
+            salt += 1  # another parcel has this serial: the carrier hands out the next free one
+            code = tracking_code(service=prefix, serial=_serial(f"{idempotency_key}#{salt}"))
         parcel, created = SandboxParcel.objects.get_or_create(
             idempotency_key=idempotency_key,
             defaults={"tracking_code": code, "service": request.service, "recipient_name": recipient},

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.calendar import add_business_days
+from core.exceptions import DomainError
 from core.locks import for_update
 from inventory.services import reservation_ship
 from logistics.adapters.base import (
     Address,
+    Booking,
     CarrierGateway,
     CarrierUnavailable,
     ShipmentRefused,
@@ -161,7 +163,9 @@ def shipment_dispatch(*, shipment_id: int) -> Shipment:
                     needs_attention=shipment.needs_attention,
                 )
             return shipment
-        Shipment.objects.filter(pk=shipment.pk).update(booking_attempts=F("booking_attempts") + 1)
+        Shipment.objects.filter(pk=shipment.pk).update(
+            booking_attempts=F("booking_attempts") + 1, updated_at=timezone.now()
+        )
         request = _shipment_request(shipment)
     gateway = carrier_gateway(shipment.service.gateway)
     try:
@@ -172,38 +176,49 @@ def shipment_dispatch(*, shipment_id: int) -> Shipment:
     except ShipmentRefused as error:
         _record_failure(shipment_id=shipment.pk, error=f"{gateway.name}: {error}", needs_attention=True)
         return shipment
-    with transaction.atomic():
-        shipment = lock_shipment(shipment_id)
-        if shipment.status != Shipment.Status.PACKED:
-            return shipment  # another run recorded this booking first
-        order = shipment.order
-        if order.status == Order.Status.CANCELLED:
-            shipment_cancel(shipment=shipment)
-            transaction.on_commit(
-                lambda: gateway.cancel(
-                    tracking_code=booking.tracking_code, idempotency_key=f"shipment:{shipment.pk}"
-                )
+    try:
+        return _booking_record(shipment_id=shipment.pk, booking=booking, gateway=gateway)
+    except DomainError as error:  # booked, but the stock cannot leave as recorded: a person must look
+        _record_failure(shipment_id=shipment.pk, error=str(error.message), needs_attention=True)
+        return shipment
+
+
+@transaction.atomic
+def _booking_record(*, shipment_id: int, booking: Booking, gateway: CarrierGateway) -> Shipment:
+    """Ship what the carrier booked; a booking for a shipment cancelled meanwhile is cancelled
+    at the carrier too."""
+    shipment = lock_shipment(shipment_id)
+    order = shipment.order
+    if shipment.status == Shipment.Status.PACKED and order.status == Order.Status.CANCELLED:
+        shipment_cancel(shipment=shipment)
+    if shipment.status == Shipment.Status.CANCELLED:
+        transaction.on_commit(
+            lambda: gateway.cancel(
+                tracking_code=booking.tracking_code, idempotency_key=f"shipment:{shipment.pk}"
             )
-            return shipment
-        reservation_ship(reference=f"order:{order.pk}", warehouse=shipment.warehouse, actor=DISPATCH_ACTOR)
-        now = timezone.now()
-        shipment_transition(
-            shipment=shipment,
-            to=Shipment.Status.SHIPPED,
-            tracking_code=booking.tracking_code,
-            carrier_reference=booking.carrier_reference,
-            freight_cost=booking.price,
-            shipped_at=now,
-            last_event_at=now,
-            promised_on=add_business_days(timezone.localdate(now), order.delivery_days),
-            last_error="",
         )
-        unshipped = order.shipments.exclude(pk=shipment.pk).filter(status=Shipment.Status.PACKED).exists()
-        if order.status == Order.Status.PACKED and not unshipped:
-            order_transition(
-                order_id=order.pk, to=Order.Status.SHIPPED, actor=DISPATCH_ACTOR, note=booking.tracking_code
-            )
-        shipment_shipped_notify(shipment=shipment)
+        return shipment
+    if shipment.status != Shipment.Status.PACKED:
+        return shipment  # another run recorded this booking first
+    reservation_ship(reference=f"order:{order.pk}", warehouse=shipment.warehouse, actor=DISPATCH_ACTOR)
+    now = timezone.now()
+    shipment_transition(
+        shipment=shipment,
+        to=Shipment.Status.SHIPPED,
+        tracking_code=booking.tracking_code,
+        carrier_reference=booking.carrier_reference,
+        freight_cost=booking.price,
+        shipped_at=now,
+        last_event_at=now,
+        promised_on=add_business_days(timezone.localdate(now), order.delivery_days),
+        last_error="",
+    )
+    unshipped = order.shipments.exclude(pk=shipment.pk).filter(status=Shipment.Status.PACKED).exists()
+    if order.status == Order.Status.PACKED and not unshipped:
+        order_transition(
+            order_id=order.pk, to=Order.Status.SHIPPED, actor=DISPATCH_ACTOR, note=booking.tracking_code
+        )
+    shipment_shipped_notify(shipment=shipment)
     return shipment
 
 

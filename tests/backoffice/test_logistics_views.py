@@ -193,3 +193,17 @@ def test_the_customer_follows_the_parcel_on_the_order_page(client, django_captur
     ).content.decode()
     assert shipment.tracking_code in page
     assert "Objeto postado" in page
+
+
+def test_a_second_submit_of_a_picked_line_only_says_it_was_dealt_with(
+    warehouse_client, django_capture_on_commit_callbacks
+):
+    order = validated_order(django_capture_on_commit_callbacks)
+    warehouse_client.post(reverse("backoffice:pick-queue"), {"orders": [order.pk]})
+    url = reverse("backoffice:pick-list", kwargs={"number": PickList.objects.get().number})
+    line = warehouse_client.get(url).context["current"]
+    data = {"line": line.pk, "code": line.order_line.sku, "quantity": 1}
+    assert warehouse_client.post(url, data).status_code == 302
+    again = warehouse_client.post(url, data, follow=True)
+    assert "Esta linha já foi tratada." in again.content.decode()
+    assert warehouse_client.post(url, {"line": "abc", "code": "x", "quantity": 1}).status_code == 302

@@ -11,7 +11,7 @@ from inventory.models import StockLevel, StockMovement
 from inventory.selectors import stock_discrepancies
 from inventory.services import stock_receive
 from logistics.adapters.base import CarrierUnavailable
-from logistics.adapters.sandbox import REFUSED_NAME, UNAVAILABLE_NAME
+from logistics.adapters.sandbox import REFUSED_NAME, UNAVAILABLE_NAME, SandboxCarrier
 from logistics.exceptions import (
     BoxTooSmall,
     CodeNotOnLine,
@@ -33,6 +33,7 @@ from logistics.services import (
     shipment_dispatch_request,
     shipments_dispatch_reconcile,
 )
+from logistics.services.dispatch import _booking_record, _shipment_request, shipment_cancel
 from orders.models import Order
 from orders.services.cancellation import order_cancel_by_staff
 from orders.services.risk import orders_stock_recheck
@@ -290,3 +291,35 @@ def test_the_invoice_of_a_shipment_that_never_left_is_voided_and_keeps_its_numbe
 def test_the_carrier_charge_is_recorded_at_booking(django_capture_on_commit_callbacks):
     shipment = shipped_order(django_capture_on_commit_callbacks)
     assert shipment.freight_cost == Decimal("38.40")  # SEDEX, 900 g: (20 + 4) * 1.60 from SP to RJ
+
+
+def test_picked_units_of_a_cancelled_order_go_back_on_a_shelf_for_the_next_order(
+    django_capture_on_commit_callbacks,
+):
+    variant = stocked_variant(units=1)
+    order = validated_order(django_capture_on_commit_callbacks, lines=[(variant, 1)])
+    line = first_line(pick_list_create(warehouse=warehouse(), order_ids=[order.pk], actor=STAFF))
+    pick_line_confirm(line_id=line.pk, code=variant.sku, quantity=1, actor=STAFF)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel_by_staff(order_id=order.pk, actor=Actor.job("staff"), note="customer called")
+    all_adds_up()
+    again = validated_order(django_capture_on_commit_callbacks, lines=[(variant, 1)])
+    line = first_line(pick_list_create(warehouse=warehouse(), order_ids=[again.pk], actor=STAFF))
+    assert line.bin.code == "GERAL"  # the default shelf, not the dispatch bin
+    all_adds_up()
+
+
+def test_a_booking_that_lands_after_its_shipment_was_cancelled_is_cancelled_at_the_carrier(
+    django_capture_on_commit_callbacks,
+):
+    order = picked_order(django_capture_on_commit_callbacks)
+    shipment = pack(order)
+    booking = SandboxCarrier().book(
+        request=_shipment_request(shipment), idempotency_key=f"shipment:{shipment.pk}"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel_by_staff(order_id=order.pk, actor=Actor.job("staff"), note="customer called")
+        shipment_cancel(shipment=Shipment.objects.get(pk=shipment.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        _booking_record(shipment_id=shipment.pk, booking=booking, gateway=SandboxCarrier())
+    assert SandboxParcel.objects.get().is_cancelled
