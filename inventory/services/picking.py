@@ -75,23 +75,18 @@ def allocation_pick(
 def allocation_short(*, allocation_id: int, missing: int, actor: Actor, reference: str) -> int:
     """The picker did not find `missing` units of an allocation in its bin: they are written
     off there and no longer held for the order, which waits for stock again (see
-    `reservation_top_up`). Return how many units were written off.
-
-    Units the bin still promises to other orders stay on record: their pickers will say.
-    Raises InvalidQuantity.
+    `reservation_top_up`). Return how many units were written off. Units the bin still
+    promises to other orders stay on record: their pickers will say. Raises InvalidQuantity.
     """
     allocation, level = _locked_allocation(allocation_id)
     if not isinstance(missing, int) or not 0 < missing <= allocation.quantity:
         raise InvalidQuantity()
-    quant = allocation.quant
-    lock_stock_quants(ids=[quant.pk])
-    quant.refresh_from_db()
-    written_off = min(missing, quant.on_hand - quant.allocated + missing)
+    lock_stock_quants(ids=[allocation.quant_id])
     stock_apply(
         level=level,
-        quant=quant,
+        quant=allocation.quant,
         kind=StockMovement.Kind.ADJUST,
-        on_hand=-written_off,
+        on_hand=-missing,
         reserved=-missing,
         allocated=-missing,
         actor=actor,
@@ -105,7 +100,7 @@ def allocation_short(*, allocation_id: int, missing: int, actor: Actor, referenc
     else:
         Reservation.objects.filter(pk=reservation.pk).update(quantity=F("quantity") - missing)
     stock_sync_online(variant_ids=[level.variant_id])
-    return written_off
+    return missing
 
 
 def _allocation_reduce(*, allocation: ReservationAllocation, quantity: int) -> None:

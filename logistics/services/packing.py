@@ -17,7 +17,8 @@ from logistics.exceptions import (
     PackingIncomplete,
     TooManyUnits,
 )
-from logistics.models import Box, CarrierService, PickLine, Shipment, ShipmentLine
+from logistics.models import Box, CarrierService, Shipment, ShipmentLine
+from logistics.selectors import pack_queue
 from logistics.services.invoices import invoice_issue
 from logistics.tasks import shipment_dispatch as shipment_dispatch_task
 from orders.locks import lock_order
@@ -100,23 +101,6 @@ def packing_check(*, lines: list[PackingLine], codes: list[str]) -> list[Packing
     ]
 
 
-def _is_ready_for_packing(*, order: Order, warehouse: Warehouse) -> bool:
-    """Picked here and nothing of it left to pick here, not packed here yet."""
-    reference = f"order:{order.pk}"
-    return (
-        order.status == Order.Status.PICKING
-        and not PickLine.objects.filter(order=order, status=PickLine.Status.PENDING).exists()
-        and not ReservationAllocation.objects.filter(
-            reservation__reference=reference, quant__level__warehouse=warehouse
-        )
-        .exclude(quant__bin__code=Bin.DISPATCH_CODE)
-        .exists()
-        and not Shipment.objects.filter(order=order, warehouse=warehouse)
-        .exclude(status=Shipment.Status.CANCELLED)
-        .exists()
-    )
-
-
 @transaction.atomic
 def shipment_pack(
     *,
@@ -139,7 +123,7 @@ def shipment_pack(
     """
     actor.require_perm("logistics.pack_orders")
     order = lock_order(order_id)
-    if not _is_ready_for_packing(order=order, warehouse=warehouse):
+    if not pack_queue(warehouse=warehouse).filter(pk=order.pk).exists():
         raise OrderNotPackable(number=order.number)
     lines = packing_check(lines=packing_expected(order=order, warehouse=warehouse), codes=codes)
     missing = [
