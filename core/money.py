@@ -1,5 +1,7 @@
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from django.db.models import F
+from django.db.models.functions import Round
 from django.utils.translation import get_language
 
 CENT = Decimal("0.01")
@@ -30,3 +32,9 @@ def installment_counts(total: Decimal, *, most: int, smallest: Decimal) -> list[
     """How many interest-free instalments a total may be split into: always 1, then as many as
     keep each instalment at or above the smallest allowed."""
     return [count for count in range(1, most + 1) if count == 1 or total / count >= smallest]
+
+
+def cents(field: str) -> Round:
+    """A money column in whole centavos, for database checks that must add up exactly: SQLite
+    computes in binary floating point, where 64.90 + 14.90 is not 79.80."""
+    return Round(F(field) * 100)

@@ -3,10 +3,12 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.money import cents
 
 PRICE = {"max_digits": 12, "decimal_places": 2}
 
@@ -464,7 +466,9 @@ class InvoiceRecord(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="invoice_number_unique"),
             models.CheckConstraint(
-                condition=Q(total=F("items_total") - F("discount_total") + F("freight_total")),
+                condition=Exact(
+                    cents("total"), cents("items_total") - cents("discount_total") + cents("freight_total")
+                ),
                 name="invoice_total_adds_up",
             ),
         ]

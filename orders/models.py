@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.money import cents
 
 PRICE = {"max_digits": 12, "decimal_places": 2}
 
@@ -140,7 +142,10 @@ class Order(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(grand_total=F("items_total") - F("discount_total") + F("shipping_total")),
+                condition=Exact(
+                    cents("grand_total"),
+                    cents("items_total") - cents("discount_total") + cents("shipping_total"),
+                ),
                 name="order_grand_total_adds_up",
             ),
             models.CheckConstraint(condition=Q(grand_total__gte=0), name="order_grand_total_not_negative"),
@@ -237,7 +242,8 @@ class OrderLine(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
             models.CheckConstraint(
-                condition=Q(line_total=F("unit_price") * F("quantity")), name="order_line_total_adds_up"
+                condition=Exact(cents("line_total"), cents("unit_price") * F("quantity")),
+                name="order_line_total_adds_up",
             ),
         ]
 
