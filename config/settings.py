@@ -8,6 +8,7 @@ DJANGO_ALLOWED_HOSTS; a missing required value stops start-up with one line nami
 import sys
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -119,11 +120,34 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 ATOMIC_REQUESTS = False
 
 # CACHES
+# Redis holds two things with opposite needs: the Celery queues (REDIS_URL), which must never
+# be evicted, and the page cache (CACHE_URL), which may be evicted or lost at any time. By
+# default the cache takes the next database of the broker's server.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+def _next_redis_database(url: str) -> str:
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(database + 1) % 16}"))
+
+
+def redis_cache(url: str) -> dict:
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        # A cache outage serves pages uncached instead of failing them, and quickly.
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }
+
+
+CACHE_URL = env("CACHE_URL", default=_next_redis_database(REDIS_URL) if REDIS_URL else "")
+if CACHE_URL:
+    CACHES = {"default": redis_cache(CACHE_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "store.cache"
 
 # Anonymous catalog pages are kept this long (0 turns the page cache off).
 STORE_PAGE_CACHE_SECONDS = env.int("STORE_PAGE_CACHE_SECONDS", default=60 * 60)
@@ -231,7 +255,24 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task taken by a worker that died is delivered again after the visibility timeout (kept
+# above the task time limit and the longest retry wait); the sweep that finds it runs every
+# 30 seconds in the surviving or restarted workers. Three minutes by default.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=180),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 3,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+# A broker that is down must not hold up the request that enqueues: give up within about a
+# second; the work stays in the database and the reconcilers enqueue it again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.25,
+    "interval_max": 0.5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Which queue each task runs on. Routes live here because Celery 5.7 deprecates the
 # task-level `queue` option.
@@ -266,7 +307,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {
         "task": "notifications.notification_reconcile",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
     "inventory-lots-expired-sync": {
         "task": "inventory.lots_expired_sync",
@@ -358,5 +399,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # Django's own console handler would print every request line a second time.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "filters": {"once_a_minute": {"()": "core.log_throttle.RepeatThrottle", "seconds": 60}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Every cache call fails while the cache is down: say so once a minute, not per call.
+        "store.cache": {"handlers": ["console"], "filters": ["once_a_minute"], "propagate": False},
+        "core.enqueue": {"handlers": ["console"], "filters": ["once_a_minute"], "propagate": False},
+    },
 }

@@ -24,6 +24,8 @@ from storefront.catalog.selectors import (
 )
 
 PAGE_SIZE = 24
+# The query parameters a listing reads (ListingFilterForm and the paginator).
+LISTING_PARAMS = ("price_min", "price_max", "brand", "in_stock", "sort", "f", "page")
 
 # Query budgets, asserted in tests/catalog/test_views.py whatever the catalog size.
 HOME_QUERIES = 3  # featured, new arrivals, navigation
@@ -32,7 +34,7 @@ SEARCH_QUERIES = 6  # brands, attribute values, count, page, navigation, (none f
 PRODUCT_QUERIES = 8  # product, variants, their attribute values, images, ancestors, related, navigation
 
 
-@cache_anonymous_page
+@cache_anonymous_page()
 def home_view(request: HttpRequest) -> HttpResponse:
     context = {"featured_products": product_list_featured(), "new_products": product_list_new_arrivals()}
     return render(request, "catalog/home.html", context)
@@ -71,7 +73,7 @@ def _render_listing(
     return render(request, template, context)
 
 
-@cache_anonymous_page
+@cache_anonymous_page(params=LISTING_PARAMS)
 def category_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     category = category_get(slug=slug)
     context = {
@@ -85,7 +87,7 @@ def category_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cache_anonymous_page
+@cache_anonymous_page(params=(*LISTING_PARAMS, "q"))
 def search_view(request: HttpRequest) -> HttpResponse:
     term = request.GET.get("q", "").strip()
     term_digest = hashlib.sha256(term.encode()).hexdigest()
@@ -98,7 +100,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cache_anonymous_page
+@cache_anonymous_page()
 def product_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_get_for_page(slug=slug)
     context = {

@@ -13,9 +13,10 @@ from support.notifications.locks import lock_notification
 from support.notifications.models import NOTIFICATION_TRANSITIONS, Notification
 from support.notifications.tasks import notification_deliver as notification_deliver_task
 
-# A pending message untouched for longer than the longest retry backoff (30 minutes) was
-# lost on its way to a worker: enqueue it again.
-RECONCILE_AFTER = timedelta(minutes=40)
+# A pending message untouched for longer than the longest retry wait (two minutes) was lost
+# on its way to a worker, or never reached the broker: enqueue it again. Soon enough for a
+# Pix code, payable for 30 minutes, to arrive in time.
+RECONCILE_AFTER = timedelta(minutes=4)
 RECONCILE_BATCH = 200
 
 

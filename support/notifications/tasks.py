@@ -13,8 +13,8 @@ def _notification_deliver_failure(self, exc, task_id, args, kwargs, einfo) -> No
     name="notifications.notification_deliver",
     autoretry_for=(NotificationDeliveryFailed,),
     retry_backoff=30,
-    retry_backoff_max=1800,
-    max_retries=6,
+    retry_backoff_max=120,
+    max_retries=16,  # about half an hour of a mail server that does not answer
     on_failure=_notification_deliver_failure,
 )
 def notification_deliver(*, notification_id: int) -> None:

@@ -18,24 +18,24 @@ from tests.catalog.factories import ProductFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.catalog.test_cache")]
 
 
-@cache_anonymous_page
+@cache_anonymous_page(params=("pagina", "cor"))
 def product_names_view(request: HttpRequest) -> HttpResponse:
     names = ", ".join(Product.objects.order_by("name").values_list("name", flat=True))
-    return HttpResponse(f"<p>{get_language()}: {names}</p>")
+    return HttpResponse(f"<p>{get_language()}: {names}{request.GET.urlencode()}</p>")
 
 
-@cache_anonymous_page
+@cache_anonymous_page()
 def template_view(request: HttpRequest) -> TemplateResponse:
     template = engines["django"].from_string("<p>{{ count }} produtos</p>")
     return TemplateResponse(request, template, {"count": Product.objects.count()})
 
 
-@cache_anonymous_page
+@cache_anonymous_page()
 def missing_view(request: HttpRequest) -> HttpResponse:
     return HttpResponseNotFound(f"<p>{Product.objects.count()}</p>")
 
 
-@cache_anonymous_page
+@cache_anonymous_page()
 def feed_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("<urlset></urlset>", content_type="application/xml")
 
@@ -144,13 +144,34 @@ def test_a_cached_hit_sets_the_csrf_cookie(client):
     assert response.cookies[django_settings.CSRF_COOKIE_NAME].value
 
 
-def test_the_query_string_is_part_of_the_key(client):
+def test_the_parameters_the_page_reads_are_part_of_the_key(client):
     # given
     client.get("/produtos/?pagina=1")
     # when
     response = client.get("/produtos/?pagina=2")
     # then
     assert "X-Cache" not in response
+
+
+def test_junk_parameters_make_no_new_cache_entry_and_never_reach_the_page(client):
+    # given
+    first = client.get("/produtos/?cor=azul&pagina=2")
+    # when
+    responses = [client.get(f"/produtos/?pagina=2&utm={n}&cor=azul") for n in range(300)]
+    # then
+    assert {response["X-Cache"] for response in responses} == {"hit"}
+    assert first.content == b"<p>pt-br: cor=azul&pagina=2</p>"
+    assert len(cache._cache) == 2  # the catalog version and one page
+
+
+def test_a_junk_parameter_alone_gets_the_plain_page(client):
+    # given
+    client.get("/produtos/")
+    # when
+    response = client.get("/produtos/?x=%3Cscript%3E")
+    # then
+    assert response["X-Cache"] == "hit"
+    assert response.content == b"<p>pt-br: </p>"
 
 
 def test_each_language_has_its_own_cached_page(client):

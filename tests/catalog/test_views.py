@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -299,3 +300,26 @@ def test_sitemap_lists_published_products_and_categories(client, django_assert_m
     xml = section.content.decode()
     assert all(product.get_absolute_url() in xml for product in products)
     assert hidden.get_absolute_url() not in xml
+
+
+def test_a_cached_product_page_adds_to_the_cart_without_javascript():
+    # given a product page cached by another visitor
+    from django.test import Client
+
+    from storefront.cart.models import CartLine
+
+    product = make_product(make_category("Camisetas"))
+    Client().get(product.get_absolute_url())
+    shopper = Client(enforce_csrf_checks=True)
+    page = shopper.get(product.get_absolute_url())
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    # when the form is posted as a browser without JavaScript posts it
+    response = shopper.post(
+        reverse("cart:cart-add"),
+        {"csrfmiddlewaretoken": token, "variant": product.variants.get().pk, "quantity": 1},
+    )
+    # then
+    assert page["X-Cache"] == "hit"
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cart:cart-detail")
+    assert CartLine.objects.get().variant == product.variants.get()
