@@ -4,10 +4,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
 COPY . .
-RUN pip install --no-cache-dir . \
-    && DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost EMAIL_URL=dummymail:// \
-       STORE_SANDBOX_WEBHOOK_SECRET=collectstatic-only \
-       python manage.py collectstatic --noinput
+RUN pip install --no-cache-dir .
+# Static files are collected at build time, where no runtime secret exists.
+RUN DJANGO_SETTINGS_MODULE=config.settings_build python manage.py collectstatic --noinput
 
 RUN useradd --create-home store && mkdir -p /app/media && chown -R store /app/media
 USER store
