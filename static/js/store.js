@@ -33,6 +33,16 @@ document.addEventListener("submit", (event) => {
   form.querySelectorAll("button[type=submit]").forEach((button) => button.classList.add("disabled"));
 });
 
+// A select marked data-auto-submit sends its form as soon as it changes (language, sort
+// order, warehouse). Behaviour lives here, never in inline handlers: the
+// Content-Security-Policy runs no script written in the page.
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-auto-submit]");
+  if (field && field.form) {
+    field.form.requestSubmit();
+  }
+});
+
 // Copy buttons (Pix code, boleto line) put their target's text on the clipboard.
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-copy-target]");
