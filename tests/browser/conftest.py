@@ -18,6 +18,42 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# Every document reports what the Content-Security-Policy refused on the console, where the
+# watcher below collects it. The browser driver injects this script, so the policy does not
+# apply to it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} refused ${event.blockedURI || "inline code"}`
+    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+}, true);
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation:") or "Content Security Policy" in text
+
+
+class CspWatchingBrowser:
+    """The browser, with every context it opens watched for Content-Security-Policy
+    violations (the shared `page` and the contexts tests open for staff alike)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", self._record)
+        return context
+
+    def _record(self, message) -> None:
+        if is_csp_violation(message.text):
+            self.violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
 
 @pytest.fixture(scope="session")
 def browser():
@@ -26,8 +62,23 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
+        yield CspWatchingBrowser(chromium)
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation(request):
+    """A journey fails when any page it opened broke the Content-Security-Policy."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    browser.violations.clear()
+    yield
+    for context in browser.contexts:  # let console messages still on the way arrive
+        for page in context.pages:
+            page.evaluate("0")
+    assert browser.violations == [], "Content-Security-Policy violations:\n" + "\n".join(browser.violations)
 
 
 @pytest.fixture

@@ -44,8 +44,9 @@ class Worker:
         self.saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
         redis.Redis.from_url(self.broker_url).flushdb()
 
-    def start(self) -> "Worker":
-        """Launch the worker; from now on tasks the test enqueues go to it."""
+    def start(self, **settings: str) -> "Worker":
+        """Launch the worker, with environment `settings` added; from now on tasks the test
+        enqueues go to it."""
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -56,6 +57,7 @@ class Worker:
             "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_test",
             "STORE_SANDBOX_CARRIER_SECRET": os.environ["STORE_SANDBOX_CARRIER_SECRET"],
             "STORE_SANDBOX_CARRIER_DELAY_SECONDS": "30",
+            **settings,
         }
         self.process = subprocess.Popen(
             [
