@@ -8,4 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from celery.signals import task_postrun
+
         from core import checks  # noqa: F401 - registers the deploy checks
+
+        task_postrun.connect(_periodic_job_ran, weak=False)
+
+
+def _periodic_job_ran(sender=None, **kwargs) -> None:
+    from core.periodic_jobs import periodic_job_ran
+
+    periodic_job_ran(name=sender.name)

@@ -27,3 +27,19 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_value}"
+
+
+class PeriodicJobRun(models.Model):
+    """When each periodic job last ran, written by the worker that ran it: a job late for
+    longer than its schedule means beat or every worker has stopped."""
+
+    name = models.CharField(_("task"), max_length=100, unique=True)
+    last_run_at = models.DateTimeField(_("last run at"))
+
+    class Meta:
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_run_at:%Y-%m-%d %H:%M}"

@@ -9,6 +9,7 @@ from django.views.generic import ListView
 from backoffice.areas import areas_for_user
 from core.actor import Actor
 from core.exceptions import DomainError
+from core.periodic_jobs import periodic_jobs_late
 from orders.exceptions import NoticeRejected
 from orders.selectors import payment_list_sandbox_pending
 from orders.services.notices import EXPIRED, PAID, sandbox_notice_deliver
@@ -34,7 +35,8 @@ def home_view(request: HttpRequest) -> HttpResponse:
     failed_messages = (
         notification_count_failed() if request.user.has_perm("notifications.view_notification") else None
     )
-    return render(request, "backoffice/home.html", {"areas": areas, "failed_messages": failed_messages})
+    context = {"areas": areas, "failed_messages": failed_messages, "late_jobs": periodic_jobs_late()}
+    return render(request, "backoffice/home.html", context)
 
 
 class CustomerListView(ListView):
