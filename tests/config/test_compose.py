@@ -28,13 +28,13 @@ def commands(service: str) -> list[list[str]]:
 
 
 def test_the_stack_has_every_part():
-    assert set(SERVICES) == {"web", "worker", "beat", "db", "redis", "mail"}
+    assert set(SERVICES) == {"web", "worker", "beat", "db", "redis", "cache", "mail"}
     assert SERVICES["db"]["image"].startswith("postgres:16")
     assert "db-data" in COMPOSE["volumes"]
     assert "media" in COMPOSE["volumes"]
 
 
-@pytest.mark.parametrize("service", ["web", "worker", "db", "redis", "mail"])
+@pytest.mark.parametrize("service", ["web", "worker", "db", "redis", "cache", "mail"])
 def test_long_running_services_have_health_checks(service):
     assert SERVICES[service]["healthcheck"]["test"]
 
@@ -67,3 +67,12 @@ def test_every_command_exists_in_the_project(service):
 
 def test_the_web_health_check_calls_healthz():
     assert "/healthz" in " ".join(SERVICES["web"]["healthcheck"]["test"])
+
+
+def test_the_broker_never_evicts_and_the_cache_is_bounded_and_may_evict():
+    assert "--maxmemory-policy noeviction" in SERVICES["redis"]["command"]
+    assert "--maxmemory-policy allkeys-lru" in SERVICES["cache"]["command"]
+    assert "--maxmemory " in SERVICES["cache"]["command"]
+    environment = COMPOSE["x-app"]["environment"]
+    assert environment["REDIS_URL"].startswith("redis://redis:")
+    assert environment["CACHE_URL"].startswith("redis://cache:")
