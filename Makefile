@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-test migrate demo lint format messages worker beat clean
+.PHONY: run test install install-test migrate demo lint audit format messages worker beat clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
@@ -42,6 +42,11 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium --quiet
+
+# Known vulnerabilities in the installed dependencies; needs network access to the database.
+audit: install-test
+	$(BIN)/python scripts/audit.py $(AUDIT_ARGS)
 
 format: install-test
 	$(BIN)/ruff format .

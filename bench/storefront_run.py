@@ -40,7 +40,7 @@ def store_env(database: str, *, page_cache: bool) -> dict:
 
 def prepare_database(products: int) -> str:
     database = f"bench_store_{products}"
-    exists = run("psql", f"{PG}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
+    exists = run("psql", f"{PG}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{database}'")  # nosec B608  # bench_store_<number>
     if not exists.strip():
         run("createdb", "-h", "127.0.0.1", "-U", "postgres", database)
     env = store_env(database, page_cache=False)
@@ -95,7 +95,7 @@ def gunicorn(app: str, port: int, env: dict):
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # nosec B310  # a local http URL
                 break
             except OSError:
                 time.sleep(0.2)
@@ -145,7 +145,7 @@ def main() -> None:
                 ):
                     for page, path in urls.items():
                         url = f"http://127.0.0.1:{STORE_PORT}{path}"
-                        urllib.request.urlopen(url, timeout=30)  # warm the workers
+                        urllib.request.urlopen(url, timeout=30)  # warm the workers  # nosec B310  # a local http URL
                         result = wrk(url, **load)
                         mode = "anonymous cache" if page_cache else "uncached"
                         rows.append((products, page, mode, result, bare["rps"]))
