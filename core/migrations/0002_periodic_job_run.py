@@ -4,23 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PeriodicJobRun',
+            name="PeriodicJobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='task')),
-                ('last_run_at', models.DateTimeField(verbose_name='last run at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="task")),
+                ("last_run_at", models.DateTimeField(verbose_name="last run at")),
             ],
             options={
-                'verbose_name': 'periodic job run',
-                'verbose_name_plural': 'periodic job runs',
-                'ordering': ['name'],
+                "verbose_name": "periodic job run",
+                "verbose_name_plural": "periodic job runs",
+                "ordering": ["name"],
             },
         ),
     ]

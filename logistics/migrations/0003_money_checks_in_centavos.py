@@ -7,18 +7,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('logistics', '0002_rates_by_area_picking_packing_shipments'),
+        ("logistics", "0002_rates_by_area_picking_packing_shipments"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='invoicerecord',
-            name='invoice_total_adds_up',
+            model_name="invoicerecord",
+            name="invoice_total_adds_up",
         ),
         migrations.AddConstraint(
-            model_name='invoicerecord',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.Exact(django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('total'), '*', models.Value(100))), django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('items_total'), '*', models.Value(100))), '-', django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('discount_total'), '*', models.Value(100)))), '+', django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('freight_total'), '*', models.Value(100))))), name='invoice_total_adds_up'),
+            model_name="invoicerecord",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.Exact(
+                    django.db.models.functions.math.Round(
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("total"), "*", models.Value(100)
+                        )
+                    ),
+                    django.db.models.expressions.CombinedExpression(
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.functions.math.Round(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("items_total"), "*", models.Value(100)
+                                )
+                            ),
+                            "-",
+                            django.db.models.functions.math.Round(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("discount_total"), "*", models.Value(100)
+                                )
+                            ),
+                        ),
+                        "+",
+                        django.db.models.functions.math.Round(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("freight_total"), "*", models.Value(100)
+                            )
+                        ),
+                    ),
+                ),
+                name="invoice_total_adds_up",
+            ),
         ),
     ]

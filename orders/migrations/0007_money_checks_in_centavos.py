@@ -8,28 +8,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0004_variant_tracks_lots'),
-        ('orders', '0006_risk_defaults'),
+        ("catalog", "0004_variant_tracks_lots"),
+        ("orders", "0006_risk_defaults"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='order',
-            name='order_grand_total_adds_up',
+            model_name="order",
+            name="order_grand_total_adds_up",
         ),
         migrations.RemoveConstraint(
-            model_name='orderline',
-            name='order_line_total_adds_up',
+            model_name="orderline",
+            name="order_line_total_adds_up",
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.Exact(django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('grand_total'), '*', models.Value(100))), django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('items_total'), '*', models.Value(100))), '-', django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('discount_total'), '*', models.Value(100)))), '+', django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('shipping_total'), '*', models.Value(100))))), name='order_grand_total_adds_up'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.Exact(
+                    django.db.models.functions.math.Round(
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("grand_total"), "*", models.Value(100)
+                        )
+                    ),
+                    django.db.models.expressions.CombinedExpression(
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.functions.math.Round(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("items_total"), "*", models.Value(100)
+                                )
+                            ),
+                            "-",
+                            django.db.models.functions.math.Round(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("discount_total"), "*", models.Value(100)
+                                )
+                            ),
+                        ),
+                        "+",
+                        django.db.models.functions.math.Round(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("shipping_total"), "*", models.Value(100)
+                            )
+                        ),
+                    ),
+                ),
+                name="order_grand_total_adds_up",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.Exact(django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('line_total'), '*', models.Value(100))), django.db.models.expressions.CombinedExpression(django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('unit_price'), '*', models.Value(100))), '*', models.F('quantity'))), name='order_line_total_adds_up'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.Exact(
+                    django.db.models.functions.math.Round(
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("line_total"), "*", models.Value(100)
+                        )
+                    ),
+                    django.db.models.expressions.CombinedExpression(
+                        django.db.models.functions.math.Round(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("unit_price"), "*", models.Value(100)
+                            )
+                        ),
+                        "*",
+                        models.F("quantity"),
+                    ),
+                ),
+                name="order_line_total_adds_up",
+            ),
         ),
     ]
