@@ -288,6 +288,7 @@ class Payment(TimeStampedModel):
         VOIDED = "voided", _("Voided")
         REFUNDED = "refunded", _("Refunded")
         PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        CANCELLED = "cancelled", _("Cancelled")  # a Pix or boleto withdrawn at the provider
 
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="payments"
@@ -312,6 +313,7 @@ class Payment(TimeStampedModel):
     boleto_due_date = models.DateField(_("due date"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
     failure_reason = models.CharField(_("failure reason"), max_length=200, blank=True)
     settlement = models.CharField(
         _("settlement"),
@@ -350,7 +352,13 @@ class Payment(TimeStampedModel):
 
 PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     Payment.Status.PENDING: frozenset(
-        {Payment.Status.AUTHORISED, Payment.Status.PAID, Payment.Status.FAILED, Payment.Status.EXPIRED}
+        {
+            Payment.Status.AUTHORISED,
+            Payment.Status.PAID,
+            Payment.Status.FAILED,
+            Payment.Status.EXPIRED,
+            Payment.Status.CANCELLED,
+        }
     ),
     Payment.Status.AUTHORISED: frozenset(
         {Payment.Status.PAID, Payment.Status.VOIDED, Payment.Status.EXPIRED}
@@ -363,7 +371,38 @@ PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     Payment.Status.EXPIRED: frozenset({Payment.Status.PAID}),  # money that came too late, refunded
     Payment.Status.VOIDED: frozenset(),
     Payment.Status.REFUNDED: frozenset(),
+    # Money that arrives anyway (a boleto paid just before its write-off reached the bank) is refunded.
+    Payment.Status.CANCELLED: frozenset({Payment.Status.PAID}),
 }
+
+
+class SandboxCharge(TimeStampedModel):
+    """The sandbox payment provider's own books, standing in for the provider's systems: each
+    Pix and boleto it issued and what became of it, so it refuses what a real provider
+    refuses (paying a withdrawn charge, withdrawing a paid one)."""
+
+    reference = models.CharField(_("reference"), max_length=80, unique=True)
+    method = models.CharField(_("method"), max_length=10, choices=Payment.Method.choices)
+    amount = models.DecimalField(_("amount"), **PRICE)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_requests = models.PositiveIntegerField(_("cancel requests"), default=0)
+    refunded_amount = models.DecimalField(_("refunded"), **PRICE, default=0)
+
+    class Meta:
+        verbose_name = _("sandbox charge")
+        verbose_name_plural = _("sandbox charges")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paid_at__isnull=True) | Q(cancelled_at__isnull=True),
+                name="sandbox_charge_paid_or_cancelled",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
 
 
 class WebhookEvent(TimeStampedModel):

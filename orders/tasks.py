@@ -74,6 +74,13 @@ def payment_reverse(*, payment_id: int) -> None:
     payment_reverse(payment_id=payment_id)
 
 
+@shared_task(name="orders.payment_charge_cancel", **SETTLE_RETRY)
+def payment_charge_cancel(*, payment_id: int) -> None:
+    from orders.services.payments import payment_charge_cancel
+
+    payment_charge_cancel(payment_id=payment_id)
+
+
 @shared_task(
     name="orders.order_analyse", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=8
 )

@@ -20,6 +20,10 @@ class SettlementInProgress(Exception):
     """Another settlement of this payment is with the provider: try again once it lands."""
 
 
+class ChargeAlreadyPaid(Exception):
+    """The Pix or boleto was paid before it could be cancelled: the money is the store's to give back."""
+
+
 class CardRejected(ValueError):
     """The provider refuses to tokenise the card data (bad number, expired)."""
 
@@ -84,3 +88,9 @@ class PaymentGateway(Protocol):
     def create_boleto(
         self, *, amount: Decimal, due_date: date, payer_name: str, payer_cpf: str, idempotency_key: str
     ) -> BoletoCharge: ...
+
+    def cancel_charge(self, *, reference: str, idempotency_key: str) -> None:
+        """Withdraw an open Pix charge (its code stops being payable) or write off a boleto at
+        the bank (baixa), so nobody can pay it any more. Cancelling a charge that is already
+        cancelled or expired succeeds. Raises ChargeAlreadyPaid when the money arrived first,
+        or GatewayUnavailable."""

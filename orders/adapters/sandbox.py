@@ -1,6 +1,7 @@
 """A payment provider for development and tests that behaves like a Brazilian one: card
-tokens, authorisations by documented test numbers, real Pix codes and boleto lines, and
-signed notices (sent by `manage.py sandbox_payments`)."""
+tokens, authorisations by documented test numbers, real Pix codes and boleto lines kept in
+its own books (a withdrawn Pix or a written-off boleto can no longer be paid), and signed
+notices (sent by `manage.py sandbox_payments`)."""
 
 import hashlib
 import json
@@ -8,6 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from orders.adapters.base import (
@@ -16,12 +19,14 @@ from orders.adapters.base import (
     CardOutcome,
     CardRejected,
     CardToken,
+    ChargeAlreadyPaid,
     GatewayUnavailable,
     PixCharge,
 )
 from orders.adapters.boleto import barcode, digitable_line
 from orders.adapters.brcode import pix_payload
 from orders.adapters.cards import card_brand, card_digits, luhn_ok
+from orders.models import Payment, SandboxCharge
 
 # Test card numbers, as a provider documents them. Any other valid number is approved.
 TEST_CARDS = {
@@ -33,11 +38,27 @@ TEST_CARDS = {
 # A card holder or boleto payer named like this makes the provider unreachable, to exercise retries.
 UNAVAILABLE_HOLDER = "SANDBOX UNAVAILABLE"
 BANK_CODE = "237"
+PAID_NOTICE, EXPIRED_NOTICE = "charge.paid", "charge.expired"  # the kinds of notice it sends
+
+
+class ChargeClosed(Exception):
+    """The sandbox provider refuses to pay or expire a charge that was withdrawn, or to expire
+    one already paid."""
 
 
 def _reference(prefix: str, idempotency_key: str) -> str:
     # The same request (same idempotency key) always gets the same reference, as at a real provider.
     return f"{prefix}_{hashlib.sha256(idempotency_key.encode()).hexdigest()[:20]}"
+
+
+def _charge(reference: str, *, method: str = "", amount: Decimal = Decimal("0.00")) -> SandboxCharge:
+    """The sandbox's record of a charge; one issued before the sandbox kept books counts as open."""
+    if not method:
+        method = Payment.Method.BOLETO if reference.startswith("bol_") else Payment.Method.PIX
+    charge, _created = SandboxCharge.objects.get_or_create(
+        reference=reference, defaults={"method": method, "amount": amount}
+    )
+    return charge
 
 
 class SandboxGateway:
@@ -77,7 +98,10 @@ class SandboxGateway:
         return None
 
     def refund(self, *, reference: str, amount: Decimal, idempotency_key: str) -> None:
-        return None
+        # Only Pix and boletos are in the books; the store refunds a payment once, in full.
+        SandboxCharge.objects.filter(reference=reference).update(
+            refunded_amount=amount, updated_at=timezone.now()
+        )
 
     def create_pix(self, *, amount: Decimal, expires_at: datetime, idempotency_key: str) -> PixCharge:
         reference = _reference("pix", idempotency_key)
@@ -88,6 +112,7 @@ class SandboxGateway:
             merchant_city="SAO PAULO",
             txid=reference.replace("_", "")[:25],
         )
+        _charge(reference, method=Payment.Method.PIX, amount=amount)
         return PixCharge(reference=reference, copy_paste=code, expires_at=expires_at)
 
     def create_boleto(
@@ -98,15 +123,48 @@ class SandboxGateway:
         reference = _reference("bol", idempotency_key)
         our_number = str(int(hashlib.sha256(idempotency_key.encode()).hexdigest(), 16))[:25].rjust(25, "0")
         code = barcode(bank=BANK_CODE, amount=amount, due=due_date, free_field=our_number)
+        _charge(reference, method=Payment.Method.BOLETO, amount=amount)
         return BoletoCharge(
             reference=reference, barcode=code, digitable_line=digitable_line(code), due_date=due_date
         )
 
+    def cancel_charge(self, *, reference: str, idempotency_key: str) -> None:
+        charge = _charge(reference)
+        now = timezone.now()
+        SandboxCharge.objects.filter(pk=charge.pk).update(cancel_requests=F("cancel_requests") + 1)
+        withdrawn = SandboxCharge.objects.filter(pk=charge.pk, paid_at=None, cancelled_at=None).update(
+            cancelled_at=now, updated_at=now
+        )
+        if not withdrawn and SandboxCharge.objects.filter(pk=charge.pk, paid_at__isnull=False).exists():
+            raise ChargeAlreadyPaid(reference)
+
+
+def sandbox_charge_settle(*, reference: str, kind: str) -> None:
+    """What the sandbox provider's books say when a payer pays a charge (`charge.paid`) or its
+    time runs out (`charge.expired`). A charge paid late, after it expired, is taken as a real
+    bank takes a boleto paid on its due date and cleared the day after. Raises ChargeClosed
+    for a withdrawn charge (its Pix code or boleto no longer works) or for expiring a paid one."""
+    charge, now = _charge(reference), timezone.now()
+    if kind == PAID_NOTICE:
+        settled = SandboxCharge.objects.filter(pk=charge.pk, cancelled_at=None).update(
+            paid_at=Coalesce("paid_at", Value(now)), updated_at=now
+        )
+        if not settled:
+            raise ChargeClosed(f"charge {reference} was cancelled and can no longer be paid")
+        return
+    settled = SandboxCharge.objects.filter(pk=charge.pk, cancelled_at=None, paid_at=None).update(
+        expired_at=now, updated_at=now
+    )
+    if not settled:
+        raise ChargeClosed(f"charge {reference} is already closed")
+
 
 def sandbox_notice(*, reference: str, kind: str, event_id: str) -> tuple[bytes, str]:
-    """The signed notice the sandbox provider sends when a charge is paid or expires:
-    `(body, X-Signature header)`."""
+    """The sandbox provider settles a charge in its books and signs the notice it sends about
+    it: `(body, X-Signature header)`. Raises ChargeClosed (see `sandbox_charge_settle`)."""
     from orders.webhooks import signature_header
+
+    sandbox_charge_settle(reference=reference, kind=kind)
 
     body = json.dumps({"id": event_id, "type": kind, "data": {"reference": reference}}).encode()
     return body, signature_header(

@@ -1,7 +1,9 @@
 """Cancelling an order, whoever asks: one path that gives the stock back, returns the money,
-tells the customer, records why (for the KPIs) and keeps the lost sale for recovery."""
+withdraws Pix codes and boletos still open, tells the customer, records why (for the KPIs)
+and keeps the lost sale for recovery."""
 
 from django.db import transaction
+from django.db.models import Q
 
 from core.actor import Actor
 from inventory.services import reservation_release
@@ -10,6 +12,7 @@ from orders.locks import lock_order
 from orders.models import CUSTOMER_CANCELLABLE, Order, Payment, RecoveryOpportunity
 from orders.services.notifications import order_cancelled_notify, payment_expired_notify
 from orders.services.transitions import order_transition
+from orders.tasks import payment_charge_cancel as payment_charge_cancel_task
 from orders.tasks import payment_reverse as payment_reverse_task
 
 UNPAID = (Order.CancelReason.PAYMENT_EXPIRED, Order.CancelReason.NOT_PAID)
@@ -20,9 +23,10 @@ def order_cancel(
 ) -> Order:
     """Cancel an order that has not shipped. Must run inside the caller's transaction.
 
-    Its stock goes back on sale; authorised cards are voided and paid money refunded once
-    this commits; the customer is told (unpaid orders get a link that puts the items back in
-    a cart). Raises TransitionNotAllowed or PermissionMissing.
+    Its stock goes back on sale; once this commits, authorised cards are voided, paid money
+    refunded and open Pix codes and boletos withdrawn at the provider; the customer is told
+    (unpaid orders get a link that puts the items back in a cart). Raises
+    TransitionNotAllowed or PermissionMissing.
     """
     order = order_transition(
         order_id=order_id,
@@ -35,15 +39,21 @@ def order_cancel(
     order.hold_reason, order.held_at = "", None
     order.save(update_fields=["cancel_reason", "hold_reason", "held_at", "updated_at"])
     reservation_release(reference=f"order:{order_id}", actor=actor, reason=reason)
-    for payment_id in order.payments.filter(
-        status__in=[Payment.Status.AUTHORISED, Payment.Status.PAID]
-    ).values_list("pk", flat=True):
-        payment_reverse_task.delay_on_commit(payment_id=payment_id)
+    open_charge = Q(status=Payment.Status.PENDING, gateway_reference__isnull=False) & ~Q(
+        method=Payment.Method.CARD
+    )
+    for payment_id, status in order.payments.filter(
+        Q(status__in=[Payment.Status.AUTHORISED, Payment.Status.PAID]) | open_charge
+    ).values_list("pk", "status"):
+        if status == Payment.Status.PENDING:
+            payment_charge_cancel_task.delay_on_commit(payment_id=payment_id)
+        else:
+            payment_reverse_task.delay_on_commit(payment_id=payment_id)
     latest = order.payments.order_by("-created_at", "-pk").first()
     if reason in UNPAID:
         payment_expired_notify(order=order, payment=latest)
     else:
-        order_cancelled_notify(order=order, payment=latest)
+        order_cancelled_notify(order=order, payment=latest, by_customer=by_customer)
     if reason in (Order.CancelReason.RISK, Order.CancelReason.ANALYST):
         return order  # refused sales are not to be won back
     RecoveryOpportunity.objects.get_or_create(

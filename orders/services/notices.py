@@ -82,10 +82,11 @@ def webhook_apply(*, event_id: int) -> WebhookEvent:
         gateway=event.provider, gateway_reference=event.payload["data"]["reference"]
     )
     payment = lock_payment(payment_id)
-    if payment.status == Payment.Status.EXPIRED and event.kind == PAID:
-        # The money came after the charge expired and its order was cancelled: give it back.
+    if payment.status in (Payment.Status.EXPIRED, Payment.Status.CANCELLED) and event.kind == PAID:
+        # The money came after the charge expired or was withdrawn, its order cancelled: give it back.
+        note = f"paid after {payment.status}: refunded"
         payment_settle_for_cancelled_order(payment=payment, paid=True)
-        webhook_transition(event=event, to=WebhookEvent.Status.APPLIED, note="paid after expiry: refunded")
+        webhook_transition(event=event, to=WebhookEvent.Status.APPLIED, note=note)
         return event
     # Pix and boletos wait for these notices; cards settle through capture and void instead.
     if payment.status != Payment.Status.PENDING:
@@ -108,12 +109,16 @@ def webhook_apply(*, event_id: int) -> WebhookEvent:
 
 def sandbox_notice_deliver(*, payment: Payment, kind: str) -> WebhookEvent:
     """Do what the sandbox provider does when a pending Pix or boleto is paid or expires:
-    sign the notice and deliver it to our webhook handler. Raises NoticeRejected."""
-    from orders.adapters.sandbox import sandbox_notice
+    sign the notice and deliver it to our webhook handler. Raises NoticeRejected, also when
+    the provider refuses (a withdrawn charge can no longer be paid)."""
+    from orders.adapters.sandbox import ChargeClosed, sandbox_notice
 
-    body, signature = sandbox_notice(
-        reference=payment.gateway_reference, kind=kind, event_id=f"evt_{uuid.uuid4().hex}"
-    )
+    try:
+        body, signature = sandbox_notice(
+            reference=payment.gateway_reference, kind=kind, event_id=f"evt_{uuid.uuid4().hex}"
+        )
+    except ChargeClosed as error:
+        raise NoticeRejected(str(error), status=409) from error
     return webhook_receive(provider=payment.gateway, body=body, signature=signature)
 
 

@@ -64,10 +64,22 @@ def payment_expired_notify(*, order: Order, payment: Payment | None) -> Notifica
     return order_notify(kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}")
 
 
-def order_cancelled_notify(*, order: Order, payment: Payment | None) -> Notification:
-    """The order was cancelled; any money goes back (`payment` is its latest attempt)."""
+def order_cancelled_notify(
+    *, order: Order, payment: Payment | None, by_customer: bool = False
+) -> Notification:
+    """The order was cancelled, by the customer themselves or by the store; any money goes
+    back (`payment` is its latest attempt)."""
     kind = Notification.Kind.ORDER_CANCELLED
-    return order_notify(kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}")
+    return order_notify(
+        kind=kind, order=order, payment=payment, dedup_key=f"{kind}:{order.pk}", by_customer=by_customer
+    )
+
+
+def payment_late_refund_notify(*, payment: Payment) -> Notification:
+    """Money arrived for an order already cancelled: how much, when, and how and by when it
+    goes back."""
+    kind = Notification.Kind.LATE_PAYMENT_REFUND
+    return order_notify(kind=kind, order=payment.order, payment=payment, dedup_key=f"{kind}:{payment.pk}")
 
 
 def order_information_request_notify(*, order: Order, message: str, event_id: int) -> Notification:

@@ -17,6 +17,7 @@ from orders.adapters.base import (
     CardOutcome,
     CardRejected,
     CardToken,
+    ChargeAlreadyPaid,
     GatewayUnavailable,
     PaymentGateway,
     SettlementInProgress,
@@ -28,9 +29,11 @@ from orders.services.cancellation import order_cancel
 from orders.services.notifications import (
     order_received_notify,
     payment_confirmed_notify,
+    payment_late_refund_notify,
 )
 from orders.services.transitions import order_transition, payment_transition
 from orders.tasks import order_analyse as order_analyse_task
+from orders.tasks import payment_charge_cancel as payment_charge_cancel_task
 from orders.tasks import payment_reverse as payment_reverse_task
 
 PROVIDER_ACTOR = Actor.job("payment_provider")
@@ -201,6 +204,10 @@ def payment_start(
             )
             fields += ["boleto_line", "boleto_barcode", "boleto_due_date", "expires_at"]
         payment.save(update_fields=[*fields, "updated_at"])
+        if Order.objects.filter(pk=payment.order_id, status=Order.Status.CANCELLED).exists():
+            # Cancelled while the provider was issuing it: withdraw the charge at once.
+            payment_charge_cancel_task.delay_on_commit(payment_id=payment.pk)
+            return payment
         order_received_notify(payment=payment)
         return payment
 
@@ -225,17 +232,53 @@ def payment_mark_paid(*, payment: Payment, actor: Actor, note: str = "") -> Paym
 
 
 def payment_settle_for_cancelled_order(*, payment: Payment, paid: bool) -> Payment:
-    """A Pix or boleto of an order cancelled meanwhile (or already expired) settles: an expiry
-    just closes it; money that arrived anyway goes back (refund after commit). Caller holds
-    the payment lock."""
-    if not paid and payment.status == Payment.Status.EXPIRED:
+    """A Pix or boleto of an order cancelled meanwhile (or already expired, or withdrawn at
+    the provider) settles: an expiry just closes it; money that arrived anyway goes back
+    (refund after commit) and the customer is told how and when. Caller holds the payment
+    lock."""
+    if not paid and payment.status in (Payment.Status.EXPIRED, Payment.Status.CANCELLED):
         return payment
     if not paid:
         return payment_transition(payment=payment, to=Payment.Status.EXPIRED)
     payment.paid_at = timezone.now()
     payment_transition(payment=payment, to=Payment.Status.PAID, update_fields=("paid_at",))
     payment_reverse_task.delay_on_commit(payment_id=payment.pk)
+    payment_late_refund_notify(payment=payment)
     return payment
+
+
+def payment_charge_cancel(*, payment_id: int) -> Payment:
+    """Withdraw the open Pix or boleto of a cancelled order at the provider, so it can no
+    longer be paid, and mark the payment cancelled.
+
+    A charge the provider says was paid first is settled as money arriving after the
+    cancellation (refunded, customer told); anything else already closed is returned as it
+    is. The provider is called outside any transaction with a key derived from the payment,
+    so a retry withdraws once. Raises GatewayUnavailable for the task to retry.
+    """
+    payment = Payment.objects.get(pk=payment_id)
+    if (
+        payment.status != Payment.Status.PENDING
+        or payment.method == Payment.Method.CARD
+        or not payment.gateway_reference
+        or not Order.objects.filter(pk=payment.order_id, status=Order.Status.CANCELLED).exists()
+    ):
+        return payment
+    try:
+        payment_gateway().cancel_charge(
+            reference=payment.gateway_reference, idempotency_key=f"cancel:{payment.pk}"
+        )
+    except ChargeAlreadyPaid:
+        paid = True
+    else:
+        paid = False
+    with transaction.atomic():
+        payment = lock_payment(payment_id)
+        if payment.status != Payment.Status.PENDING:
+            return payment  # the provider's notice settled it meanwhile
+        if paid:
+            return payment_settle_for_cancelled_order(payment=payment, paid=True)
+        return payment_transition(payment=payment, to=Payment.Status.CANCELLED)
 
 
 def payment_mark_expired(*, payment: Payment, actor: Actor) -> Payment:
@@ -314,9 +357,11 @@ def payment_reverse(*, payment_id: int) -> Payment:
     with transaction.atomic():
         payment = lock_payment(payment_id)
         if payment.status == Payment.Status.PAID:
-            payment.refunded_amount = payment.amount
+            payment.refunded_amount, payment.refunded_at = payment.amount, timezone.now()
             payment_transition(
-                payment=payment, to=Payment.Status.REFUNDED, update_fields=("refunded_amount",)
+                payment=payment,
+                to=Payment.Status.REFUNDED,
+                update_fields=("refunded_amount", "refunded_at"),
             )
         return payment
 
@@ -391,14 +436,18 @@ def orders_unpaid_cancel(*, now: datetime | None = None) -> int:
 
 # Captures and reversals not done this long after they were due were lost or gave up: retry.
 SETTLE_AFTER = timedelta(minutes=30)
+# A cancelled order's Pix code must stop working well before it would expire by itself.
+WITHDRAW_AFTER = timedelta(minutes=5)
 
 
 def payments_settle_reconcile(*, now: datetime | None = None) -> int:
-    """Enqueue again the capture of authorised cards of validated orders, and the reversal of
-    money still held for cancelled orders; return how many were enqueued."""
+    """Enqueue again the capture of authorised cards of validated orders, the reversal of
+    money still held for cancelled orders and the withdrawal of their Pix and boletos still
+    open at the provider; return how many were enqueued."""
     from orders.tasks import payment_capture as payment_capture_task
 
-    due = (now or timezone.now()) - SETTLE_AFTER
+    now = now or timezone.now()
+    due = now - SETTLE_AFTER
     to_capture = list(
         Payment.objects.filter(
             status=Payment.Status.AUTHORISED, updated_at__lt=due, order__status__in=SETTLED_ORDER_STATUSES
@@ -411,11 +460,22 @@ def payments_settle_reconcile(*, now: datetime | None = None) -> int:
             order__status=Order.Status.CANCELLED,
         ).values_list("pk", flat=True)[:EXPIRE_BATCH]
     )
+    to_withdraw = list(
+        Payment.objects.filter(
+            status=Payment.Status.PENDING,
+            method__in=[Payment.Method.PIX, Payment.Method.BOLETO],
+            gateway_reference__isnull=False,
+            order__status=Order.Status.CANCELLED,
+            order__updated_at__lt=now - WITHDRAW_AFTER,
+        ).values_list("pk", flat=True)[:EXPIRE_BATCH]
+    )
     for payment_id in to_capture:
         payment_capture_task.delay(payment_id=payment_id)
     for payment_id in to_reverse:
         payment_reverse_task.delay(payment_id=payment_id)
-    return len(to_capture) + len(to_reverse)
+    for payment_id in to_withdraw:
+        payment_charge_cancel_task.delay(payment_id=payment_id)
+    return len(to_capture) + len(to_reverse) + len(to_withdraw)
 
 
 # Orders past validation whose card must have been captured.

@@ -21,6 +21,7 @@ class Notification(TimeStampedModel):
         SHIPMENT_NEWS = "shipment_news", _("Delivery news")
         SHORT_PICK = "short_pick", _("Units not found when picking")
         SHIPPING_ALERT = "shipping_alert", _("Shipments needing attention")
+        LATE_PAYMENT_REFUND = "late_payment_refund", _("Payment after cancellation refunded")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

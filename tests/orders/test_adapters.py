@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from orders.adapters.base import CardOutcome, CardRejected, GatewayUnavailable
+from orders.adapters.base import CardOutcome, CardRejected, ChargeAlreadyPaid, GatewayUnavailable
 from orders.adapters.boleto import (
     barcode,
     digitable_line,
@@ -14,7 +14,15 @@ from orders.adapters.boleto import (
 )
 from orders.adapters.brcode import crc16_ccitt, is_valid_pix_payload, pix_payload
 from orders.adapters.cards import card_brand, luhn_ok
-from orders.adapters.sandbox import UNAVAILABLE_HOLDER, SandboxGateway
+from orders.adapters.sandbox import (
+    EXPIRED_NOTICE,
+    PAID_NOTICE,
+    UNAVAILABLE_HOLDER,
+    ChargeClosed,
+    SandboxGateway,
+    sandbox_charge_settle,
+)
+from orders.models import SandboxCharge
 
 GATEWAY = SandboxGateway()
 NEXT_YEAR = timezone.localdate().year + 1
@@ -165,6 +173,7 @@ def test_the_sandbox_fails_on_request():
         )
 
 
+@pytest.mark.django_db
 def test_pix_and_boleto_charges_are_real_codes():
     pix = GATEWAY.create_pix(
         amount=Decimal("59.90"), expires_at=timezone.now() + timedelta(minutes=30), idempotency_key="pix-1"
@@ -188,3 +197,51 @@ def test_pix_and_boleto_charges_are_real_codes():
             idempotency_key="bol-1",
         ).reference
     )
+
+
+def _pix(key: str):
+    return GATEWAY.create_pix(
+        amount=Decimal("59.90"), expires_at=timezone.now() + timedelta(minutes=30), idempotency_key=key
+    )
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_pix_can_no_longer_be_paid_and_withdrawing_twice_is_harmless():
+    pix = _pix("pix-withdrawn")
+    GATEWAY.cancel_charge(reference=pix.reference, idempotency_key="cancel:1")
+    GATEWAY.cancel_charge(reference=pix.reference, idempotency_key="cancel:1")
+    charge = SandboxCharge.objects.get(reference=pix.reference)
+    assert (charge.method, charge.amount, charge.cancel_requests) == ("pix", Decimal("59.90"), 2)
+    assert charge.cancelled_at is not None
+    with pytest.raises(ChargeClosed):
+        sandbox_charge_settle(reference=pix.reference, kind=PAID_NOTICE)
+    with pytest.raises(ChargeClosed):
+        sandbox_charge_settle(reference=pix.reference, kind=EXPIRED_NOTICE)
+    charge.refresh_from_db()
+    assert (charge.paid_at, charge.expired_at) == (None, None)
+
+
+@pytest.mark.django_db
+def test_a_charge_paid_first_cannot_be_withdrawn():
+    boleto = GATEWAY.create_boleto(
+        amount=Decimal("59.90"),
+        due_date=date(2026, 12, 1),
+        payer_name="Ana",
+        payer_cpf="52998224725",
+        idempotency_key="bol-paid",
+    )
+    sandbox_charge_settle(reference=boleto.reference, kind=PAID_NOTICE)
+    with pytest.raises(ChargeAlreadyPaid):
+        GATEWAY.cancel_charge(reference=boleto.reference, idempotency_key="cancel:2")
+    charge = SandboxCharge.objects.get(reference=boleto.reference)
+    assert charge.paid_at is not None and charge.cancelled_at is None
+    with pytest.raises(ChargeClosed):
+        sandbox_charge_settle(reference=boleto.reference, kind=EXPIRED_NOTICE)
+
+
+@pytest.mark.django_db
+def test_an_expired_charge_is_withdrawn_quietly():
+    pix = _pix("pix-expired")
+    sandbox_charge_settle(reference=pix.reference, kind=EXPIRED_NOTICE)
+    GATEWAY.cancel_charge(reference=pix.reference, idempotency_key="cancel:3")
+    assert SandboxCharge.objects.get(reference=pix.reference).cancelled_at is not None

@@ -11,6 +11,7 @@ from inventory.services import stock_receive, stock_reserve
 from orders.models import Order, Payment, WebhookEvent
 from orders.services.notices import webhook_apply, webhooks_reconcile
 from orders.webhooks import signature_header
+from support.notifications.models import Notification
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
 from tests.orders.factories import OrderFactory
@@ -79,12 +80,17 @@ def test_five_deliveries_in_random_order_decide_once(
             "evt_late_expiry": WebhookEvent.Status.IGNORED,
         }
         assert order.status == Order.Status.VALIDATED
+        [email] = mail.outbox  # one message, for the notice that decided
+        assert order.number in email.subject
     else:  # expired and cancelled, so the money that came later goes back
         assert set(statuses.values()) == {WebhookEvent.Status.APPLIED}
         assert (order.status, payment.status) == (Order.Status.CANCELLED, Payment.Status.REFUNDED)
+        assert len(mail.outbox) == 2  # the cancellation, then the money that came back
+        assert list(Notification.objects.order_by("pk").values_list("kind", flat=True)) == [
+            Notification.Kind.PAYMENT_EXPIRED,
+            Notification.Kind.LATE_PAYMENT_REFUND,
+        ]
     assert order.events.filter(to_status__in=[Order.Status.PAID, Order.Status.CANCELLED]).count() == 1
-    [email] = mail.outbox  # one message, for whichever notice decided
-    assert order.number in email.subject
 
 
 def test_the_paid_notice_tells_the_customer_once(client, payment, django_capture_on_commit_callbacks):

@@ -4,7 +4,7 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from orders.adapters.sandbox import sandbox_notice
+from orders.adapters.sandbox import ChargeClosed, sandbox_notice
 from orders.exceptions import NoticeRejected
 from orders.selectors import payment_list_sandbox_pending
 from orders.services.notices import EXPIRED, PAID, sandbox_notice_deliver
@@ -32,9 +32,14 @@ class Command(BaseCommand):
         if payment is None:
             raise CommandError(f"Order {order_number} has no pending sandbox Pix or boleto.")
         if url:
-            body, signature = sandbox_notice(
-                reference=payment.gateway_reference, kind=ACTIONS[action], event_id=f"evt_{uuid.uuid4().hex}"
-            )
+            try:
+                body, signature = sandbox_notice(
+                    reference=payment.gateway_reference,
+                    kind=ACTIONS[action],
+                    event_id=f"evt_{uuid.uuid4().hex}",
+                )
+            except ChargeClosed as refused:
+                raise CommandError(f"The provider refuses: {refused}") from refused
             endpoint = url.rstrip("/") + reverse(
                 "payments:payment-webhook", kwargs={"provider": payment.gateway}
             )
