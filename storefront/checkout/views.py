@@ -330,6 +330,11 @@ def _order_for_request(request: HttpRequest, number: str) -> Order:
 
 def _order_page(request: HttpRequest, order: Order, template: str, **context) -> HttpResponse:
     payment = order.latest_payment
+    is_payable = (
+        payment is not None
+        and payment.status == Payment.Status.PENDING
+        and order.status == Order.Status.AWAITING_PAYMENT
+    )
     return render(
         request,
         template,
@@ -337,7 +342,7 @@ def _order_page(request: HttpRequest, order: Order, template: str, **context) ->
             "order": order,
             "payment": payment,
             "pix_qr": segno.make(payment.pix_code, error="m").svg_data_uri(scale=5)
-            if payment and payment.pix_code and payment.status == Payment.Status.PENDING
+            if is_payable and payment.pix_code
             else "",
             "pay_form": CheckoutPaymentForm(
                 installment_options=installment_options(order.grand_total), with_delivery=False
@@ -421,8 +426,10 @@ def order_cancel_view(request: HttpRequest, number: str) -> HttpResponse:
 
 @never_cache
 def order_boleto_view(request: HttpRequest, number: str) -> HttpResponse:
-    """The boleto to print or pay from a banking app."""
+    """The boleto to print or pay from a banking app, while its order waits for it."""
     order = _order_for_request(request, number)
+    if order.status != Order.Status.AWAITING_PAYMENT:
+        raise Http404("No boleto to pay for this order.")
     boleto = next(
         (
             payment

@@ -1,4 +1,5 @@
-"""A shopper buys, start to finish, in a real browser: card approved and declined, Pix, boleto."""
+"""A shopper buys, start to finish, in a real browser: card approved and declined, Pix, boleto,
+and a Pix order cancelled before paying."""
 
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 from core.actor import Actor
 from inventory.services import stock_receive
 from logistics.models import CarrierService, ShippingRate
-from orders.models import Order, Payment
+from orders.models import Order, Payment, SandboxCharge
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
 from tests.promotions.factories import VoucherFactory
@@ -125,3 +126,29 @@ def test_shopper_pays_by_boleto_and_prints_it(page, product):
     expect(printable.get_by_test_id("boleto-barcode").locator("rect").first).to_be_attached()
     [email] = mail.outbox
     assert line in email.body
+
+
+def test_shopper_cancels_an_unpaid_pix_order_and_is_offered_nothing_to_pay(page, product):
+    checkout_to_payment(page, product)
+    page.get_by_label("Pix").check()
+    review_and_place(page)
+    expect(page.get_by_test_id("pix-qr")).to_be_visible()
+    confirmation = page.url
+    page.get_by_role("link", name="Acompanhar este pedido").click()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("cancel-order").click()
+    expect(page.get_by_test_id("payment-withdrawn")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(1)  # "cancelled", said once
+    expect(page.get_by_test_id("order-status-note")).to_be_visible()
+    for gone in ("pix-qr", "pix-code", "cancel-order"):
+        expect(page.get_by_test_id(gone)).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text("Pague até")
+
+    page.goto(confirmation)  # the confirmation page, reached again, thanks nobody for a cancelled order
+    expect(page.get_by_test_id("confirmation-title")).not_to_contain_text("Obrigado")
+    expect(page.get_by_test_id("pix-qr")).to_have_count(0)
+    payment = Payment.objects.get()
+    assert payment.status == Payment.Status.CANCELLED
+    assert SandboxCharge.objects.get(reference=payment.gateway_reference).cancelled_at is not None
+    assert Order.objects.get().status == Order.Status.CANCELLED
