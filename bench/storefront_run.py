@@ -1,58 +1,231 @@
-"""Driver of bench/storefront: seed, serve, load, report."""
+"""Driver of bench/storefront: seed, serve, load, report.
+
+Every step must work and every page must answer 2xx under load, or the run exits non-zero
+naming what failed. `--smoke` runs every step briefly on a small catalog; CI runs it."""
 
 import argparse
+import fcntl
+import http.client
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+import redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PG = "postgres://postgres@127.0.0.1:5432"
-STORE_PORT, BARE_PORT = 8101, 8102
+REDIS = "redis://127.0.0.1:6379"
+SMOKE_TEMPLATE = "bench_store_smoke_template"
 PYTHON = sys.executable
 
+# Every value production cannot start without, with a bench-only value, here and nowhere else.
+# config/settings.py stops at the first missing one with "Missing required setting: set the X
+# environment variable.", and the bench's first step (migrate) fails with that line: add X here.
+PRODUCTION_SETTINGS = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "STORE_SITE_URL": "http://127.0.0.1",
+    "EMAIL_URL": "dummymail://",
+    "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_bench",
+    "STORE_SANDBOX_CARRIER_SECRET": "whsec_carrier_bench",
+    # Plain http on the loopback: there is no TLS proxy in front to redirect to.
+    "DJANGO_HTTPS": "false",
+    "DJANGO_LOG_LEVEL": "WARNING",
+}
+# Settings read from the environment that the caller's own environment must not slip into a run.
+STORE_VARIABLES = ("DJANGO_", "STORE_", "CELERY_", "DATABASE_URL", "REDIS_URL", "CACHE_URL", "EMAIL_URL")
 
-def run(*args: str, env: dict | None = None) -> str:
-    return subprocess.run(args, cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True).stdout
+
+class BenchFailed(Exception):
+    """A step that did not work: the run stops and exits non-zero with this message."""
 
 
-def store_env(database: str, *, page_cache: bool) -> dict:
+@dataclass(frozen=True)
+class Plan:
+    products: list[int]
+    seconds: int
+    connections: int
+    smoke: bool
+    store_port: int
+    bare_port: int
+    redis_database: int  # the broker's; the page cache takes the next one
+
+    def database(self, products: int) -> str:
+        return f"bench_store_smoke_{products}" if self.smoke else f"bench_store_{products}"
+
+
+def parse_plan() -> Plan:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="check briefly that every step works (CI runs it): 200 products seeded afresh, "
+        "2 s of load per page, 4 connections, ports and Redis databases of its own",
+    )
+    parser.add_argument("--products", type=int, nargs="+", help="catalog sizes (default: 10000 100000)")
+    parser.add_argument("--seconds", type=int, help="wrk duration per page (default: 10)")
+    parser.add_argument("--connections", type=int, help="wrk connections (default: 16)")
+    options = parser.parse_args()
+    if options.smoke:
+        # Free ports and Redis databases other than a full run's, so both can run at once.
+        return Plan(
+            products=options.products or [200],
+            seconds=options.seconds or 2,
+            connections=options.connections or 4,
+            smoke=True,
+            store_port=free_port(),
+            bare_port=free_port(),
+            redis_database=5,
+        )
+    return Plan(
+        products=options.products or [10_000, 100_000],
+        seconds=options.seconds or 10,
+        connections=options.connections or 16,
+        smoke=False,
+        store_port=8101,
+        bare_port=8102,
+        redis_database=7,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run(step: str, *args: str, env: dict | None = None, capture: bool = True) -> str:
+    try:
+        result = subprocess.run(args, cwd=BASE_DIR, env=env, capture_output=capture, text=True)
+    except FileNotFoundError as error:
+        raise BenchFailed(f"{step}: {args[0]} is not installed") from error
+    if result.returncode:
+        output = ((result.stdout or "") + (result.stderr or "")).strip()[-4000:] or "(its output is above)"
+        raise BenchFailed(f"{step} failed with exit status {result.returncode}:\n{output}")
+    return result.stdout or ""
+
+
+@contextmanager
+def timed(step: str):
+    started = time.monotonic()
+    yield
+    print(f"{step}: {time.monotonic() - started:.0f} s", flush=True)
+
+
+def psql(database: str, sql: str) -> str:
+    return run(f"psql {database}: {sql}", "psql", f"{PG}/{database}", "-v", "ON_ERROR_STOP=1", "-tAc", sql)
+
+
+def redis_url(database: int) -> str:
+    return f"{REDIS}/{database}"
+
+
+def outside_environment() -> dict:
+    return {name: value for name, value in os.environ.items() if not name.startswith(STORE_VARIABLES)}
+
+
+def store_env(plan: Plan, database: str, static_root: Path, *, page_cache: bool) -> dict:
     return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_HTTPS": "false",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "EMAIL_URL": "dummymail://",
-        "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_bench",
+        **outside_environment(),
+        **PRODUCTION_SETTINGS,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BENCH_STATIC_ROOT": str(static_root),
         "DATABASE_URL": f"{PG}/{database}",
-        "REDIS_URL": "redis://127.0.0.1:6379/7",
+        "REDIS_URL": redis_url(plan.redis_database),
+        "CACHE_URL": redis_url(plan.redis_database + 1),
         "STORE_PAGE_CACHE_SECONDS": "3600" if page_cache else "0",
     }
 
 
-def prepare_database(products: int) -> str:
-    database = f"bench_store_{products}"
-    exists = run("psql", f"{PG}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{database}'")  # nosec B608  # bench_store_<number>
-    if not exists.strip():
-        run("createdb", "-h", "127.0.0.1", "-U", "postgres", database)
-    env = store_env(database, page_cache=False)
-    run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
-    run(PYTHON, "manage.py", "collectstatic", "--noinput", env=env)
-    started = time.monotonic()
-    subprocess.run(
-        [PYTHON, "manage.py", "seed_demo", "--products", str(products)], cwd=BASE_DIR, env=env, check=True
-    )
-    print(f"seed_demo --products {products}: {time.monotonic() - started:.0f} s", flush=True)
+def check_services(plan: Plan) -> None:
+    """Stop at once, saying which, when a service or tool the run needs is missing."""
+    psql("postgres", "SELECT 1")
+    try:
+        redis.Redis.from_url(redis_url(plan.redis_database), socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        raise BenchFailed(f"Redis is not answering at {REDIS}: {error}") from error
+    if shutil.which("wrk") is None:
+        raise BenchFailed("wrk is not installed: run scripts/install_wrk.sh")
+    for port in (plan.store_port, plan.bare_port):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError as error:
+                raise BenchFailed(f"port {port} is in use: is another bench running?") from error
+
+
+def database_names() -> list[str]:
+    return psql("postgres", "SELECT datname FROM pg_database").split()
+
+
+def create_database(database: str, *, template: str = "", fast_commits: bool = False) -> None:
+    psql("postgres", f'CREATE DATABASE "{database}"' + (f' TEMPLATE "{template}"' if template else ""))
+    if fast_commits:  # for throwaway data: commits need not wait for the disk
+        psql("postgres", f'ALTER DATABASE "{database}" SET synchronous_commit = off')
+
+
+def drop_database(database: str) -> None:
+    psql("postgres", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def migrate(plan: Plan, database: str, static_root: Path) -> None:
+    env = store_env(plan, database, static_root, page_cache=False)
+    with timed(f"migrate {database}"):
+        run("migrate", PYTHON, "manage.py", "migrate", "--noinput", env=env)
+
+
+def collect_static(plan: Plan, static_root: Path) -> None:
+    env = store_env(plan, plan.database(plan.products[0]), static_root, page_cache=False)
+    with timed("collectstatic"):
+        run("collectstatic", PYTHON, "manage.py", "collectstatic", "--noinput", env=env)
+
+
+def smoke_template(plan: Plan, static_root: Path) -> str:
+    """The smoke's migrated, empty database, kept between runs so that only new migrations
+    run; made again from scratch when its history no longer matches the code."""
+    if SMOKE_TEMPLATE in database_names():
+        try:
+            migrate(plan, SMOKE_TEMPLATE, static_root)
+            return SMOKE_TEMPLATE
+        except BenchFailed as error:
+            print(f"{error}\nmigrating a new {SMOKE_TEMPLATE} from scratch", flush=True)
+            drop_database(SMOKE_TEMPLATE)
+    create_database(SMOKE_TEMPLATE, fast_commits=True)
+    migrate(plan, SMOKE_TEMPLATE, static_root)
+    return SMOKE_TEMPLATE
+
+
+def prepare_database(plan: Plan, products: int, static_root: Path) -> str:
+    database = plan.database(products)
+    if plan.smoke:
+        # Seeded every time into an empty migrated database, as on a new machine.
+        template = smoke_template(plan, static_root)
+        drop_database(database)
+        create_database(database, template=template, fast_commits=True)
+    else:
+        if database not in database_names():
+            create_database(database)
+        migrate(plan, database, static_root)
+    env = store_env(plan, database, static_root, page_cache=False)
+    with timed(f"seed_demo --products {products}"):
+        run(
+            "seed_demo", PYTHON, "manage.py", "seed_demo", "--products", str(products), env=env, capture=False
+        )
     # A bulk load leaves dead row versions and no statistics; a live database has autovacuum.
-    run("psql", f"{PG}/{database}", "-c", "VACUUM ANALYZE")
+    psql(database, "VACUUM ANALYZE")
     return database
 
 
@@ -65,7 +238,9 @@ def page_urls(database: str) -> dict[str, str]:
         FROM catalog_category c
         ORDER BY (SELECT count(*) FROM catalog_product p WHERE p.category_id = c.id) DESC LIMIT 1
     """
-    category, product = run("psql", f"{PG}/{database}", "-tAc", query).strip().split("|")
+    category, product = psql(database, query).strip().split("|")
+    if not product:
+        raise BenchFailed(f"{database} has no published product in its busiest category")
     return {
         "home": "/",
         "category": f"/c/{category}/",
@@ -76,79 +251,147 @@ def page_urls(database: str) -> dict[str, str]:
 
 @contextmanager
 def gunicorn(app: str, port: int, env: dict):
-    process = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            app,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
+    command = [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    process = subprocess.Popen([*command, "--log-level", "warning"], cwd=BASE_DIR, env=env)
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise BenchFailed(
+                    f"gunicorn {app} exited with status {process.returncode} (its output is above)"
+                )
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # nosec B310  # a local http URL
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
+                if time.monotonic() > deadline:
+                    raise BenchFailed(f"gunicorn {app} did not listen on port {port} within 60 s") from None
                 time.sleep(0.2)
         yield
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def get(port: int, path: str) -> None:
+    """One request, which must answer 2xx itself (a redirect is not the page); it also warms
+    the workers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+    except OSError as error:
+        raise BenchFailed(f"GET {path} on port {port} failed: {error}") from error
+    finally:
+        connection.close()
+    if not 200 <= response.status < 300:
+        text = body.decode(errors="replace")[:500]
+        raise BenchFailed(
+            f"GET {path} on port {port} answered {response.status} {response.reason} "
+            f"(the server's log is above); the page begins:\n{text}"
+        )
 
 
 def wrk(url: str, *, seconds: int, connections: int) -> dict:
-    output = run("wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    output = run(f"wrk {url}", "wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url)
+
+    def number(pattern: str) -> str:
+        found = re.search(pattern, output, re.MULTILINE)
+        if found is None:
+            raise BenchFailed(f"wrk {url}: no match for {pattern!r} in its output:\n{output}")
+        return found.group(1)
 
     def percentile(name: str) -> float:
-        value, unit = re.search(rf"^\s+{name}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE).groups()
+        found = re.search(rf"^\s+{name}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        if found is None:
+            raise BenchFailed(f"wrk {url}: no {name}th percentile in its output:\n{output}")
+        value, unit = found.groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    status = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
-        "rps": rps,
+        "requests": int(number(r"(\d+) requests in")),
+        "rps": float(number(r"Requests/sec:\s+([\d.]+)")),
         "p50": percentile("50"),
         "p99": percentile("99"),
-        "errors": int(errors.group(1)) if errors else 0,
+        "errors": int(status.group(1)) if status else 0,
+        "socket_errors": sockets.group(0) if sockets else "",
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--products", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
-    parser.add_argument("--connections", type=int, default=16)
-    options = parser.parse_args()
-    load = {"seconds": options.seconds, "connections": options.connections}
-    bare_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.bare.settings"}
-
+def measure(plan: Plan) -> list[tuple]:
+    load = {"seconds": plan.seconds, "connections": plan.connections}
     rows = []
-    with gunicorn("bench.bare.wsgi:application", BARE_PORT, bare_env):
-        for products in options.products:
-            database = prepare_database(products)
+    with (
+        tempfile.TemporaryDirectory(prefix="bench_static_") as static_dir,
+        ThreadPoolExecutor(max_workers=1) as background,
+        gunicorn("bench.bare.wsgi:application", plan.bare_port, outside_environment()),
+    ):
+        static_root = Path(static_dir)
+        collected = background.submit(collect_static, plan, static_root)  # while databases get ready
+        databases = {products: prepare_database(plan, products, static_root) for products in plan.products}
+        collected.result()
+        get(plan.bare_port, "/")
+        for products, database in databases.items():
             urls = page_urls(database)
-            bare = wrk(f"http://127.0.0.1:{BARE_PORT}/", **load)
+            bare = wrk(f"http://127.0.0.1:{plan.bare_port}/", **load)
             rows.append((products, "bare Django view", "", bare, bare["rps"]))
             for page_cache in (False, True):
-                run("redis-cli", "-n", "7", "flushdb")
-                with gunicorn(
-                    "config.wsgi:application", STORE_PORT, store_env(database, page_cache=page_cache)
-                ):
+                for database_number in (plan.redis_database, plan.redis_database + 1):
+                    redis.Redis.from_url(redis_url(database_number)).flushdb()
+                env = store_env(plan, database, static_root, page_cache=page_cache)
+                with gunicorn("config.wsgi:application", plan.store_port, env):
                     for page, path in urls.items():
-                        url = f"http://127.0.0.1:{STORE_PORT}{path}"
-                        urllib.request.urlopen(url, timeout=30)  # warm the workers  # nosec B310  # a local http URL
-                        result = wrk(url, **load)
+                        get(plan.store_port, path)
+                        result = wrk(f"http://127.0.0.1:{plan.store_port}{path}", **load)
                         mode = "anonymous cache" if page_cache else "uncached"
                         rows.append((products, page, mode, result, bare["rps"]))
+    return rows
+
+
+@contextmanager
+def one_run_at_a_time(plan: Plan):
+    """Two runs of one kind would share databases, ports and Redis: the second waits."""
+    name = "bench_storefront_smoke.lock" if plan.smoke else "bench_storefront.lock"
+    with (Path(tempfile.gettempdir()) / name).open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("waiting for another run of bench/storefront to finish", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def failures(rows: list[tuple]) -> list[str]:
+    """What went wrong under load: any response other than 2xx or 3xx, any socket error."""
+    found = []
+    for products, page, mode, result, _bare_rps in rows:
+        name = f"{products:,} products, {page} {mode}".strip()
+        if not result["requests"]:
+            found.append(f"{name}: no request completed")
+        if result["errors"]:
+            found.append(f"{name}: {result['errors']} of {result['requests']} responses were not 2xx or 3xx")
+        if result["socket_errors"]:
+            found.append(f"{name}: {result['socket_errors']}")
+    return found
+
+
+def main() -> None:
+    # Stopped from outside, still stop the servers (the `finally` blocks run on SystemExit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    plan = parse_plan()
+    try:
+        with one_run_at_a_time(plan):
+            check_services(plan)
+            rows = measure(plan)
+    except BenchFailed as error:
+        sys.exit(f"bench/storefront failed: {error}")
 
     print("\n| products | page | mode | req/s | share of bare | p50 ms | p99 ms | errors |")
     print("|---:|---|---|---:|---:|---:|---:|---:|")
@@ -158,6 +401,8 @@ def main() -> None:
             f"| {products:,} | {page} | {mode} | {result['rps']:.0f} | {share} | "
             f"{result['p50']:.1f} | {result['p99']:.1f} | {result['errors']} |"
         )
+    if found := failures(rows):
+        sys.exit("bench/storefront failed:\n" + "\n".join(found))
 
 
 if __name__ == "__main__":
