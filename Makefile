@@ -37,6 +37,7 @@ run: demo
 
 test: install-test
 	bash scripts/install_browser.sh
+	bash scripts/install_wrk.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-test

@@ -1,0 +1,128 @@
+"""Every bench script runs in smoke mode, so a benchmark cannot rot unnoticed: each step
+(database, migrations, seeding, servers, load on every page, the bare reference) runs
+briefly on a small catalog, and the run fails on any error or any response other than 2xx."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import redis
+
+from bench import storefront_run
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+BENCH_SCRIPTS = sorted(
+    path.name
+    for path in (BASE_DIR / "bench").iterdir()
+    if path.is_file() and not path.suffix and os.access(path, os.X_OK)
+)
+SMOKE_TIMEOUT_SECONDS = 300
+
+WRK_OUTPUT = """\
+Running 2s test @ http://127.0.0.1:8101/
+  2 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    30.12ms    5.01ms  60.20ms   80.00%
+    Req/Sec    60.00     10.00    80.00     70.00%
+  Latency Distribution
+     50%   29.50ms
+     75%   33.00ms
+     90%   40.00ms
+     99%   60.20ms
+  240 requests in 2.00s, 6.00MB read
+{problems}Requests/sec:    120.00
+Transfer/sec:      3.00MB
+"""
+
+
+def _require(available: bool, reason: str) -> None:
+    if available:
+        return
+    if os.environ.get("STORE_REQUIRE_SERVICES"):
+        pytest.fail(f"STORE_REQUIRE_SERVICES is set but the bench smoke test {reason}")
+    pytest.skip(reason)
+
+
+def _redis_answers() -> bool:
+    try:
+        return redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+def test_the_bench_starts_the_store_with_every_setting_production_requires(tmp_path):
+    # given the environment the bench serves the store with
+    env = storefront_run.store_env(
+        storefront_run.Plan([200], 2, 4, smoke=True, store_port=0, bare_port=0, redis_database=5),
+        "bench_store_smoke_200",
+        tmp_path,
+        page_cache=False,
+    )
+    # when the settings load with it, as migrate and gunicorn load them
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # then nothing production requires is missing
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("problems", "failure"),
+    [
+        ("  Non-2xx or 3xx responses: 3\n", "home uncached: 3 of 240 responses were not 2xx or 3xx"),
+        (
+            "  Socket errors: connect 0, read 2, write 0, timeout 1\n",
+            "home uncached: Socket errors: connect 0, read 2, write 0, timeout 1",
+        ),
+    ],
+)
+def test_a_page_failing_under_load_fails_the_run(monkeypatch, problems, failure):
+    # given wrk reporting error responses or socket errors
+    monkeypatch.setattr(storefront_run, "run", lambda *args, **kwargs: WRK_OUTPUT.format(problems=problems))
+    # when its result is read
+    result = storefront_run.wrk("http://127.0.0.1:8101/", seconds=2, connections=4)
+    # then the run has a failure naming the page
+    assert storefront_run.failures([(200, "home", "uncached", result, 1000.0)]) == [
+        f"200 products, {failure}"
+    ]
+
+
+def test_a_clean_load_fails_nothing(monkeypatch):
+    monkeypatch.setattr(storefront_run, "run", lambda *args, **kwargs: WRK_OUTPUT.format(problems=""))
+    result = storefront_run.wrk("http://127.0.0.1:8101/", seconds=2, connections=4)
+    assert (result["requests"], result["rps"], result["p50"], result["p99"]) == (240, 120.0, 29.5, 60.2)
+    assert storefront_run.failures([(200, "home", "uncached", result, 1000.0)]) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("script", BENCH_SCRIPTS)
+def test_bench_script_runs_in_smoke_mode(script):
+    _require(shutil.which("wrk") is not None, "needs wrk: run scripts/install_wrk.sh")
+    _require(_redis_answers(), "needs Redis at 127.0.0.1:6379")
+    # when the script runs in smoke mode, in a process group of its own
+    process = subprocess.Popen(
+        [BASE_DIR / "bench" / script, "--smoke"],
+        cwd=BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=SMOKE_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)  # the servers it started stop with it
+        output, _ = process.communicate(timeout=60)
+        pytest.fail(f"bench/{script} --smoke took over {SMOKE_TIMEOUT_SECONDS} s:\n{output[-6000:]}")
+    # then every step worked and every page answered 2xx under load
+    assert process.returncode == 0, output[-6000:]
+    assert "|---" in output, output[-6000:]
