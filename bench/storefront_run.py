@@ -5,6 +5,7 @@ naming what failed. `--smoke` runs every step briefly on a small catalog; CI run
 
 import argparse
 import fcntl
+import hashlib
 import http.client
 import os
 import re
@@ -25,7 +26,9 @@ import redis
 BASE_DIR = Path(__file__).resolve().parent.parent
 PG = "postgres://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379"
-SMOKE_TEMPLATE = "bench_store_smoke_template"
+SMOKE_TEMPLATE_PREFIX = "bench_store_smoke_template_"
+# Not searched for migration files.
+SKIPPED = {"node_modules", "staticfiles", "media", "__pycache__"}
 PYTHON = sys.executable
 
 # Every value production cannot start without, with a bench-only value, here and nowhere else.
@@ -193,19 +196,32 @@ def collect_static(plan: Plan, static_root: Path) -> None:
         run("collectstatic", PYTHON, "manage.py", "collectstatic", "--noinput", env=env)
 
 
+def migrations_digest() -> str:
+    """A fingerprint of the project's migration files, committed or not."""
+    digest = hashlib.sha256()
+    for directory, subdirectories, files in sorted(os.walk(BASE_DIR)):
+        subdirectories[:] = [
+            name for name in subdirectories if not name.startswith(".") and name not in SKIPPED
+        ]
+        if Path(directory).name == "migrations":
+            for name in sorted(name for name in files if name.endswith(".py")):
+                path = Path(directory, name)
+                digest.update(f"{path.relative_to(BASE_DIR)}\n".encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def smoke_template(plan: Plan, static_root: Path) -> str:
-    """The smoke's migrated, empty database, kept between runs so that only new migrations
-    run; made again from scratch when its history no longer matches the code."""
-    if SMOKE_TEMPLATE in database_names():
-        try:
-            migrate(plan, SMOKE_TEMPLATE, static_root)
-            return SMOKE_TEMPLATE
-        except BenchFailed as error:
-            print(f"{error}\nmigrating a new {SMOKE_TEMPLATE} from scratch", flush=True)
-            drop_database(SMOKE_TEMPLATE)
-    create_database(SMOKE_TEMPLATE, fast_commits=True)
-    migrate(plan, SMOKE_TEMPLATE, static_root)
-    return SMOKE_TEMPLATE
+    """The smoke's migrated, empty database, kept between runs while the migration files stay
+    the same, so that a run only checks that nothing is left to migrate; any change to them
+    (a new migration, or one edited or removed) gets a new one migrated from scratch."""
+    template = f"{SMOKE_TEMPLATE_PREFIX}{migrations_digest()}"
+    existing = database_names()
+    if template not in existing:
+        for stale in (name for name in existing if name.startswith(SMOKE_TEMPLATE_PREFIX)):
+            drop_database(stale)
+        create_database(template, fast_commits=True)
+    migrate(plan, template, static_root)
+    return template
 
 
 def prepare_database(plan: Plan, products: int, static_root: Path) -> str:

@@ -84,6 +84,7 @@ def test_the_bench_starts_the_store_with_every_setting_production_requires(tmp_p
             "home uncached: Socket errors: connect 0, read 2, write 0, timeout 1",
         ),
     ],
+    ids=["error responses", "socket errors"],
 )
 def test_a_page_failing_under_load_fails_the_run(monkeypatch, problems, failure):
     # given wrk reporting error responses or socket errors
