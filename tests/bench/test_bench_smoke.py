@@ -113,6 +113,7 @@ def test_bench_script_runs_in_smoke_mode(script):
     process = subprocess.Popen(
         [BASE_DIR / "bench" / script, "--smoke"],
         cwd=BASE_DIR,
+        env={**os.environ, "BENCH_SKIP_INSTALL": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
