@@ -77,6 +77,16 @@ AREAS: tuple[Area, ...] = (
         permission="orders.simulate_sandbox_payment",
         is_shown=is_sandbox_active,
     ),
+    Area(
+        title=_("Login security"),
+        description=_(
+            "Unlock logins locked after too many failed attempts; "
+            "choose the roles that need two-factor login."
+        ),
+        icon="shield-lock",
+        url_name="backoffice:login-lock-list",
+        permission="axes.view_accessattempt",
+    ),
 )
 
 

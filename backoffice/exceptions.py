@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.exceptions import DomainError
 
@@ -14,3 +15,33 @@ class UnknownSku(DomainError):
 class AssistedPaymentMethod(DomainError):
     code = "assisted_payment_method"
     message = _("Orders taken on the phone are paid by Pix or boleto.")
+
+
+class TwoFactorCodeInvalid(DomainError):
+    code = "two_factor_code_invalid"
+    message = _("This code is not right. Enter the 6-digit code your authenticator app shows now.")
+
+
+class TwoFactorThrottled(DomainError):
+    code = "two_factor_throttled"
+
+    def __init__(self, *, seconds: int) -> None:
+        super().__init__(
+            ngettext(
+                "Too many wrong codes in a row. Wait %(seconds)d second and try again.",
+                "Too many wrong codes in a row. Wait %(seconds)d seconds and try again.",
+                seconds,
+            )
+            % {"seconds": seconds}
+        )
+        self.seconds = seconds
+
+
+class TwoFactorNotSetUp(DomainError):
+    code = "two_factor_not_set_up"
+    message = _("Two-factor login is not set up for this account.")
+
+
+class TwoFactorRequired(DomainError):
+    code = "two_factor_required"
+    message = _("Your role requires two-factor login, so it cannot be turned off.")

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from backoffice.roles import Role
 from inventory.models import Bin, Warehouse
 from logistics.models import Box, CarrierService, Shipment
 from orders.models import Payment
@@ -221,3 +222,41 @@ class ShipmentFilterForm(forms.Form):
     )
     late = forms.BooleanField(label=_("Late or without news"), required=False)
     q = forms.CharField(label=_("Tracking code or order"), max_length=40, required=False)
+
+
+class LoginLockReleaseForm(forms.Form):
+    """Which lock to lift: an account (its email) or an address."""
+
+    username = forms.CharField(required=False, max_length=255)
+    ip_address = forms.GenericIPAddressField(required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if bool(cleaned.get("username")) == bool(cleaned.get("ip_address")):
+            raise forms.ValidationError(_("Choose an account or an address to unlock."))
+        return cleaned
+
+
+class RolePolicyForm(forms.Form):
+    two_factor_roles = forms.MultipleChoiceField(
+        label=_("Roles that require two-factor login"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Enter the 6 digits your authenticator app shows."))
+        return code

@@ -79,6 +79,13 @@ _RATES = {
     "logistics.add_box",
     "logistics.change_box",
 }
+# Unlocking logins locked after failed attempts, and choosing which roles need two-factor login.
+_LOGIN_SECURITY = {
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "backoffice.view_rolepolicy",
+    "backoffice.change_rolepolicy",
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORDER_ANALYST: frozenset(_CUSTOMER_DATA | _MESSAGES | _SANDBOX_PAYMENTS | _ORDER_REVIEW),
@@ -101,6 +108,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _PICK_AND_PACK
         | _SHIPPING
         | _RATES
+        | _LOGIN_SECURITY
         | {
             "inventory.approve_count",
             "notifications.retry_notification",

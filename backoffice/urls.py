@@ -1,7 +1,7 @@
 from django.urls import path
 
 from backoffice.access import staff_only
-from backoffice.views import inventory, logistics, orders, staff, telesales
+from backoffice.views import inventory, logistics, orders, security, staff, telesales
 
 app_name = "backoffice"
 
@@ -114,10 +114,32 @@ STAFF_URLS = [
         "shipment-invoice",
         "logistics.view_invoicerecord",
     ),
+    ("security/logins/", security.login_lock_list_view, "login-lock-list", "axes.view_accessattempt"),
+    (
+        "security/logins/release/",
+        security.login_lock_release_view,
+        "login-lock-release",
+        "axes.delete_accessattempt",
+    ),
+    ("security/roles/", security.role_policy_list_view, "role-policy-list", "backoffice.view_rolepolicy"),
+    (
+        "security/roles/update/",
+        security.role_policy_update_view,
+        "role-policy-update",
+        "backoffice.change_rolepolicy",
+    ),
+    ("two-factor/remove/", security.two_factor_remove_view, "two-factor-remove", None),
 ]
 URL_PERMISSIONS: dict[str, str | None] = {name: permission for _route, _view, name, permission in STAFF_URLS}
 
 urlpatterns = [
     path("login/", staff.StaffLoginView.as_view(), name="login"),
+    # Where staff give their second factor, so not behind it: any staff member.
+    path("login/code/", staff_only(security.login_code_view, None, two_factor=False), name="login-code"),
+    path(
+        "two-factor/",
+        staff_only(security.two_factor_setup_view, None, two_factor=False),
+        name="two-factor-setup",
+    ),
     *(path(route, staff_only(view, permission), name=name) for route, view, name, permission in STAFF_URLS),
 ]

@@ -48,7 +48,7 @@ SITE_URL = (
 
 # APPS
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "backoffice.apps.StoreAdminConfig",  # the admin, asking staff for their second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "storefront.accounts",
     "storefront.catalog",
@@ -85,8 +88,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers for locked-out logins
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -204,6 +209,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes refuses logins that are locked out before the model backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# LOGIN LOCKOUT
+# Failed logins are counted per account from one address, and per address across accounts
+# (storefront/accounts/lockout.py says why both and not per account alone). A lock lasts
+# STORE_LOGIN_LOCKOUT_MINUTES after the last failure; managers unlock from the back office.
+AXES_HANDLER = "storefront.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("STORE_LOGIN_FAILURE_LIMIT", default=5)
+STORE_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("STORE_LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_COOLOFF_TIME = env.int("STORE_LOGIN_LOCKOUT_MINUTES", default=15) / 60  # in hours
+AXES_RESET_ON_SUCCESS = True
+# Tries refused during a lock are not counted: one account hammered from a shared address
+# then costs that address at most AXES_FAILURE_LIMIT failures, not the whole address's allowance.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "storefront.accounts.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "storefront.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "storefront.accounts.lockout.lockout_response"
+# Proxies of our own in front of the store, each adding the address it saw to X-Forwarded-For.
+STORE_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# Lockout needs only the failures; a log of every login's address would be personal data to expire.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no start-up banner in every command's output; failures are still logged
+
+# TWO-FACTOR LOGIN
+# Staff may (and roles chosen by a manager must) confirm logins with an authenticator app code.
+OTP_TOTP_ISSUER = SITE_NAME
 
 # INTERNATIONALISATION
 LANGUAGE_CODE = "pt-br"

@@ -19,7 +19,7 @@ from orders.services.review import order_approve, order_ask_customer, order_refu
 
 PAGE_SIZE = 25
 # Query budgets, asserted in tests/backoffice/test_order_views.py.
-HOLD_QUEUE_QUERIES = 7
+HOLD_QUEUE_QUERIES = 8
 WORKSPACE_QUERIES = 12
 
 

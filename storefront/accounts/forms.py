@@ -3,6 +3,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from storefront.accounts.lockout import LockoutMessageMixin
+
 
 class SignUpForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
@@ -27,7 +29,7 @@ class SignUpForm(forms.Form):
         return cleaned
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(LockoutMessageMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )

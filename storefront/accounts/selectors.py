@@ -1,6 +1,16 @@
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Count, Max, QuerySet, Sum
+from django.utils import timezone
 
 from storefront.accounts.models import User
+
+# Locked logins listed at most, newest first: more than this is an attack to look at in the admin.
+LOGIN_LOCKS_SHOWN = 100
 
 
 def customer_list(*, search: str = "") -> QuerySet[User]:
@@ -25,3 +35,63 @@ def staff_team(*, permission: str) -> QuerySet[User]:
         .distinct()
         .order_by("pk")
     )
+
+
+@dataclass(frozen=True)
+class LoginLock:
+    """A login locked now: an account at an address, or (username "") an address for every account."""
+
+    username: str
+    ip_address: str | None
+    failures: int
+    accounts: int
+    last_failure: datetime
+    unlocks_at: datetime | None
+
+
+def _recent_attempts() -> QuerySet[AccessAttempt]:
+    cool_off = get_cool_off()
+    attempts = AccessAttempt.objects.all()
+    if cool_off:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return attempts
+
+
+def _lock(row: dict, *, username: str = "", accounts: int = 1) -> LoginLock:
+    cool_off = get_cool_off()
+    return LoginLock(
+        username=username,
+        ip_address=row["ip_address"],
+        failures=row["failures"],
+        accounts=accounts,
+        last_failure=row["last_failure"],
+        unlocks_at=row["last_failure"] + cool_off if cool_off else None,
+    )
+
+
+def login_lock_list_by_account() -> list[LoginLock]:
+    """Accounts locked at an address (failures of that account from that address)."""
+    rows = (
+        _recent_attempts()
+        .values("username", "ip_address")
+        .annotate(failures=Sum("failures_since_start"), last_failure=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last_failure", "username")[:LOGIN_LOCKS_SHOWN]
+    )
+    return [_lock(row, username=row["username"] or "") for row in rows]
+
+
+def login_lock_list_by_address() -> list[LoginLock]:
+    """Addresses locked for every account (failures from the address across accounts)."""
+    rows = (
+        _recent_attempts()
+        .values("ip_address")
+        .annotate(
+            failures=Sum("failures_since_start"),
+            accounts=Count("username", distinct=True),
+            last_failure=Max("attempt_time"),
+        )
+        .filter(failures__gte=settings.STORE_LOGIN_ADDRESS_FAILURE_LIMIT)
+        .order_by("-last_failure", "ip_address")[:LOGIN_LOCKS_SHOWN]
+    )
+    return [_lock(row, accounts=row["accounts"]) for row in rows]

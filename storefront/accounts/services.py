@@ -1,8 +1,10 @@
+from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.actor import Actor
 from storefront.accounts.exceptions import EmailAlreadyRegistered
 from storefront.accounts.models import User
 from support.notifications.models import Notification
@@ -70,3 +72,18 @@ def customer_ensure(*, email: str, full_name: str, language: str = "pt-br") -> U
     except IntegrityError:  # created by a concurrent request meanwhile
         return User.objects.get(email__iexact=email)
     return user
+
+
+@transaction.atomic
+def login_lock_release(*, actor: Actor, username: str = "", ip_address: str = "") -> int:
+    """Unlock logins locked after failed attempts: an account (from every address) or an
+    address (for every account). Returns how many failure records were cleared.
+
+    Raises PermissionMissing.
+    """
+    actor.require_perm("axes.delete_accessattempt")
+    if bool(username) == bool(ip_address):
+        raise ValueError("Unlock either an account or an address.")
+    if username:
+        return axes_reset(username=username.strip().lower())
+    return axes_reset(ip=ip_address)

@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import translation
 
 from storefront.accounts.exceptions import EmailAlreadyRegistered
@@ -69,4 +70,5 @@ def test_a_weak_password_is_refused_and_creates_nothing():
 
 def test_login_accepts_the_email_in_any_case(client):
     UserFactory(email="joao@example.com.br")
-    assert client.login(username="JOAO@Example.com.br", password="senha-forte-2026")
+    # django-axes watches every authentication, so it needs the request (here a bare one)
+    assert client.login(request=HttpRequest(), username="JOAO@Example.com.br", password="senha-forte-2026")

@@ -23,6 +23,9 @@ POST_ONLY = {
     "transfer-update": {"action": "cancel"},
     "order-act": {"action": "note", "seen": "2026-01-01T00:00:00Z", "text": "looked"},
     "shipment-dispatch": {},
+    "login-lock-release": {"username": "cliente@example.com.br"},
+    "role-policy-update": {"two_factor_roles": []},
+    "two-factor-remove": {},
 }
 
 
