@@ -1,7 +1,6 @@
 """What carriers say about shipments, by signed notice or by asking them: each event stored
 once, moving the shipment and the order, and reaching the customer."""
 
-import json
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from orders.exceptions import NoticeRejected
 from orders.models import Order, OrderEvent, WebhookEvent
 from orders.services import order_transition
 from orders.services.notices import webhook_transition, webhooks_stuck
-from orders.webhooks import SignatureInvalid, signature_verify
+from orders.webhooks import SignatureInvalid, notice_payload, signature_verify
 
 TRACKING_ACTOR = Actor.job("tracking")
 PROVIDER_PREFIX = "carrier:"
@@ -50,7 +49,7 @@ def tracking_notice_receive(*, carrier: str, body: bytes, signature: str) -> Web
     except SignatureInvalid as error:
         raise NoticeRejected(str(error), status=400) from error
     try:
-        payload = json.loads(body)
+        payload = notice_payload(body)
         data = payload["data"]
         event_id, code = payload["id"], data["tracking_code"]
         at = datetime.fromisoformat(data["at"])

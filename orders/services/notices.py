@@ -1,6 +1,5 @@
 """Payment notices from providers: taken in fast, stored raw, applied once by a task."""
 
-import json
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ from orders.services.payments import (
     payment_settle_for_cancelled_order,
 )
 from orders.tasks import webhook_apply as webhook_apply_task
-from orders.webhooks import SignatureInvalid, signature_verify
+from orders.webhooks import SignatureInvalid, notice_payload, signature_verify
 
 NOTICE_ACTOR = Actor.job("payment_notice")
 PAID, EXPIRED = "charge.paid", "charge.expired"
@@ -44,7 +43,7 @@ def webhook_receive(*, provider: str, body: bytes, signature: str) -> WebhookEve
     except SignatureInvalid as error:
         raise NoticeRejected(str(error), status=400) from error
     try:
-        payload = json.loads(body)
+        payload = notice_payload(body)
         event_id, kind, reference = payload["id"], payload["type"], payload["data"]["reference"]
     except (ValueError, KeyError, TypeError) as error:
         raise NoticeRejected("malformed notice", status=400) from error
