@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ReadableAutocompleteMixin
 from storefront.catalog.cache import catalog_changed
 from storefront.catalog.images import validate_product_image
 from storefront.catalog.models import (
@@ -26,7 +27,7 @@ from storefront.catalog.services import (
 )
 
 
-class CatalogAdmin(admin.ModelAdmin):
+class CatalogAdmin(ReadableAutocompleteMixin, admin.ModelAdmin):
     """Whatever staff change here shows on the store: cached pages are dropped after it."""
 
     def delete_model(self, request, obj) -> None:
@@ -85,7 +86,7 @@ class AttributeValueAdmin(CatalogAdmin):
     search_fields = ["value", "attribute__name"]
 
 
-class VariantInline(admin.StackedInline):
+class VariantInline(ReadableAutocompleteMixin, admin.StackedInline):
     model = Variant
     extra = 0
     autocomplete_fields = ["attribute_values"]

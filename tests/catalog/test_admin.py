@@ -187,6 +187,24 @@ def test_a_manager_adds_a_subcategory_with_its_tree_path(staff_client):
     assert (shirts.path, shirts.depth) == (f"/{clothing.pk}/{shirts.pk}/", 1)
 
 
+@pytest.mark.parametrize("forged", ["' OR 1=1 --", "ç" * 1000, "99999999999999999999", "-1"])
+def test_a_forged_parent_or_category_id_is_a_form_error_not_a_crash(staff_client, forged):
+    # given
+    client = staff_client(Role.MANAGER)
+    category = CategoryFactory()
+    # when
+    subcategory = client.post(
+        reverse("admin:catalog_category_add"),
+        {"name": "Camisetas", "slug": "camisetas", "parent": forged, "position": "0", "icon": ""},
+    )
+    product = client.post(ADD, {**product_form(category), "category": forged, "brand": forged})
+    # then
+    assert (subcategory.status_code, product.status_code) == (200, 200)
+    assert subcategory.context["adminform"].form.errors["parent"]
+    assert set(product.context["adminform"].form.errors) == {"category", "brand"}
+    assert list(Category.objects.all()) == [category] and not Product.objects.exists()
+
+
 def test_saving_a_product_with_a_variant_and_an_image_goes_through_the_services(
     superuser_client, django_capture_on_commit_callbacks
 ):
