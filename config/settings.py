@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After security headers and language, before anything reads the request's text.
+    "core.storable_text.StorableTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,7 +149,9 @@ def redis_cache(url: str) -> dict:
     }
 
 
-CACHE_URL = env("CACHE_URL", default=_next_redis_database(REDIS_URL) if REDIS_URL else "")
+CACHE_URL = env(
+    "CACHE_URL", default=_next_redis_database(REDIS_URL) if REDIS_URL.startswith("redis") else ""
+)
 if CACHE_URL:
     CACHES = {"default": redis_cache(CACHE_URL)}
 else:
@@ -246,6 +250,7 @@ OTP_TOTP_ISSUER = SITE_NAME
 LANGUAGE_CODE = "pt-br"
 LANGUAGES = [("pt-br", _("Brazilian Portuguese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # unambiguous English dates: "3 Dec 2026, 15:27"
 TIME_ZONE = "America/Sao_Paulo"
 USE_I18N = True
 USE_TZ = True
@@ -330,6 +335,7 @@ CELERY_TASK_ROUTES = {
     "orders.payment_capture": {"queue": Queue.PAYMENTS.value},
     "orders.payment_void": {"queue": Queue.PAYMENTS.value},
     "orders.payment_reverse": {"queue": Queue.PAYMENTS.value},
+    "orders.payment_charge_cancel": {"queue": Queue.PAYMENTS.value},
     "orders.payments_settle_reconcile": {"queue": Queue.PAYMENTS.value},
     "orders.orders_stock_recheck": {"queue": Queue.DEFAULT.value},
     "cart.carts_abandoned_record": {"queue": Queue.DEFAULT.value},

@@ -32,17 +32,23 @@ def _test_database_url() -> str:
 
 class Worker:
     """A real `celery worker` subprocess on the test database, fed through its own Redis
-    database; it can be killed mid-task and started again, as a crash and a restart would."""
+    database (or another broker); it can be killed mid-task and started again, as a crash
+    and a restart would."""
 
-    def __init__(self, tmp_path: Path) -> None:
-        self.broker_url = _isolated_redis_url()
+    def __init__(self, tmp_path: Path, broker_url: str = "") -> None:
+        self.cache_url = _isolated_redis_url()
+        self.broker_url = broker_url or self.cache_url
         self.outbox = tmp_path / "outbox"
         self.outbox.mkdir()
         self.log_path = tmp_path / "worker.log"
         self.log = self.log_path.open("w")
         self.process: subprocess.Popen | None = None
         self.saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-        redis.Redis.from_url(self.broker_url).flushdb()
+        redis.Redis.from_url(self.cache_url).flushdb()
+        if broker_url:  # a RabbitMQ shared by the run: start with no queue left by anyone
+            with app.connection_for_write(broker_url) as connection:
+                for queue in Queue:
+                    connection.default_channel.queue_delete(queue=queue.value)
 
     def start(self, **settings: str) -> "Worker":
         """Launch the worker, with environment `settings` added; from now on tasks the test
@@ -53,6 +59,7 @@ class Worker:
             "DJANGO_DEBUG": "true",
             "DATABASE_URL": _test_database_url(),
             "REDIS_URL": self.broker_url,
+            "CACHE_URL": self.cache_url,
             "EMAIL_URL": f"filemail:///{self.outbox}",  # an absolute path needs the extra slash
             "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_test",
             "STORE_SANDBOX_CARRIER_SECRET": os.environ["STORE_SANDBOX_CARRIER_SECRET"],
