@@ -56,10 +56,12 @@ def test_json_is_storable_looks_at_every_key_string_and_number(value, storable):
 # Storefront
 
 
-def test_a_search_for_nul_is_refused(client):
+def test_a_search_for_nul_is_refused_in_the_visitors_language(client):
     response = client.get("/busca/", {"q": NUL})
-    assert response.status_code == 400
-    assert "Bad request" in response.content.decode()
+    in_english = client.get("/busca/", {"q": NUL}, headers={"accept-language": "en"})
+    assert (response.status_code, in_english.status_code) == (400, 400)
+    assert "Requisição inválida" in response.content.decode()
+    assert "Bad request" in in_english.content.decode()
 
 
 def test_a_query_parameter_named_with_nul_is_refused(client):
@@ -81,7 +83,7 @@ def test_a_search_as_long_as_an_address_may_be_answers(client):
 def test_an_address_of_100_kb_is_refused_as_too_long(client, url):
     response = client.get(url)
     assert response.status_code == 414
-    assert "The address is longer than the store accepts." in response.content.decode()
+    assert "O endereço é mais longo do que a loja aceita." in response.content.decode()
 
 
 def test_an_order_number_with_nul_is_refused(client, customer):
