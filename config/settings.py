@@ -149,9 +149,7 @@ def redis_cache(url: str) -> dict:
     }
 
 
-CACHE_URL = env(
-    "CACHE_URL", default=_next_redis_database(REDIS_URL) if REDIS_URL.startswith("redis") else ""
-)
+CACHE_URL = env("CACHE_URL", default=_next_redis_database(REDIS_URL) if REDIS_URL.startswith("redis") else "")
 if CACHE_URL:
     CACHES = {"default": redis_cache(CACHE_URL)}
 else:
