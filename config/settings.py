@@ -225,6 +225,7 @@ AXES_HANDLER = "storefront.accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env.int("STORE_LOGIN_FAILURE_LIMIT", default=5)
 STORE_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("STORE_LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+STORE_LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("STORE_LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.int("STORE_LOGIN_LOCKOUT_MINUTES", default=15) / 60  # in hours
 AXES_RESET_ON_SUCCESS = True
 # Tries refused during a lock are not counted: one account hammered from a shared address

@@ -1,11 +1,19 @@
 """Login lockout: how django-axes counts failed logins here, and what a locked-out visitor sees.
 
-Failures count for an account *from one address* (AXES_FAILURE_LIMIT), so someone who only
-knows a customer's email cannot lock that customer out from elsewhere, and for an address
-alone across every account it tried (STORE_LOGIN_ADDRESS_FAILURE_LIMIT, much higher: mobile
-carriers put many shoppers behind one address), which stops password lists tried from one
-place. Staff accounts, worth a distributed attack, also have two-factor login.
+Failures count three ways, each with its own limit:
+- for an account *from one address* (AXES_FAILURE_LIMIT, low): the usual lock;
+- for an address across every account it tried (STORE_LOGIN_ADDRESS_FAILURE_LIMIT, higher:
+  mobile carriers put many shoppers behind one address), which stops password lists tried
+  from one place;
+- for an account across every address (STORE_LOGIN_ACCOUNT_FAILURE_LIMIT, higher still),
+  which stops guessing one password from many addresses. Someone who knows a customer's
+  email can lock it this way for a while, so the limit is well above what a forgetful
+  owner reaches, and a manager can unlock it.
+IPv6 addresses count by their /64 network: one home or server gets a whole /64 to rotate in.
+Staff accounts, worth a distributed attack, also have two-factor login.
 """
+
+import ipaddress
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
@@ -38,18 +46,27 @@ class LockoutHandler(AxesDatabaseHandler):
     """The database handler, counting an address's failures across accounts as well."""
 
     def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
-        by_account = super().get_failures(request, credentials)
+        by_account_here = super().get_failures(request, credentials)
+        # Axes compares one number with one limit: each other count is put on that scale,
+        # so that it reaches the limit exactly when it reaches its own.
+        limit = get_failure_limit(request, credentials)
+        counts = [by_account_here]
         address = request.axes_ip_address
-        if not address:
-            return by_account
-        attempts = AccessAttempt.objects.filter(ip_address=address)
+        if address:
+            by_address = self._recent_failures(request, ip_address=address)
+            counts.append(by_address * limit // settings.STORE_LOGIN_ADDRESS_FAILURE_LIMIT)
+        username = login_username(request, credentials)
+        if username:
+            by_account_everywhere = self._recent_failures(request, username=username)
+            counts.append(by_account_everywhere * limit // settings.STORE_LOGIN_ACCOUNT_FAILURE_LIMIT)
+        return max(counts)
+
+    @staticmethod
+    def _recent_failures(request: HttpRequest, **match: str) -> int:
+        attempts = AccessAttempt.objects.filter(**match)
         if settings.AXES_COOLOFF_TIME:
             attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
-        by_address = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
-        # Axes compares one number with one limit: put the address's count on the account's
-        # scale, so that it reaches the limit exactly when the address reaches its own.
-        limit = get_failure_limit(request, credentials)
-        return max(by_account, by_address * limit // settings.STORE_LOGIN_ADDRESS_FAILURE_LIMIT)
+        return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
 
 def login_username(request: HttpRequest, credentials: dict | None) -> str | None:
@@ -66,8 +83,21 @@ def client_address(request: HttpRequest) -> str | None:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+            return _counted_address(forwarded[-proxies])
+    return _counted_address(request.META.get("REMOTE_ADDR") or "")
+
+
+def _counted_address(address: str) -> str | None:
+    """The address failures count against: an IPv6 address stands for its /64 network."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
 
 
 def lockout_response(

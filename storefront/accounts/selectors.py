@@ -70,15 +70,26 @@ def _lock(row: dict, *, username: str = "", accounts: int = 1) -> LoginLock:
 
 
 def login_lock_list_by_account() -> list[LoginLock]:
-    """Accounts locked at an address (failures of that account from that address)."""
-    rows = (
+    """Accounts locked at an address (failures of that account from that address), and
+    accounts locked everywhere (failures from every address together; no address)."""
+    at_one_address = (
         _recent_attempts()
         .values("username", "ip_address")
         .annotate(failures=Sum("failures_since_start"), last_failure=Max("attempt_time"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
         .order_by("-last_failure", "username")[:LOGIN_LOCKS_SHOWN]
     )
-    return [_lock(row, username=row["username"] or "") for row in rows]
+    everywhere = (
+        _recent_attempts()
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"), last_failure=Max("attempt_time"))
+        .filter(failures__gte=settings.STORE_LOGIN_ACCOUNT_FAILURE_LIMIT)
+        .order_by("-last_failure", "username")[:LOGIN_LOCKS_SHOWN]
+    )
+    locks = [_lock(row, username=row["username"] or "") for row in at_one_address] + [
+        _lock({**row, "ip_address": None}, username=row["username"] or "") for row in everywhere
+    ]
+    return sorted(locks, key=lambda lock: lock.last_failure, reverse=True)[:LOGIN_LOCKS_SHOWN]
 
 
 def login_lock_list_by_address() -> list[LoginLock]:

@@ -95,6 +95,35 @@ def test_a_stranger_cannot_lock_a_customer_out_from_elsewhere(client, customer):
     assert response.status_code == 302
 
 
+def test_guessing_one_password_from_many_addresses_locks_the_account_everywhere(client, customer):
+    # given: twenty wrong passwords, each from another address
+    for number in range(20):
+        fail(client, "accounts:login", customer.email, 1, address=f"192.0.2.{number + 1}")
+    # when the right one comes from yet another address
+    response = log_in(client, "accounts:login", customer.email, address=ELSEWHERE)
+    # then
+    assert response.status_code == 429
+    assert LOCKED in response.content.decode()
+    assert not is_logged_in(client)
+
+
+def test_a_few_failures_from_several_addresses_lock_no_one(client, customer):
+    for number in range(19):
+        fail(client, "accounts:login", customer.email, 1, address=f"192.0.2.{number + 1}")
+    assert log_in(client, "accounts:login", customer.email, address=ELSEWHERE).status_code == 302
+
+
+def test_ipv6_addresses_of_one_network_count_as_one_address(client, customer):
+    # given: fifty guesses, each from another address of one /64
+    for number in range(50):
+        fail(client, "accounts:login", customer.email, 1, address=f"2001:db8:1:2::{number + 1:x}")
+    # when
+    response = log_in(client, "accounts:login", customer.email, address="2001:db8:1:2::ffff")
+    # then
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "2001:db8:1:2::"
+
+
 def test_an_address_trying_many_accounts_is_locked_for_every_account(client, customer):
     # given: a list of stolen passwords tried against thirty accounts from one address
     for number in range(30):

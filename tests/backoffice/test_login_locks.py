@@ -50,6 +50,23 @@ def test_a_manager_sees_the_locked_account_and_address(client, staff_client, cus
     assert "Unlock account" in response.content.decode()
 
 
+def test_an_account_locked_from_every_address_is_listed_and_unlocked_everywhere(
+    client, staff_client, customer
+):
+    # given: wrong passwords for one account from twenty addresses
+    for number in range(20):
+        log_in(client, customer.email, "senha-errada", address=f"192.0.2.{number + 1}")
+    manager = staff_client(Role.MANAGER)
+    # when
+    page = manager.get(reverse("backoffice:login-lock-list"), HTTP_ACCEPT_LANGUAGE="en")
+    manager.post(reverse("backoffice:login-lock-release"), {"username": customer.email})
+    # then
+    [account] = page.context["account_locks"]
+    assert (account.username, account.ip_address, account.failures) == (customer.email, None, 20)
+    assert "Every address" in page.content.decode()
+    assert log_in(Client(), customer.email, address="198.51.100.99").status_code == 302
+
+
 def test_a_manager_unlocks_an_account_and_the_customer_logs_in_again(client, staff_client, customer):
     # given
     lock_account(client, customer.email)
