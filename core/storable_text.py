@@ -30,6 +30,28 @@ def is_storable(text: str) -> bool:
     return UNSTORABLE.search(text) is None
 
 
+UNSTORABLE_FILE_MESSAGE = _("it holds characters the store cannot accept, such as a NUL byte")
+
+
+class UnstorableLine(ValueError):
+    """An uploaded text file holds, on `line` (counting from 1), text the database cannot store."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        super().__init__(f"unstorable text on line {line}")
+
+
+def uploaded_text(content: bytes) -> str:
+    """The text of an uploaded file (CSV imports): UTF-8 with or without a BOM, and storable,
+    so that no cell reaches a query the database refuses. Raises UnicodeDecodeError or
+    UnstorableLine."""
+    text = content.decode("utf-8-sig")
+    found = UNSTORABLE.search(text)
+    if found is not None:
+        raise UnstorableLine(line=text.count("\n", 0, found.start()) + 1)
+    return text
+
+
 def json_is_storable(value: object) -> bool:
     """Whether every key and string in a parsed JSON value is storable text and every number
     is finite (PostgreSQL's jsonb takes neither NaN nor Infinity, which `json.loads` allows)."""

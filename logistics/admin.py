@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.storable_text import UNSTORABLE_FILE_MESSAGE, UnstorableLine, uploaded_text
 from logistics.exceptions import RateFileInvalid
 from logistics.models import Box, CarrierService, InvoiceRecord, Shipment, ShippingRate, TrackingEvent
 from logistics.services import shipping_rates_import
@@ -33,9 +34,13 @@ class RateFileForm(forms.Form):
         if upload.size > MAX_RATE_FILE_BYTES:
             raise forms.ValidationError(_("The file is too large (2 MB at most)."))
         try:
-            return upload.read().decode("utf-8-sig")
+            return uploaded_text(upload.read())
         except UnicodeDecodeError as error:
             raise forms.ValidationError(_("Save the file as CSV in UTF-8.")) from error
+        except UnstorableLine as error:
+            raise forms.ValidationError(
+                _("Line %(number)s: %(error)s.") % {"number": error.line, "error": UNSTORABLE_FILE_MESSAGE}
+            ) from error
 
 
 @admin.register(CarrierService)

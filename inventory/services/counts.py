@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.exceptions import DomainError
+from core.storable_text import UNSTORABLE_FILE_MESSAGE, UnstorableLine, uploaded_text
 from inventory.exceptions import (
     CountFileRejected,
     CountShortOfPromised,
@@ -123,9 +124,11 @@ def _count_file_rows(content: bytes) -> list[dict[str, str]]:
     """The rows of a count file as dicts by column; comma or semicolon separated, UTF-8 with
     or without BOM. Raises CountFileRejected for a file that is not such a table."""
     try:
-        text = content.decode("utf-8-sig")
+        text = uploaded_text(content)
     except UnicodeDecodeError as error:
         raise CountFileRejected(errors=[(1, _("The file is not UTF-8 text."))]) from error
+    except UnstorableLine as error:
+        raise CountFileRejected(errors=[(error.line, UNSTORABLE_FILE_MESSAGE)]) from error
     header = text.lstrip().splitlines()[0] if text.strip() else ""
     delimiter = ";" if header.count(";") > header.count(",") else ","
     try:

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.storable_text import UNSTORABLE_FILE_MESSAGE, UnstorableLine, uploaded_text
 from storefront.catalog.barcodes import validate_ean
 from storefront.catalog.models import Brand, Category, Variant
 from storefront.catalog.text import unaccent
@@ -327,9 +328,11 @@ class _Unreadable(Exception):
 
 def _read_table(content: bytes) -> tuple[list[str], list[list[str]]]:
     try:
-        text = content.decode("utf-8-sig")
+        text = uploaded_text(content)
     except UnicodeDecodeError as error:
         raise _Unreadable(RowError(row=None, column="", reason=str(NOT_UTF8))) from error
+    except UnstorableLine as error:
+        raise _Unreadable(RowError(row=error.line, column="", reason=str(UNSTORABLE_FILE_MESSAGE))) from error
     first_line = text.split("\n", 1)[0]
     # Column names hold neither separator, so the header tells which one the file uses;
     # Brazilian Excel writes semicolons.

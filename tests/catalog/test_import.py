@@ -387,6 +387,16 @@ def test_a_file_that_is_not_utf8_is_refused_whole(tmp_path, categories):
     assert_nothing_written()
 
 
+def test_a_file_with_a_nul_in_a_cell_is_refused_whole_naming_its_row(tmp_path, categories):
+    path = tmp_path / "catalog.csv"
+    path.write_bytes((HEADER + "\r\n" + GOOD_ROWS[0].replace(",", "\x00,", 1) + "\r\n").encode())
+    report = import_report(path)
+    assert report[0] == "1 problem found; nothing was imported."
+    assert "it holds characters the store cannot accept, such as a NUL byte" in report[1]
+    assert "2" in report[1]
+    assert_nothing_written()
+
+
 def test_a_failure_while_writing_rolls_back_the_whole_import(tmp_path, categories):
     # given: a file checked while its last SKU was free...
     parsed = catalog_parse(csv_file(tmp_path, *GOOD_ROWS).read_bytes())

@@ -319,3 +319,12 @@ def test_the_same_purchase_line_twice_in_one_receipt_is_refused(variant, stock_t
             actor=stock_team,
         )
     assert not StockMovement.objects.exists()
+
+
+def test_a_count_file_with_a_nul_in_a_cell_is_refused_naming_its_line(variant, stock_team):
+    count = stock_count_open(warehouse=WarehouseFactory(), actor=stock_team)
+    content = f"sku,bin,lot,counted\n{variant.sku},GERAL,,4\n{variant.sku}\x00,GERAL,,2\n".encode()
+    with pytest.raises(CountFileRejected) as rejected:
+        stock_count_import(count_id=count.pk, content=content, actor=stock_team)
+    assert rejected.value.errors == [(3, "it holds characters the store cannot accept, such as a NUL byte")]
+    assert not count.lines.exists()

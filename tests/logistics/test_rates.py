@@ -297,6 +297,17 @@ def test_a_file_not_in_utf8_is_refused_by_the_form(pac, admin_client):
     assert table("pac") == OLD_TABLE
 
 
+def test_a_file_with_a_nul_in_a_cell_is_refused_by_the_form(pac, admin_client):
+    # when
+    response = upload(admin_client, rate_file("pac,SP,,,,1000,10.00,3", "pac\x00,PR,,,,1,5.00,3").encode())
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "file": ["Line 3: it holds characters the store cannot accept, such as a NUL byte."]
+    }
+    assert table("pac") == OLD_TABLE
+
+
 @pytest.mark.parametrize("role", [Role.WAREHOUSE, Role.SHIPPING])
 def test_staff_who_may_not_change_rates_are_forbidden(pac, staff_client, role):
     # when
