@@ -88,6 +88,7 @@ def cache_anonymous_page(
             if not _is_cacheable(request):
                 return view(request, *args, **kwargs)
             request.GET = _query_read_by_page(request.GET, params)
+            request.META["QUERY_STRING"] = request.GET.urlencode()  # what get_full_path() shows
             page_digest = hashlib.sha256(f"{request.path}?{request.GET.urlencode()}".encode()).hexdigest()
             key = f"page:{catalog_version()}:{get_language()}:{page_digest}"
             cached_page = cache.get(key)
@@ -95,7 +96,7 @@ def cache_anonymous_page(
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):
                     response.render()
-                if response.status_code != 200:
+                if response.status_code != 200 or "private" in response.get("Cache-Control", ""):
                     return response
                 content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
                 cache.set(key, (content, response["Content-Type"]), settings.STORE_PAGE_CACHE_SECONDS)

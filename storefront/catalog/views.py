@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from storefront.catalog.cache import cache_anonymous_page, catalog_cached
 from storefront.catalog.forms import ListingFilterForm
@@ -70,7 +71,23 @@ def _render_listing(
         "page_obj": page,
         "products": page.object_list,
     }
-    return render(request, template, context)
+    response = render(request, template, context)
+    if not _reads_whole_query(request, form, page):
+        # Values the page ignored (an unknown brand, a page past the end) would each make
+        # a cache entry of their own: such a page is served but not cached.
+        patch_cache_control(response, private=True)
+    return response
+
+
+def _reads_whole_query(request: HttpRequest, form: ListingFilterForm, page) -> bool:
+    attribute_tokens = request.GET.getlist("f")
+    chosen_tokens = sum(len(values) for values in form.attribute_filters.values())
+    page_asked = request.GET.get("page")
+    return (
+        not form.errors
+        and len(attribute_tokens) == chosen_tokens
+        and (page_asked is None or page_asked == str(page.number))
+    )
 
 
 @cache_anonymous_page(params=LISTING_PARAMS)

@@ -24,6 +24,11 @@ def product_names_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse(f"<p>{get_language()}: {names}{request.GET.urlencode()}</p>")
 
 
+@cache_anonymous_page(params=("pagina",))
+def full_path_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"<a href='{request.get_full_path()}'>")
+
+
 @cache_anonymous_page()
 def template_view(request: HttpRequest) -> TemplateResponse:
     template = engines["django"].from_string("<p>{{ count }} produtos</p>")
@@ -43,6 +48,7 @@ def feed_view(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("produtos/", product_names_view),
     path("modelo/", template_view),
+    path("caminho/", full_path_view),
     path("sumiu/", missing_view),
     path("feed.xml", feed_view),
 ]
@@ -162,6 +168,16 @@ def test_junk_parameters_make_no_new_cache_entry_and_never_reach_the_page(client
     assert {response["X-Cache"] for response in responses} == {"hit"}
     assert first.content == b"<p>pt-br: cor=azul&pagina=2</p>"
     assert len(cache._cache) == 2  # the catalog version and one page
+
+
+def test_a_junk_parameter_never_reaches_links_on_the_cached_page(client):
+    # given
+    client.get("/caminho/?utm=EVIL&pagina=2")
+    # when
+    response = client.get("/caminho/?pagina=2")
+    # then
+    assert response["X-Cache"] == "hit"
+    assert response.content == b"<a href='/caminho/?pagina=2'>"
 
 
 def test_a_junk_parameter_alone_gets_the_plain_page(client):

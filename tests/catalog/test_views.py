@@ -279,6 +279,30 @@ def test_anonymous_pages_are_cached_and_dropped_when_a_price_changes(
     assert f"R${NBSP}80,00" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "query", ["page=junk", "page=99", "brand=nao-existe", "sort=junk", "f=cor:roxo", "price_min=abc"]
+)
+def test_a_listing_with_values_it_ignored_is_served_but_never_cached(client, query):
+    # given
+    category = make_category("Casa")
+    make_product(category, "Panela")
+    url = f"{category.get_absolute_url()}?{query}"
+    # when
+    first, second = get(client, url), get(client, url)
+    # then
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.get("X-Cache") is None
+    assert "Panela" in second.content.decode()
+
+
+def test_a_listing_with_values_it_read_is_cached(client):
+    category = make_category("Casa")
+    make_product(category, "Panela")
+    url = f"{category.get_absolute_url()}?page=1&sort=newest&price_min=10"
+    get(client, url)
+    assert get(client, url)["X-Cache"] == "hit"
+
+
 def test_logged_in_shoppers_get_fresh_pages(client, customer):
     category = make_category("Casa")
     client.force_login(customer)
