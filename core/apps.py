@@ -15,7 +15,8 @@ class CoreConfig(AppConfig):
         task_postrun.connect(_periodic_job_ran, weak=False)
 
 
-def _periodic_job_ran(sender=None, **kwargs) -> None:
+def _periodic_job_ran(sender=None, state: str = "", **kwargs) -> None:
     from core.periodic_jobs import periodic_job_ran
 
-    periodic_job_ran(name=sender.name)
+    if state == "SUCCESS":  # a job failing every time is not running either
+        periodic_job_ran(name=sender.name)

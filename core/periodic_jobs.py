@@ -16,10 +16,15 @@ from core.models import PeriodicJobRun
 LATE_AFTER = timedelta(minutes=2)
 
 
+# Jobs that never ran count from when this process started: a fresh deploy without beat
+# shows within minutes for jobs that run every minute, a day later for nightly ones.
+WATCHING_SINCE = timezone.now()
+
+
 @dataclass(frozen=True)
 class LateJob:
     name: str
-    last_run_at: datetime
+    last_run_at: datetime | None  # None: never ran
 
 
 def _scheduled_jobs() -> dict[str, BaseSchedule]:
@@ -46,16 +51,18 @@ def periodic_job_ran(*, name: str, at: datetime | None = None) -> None:
 
 
 def periodic_jobs_late(*, now: datetime | None = None) -> list[LateJob]:
-    """Jobs that ran before and are now late past their schedule. Without a broker (the
-    demo's eager mode) nothing runs periodically, so nothing is late."""
+    """Jobs late past their schedule, counted from their last successful run, or from when
+    this process started for jobs that never ran. Without a broker (the demo's eager mode)
+    nothing runs periodically, so nothing is late."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return []
     now = now or timezone.now()
     jobs = _scheduled_jobs()
+    last_runs = dict(PeriodicJobRun.objects.filter(name__in=jobs).values_list("name", "last_run_at"))
     late = []
-    for run in PeriodicJobRun.objects.filter(name__in=jobs):
-        job = jobs[run.name]
-        due_at = job.now() + job.remaining_estimate(run.last_run_at)
+    for name, job in sorted(jobs.items()):
+        last_run_at = last_runs.get(name)
+        due_at = job.now() + job.remaining_estimate(last_run_at or WATCHING_SINCE)
         if now - due_at > LATE_AFTER:
-            late.append(LateJob(name=run.name, last_run_at=run.last_run_at))
+            late.append(LateJob(name=name, last_run_at=last_run_at))
     return late

@@ -19,8 +19,10 @@ NIGHTLY = "orders.product_sales_refresh"  # 03:30 every day
 
 
 @pytest.fixture
-def with_broker(settings):
+def with_broker(settings, monkeypatch):
+    """Periodic jobs run (there is a broker), watched from now on."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr("core.periodic_jobs.WATCHING_SINCE", timezone.now())
 
 
 def test_a_job_that_ran_on_time_is_not_late(with_broker):
@@ -49,6 +51,16 @@ def test_a_nightly_job_is_not_late_during_the_day(with_broker):
 def test_a_nightly_job_that_missed_a_night_is_late(with_broker):
     periodic_job_ran(name=NIGHTLY, at=timezone.now() - timedelta(days=2))
     assert [job.name for job in periodic_jobs_late()] == [NIGHTLY]
+
+
+def test_a_job_that_never_ran_is_late_once_its_first_run_is_overdue(with_broker, monkeypatch):
+    # given a store started ten minutes ago, whose beat never sent anything
+    monkeypatch.setattr("core.periodic_jobs.WATCHING_SINCE", timezone.now() - timedelta(minutes=10))
+    # when
+    late = {job.name: job.last_run_at for job in periodic_jobs_late()}
+    # then the jobs due every few minutes are late, the nightly one not yet
+    assert late[EVERY_MINUTE] is None
+    assert NIGHTLY not in late
 
 
 def test_tasks_that_are_not_periodic_are_not_recorded():
@@ -80,8 +92,9 @@ def test_healthz_lists_late_jobs_and_stays_up(client, with_broker, monkeypatch):
     assert response.json()["late_periodic_jobs"] == [EVERY_MINUTE]
 
 
-def test_the_backoffice_home_warns_of_late_jobs(staff_client, with_broker):
+def test_the_backoffice_home_warns_of_late_jobs(staff_client, with_broker, monkeypatch):
     # given
+    monkeypatch.setattr("core.periodic_jobs.WATCHING_SINCE", timezone.now() - timedelta(minutes=10))
     periodic_job_ran(name=EVERY_MINUTE, at=timezone.now() - timedelta(minutes=10))
     # when
     page = staff_client(Role.MANAGER).get(reverse("backoffice:home")).content.decode()
