@@ -270,6 +270,16 @@ class OrderEvent(models.Model):
         return f"{self.order_id}: {self.from_status} → {self.to_status}"
 
 
+class PaymentQuerySet(models.QuerySet):
+    def open_charges(self) -> "PaymentQuerySet":
+        """Pix codes and boletos issued by the provider and still payable there."""
+        return self.filter(
+            status=Payment.Status.PENDING,
+            method__in=[Payment.Method.PIX, Payment.Method.BOLETO],
+            gateway_reference__isnull=False,
+        )
+
+
 class Payment(TimeStampedModel):
     """One attempt to pay an order, as the provider knows it. Card data is never stored:
     only the provider's references, the brand and the last four digits."""
@@ -329,6 +339,8 @@ class Payment(TimeStampedModel):
         help_text=_("What the provider's own screening said, e.g. high_risk."),
     )
 
+    objects = PaymentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
@@ -348,6 +360,16 @@ class Payment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount} ({self.status})"
+
+    @property
+    def is_open_charge(self) -> bool:
+        """A Pix code or boleto the provider issued and would still take money for
+        (PaymentQuerySet.open_charges, for one row)."""
+        return (
+            self.status == Payment.Status.PENDING
+            and self.method != Payment.Method.CARD
+            and bool(self.gateway_reference)
+        )
 
 
 PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -3,7 +3,6 @@ withdraws Pix codes and boletos still open, tells the customer, records why (for
 and keeps the lost sale for recovery."""
 
 from django.db import transaction
-from django.db.models import Q
 
 from core.actor import Actor
 from inventory.services import reservation_release
@@ -39,12 +38,8 @@ def order_cancel(
     order.hold_reason, order.held_at = "", None
     order.save(update_fields=["cancel_reason", "hold_reason", "held_at", "updated_at"])
     reservation_release(reference=f"order:{order_id}", actor=actor, reason=reason)
-    open_charge = Q(status=Payment.Status.PENDING, gateway_reference__isnull=False) & ~Q(
-        method=Payment.Method.CARD
-    )
-    for payment_id, status in order.payments.filter(
-        Q(status__in=[Payment.Status.AUTHORISED, Payment.Status.PAID]) | open_charge
-    ).values_list("pk", "status"):
+    held = order.payments.filter(status__in=[Payment.Status.AUTHORISED, Payment.Status.PAID])
+    for payment_id, status in (held | order.payments.open_charges()).values_list("pk", "status"):
         if status == Payment.Status.PENDING:
             payment_charge_cancel_task.delay_on_commit(payment_id=payment_id)
         else:

@@ -258,9 +258,7 @@ def payment_charge_cancel(*, payment_id: int) -> Payment:
     """
     payment = Payment.objects.get(pk=payment_id)
     if (
-        payment.status != Payment.Status.PENDING
-        or payment.method == Payment.Method.CARD
-        or not payment.gateway_reference
+        not payment.is_open_charge
         or not Order.objects.filter(pk=payment.order_id, status=Order.Status.CANCELLED).exists()
     ):
         return payment
@@ -461,13 +459,12 @@ def payments_settle_reconcile(*, now: datetime | None = None) -> int:
         ).values_list("pk", flat=True)[:EXPIRE_BATCH]
     )
     to_withdraw = list(
-        Payment.objects.filter(
-            status=Payment.Status.PENDING,
-            method__in=[Payment.Method.PIX, Payment.Method.BOLETO],
-            gateway_reference__isnull=False,
+        Payment.objects.open_charges()
+        .filter(
             order__status=Order.Status.CANCELLED,
             order__updated_at__lt=now - WITHDRAW_AFTER,
-        ).values_list("pk", flat=True)[:EXPIRE_BATCH]
+        )
+        .values_list("pk", flat=True)[:EXPIRE_BATCH]
     )
     for payment_id in to_capture:
         payment_capture_task.delay(payment_id=payment_id)
