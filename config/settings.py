@@ -323,6 +323,7 @@ CELERY_TASK_ROUTES = {
     "notifications.notification_reconcile": {"queue": Queue.DEFAULT.value},
     "catalog.product_image_make_thumbnails": {"queue": Queue.DEFAULT.value},
     "catalog.product_relations_refresh": {"queue": Queue.LONG.value},
+    "catalog.catalog_version_bumps_owed_pay": {"queue": Queue.DEFAULT.value},
     "orders.product_sales_refresh": {"queue": Queue.LONG.value},
     "inventory.reservations_expire": {"queue": Queue.DEFAULT.value},
     "inventory.replenishment_notify": {"queue": Queue.DEFAULT.value},
@@ -350,6 +351,10 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "notifications-reconcile": {
         "task": "notifications.notification_reconcile",
+        "schedule": 60.0,
+    },
+    "catalog-version-bumps-owed-pay": {
+        "task": "catalog.catalog_version_bumps_owed_pay",
         "schedule": 60.0,
     },
     "inventory-lots-expired-sync": {

@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
+from storefront.catalog.models import CatalogVersionBumpOwed
+
 VERSION_KEY = "catalog:version"
 # Every key expires, the version too: a cache that shares a Redis server with the broker runs
 # with `volatile-lru`, which evicts only keys that expire.
@@ -40,10 +42,29 @@ def catalog_changed() -> None:
 
 
 def catalog_version_bump() -> None:
+    """Drop every cached catalog page; when the cache does not answer, owe it (see below)."""
+    if not _version_bumped():
+        CatalogVersionBumpOwed.objects.create()
+
+
+def _version_bumped() -> bool:
+    # A cache that is down answers None (its errors are ignored) instead of the new value.
     try:
-        cache.incr(VERSION_KEY)
+        return cache.incr(VERSION_KEY) is not None
     except ValueError:  # the key was evicted: a new clock-based value invalidates the old pages
-        cache.set(VERSION_KEY, time.time_ns(), timeout=VERSION_SECONDS)
+        return cache.add(VERSION_KEY, time.time_ns(), timeout=VERSION_SECONDS) is not None
+
+
+def catalog_version_bumps_owed_pay() -> bool:
+    """Drop the cached pages that catalog changes made during a cache outage could not drop,
+    once the cache answers again; return whether nothing is owed any more."""
+    last_owed = CatalogVersionBumpOwed.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if last_owed is None:
+        return True
+    if not _version_bumped():
+        return False
+    CatalogVersionBumpOwed.objects.filter(pk__lte=last_owed).delete()
+    return True
 
 
 def catalog_cached(key: str, compute: Callable[[], T]) -> T:

@@ -342,3 +342,17 @@ class ProductRelation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.product} → {self.related}"
+
+
+class CatalogVersionBumpOwed(TimeStampedModel):
+    """A catalog change whose cached pages could not be dropped because the cache did not
+    answer: kept until a retry reaches the cache, so pages cached before the outage are not
+    served stale once it is back."""
+
+    class Meta:
+        verbose_name = _("page cache drop owed")
+        verbose_name_plural = _("page cache drops owed")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S}"

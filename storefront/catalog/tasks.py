@@ -17,3 +17,10 @@ def product_relations_refresh(self, *, after_id: int = 0) -> None:
     last_id = product_relations_refresh(after_id=after_id)
     if last_id is not None:
         self.delay(after_id=last_id)
+
+
+@shared_task(name="catalog.catalog_version_bumps_owed_pay")
+def catalog_version_bumps_owed_pay() -> None:
+    from storefront.catalog.cache import catalog_version_bumps_owed_pay
+
+    catalog_version_bumps_owed_pay()

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import time
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import redis
@@ -19,6 +20,9 @@ from config.celery import app
 from config.settings import redis_cache
 from core.log_throttle import RepeatThrottle
 from orders.models import Order, Payment
+from storefront.catalog.cache import catalog_version_bump, catalog_version_bumps_owed_pay
+from storefront.catalog.models import CatalogVersionBumpOwed
+from storefront.catalog.services import variant_save
 from support.notifications.models import Notification
 from support.notifications.services import RECONCILE_AFTER, notification_reconcile
 from tests.checkout.test_checkout_views import place, shopper, to_review, variant  # noqa: F401
@@ -160,3 +164,43 @@ def test_an_outage_is_logged_once_a_minute_not_once_per_call():
     passed = [throttle.filter(record) for _ in range(50)]
     # then
     assert passed.count(True) == 1
+
+
+def test_a_catalog_change_made_while_the_cache_was_unreachable_drops_its_pages_once_it_answers(
+    client,
+    variant,
+    redis_cache_settings,
+    settings,
+    django_capture_on_commit_callbacks,  # noqa: F811
+):
+    # given a product page cached while the cache answered
+    product = variant.product
+    client.get(product.get_absolute_url())
+    assert client.get(product.get_absolute_url())["X-Cache"] == "hit"
+    # when its price changes while the cache cannot be reached (its data kept)
+    settings.CACHES = {"default": redis_cache(f"redis://127.0.0.1:{_free_port()}/0")}
+    variant.price = Decimal("79.90")
+    with django_capture_on_commit_callbacks(execute=True):
+        variant_save(variant=variant)
+    settings.CACHES = {"default": redis_cache(redis_cache_settings.url)}
+    stale = client.get(product.get_absolute_url())
+    paid = catalog_version_bumps_owed_pay()
+    fresh = client.get(product.get_absolute_url())
+    # then the owed drop is paid as soon as the cache answers, and the new price shows
+    assert stale["X-Cache"] == "hit"  # what the minute-long wait for the retry costs
+    assert paid is True
+    assert not CatalogVersionBumpOwed.objects.exists()
+    assert not fresh.has_header("X-Cache")
+    assert "79,90" in fresh.content.decode()
+
+
+def test_owed_drops_wait_while_the_cache_is_still_down(settings, throwaway_redis):
+    # given
+    settings.CACHES = {"default": redis_cache(throwaway_redis.url)}
+    throwaway_redis.stop()
+    catalog_version_bump()
+    # when
+    paid = catalog_version_bumps_owed_pay()
+    # then
+    assert paid is False
+    assert CatalogVersionBumpOwed.objects.count() == 1
