@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 import redis
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,10 +169,10 @@ def test_an_outage_is_logged_once_a_minute_not_once_per_call():
 
 def test_a_catalog_change_made_while_the_cache_was_unreachable_drops_its_pages_once_it_answers(
     client,
-    variant,
+    variant,  # noqa: F811
     redis_cache_settings,
     settings,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     # given a product page cached while the cache answered
     product = variant.product
@@ -204,3 +205,16 @@ def test_owed_drops_wait_while_the_cache_is_still_down(settings, throwaway_redis
     # then
     assert paid is False
     assert CatalogVersionBumpOwed.objects.count() == 1
+
+
+def test_after_a_failed_connection_the_cache_is_not_asked_again_for_a_few_seconds(settings, monkeypatch):
+    # given a cache whose server does not answer
+    settings.CACHES = {"default": redis_cache(f"redis://127.0.0.1:{_free_port()}/0")}
+    attempts = []
+    connect = redis.Connection.connect
+    monkeypatch.setattr(redis.Connection, "connect", lambda self: attempts.append(1) or connect(self))
+    # when a page asks it several things
+    answers = [cache.get(f"key-{number}") for number in range(10)]
+    # then only the first call waited for a connection
+    assert answers == [None] * 10
+    assert len(attempts) == 1
