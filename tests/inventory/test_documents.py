@@ -326,5 +326,5 @@ def test_a_count_file_with_a_nul_in_a_cell_is_refused_naming_its_line(variant, s
     content = f"sku,bin,lot,counted\n{variant.sku},GERAL,,4\n{variant.sku}\x00,GERAL,,2\n".encode()
     with pytest.raises(CountFileRejected) as rejected:
         stock_count_import(count_id=count.pk, content=content, actor=stock_team)
-    assert rejected.value.errors == [(3, "it holds characters the store cannot accept, such as a NUL byte")]
+    assert rejected.value.errors == [(3, "contém caracteres que a loja não aceita, como um byte NUL")]
     assert not count.lines.exists()
