@@ -36,8 +36,8 @@ run: demo
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: install-test
-	bash scripts/install_browser.sh
-	bash scripts/install_wrk.sh
+	bash scripts/install_debian_tool.sh chromium "browser tests will be skipped" chromium fonts-liberation
+	bash scripts/install_debian_tool.sh wrk "the bench smoke test will be skipped" wrk
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-test

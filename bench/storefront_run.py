@@ -161,7 +161,7 @@ def check_services(plan: Plan) -> None:
     except redis.RedisError as error:
         raise BenchFailed(f"Redis is not answering at {REDIS}: {error}") from error
     if shutil.which("wrk") is None:
-        raise BenchFailed("wrk is not installed: run scripts/install_wrk.sh")
+        raise BenchFailed("wrk is not installed: run make test, or apt-get install wrk")
     for port in (plan.store_port, plan.bare_port):
         with socket.socket() as probe:
             try:

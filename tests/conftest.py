@@ -20,7 +20,7 @@ def _missing_service(item: pytest.Item) -> str | None:
     if item.get_closest_marker("worker") and not os.environ.get("REDIS_URL"):
         return "needs Redis for a real Celery worker: set REDIS_URL=redis://..."
     if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
-        return f"needs Chromium at {CHROMIUM}: run scripts/install_browser.sh"
+        return f"needs Chromium at {CHROMIUM}: run make test, or apt-get install chromium"
     return None
 
 

@@ -107,7 +107,7 @@ def test_a_clean_load_fails_nothing(monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.parametrize("script", BENCH_SCRIPTS)
 def test_bench_script_runs_in_smoke_mode(script):
-    _require(shutil.which("wrk") is not None, "needs wrk: run scripts/install_wrk.sh")
+    _require(shutil.which("wrk") is not None, "needs wrk: run make test, or apt-get install wrk")
     _require(_redis_answers(), "needs Redis at 127.0.0.1:6379")
     # when the script runs in smoke mode, in a process group of its own
     process = subprocess.Popen(
