@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "core",
+    "inbox",
     "storefront.accounts",
     "storefront.catalog",
     "storefront.promotions",
@@ -333,8 +334,7 @@ CELERY_TASK_ROUTES = {
     "inventory.reservations_expire": {"queue": Queue.DEFAULT.value},
     "inventory.replenishment_notify": {"queue": Queue.DEFAULT.value},
     "inventory.lots_expired_sync": {"queue": Queue.DEFAULT.value},
-    "orders.webhook_apply": {"queue": Queue.PAYMENTS.value},
-    "orders.webhooks_reconcile": {"queue": Queue.PAYMENTS.value},
+    "inbox.notices_reconcile": {"queue": Queue.DEFAULT.value},
     "orders.payments_expire": {"queue": Queue.PAYMENTS.value},
     "orders.orders_unpaid_cancel": {"queue": Queue.PAYMENTS.value},
     "orders.payment_capture": {"queue": Queue.PAYMENTS.value},
@@ -348,8 +348,6 @@ CELERY_TASK_ROUTES = {
     "orders.orders_analyse_reconcile": {"queue": Queue.DEFAULT.value},
     "logistics.shipment_dispatch": {"queue": Queue.LOGISTICS.value},
     "logistics.shipments_dispatch_reconcile": {"queue": Queue.LOGISTICS.value},
-    "logistics.tracking_notice_apply": {"queue": Queue.LOGISTICS.value},
-    "logistics.tracking_notices_reconcile": {"queue": Queue.LOGISTICS.value},
     "logistics.shipments_track": {"queue": Queue.LOGISTICS.value},
     "logistics.shipments_overdue_alert": {"queue": Queue.LOGISTICS.value},
 }
@@ -394,8 +392,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.payments_expire",
         "schedule": 60.0,
     },
-    "orders-webhooks-reconcile": {
-        "task": "orders.webhooks_reconcile",
+    "inbox-notices-reconcile": {
+        "task": "inbox.notices_reconcile",
         "schedule": 60.0,
     },
     "inventory-reservations-expire": {
@@ -405,10 +403,6 @@ CELERY_BEAT_SCHEDULE = {
     "logistics-dispatch-reconcile": {
         "task": "logistics.shipments_dispatch_reconcile",
         "schedule": 300.0,
-    },
-    "logistics-tracking-notices-reconcile": {
-        "task": "logistics.tracking_notices_reconcile",
-        "schedule": 60.0,
     },
     "logistics-shipments-track": {
         "task": "logistics.shipments_track",

@@ -6,3 +6,9 @@ class LogisticsConfig(AppConfig):
     name = "logistics"
     label = "logistics"
     verbose_name = _("Logistics")
+
+    def ready(self) -> None:
+        from inbox.senders import sender_register
+        from logistics.services.tracking import CARRIER_SENDER
+
+        sender_register(CARRIER_SENDER)

@@ -23,25 +23,6 @@ def shipments_dispatch_reconcile() -> None:
     shipments_dispatch_reconcile()
 
 
-@shared_task(
-    name="logistics.tracking_notice_apply",
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=8,
-)
-def tracking_notice_apply(*, event_id: int) -> None:
-    from logistics.services import tracking_notice_apply
-
-    tracking_notice_apply(event_id=event_id)
-
-
-@shared_task(name="logistics.tracking_notices_reconcile")
-def tracking_notices_reconcile() -> None:
-    from logistics.services import tracking_notices_reconcile
-
-    tracking_notices_reconcile()
-
-
 @shared_task(name="logistics.shipments_track")
 def shipments_track() -> None:
     from logistics.services import shipments_track

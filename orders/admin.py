@@ -12,7 +12,6 @@ from orders.models import (
     RiskCheck,
     RiskPolicy,
     RiskRule,
-    WebhookEvent,
 )
 
 
@@ -65,13 +64,6 @@ class PaymentAdmin(ReadOnlyModelAdmin):
     list_filter = ["method", "status"]
     list_select_related = ["order"]
     search_fields = ["=order__number", "=gateway_reference"]
-
-
-@admin.register(WebhookEvent)
-class WebhookEventAdmin(ReadOnlyModelAdmin):
-    list_display = ["provider", "event_id", "kind", "status", "created_at", "applied_at"]
-    list_filter = ["provider", "status"]
-    search_fields = ["=event_id"]
 
 
 @admin.register(RiskPolicy)

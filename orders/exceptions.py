@@ -25,14 +25,6 @@ class PaymentTransitionNotAllowed(DomainError):
     message = _("This payment cannot change to that status.")
 
 
-class NoticeRejected(Exception):
-    """A provider notice we refuse; `status` is the HTTP answer the provider gets."""
-
-    def __init__(self, reason: str, *, status: int) -> None:
-        super().__init__(reason)
-        self.status = status
-
-
 class PaymentNotAllowed(DomainError):
     code = "payment_not_allowed"
     message = _("This order is not waiting for a payment.")

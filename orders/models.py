@@ -427,42 +427,6 @@ class SandboxCharge(TimeStampedModel):
         return self.reference
 
 
-class WebhookEvent(TimeStampedModel):
-    """A provider's notice, stored raw as it arrived and applied once per provider event id."""
-
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        APPLIED = "applied", _("Applied")
-        IGNORED = "ignored", _("Ignored")
-
-    provider = models.CharField(_("provider"), max_length=30)
-    event_id = models.CharField(_("event id"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=60)
-    payload = models.JSONField(_("payload"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
-    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("webhook event")
-        verbose_name_plural = _("webhook events")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once"),
-        ]
-        indexes = [models.Index(fields=["status", "created_at"], name="webhook_status_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.provider}:{self.event_id}"
-
-
-WEBHOOK_TRANSITIONS: dict[str, frozenset[str]] = {
-    WebhookEvent.Status.RECEIVED: frozenset({WebhookEvent.Status.APPLIED, WebhookEvent.Status.IGNORED}),
-    WebhookEvent.Status.APPLIED: frozenset(),
-    WebhookEvent.Status.IGNORED: frozenset(),
-}
-
-
 class RiskPolicy(TimeStampedModel):
     """Where risk scores turn into decisions; managers set it in the admin (one row)."""
 

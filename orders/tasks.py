@@ -21,22 +21,6 @@ def product_sales_refresh() -> None:
     product_relations_refresh_task.delay()
 
 
-@shared_task(
-    name="orders.webhook_apply", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=8
-)
-def webhook_apply(*, event_id: int) -> None:
-    from orders.services.notices import webhook_apply
-
-    webhook_apply(event_id=event_id)
-
-
-@shared_task(name="orders.webhooks_reconcile")
-def webhooks_reconcile() -> None:
-    from orders.services.notices import webhooks_reconcile
-
-    webhooks_reconcile()
-
-
 @shared_task(bind=True, name="orders.payments_expire")
 def payments_expire(self) -> None:
     from orders.services.payments import EXPIRE_BATCH, payments_expire

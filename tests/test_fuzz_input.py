@@ -31,6 +31,8 @@ from hypothesis import strategies as st
 from backoffice.roles import Role
 from backoffice.urls import STAFF_URLS
 from core.actor import Actor
+from inbox.models import EVENT_ID_MAX_LENGTH
+from inbox.signatures import signature_header
 from inventory.services import stock_count_open, stock_receive, transfer_send
 from logistics.models import CarrierService, ShippingRate
 from logistics.services import pick_list_create
@@ -38,7 +40,6 @@ from orders.locks import lock_payment
 from orders.models import Order
 from orders.selectors import order_access_token
 from orders.services import payment_mark_expired
-from orders.webhooks import EVENT_ID_MAX_LENGTH, signature_header
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory, purchase_order

@@ -10,7 +10,7 @@ from backoffice.areas import areas_for_user
 from core.actor import Actor
 from core.exceptions import DomainError
 from core.periodic_jobs import periodic_jobs_late
-from orders.exceptions import NoticeRejected
+from inbox.exceptions import NoticeRejected
 from orders.selectors import payment_list_sandbox_pending
 from orders.services.notices import EXPIRED, PAID, sandbox_notice_deliver
 from orders.services.payments import is_sandbox_active

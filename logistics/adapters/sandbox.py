@@ -157,7 +157,7 @@ def sandbox_parcel_advance(parcel: SandboxParcel) -> CarrierEvent | None:
 
 def sandbox_tracking_notice(*, tracking_code: str, event: CarrierEvent) -> tuple[bytes, str]:
     """The signed notice the sandbox carrier posts for a tracking event: `(body, X-Signature)`."""
-    from orders.webhooks import signature_header
+    from inbox.signatures import signature_header
 
     body = json.dumps(
         {

@@ -17,8 +17,7 @@ from logistics.services.tracking import (
     shipments_track,
     tracking_events_apply,
     tracking_notice_apply,
-    tracking_notice_receive,
-    tracking_notices_reconcile,
+    tracking_notice_read,
 )
 
 __all__ = [
@@ -44,6 +43,5 @@ __all__ = [
     "shipping_rates_import",
     "tracking_events_apply",
     "tracking_notice_apply",
-    "tracking_notice_receive",
-    "tracking_notices_reconcile",
+    "tracking_notice_read",
 ]

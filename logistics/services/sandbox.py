@@ -1,10 +1,11 @@
 """What the sandbox carrier does on its own side, for demos and tests: move parcels along
 their journey and post each event to our tracking webhook, signed."""
 
+from inbox.services import notice_receive
 from logistics.adapters.base import CarrierEvent
 from logistics.adapters.sandbox import SandboxCarrier, sandbox_parcel_advance, sandbox_tracking_notice
 from logistics.models import SandboxParcel, Shipment
-from logistics.services.tracking import tracking_notice_receive
+from logistics.services.tracking import CARRIER_SENDER
 
 
 def sandbox_shipments_advance(
@@ -28,5 +29,10 @@ def sandbox_shipments_advance(
         published.append(event)
         if notify:
             body, signature = sandbox_tracking_notice(tracking_code=parcel.tracking_code, event=event)
-            tracking_notice_receive(carrier=SandboxCarrier.name, body=body, signature=signature)
+            notice_receive(
+                sender=CARRIER_SENDER.name,
+                provider=SandboxCarrier.name,
+                body=body,
+                headers={"X-Signature": signature},
+            )
     return published

@@ -3,26 +3,24 @@ once, moving the shipment and the order, and reaching the customer."""
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from core.actor import Actor
-from core.locks import for_update
+from core.queues import Queue
+from inbox.exceptions import NoticeMalformed, NoticeRejected
+from inbox.models import WebhookEvent
+from inbox.senders import Notice, Outcome, Sender
+from inbox.services import notice_payload
 from logistics.adapters.base import CarrierEvent, CarrierUnavailable
 from logistics.models import SHIPMENT_TRANSITIONS, Shipment, TrackingEvent
 from logistics.notifications import delivery_incident_alert, shipment_news_notify
 from logistics.services.dispatch import carrier_gateway, lock_shipment, shipment_transition
-from logistics.tasks import tracking_notice_apply as tracking_notice_apply_task
-from orders.exceptions import NoticeRejected
-from orders.models import Order, OrderEvent, WebhookEvent
+from orders.models import Order, OrderEvent
 from orders.services import order_transition
-from orders.services.notices import webhook_transition, webhooks_stuck
-from orders.webhooks import SignatureInvalid, notice_payload, signature_verify
 
 TRACKING_ACTOR = Actor.job("tracking")
-PROVIDER_PREFIX = "carrier:"
 Kind = TrackingEvent.Kind
 # The shipment status each kind of event leads to; a posting only confirms it was shipped.
 STATUS_FOR_KIND = {
@@ -37,24 +35,15 @@ POLL_EVERY = timedelta(hours=2)
 POLL_BATCH = 200
 
 
-def tracking_notice_receive(*, carrier: str, body: bytes, signature: str) -> WebhookEvent:
-    """Check a carrier's tracking notice (signature, shape, a tracking code of ours), store it
-    once under (carrier, event id) and apply it after commit. A repeated notice returns the
-    stored one. Raises NoticeRejected, storing nothing."""
-    secrets = settings.STORE_CARRIER_WEBHOOK_SECRETS
-    if carrier not in secrets:
-        raise NoticeRejected("unknown carrier", status=404)
-    try:
-        signature_verify(body=body, header=signature, secret=secrets[carrier])
-    except SignatureInvalid as error:
-        raise NoticeRejected(str(error), status=400) from error
+def tracking_notice_read(carrier: str, body: bytes) -> Notice:
+    """A carrier's tracking event about one of our tracking codes. Raises NoticeRejected."""
     try:
         payload = notice_payload(body)
         data = payload["data"]
-        event_id, code = payload["id"], data["tracking_code"]
+        code = data["tracking_code"]
         at = datetime.fromisoformat(data["at"])
-        valid = payload["type"] == "tracking" and data["kind"] in Kind.values and isinstance(event_id, str)
-    except (ValueError, KeyError, TypeError) as error:
+        valid = payload["type"] == "tracking" and data["kind"] in Kind.values
+    except (NoticeMalformed, ValueError, KeyError, TypeError) as error:
         raise NoticeRejected("malformed notice", status=400) from error
     texts = (data.get("description", ""), data.get("location", ""))
     if at.tzinfo is None or not all(isinstance(text, str) for text in texts):  # could never be applied
@@ -63,42 +52,34 @@ def tracking_notice_receive(*, carrier: str, body: bytes, signature: str) -> Web
         raise NoticeRejected("unknown notice", status=400)
     if not Shipment.objects.filter(tracking_code=code, service__gateway=carrier).exists():
         raise NoticeRejected("unknown tracking code", status=404)
-    provider = f"{PROVIDER_PREFIX}{carrier}"
-    try:
-        with transaction.atomic():
-            event = WebhookEvent.objects.create(
-                provider=provider, event_id=event_id, kind="tracking", payload=payload
-            )
-            tracking_notice_apply_task.delay_on_commit(event_id=event.pk)
-    except IntegrityError:  # delivered before: the first copy is the one that counts
-        event = WebhookEvent.objects.get(provider=provider, event_id=event_id)
-    return event
+    return Notice(event_id=payload["id"], kind="tracking", payload=payload)
 
 
-def tracking_notice_apply(*, event_id: int) -> WebhookEvent:
-    """Apply a stored tracking notice once."""
-    with transaction.atomic():
-        notice = for_update(WebhookEvent.objects.filter(pk=event_id)).get()
-        if notice.status != WebhookEvent.Status.RECEIVED:
-            return notice
-        data = notice.payload["data"]
-        shipment_id = Shipment.objects.values_list("pk", flat=True).get(tracking_code=data["tracking_code"])
-        event = CarrierEvent(
-            event_id=notice.event_id,
-            kind=data["kind"],
-            occurred_at=datetime.fromisoformat(data["at"]),
-            description=data.get("description", ""),
-            location=data.get("location", ""),
-        )
-        stored = tracking_events_apply(
-            shipment_id=shipment_id, events=[event], source=TrackingEvent.Source.WEBHOOK
-        )
-        webhook_transition(
-            event=notice,
-            to=WebhookEvent.Status.APPLIED if stored else WebhookEvent.Status.IGNORED,
-            note="" if stored else "already known",
-        )
-    return notice
+def tracking_notice_apply(*, event: WebhookEvent) -> Outcome:
+    """Apply a stored tracking notice; an event already known (polled first) is ignored."""
+    data = event.payload["data"]
+    shipment_id = Shipment.objects.values_list("pk", flat=True).get(tracking_code=data["tracking_code"])
+    carrier_event = CarrierEvent(
+        event_id=event.event_id,
+        kind=data["kind"],
+        occurred_at=datetime.fromisoformat(data["at"]),
+        description=data.get("description", ""),
+        location=data.get("location", ""),
+    )
+    stored = tracking_events_apply(
+        shipment_id=shipment_id, events=[carrier_event], source=TrackingEvent.Source.WEBHOOK
+    )
+    return Outcome(applied=True) if stored else Outcome(applied=False, note="already known")
+
+
+CARRIER_SENDER = Sender(
+    name="carrier",
+    secrets_setting="STORE_CARRIER_WEBHOOK_SECRETS",
+    read=tracking_notice_read,
+    apply=tracking_notice_apply,
+    queue=Queue.LOGISTICS,
+    unknown_provider="unknown carrier",
+)
 
 
 def _order_follow(*, shipment: Shipment, event: TrackingEvent) -> None:
@@ -189,14 +170,3 @@ def shipments_track(*, now: datetime | None = None) -> int:
         Shipment.objects.filter(pk=shipment_id).update(last_polled_at=now)
         asked += 1
     return asked
-
-
-def tracking_notices_reconcile(*, now: datetime | None = None) -> int:
-    """Enqueue again the carriers' notices stored but not applied in time; return how many."""
-    stuck = webhooks_stuck(
-        providers=[f"{PROVIDER_PREFIX}{carrier}" for carrier in settings.STORE_CARRIER_WEBHOOK_SECRETS],
-        now=now,
-    )
-    for event_id in stuck:
-        tracking_notice_apply_task.delay(event_id=event_id)
-    return len(stuck)

@@ -162,7 +162,7 @@ def sandbox_charge_settle(*, reference: str, kind: str) -> None:
 def sandbox_notice(*, reference: str, kind: str, event_id: str) -> tuple[bytes, str]:
     """The sandbox provider settles a charge in its books and signs the notice it sends about
     it: `(body, X-Signature header)`. Raises ChargeClosed (see `sandbox_charge_settle`)."""
-    from orders.webhooks import signature_header
+    from inbox.signatures import signature_header
 
     sandbox_charge_settle(reference=reference, kind=kind)
 

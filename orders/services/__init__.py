@@ -1,6 +1,6 @@
 """Every write the orders app makes, split by sub-domain; the public names are re-exported here."""
 
-from orders.services.notices import sandbox_notice_deliver, webhook_apply, webhook_receive, webhooks_reconcile
+from orders.services.notices import sandbox_notice_deliver
 from orders.services.payments import (
     card_tokenise,
     installment_options,
@@ -38,7 +38,4 @@ __all__ = [
     "payments_expire",
     "product_sales_refresh",
     "sandbox_notice_deliver",
-    "webhook_apply",
-    "webhook_receive",
-    "webhooks_reconcile",
 ]

@@ -3,7 +3,8 @@ from django.core import mail
 from django.urls import reverse
 
 from backoffice.roles import Role
-from orders.models import Order, WebhookEvent
+from inbox.models import WebhookEvent
+from orders.models import Order
 from support.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.notifications.factories import NotificationFactory

@@ -14,10 +14,11 @@ from django.urls import reverse
 from backoffice.roles import Role
 from core.actor import Actor
 from core.storable_text import is_storable, json_is_storable
+from inbox.models import EVENT_ID_MAX_LENGTH, WebhookEvent
+from inbox.signatures import signature_header
 from inventory.services import stock_receive
 from logistics.models import CarrierService, ShippingRate, TrackingEvent
-from orders.models import Order, Payment, WebhookEvent
-from orders.webhooks import EVENT_ID_MAX_LENGTH, signature_header
+from orders.models import Order, Payment
 from storefront.cart.models import Cart
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory

@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backoffice.roles import Role
+from inbox.models import WebhookEvent
+from inbox.services import RECONCILE_AFTER, notice_receive, notices_reconcile
+from inbox.signatures import TOLERANCE_SECONDS, signature_header
 from logistics.adapters.base import CarrierEvent
 from logistics.adapters.sandbox import sandbox_tracking_notice
 from logistics.models import SandboxParcel, Shipment, TrackingEvent
@@ -20,19 +23,21 @@ from logistics.services import (
     sandbox_shipments_advance,
     shipments_overdue_alert,
     shipments_track,
-    tracking_notice_receive,
-    tracking_notices_reconcile,
 )
 from logistics.services.tracking import POLL_EVERY
-from orders.models import Order, WebhookEvent
-from orders.services.notices import RECONCILE_AFTER
-from orders.webhooks import TOLERANCE_SECONDS, signature_header
+from orders.models import Order
 from tests.logistics.factories import shipment_row, shipped_order
 
 pytestmark = pytest.mark.django_db
 
 Kind = TrackingEvent.Kind
-PROVIDER = "carrier:sandbox"
+SENDER = "carrier"
+
+
+def tracking_notice_receive(*, body: bytes, signature: str) -> WebhookEvent:
+    return notice_receive(sender=SENDER, provider="sandbox", body=body, headers={"X-Signature": signature})
+
+
 SECOND = timedelta(seconds=1)
 
 
@@ -136,7 +141,7 @@ def test_a_good_notice_is_stored_and_applied(client, django_capture_on_commit_ca
         response = post(client, body, signed(body))
     # then
     assert (response.status_code, response.json()) == (200, {"received": "evt-42"})
-    notice = WebhookEvent.objects.get(provider=PROVIDER)
+    notice = WebhookEvent.objects.get(sender=SENDER)
     assert (notice.event_id, notice.status) == ("evt-42", WebhookEvent.Status.APPLIED)
     event = shipment.tracking_events.get()
     assert (event.event_id, event.kind, event.source) == ("evt-42", Kind.OUT_FOR_DELIVERY, "webhook")
@@ -159,7 +164,7 @@ def test_a_notice_delivered_twice_is_applied_once(client, django_capture_on_comm
             response = post(client, body, signed(body))
         assert (response.status_code, response.json()) == (200, {"received": "evt-1"})
     # then
-    assert WebhookEvent.objects.filter(provider=PROVIDER).count() == 1
+    assert WebhookEvent.objects.filter(sender=SENDER).count() == 1
     assert shipment.tracking_events.count() == 1
     assert [message.to for message in mail.outbox] == [[shipment.order.email]]
 
@@ -175,7 +180,7 @@ def test_an_older_event_arriving_late_is_kept_but_moves_nothing(django_capture_o
     # when
     for body in (delivered, older):
         with django_capture_on_commit_callbacks(execute=True):
-            tracking_notice_receive(carrier="sandbox", body=body, signature=signed(body))
+            tracking_notice_receive(body=body, signature=signed(body))
     # then
     shipment.refresh_from_db()
     assert shipment.status == Shipment.Status.DELIVERED
@@ -257,7 +262,7 @@ def test_tracking_queries_fetch_what_no_notice_brought(django_capture_on_commit_
     advance(django_capture_on_commit_callbacks, 2, notify=False)
     assert len(SandboxParcel.objects.get(tracking_code=shipment.tracking_code).events) == 2
     assert not shipment.tracking_events.exists()
-    assert not WebhookEvent.objects.filter(provider=PROVIDER).exists()
+    assert not WebhookEvent.objects.filter(sender=SENDER).exists()
     now = timezone.now()
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -295,11 +300,11 @@ def test_a_notice_left_unapplied_is_applied_by_the_reconciler(django_capture_on_
     shipment = shipped_order(django_capture_on_commit_callbacks)
     event = CarrierEvent(event_id="lost-1", kind=Kind.IN_TRANSIT, occurred_at=timezone.now())
     body, signature = sandbox_tracking_notice(tracking_code=shipment.tracking_code, event=event)
-    notice = tracking_notice_receive(carrier="sandbox", body=body, signature=signature)
-    assert tracking_notices_reconcile() == 0  # too young to be called lost
+    notice = tracking_notice_receive(body=body, signature=signature)
+    assert notices_reconcile() == 0  # too young to be called lost
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        enqueued = tracking_notices_reconcile(now=timezone.now() + RECONCILE_AFTER + SECOND)
+        enqueued = notices_reconcile(now=timezone.now() + RECONCILE_AFTER + SECOND)
     # then
     assert enqueued == 1
     notice.refresh_from_db()

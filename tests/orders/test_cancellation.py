@@ -11,11 +11,14 @@ from django.utils import timezone
 
 from backoffice.roles import Role
 from core.actor import Actor
+from inbox.exceptions import NoticeRejected
+from inbox.models import WebhookEvent
+from inbox.signatures import signature_header
 from inventory.models import Reservation
 from orders.adapters.base import GatewayUnavailable, SettlementInProgress
 from orders.adapters.sandbox import PAID_NOTICE, SandboxGateway, sandbox_charge_settle
-from orders.exceptions import NoticeRejected, PaymentNotAllowed
-from orders.models import Order, Payment, RecoveryOpportunity, SandboxCharge, WebhookEvent
+from orders.exceptions import PaymentNotAllowed
+from orders.models import Order, Payment, RecoveryOpportunity, SandboxCharge
 from orders.selectors import order_access_token
 from orders.services.cancellation import order_cancel_by_customer, order_cancel_by_staff
 from orders.services.notices import PAID, sandbox_notice_deliver
@@ -28,7 +31,6 @@ from orders.services.payments import (
     payments_expire,
     payments_settle_reconcile,
 )
-from orders.webhooks import signature_header
 from storefront.cart.models import Cart
 from storefront.cart.services import cart_add, cart_create, carts_abandoned_record
 from tests.accounts.factories import UserFactory

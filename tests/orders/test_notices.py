@@ -6,11 +6,12 @@ from django.core import mail
 from django.urls import reverse
 
 from core.actor import Actor
+from inbox.models import WebhookEvent
+from inbox.services import notice_apply, notices_reconcile
+from inbox.signatures import signature_header
 from inventory.models import Reservation, StockLevel
 from inventory.services import stock_receive, stock_reserve
-from orders.models import Order, Payment, WebhookEvent
-from orders.services.notices import webhook_apply, webhooks_reconcile
-from orders.webhooks import signature_header
+from orders.models import Order, Payment
 from support.notifications.models import Notification
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
@@ -145,9 +146,9 @@ def test_an_unknown_provider_is_not_found(client):
 def test_the_reconciler_applies_notices_a_worker_never_got(client, payment):
     post(client, notice())  # stored, but the on-commit task never ran
     WebhookEvent.objects.update(created_at="2026-01-01T00:00:00Z")
-    assert webhooks_reconcile() == 1  # eager in tests: applied right away
+    assert notices_reconcile() == 1  # eager in tests: applied right away
     assert Order.objects.get().status == Order.Status.PAID
-    assert webhook_apply(event_id=WebhookEvent.objects.get().pk).status == WebhookEvent.Status.APPLIED
+    assert notice_apply(event_id=WebhookEvent.objects.get().pk).status == WebhookEvent.Status.APPLIED
 
 
 def test_a_paid_notice_for_an_authorised_card_is_ignored_not_retried_forever(

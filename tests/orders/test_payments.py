@@ -3,10 +3,11 @@ from itertools import product
 
 import pytest
 
+from inbox.exceptions import SignatureInvalid
+from inbox.signatures import signature_header, signature_verify
 from orders.exceptions import PaymentTransitionNotAllowed
 from orders.models import PAYMENT_TRANSITIONS, Payment
 from orders.services import payment_transition
-from orders.webhooks import SignatureInvalid, signature_header, signature_verify
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db

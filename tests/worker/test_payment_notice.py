@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 from core.actor import Actor
+from inbox.signatures import signature_header
 from inventory.models import Reservation
 from inventory.services import stock_receive, stock_reserve
 from orders.models import Order, Payment
-from orders.webhooks import signature_header
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
 from tests.orders.factories import OrderFactory

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from inbox.exceptions import NoticeRejected
 from logistics.services import sandbox_shipments_advance
-from orders.exceptions import NoticeRejected
 
 # The longest sandbox journey (two failed attempts, then back to the sender).
 LONGEST_JOURNEY = 7

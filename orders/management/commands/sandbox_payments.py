@@ -4,8 +4,8 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
+from inbox.exceptions import NoticeRejected
 from orders.adapters.sandbox import ChargeClosed, sandbox_notice
-from orders.exceptions import NoticeRejected
 from orders.selectors import payment_list_sandbox_pending
 from orders.services.notices import EXPIRED, PAID, sandbox_notice_deliver
 
