@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.locks import for_update
 from core.storable_text import json_is_storable
+from core.transitions import status_move
 from inbox.exceptions import NoticeMalformed, NoticeRejected, SignatureInvalid
 from inbox.models import EVENT_ID_MAX_LENGTH, NOTICE_TRANSITIONS, WebhookEvent
 from inbox.senders import sender_get, senders_all
@@ -75,10 +76,15 @@ def notice_receive(*, sender: str, provider: str, body: bytes, headers: Mapping[
 
 def notice_transition(*, event: WebhookEvent, to: str, note: str = "") -> None:
     """The one way to change `WebhookEvent.status`. Caller holds the notice's lock."""
-    if to not in NOTICE_TRANSITIONS[event.status]:
-        raise ValueError(f"notice {event.pk} cannot go from {event.status} to {to}")
-    event.status, event.note, event.applied_at = to, note[:200], timezone.now()
-    event.save(update_fields=["status", "note", "applied_at", "updated_at"])
+    refused = ValueError(f"notice {event.pk} cannot go from {event.status} to {to}")
+    status_move(
+        row=event,
+        to=to,
+        transitions=NOTICE_TRANSITIONS,
+        refused=refused,
+        note=note[:200],
+        applied_at=timezone.now(),
+    )
 
 
 @transaction.atomic

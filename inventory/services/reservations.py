@@ -10,6 +10,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from core.actor import Actor
+from core.transitions import status_move
 from inventory.exceptions import InvalidQuantity, NotEnoughStock, OutOfStock
 from inventory.locks import lock_reservations, lock_stock_levels, lock_stock_quants
 from inventory.models import (
@@ -80,10 +81,8 @@ def stock_reserve(
 
 def _reservation_transition(*, reservation: Reservation, to: str) -> None:
     """The one way to change `Reservation.status`. Caller must hold its lock."""
-    if to not in RESERVATION_TRANSITIONS[reservation.status]:
-        raise ValueError(f"reservation {reservation.pk} cannot go from {reservation.status} to {to}")
-    reservation.status = to
-    reservation.save(update_fields=["status", "updated_at"])
+    refused = ValueError(f"reservation {reservation.pk} cannot go from {reservation.status} to {to}")
+    status_move(row=reservation, to=to, transitions=RESERVATION_TRANSITIONS, refused=refused)
 
 
 def _release(*, reservations: list[Reservation], reference: str, actor: Actor, reason: str) -> int:

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.actor import Actor
+from core.transitions import status_move
 from inventory.exceptions import (
     DocumentClosed,
     InvalidQuantity,
@@ -183,12 +184,7 @@ def stock_receive(
 def document_transition(*, document, to: str, transitions: dict, **fields) -> None:
     """The one way to change the status of a purchase order, transfer or stock count, along
     its table. Caller holds the document's lock. Raises DocumentClosed."""
-    if to not in transitions[document.status]:
-        raise DocumentClosed()
-    document.status = to
-    for name, value in fields.items():
-        setattr(document, name, value)
-    document.save(update_fields=["status", "updated_at", *fields])
+    status_move(row=document, to=to, transitions=transitions, refused=DocumentClosed(), **fields)
 
 
 @transaction.atomic

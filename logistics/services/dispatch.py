@@ -14,6 +14,7 @@ from core.actor import Actor
 from core.calendar import add_business_days
 from core.exceptions import DomainError
 from core.locks import for_update
+from core.transitions import status_move
 from inventory.services import reservation_ship
 from logistics.adapters.base import (
     Address,
@@ -26,7 +27,6 @@ from logistics.adapters.base import (
 from logistics.exceptions import ShipmentNotDispatchable
 from logistics.models import SHIPMENT_TRANSITIONS, InvoiceRecord, Shipment
 from logistics.notifications import shipment_shipped_notify
-from logistics.services.states import status_move
 from logistics.tasks import shipment_dispatch as shipment_dispatch_task
 from orders.locks import lock_order
 from orders.models import Order, Payment

@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.actor import Actor
 from core.locks import for_update
 from core.sequences import sequence_next
+from core.transitions import status_move
 from inventory.models import Bin, ReservationAllocation, StockQuant, Warehouse
 from inventory.services import allocation_pick, allocation_short
 from logistics.exceptions import (
@@ -21,7 +22,6 @@ from logistics.exceptions import (
 )
 from logistics.models import PICK_LINE_TRANSITIONS, PICK_LIST_TRANSITIONS, PickLine, PickList
 from logistics.notifications import short_pick_notify
-from logistics.services.states import status_move
 from orders.locks import lock_order
 from orders.models import Order, OrderLine
 from orders.services import order_transition

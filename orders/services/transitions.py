@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from core.actor import Actor, ActorKind
+from core.transitions import status_move
 from orders.exceptions import PaymentTransitionNotAllowed, TransitionNotAllowed
 from orders.locks import lock_order
 from orders.models import (
@@ -44,11 +45,9 @@ def payment_transition(*, payment: Payment, to: str, update_fields: tuple[str, .
 
     Raises PaymentTransitionNotAllowed, changing nothing.
     """
-    if to not in PAYMENT_TRANSITIONS[payment.status]:
-        raise PaymentTransitionNotAllowed()
-    payment.status = to
-    payment.save(update_fields=["status", "updated_at", *update_fields])
-    return payment
+    refused = PaymentTransitionNotAllowed()
+    assigned = {name: getattr(payment, name) for name in update_fields}  # set by the caller
+    return status_move(row=payment, to=to, transitions=PAYMENT_TRANSITIONS, refused=refused, **assigned)
 
 
 @transaction.atomic

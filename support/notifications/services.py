@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from core.actor import Actor
+from core.transitions import status_move
 from support.notifications.exceptions import NotificationDeliveryFailed, NotificationTransitionNotAllowed
 from support.notifications.locks import lock_notification
 from support.notifications.models import NOTIFICATION_TRANSITIONS, Notification
@@ -66,10 +67,9 @@ def notification_transition(
     *, notification: Notification, to: str, update_fields: tuple[str, ...] = ()
 ) -> None:
     """The one way to change `Notification.status`. Caller must hold the notification lock."""
-    if to not in NOTIFICATION_TRANSITIONS[notification.status]:
-        raise NotificationTransitionNotAllowed()
-    notification.status = to
-    notification.save(update_fields=["status", "updated_at", *update_fields])
+    refused = NotificationTransitionNotAllowed()
+    assigned = {name: getattr(notification, name) for name in update_fields}  # set by the caller
+    status_move(row=notification, to=to, transitions=NOTIFICATION_TRANSITIONS, refused=refused, **assigned)
 
 
 def _is_permanent(error: Exception) -> bool:

@@ -1,4 +1,7 @@
-"""The one way a pick list, a pick line or a shipment changes status: along its table."""
+"""The mechanics every state machine of the store shares: check the model's table, refuse in
+the model's one way, save the status with the fields that change with it. Each model's
+`<entity>_transition` service calls this with its table and adds its permissions, its event
+row and its effects."""
 
 from django.db import models
 
