@@ -3,6 +3,8 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from core.models import OpeningHours, StoreHoliday
+
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):
     """Raw data that changes only through its services: staff may look, never edit here."""
@@ -69,3 +71,16 @@ class ReadableAutocompleteMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(StoreHoliday)
+class StoreHolidayAdmin(admin.ModelAdmin):
+    """Days the store closes on top of the national and state holidays."""
+
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    list_display = ["weekday", "opens_at", "closes_at"]
