@@ -87,14 +87,46 @@ _LOGIN_SECURITY = {
     "backoffice.change_rolepolicy",
 }
 
+# First-level support (SAC): tickets of every channel, calls, macros; the ombudsman works its own queue.
+_SUPPORT_DESK = {
+    "support.view_ticket",
+    "support.answer_ticket",
+    "support.assign_ticket",
+    "support.merge_ticket",
+    "support.escalate_ticket",
+    "support.view_macro",
+}
+_OMBUDSMAN = {"support.view_ticket", "support.work_ombudsman", "support.assign_ticket", "support.view_macro"}
+# Queues, deadlines, macros and the store's calendar (closed days, opening hours).
+_SUPPORT_SETUP = {
+    "support.view_ticketqueue",
+    "support.change_ticketqueue",
+    "support.view_slatarget",
+    "support.add_slatarget",
+    "support.change_slatarget",
+    "support.add_macro",
+    "support.change_macro",
+    "support.delete_macro",
+    "core.view_storeholiday",
+    "core.add_storeholiday",
+    "core.change_storeholiday",
+    "core.delete_storeholiday",
+    "core.view_openinghours",
+    "core.add_openinghours",
+    "core.change_openinghours",
+    "core.delete_openinghours",
+}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORDER_ANALYST: frozenset(_CUSTOMER_DATA | _MESSAGES | _SANDBOX_PAYMENTS | _ORDER_REVIEW),
     Role.FRAUD_ANALYST: frozenset(_CUSTOMER_DATA | _RISK_ANALYST | _ORDER_REVIEW),
     Role.WAREHOUSE: frozenset(_CATALOG_READ | _STOCK | _PICK_AND_PACK),
     Role.SHIPPING: frozenset(_CATALOG_READ | _SHIPPING),
     Role.RETURNS: frozenset(_CUSTOMER_DATA | _CATALOG_READ),
-    Role.SUPPORT_AGENT: frozenset(_CUSTOMER_DATA | _MESSAGES | {"notifications.retry_notification"}),
-    Role.OMBUDSMAN: frozenset(_CUSTOMER_DATA | _MESSAGES),
+    Role.SUPPORT_AGENT: frozenset(
+        _CUSTOMER_DATA | _MESSAGES | _SUPPORT_DESK | {"notifications.retry_notification"}
+    ),
+    Role.OMBUDSMAN: frozenset(_CUSTOMER_DATA | _MESSAGES | _OMBUDSMAN),
     Role.TELESALES: frozenset(_CUSTOMER_DATA | _CATALOG_READ | _ASSISTED_SALES),
     Role.MANAGER: frozenset(
         _CUSTOMER_DATA
@@ -109,6 +141,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _SHIPPING
         | _RATES
         | _LOGIN_SECURITY
+        | _SUPPORT_DESK
+        | _OMBUDSMAN
+        | _SUPPORT_SETUP
         | {
             "inventory.approve_count",
             "notifications.retry_notification",

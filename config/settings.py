@@ -188,6 +188,11 @@ STORE_PAYMENT_WEBHOOK_SECRETS = {
     else required("STORE_SANDBOX_WEBHOOK_SECRET")
 }
 
+# SUPPORT
+# A resolved ticket reopens when the customer writes within this many days; then it closes.
+STORE_TICKET_REOPEN_DAYS = env.int("STORE_TICKET_REOPEN_DAYS", default=7)
+STORE_SUPPORT_ATTACHMENT_MAX_BYTES = env.int("STORE_SUPPORT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
 # LOGISTICS
 # Carrier adapters by name; each delivery service says which one books and tracks it.
 STORE_CARRIER_GATEWAYS = {"sandbox": "logistics.adapters.sandbox.SandboxCarrier"}
@@ -338,6 +343,8 @@ CELERY_TASK_ROUTES = {
     "inventory.replenishment_notify": {"queue": Queue.DEFAULT.value},
     "inventory.lots_expired_sync": {"queue": Queue.DEFAULT.value},
     "inbox.notices_reconcile": {"queue": Queue.DEFAULT.value},
+    "support.tickets_sla_watch": {"queue": Queue.DEFAULT.value},
+    "support.tickets_close_resolved": {"queue": Queue.DEFAULT.value},
     "orders.payments_expire": {"queue": Queue.PAYMENTS.value},
     "orders.orders_unpaid_cancel": {"queue": Queue.PAYMENTS.value},
     "orders.payment_capture": {"queue": Queue.PAYMENTS.value},
@@ -398,6 +405,14 @@ CELERY_BEAT_SCHEDULE = {
     "inbox-notices-reconcile": {
         "task": "inbox.notices_reconcile",
         "schedule": 60.0,
+    },
+    "support-tickets-sla-watch": {
+        "task": "support.tickets_sla_watch",
+        "schedule": 60.0,
+    },
+    "support-tickets-close-resolved": {
+        "task": "support.tickets_close_resolved",
+        "schedule": 3600.0,
     },
     "inventory-reservations-expire": {
         "task": "inventory.reservations_expire",

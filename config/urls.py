@@ -17,6 +17,7 @@ urlpatterns = [
     path("backoffice/", include("backoffice.urls")),
     path("account/", include("storefront.accounts.urls")),
     path("carrinho/", include("storefront.cart.urls")),
+    path("ajuda/", include("support.urls")),
     path("", include("storefront.checkout.urls")),
     path("payments/", include("orders.urls")),
     path("logistics/", include("logistics.urls")),

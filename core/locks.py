@@ -7,7 +7,7 @@ the models in this order, always, so two transactions never wait on each other:
     Cart -> Voucher -> Payment -> Order -> OrderLine -> pick list -> shipment
          -> stock document (purchase order, transfer, count) -> Reservation -> StockLevel -> StockQuant
          -> Product -> Variant
-         -> Sequence -> Notification
+         -> Ticket -> Sequence -> Notification
 
 (a catalog write locks the Product before touching its variants; an order takes its number
 from its Sequence last, just before commit, so the one shared counter is held briefly).

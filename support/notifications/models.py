@@ -22,6 +22,9 @@ class Notification(TimeStampedModel):
         SHORT_PICK = "short_pick", _("Units not found when picking")
         SHIPPING_ALERT = "shipping_alert", _("Shipments needing attention")
         LATE_PAYMENT_REFUND = "late_payment_refund", _("Payment after cancellation refunded")
+        TICKET_RECEIVED = "ticket_received", _("Ticket received")
+        TICKET_REPLY = "ticket_reply", _("Reply on a ticket")
+        SUPPORT_SLA_ALERT = "support_sla_alert", _("Ticket deadline alert")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
@@ -50,6 +53,8 @@ class Notification(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Extra email headers: a ticket's replies thread (Message-ID, In-Reply-To, References).
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     dedup_key = models.CharField(
         _("deduplication key"),
         max_length=120,

@@ -38,6 +38,7 @@ def notification_queue(
     recipient=None,
     to_address: str = "",
     language: str = "",
+    headers: dict[str, str] | None = None,
 ) -> Notification:
     """Render a message in the recipient's language, log it and deliver it after commit.
 
@@ -56,6 +57,7 @@ def notification_queue(
                 "subject": subject,
                 "body_text": body_text,
                 "body_html": body_html,
+                "headers": headers or {},
             },
         )
         if created:
@@ -95,6 +97,7 @@ def notification_deliver(*, notification_id: int) -> Notification:
                 body=notification.body_text,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[notification.to_address],
+                headers=notification.headers or None,
             )
             if notification.body_html:
                 message.attach_alternative(notification.body_html, "text/html")

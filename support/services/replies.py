@@ -1,0 +1,226 @@
+"""What the store says on a ticket: the acknowledgement with the protocol, agents' public
+replies (typed or from a macro), internal notes and logged calls. Replies reach the customer
+through support.notifications, threaded by email and carrying the protocol."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core.actor import Actor
+from orders.services.notifications import order_links
+from support.exceptions import TicketClosed, TicketTransitionNotAllowed
+from support.locks import lock_ticket
+from support.models import Channel, Macro, Message, PhoneCall, Ticket
+from support.notifications.models import Notification
+from support.notifications.services import notification_queue
+from support.selectors import ticket_access_token
+from support.services.sla import SLA_FIELDS, sla_schedule
+from support.services.tickets import (
+    AFTER_REPLY,
+    Incoming,
+    _event,
+    _message_add,
+    ticket_transition,
+    work_permission,
+)
+
+# An email thread quotes at most this many earlier message ids in References.
+REFERENCES_KEPT = 10
+
+
+def _email_headers(*, ticket: Ticket, message: Message) -> dict[str, str]:
+    """Threading headers: our own Message-ID, and the customer's last message it answers."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "localhost"
+    message.message_id = f"<ticket-{ticket.protocol}-{message.pk}@{domain}>"
+    message.save(update_fields=["message_id", "updated_at"])
+    earlier = list(
+        Message.objects.filter(ticket=ticket)
+        .exclude(message_id="")
+        .exclude(pk=message.pk)
+        .order_by("-created_at", "-pk")
+        .values_list("message_id", "direction")[:REFERENCES_KEPT]
+    )
+    headers = {"Message-ID": message.message_id}
+    inbound = [message_id for message_id, direction in earlier if direction == Message.Direction.INBOUND]
+    if inbound:
+        headers["In-Reply-To"] = inbound[0]
+    if earlier:
+        headers["References"] = " ".join(message_id for message_id, _direction in reversed(earlier))
+    return headers
+
+
+def ticket_url(ticket: Ticket) -> str:
+    """The link in messages about the ticket; it opens the conversation without logging in."""
+    path = reverse("support:ticket-detail", kwargs={"protocol": ticket.protocol})
+    return f"{settings.SITE_URL}{path}?t={ticket_access_token(ticket=ticket)}"
+
+
+def _deliver(*, ticket: Ticket, message: Message, kind: str) -> Notification | None:
+    """Send an outbound message to the customer, logged as a notification; None when the
+    ticket has no address to answer to (a phone contact without email)."""
+    address = ticket.contact_email or getattr(ticket.customer, "email", "")
+    if not address:
+        return None
+    notification = notification_queue(
+        kind=kind,
+        dedup_key=f"ticket_message:{message.pk}",
+        recipient=ticket.customer,
+        to_address=address,
+        language=ticket.language,
+        context={"ticket": ticket, "message": message, "ticket_url": ticket_url(ticket)},
+        headers=_email_headers(ticket=ticket, message=message),
+    )
+    message.notification = notification
+    message.save(update_fields=["notification", "updated_at"])
+    return notification
+
+
+def ticket_acknowledge(*, ticket: Ticket) -> Message:
+    """Tell the customer their protocol at the first contact; it shows in the conversation."""
+    message = Message.objects.create(
+        ticket=ticket,
+        direction=Message.Direction.OUTBOUND,
+        channel=ticket.channel,
+        author_label=settings.SITE_NAME,
+        body_text="",
+        is_automatic=True,
+    )
+    notification = _deliver(ticket=ticket, message=message, kind=Notification.Kind.TICKET_RECEIVED)
+    if notification is not None:
+        message.body_text = notification.body_text
+        message.save(update_fields=["body_text", "updated_at"])
+    return message
+
+
+@transaction.atomic
+def ticket_reply(
+    *,
+    ticket_id: int,
+    actor: Actor,
+    body_text: str,
+    status_after: str = Ticket.Status.WAITING_CUSTOMER,
+    files: list | None = None,
+) -> Message:
+    """An agent answers the customer: the message goes out on the ticket's channel, the first
+    answer stops the first-response clock, and the ticket moves to `status_after`.
+
+    Raises TicketClosed, TicketTransitionNotAllowed, AttachmentRefused or PermissionMissing.
+    """
+    ticket = lock_ticket(ticket_id)
+    actor.require_perm(work_permission(ticket.queue))
+    if ticket.status == Ticket.Status.CLOSED:
+        raise TicketClosed()
+    if status_after not in AFTER_REPLY:
+        raise TicketTransitionNotAllowed()
+    author = actor.user
+    message = _message_add(
+        ticket=ticket,
+        incoming=Incoming(channel=ticket.channel, body_text=body_text, files=files or []),
+        direction=Message.Direction.OUTBOUND,
+        author=author,
+        author_label=author.get_full_name() or author.email,
+    )
+    ticket.last_message_at = message.created_at
+    fields = ["last_message_at"]
+    if ticket.first_responded_at is None:
+        ticket.first_responded_at = message.created_at
+        fields.append("first_responded_at")
+        if ticket.sla_paused_at is None:
+            sla_schedule(ticket=ticket)  # the next deadline is now the resolution
+            fields.extend(SLA_FIELDS)
+    ticket.save(update_fields=[*fields, "updated_at"])
+    if status_after != ticket.status:
+        ticket_transition(ticket=ticket, to=status_after, actor=actor)
+    _deliver(ticket=ticket, message=message, kind=Notification.Kind.TICKET_REPLY)
+    return message
+
+
+@transaction.atomic
+def ticket_note(*, ticket_id: int, actor: Actor, body_text: str, files: list | None = None) -> Message:
+    """An internal note: staff see it, the customer never does."""
+    ticket = lock_ticket(ticket_id)
+    actor.require_perm(work_permission(ticket.queue))
+    author = actor.user
+    return _message_add(
+        ticket=ticket,
+        incoming=Incoming(channel=Channel.INTERNAL, body_text=body_text, files=files or []),
+        direction=Message.Direction.NOTE,
+        author=author,
+        author_label=author.get_full_name() or author.email,
+    )
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def macro_render(*, macro: Macro, ticket: Ticket) -> str:
+    """The macro's text with the ticket's protocol, customer, order and tracking filled in;
+    unknown or missing placeholders become blank."""
+    shipment = ticket.shipment or (ticket.order.shipments.order_by("-pk").first() if ticket.order else None)
+    values = _Blank(
+        protocol=ticket.protocol,
+        customer_name=(ticket.contact_name or "").split(" ")[0],
+        order_number=ticket.order.number if ticket.order else "",
+        tracking_code=getattr(shipment, "tracking_code", "") or "",
+        tracking_url=order_links(order=ticket.order)["order_url"] if ticket.order else "",
+    )
+    try:
+        return macro.body.format_map(values)
+    except (ValueError, IndexError, AttributeError):  # a stray brace in the text: send it as written
+        return macro.body
+
+
+@transaction.atomic
+def ticket_reply_with_macro(*, ticket_id: int, macro: Macro, actor: Actor, body_text: str = "") -> Message:
+    """Answer with a macro (its text, or the agent's edit of it), then set what it sets."""
+    ticket = lock_ticket(ticket_id)
+    text = body_text or macro_render(macro=macro, ticket=ticket)
+    message = ticket_reply(
+        ticket_id=ticket_id,
+        actor=actor,
+        body_text=text,
+        status_after=macro.set_status if macro.set_status in AFTER_REPLY else Ticket.Status.WAITING_CUSTOMER,
+    )
+    ticket.refresh_from_db()
+    if macro.set_priority and macro.set_priority != ticket.priority:
+        _event(ticket, actor, f"priority {ticket.priority} → {macro.set_priority} (macro {macro.name})")
+        ticket.priority = macro.set_priority
+        if ticket.sla_paused_at is None:
+            sla_schedule(ticket=ticket)
+        ticket.save(update_fields=["priority", *SLA_FIELDS, "updated_at"])
+    tags = list(macro.add_tags.all())
+    if tags:
+        ticket.tags.add(*tags)
+    if macro.set_status == Ticket.Status.CLOSED and ticket.status != Ticket.Status.CLOSED:
+        ticket_transition(ticket=ticket, to=Ticket.Status.CLOSED, actor=actor, note=f"macro {macro.name}")
+    return message
+
+
+@transaction.atomic
+def phone_call_log(
+    *, ticket_id: int, actor: Actor, direction: str, duration: timedelta, outcome: str, notes: str = ""
+) -> PhoneCall:
+    """Record a call on a ticket; its notes join the conversation as an internal note."""
+    ticket = lock_ticket(ticket_id)
+    actor.require_perm(work_permission(ticket.queue))
+    call = PhoneCall.objects.create(
+        ticket=ticket, agent=actor.user, direction=direction, duration=duration, outcome=outcome, notes=notes
+    )
+    summary = f"{call.get_direction_display()} · {duration} · {call.get_outcome_display()}"
+    _event(ticket, actor, f"call: {summary}")
+    if notes:
+        _message_add(
+            ticket=ticket,
+            incoming=Incoming(channel=Channel.PHONE, body_text=notes),
+            direction=Message.Direction.NOTE,
+            author=actor.user,
+            author_label=actor.user.get_full_name() or actor.user.email,
+        )
+    ticket.last_message_at = timezone.now()
+    ticket.save(update_fields=["last_message_at", "updated_at"])
+    return call

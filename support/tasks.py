@@ -1,0 +1,16 @@
+from celery import shared_task
+
+
+@shared_task(name="support.tickets_sla_watch")
+def tickets_sla_watch() -> None:
+    from support.services import tickets_sla_watch
+
+    tickets_sla_watch()
+
+
+@shared_task(bind=True, name="support.tickets_close_resolved")
+def tickets_close_resolved(self) -> None:
+    from support.services import tickets_close_resolved
+
+    if tickets_close_resolved() == 200:
+        self.delay()
