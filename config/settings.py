@@ -192,6 +192,15 @@ STORE_PAYMENT_WEBHOOK_SECRETS = {
 # A resolved ticket reopens when the customer writes within this many days; then it closes.
 STORE_TICKET_REOPEN_DAYS = env.int("STORE_TICKET_REOPEN_DAYS", default=7)
 STORE_SUPPORT_ATTACHMENT_MAX_BYTES = env.int("STORE_SUPPORT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Secret each inbound-mail provider signs the messages it posts with, by provider name.
+STORE_INBOUND_EMAIL_SECRETS = {
+    "sandbox": env("STORE_SANDBOX_INBOUND_EMAIL_SECRET", default="whsec_inbound_mail_local_only")
+    if DEBUG
+    else required("STORE_SANDBOX_INBOUND_EMAIL_SECRET")
+}
+# The support mailbox `support_fetch_mail` reads: imaps://user:password@host[:port]/FOLDER,
+# or a local mbox file or Maildir folder given on the command line.
+STORE_SUPPORT_MAILBOX_URL = env("STORE_SUPPORT_MAILBOX_URL", default="")
 
 # LOGISTICS
 # Carrier adapters by name; each delivery service says which one books and tracks it.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("storefront.checkout.urls")),
     path("payments/", include("orders.urls")),
     path("logistics/", include("logistics.urls")),
+    path("support/", include("support.webhook_urls")),
     path("", include("storefront.catalog.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""The support desk's channels: how messages come in from outside services and go out."""
