@@ -42,6 +42,7 @@ PRODUCTION_SETTINGS = {
     "EMAIL_URL": "dummymail://",
     "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_bench",
     "STORE_SANDBOX_CARRIER_SECRET": "whsec_carrier_bench",
+    "STORE_SANDBOX_INBOUND_EMAIL_SECRET": "whsec_inbound_mail_bench",
     # Plain http on the loopback: there is no TLS proxy in front to redirect to.
     "DJANGO_HTTPS": "false",
     "DJANGO_LOG_LEVEL": "WARNING",

@@ -11,6 +11,7 @@ BUILD_PLACEHOLDERS = {
     "STORE_SITE_URL": "http://localhost",
     "STORE_SANDBOX_WEBHOOK_SECRET": "build-only",
     "STORE_SANDBOX_CARRIER_SECRET": "build-only",
+    "STORE_SANDBOX_INBOUND_EMAIL_SECRET": "build-only",
 }
 for name, placeholder in BUILD_PLACEHOLDERS.items():
     os.environ.setdefault(name, placeholder)

@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "*")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
 os.environ.setdefault("STORE_SANDBOX_WEBHOOK_SECRET", "whsec_test")
 os.environ.setdefault("STORE_SANDBOX_CARRIER_SECRET", "whsec_carrier_test")
+os.environ.setdefault("STORE_SANDBOX_INBOUND_EMAIL_SECRET", "whsec_inbound_mail_test")
 os.environ.setdefault("STORE_SITE_URL", "http://testserver")
 
 from config.settings import *  # noqa: F403

@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://cache.example.com.br:6379/0",
     "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_production_like",
     "STORE_SANDBOX_CARRIER_SECRET": "whsec_carrier_production_like",
+    "STORE_SANDBOX_INBOUND_EMAIL_SECRET": "whsec_inbound_mail_production_like",
     "STORE_SITE_URL": "https://loja.example.com.br",
 }
 
@@ -55,6 +56,7 @@ def test_the_deploy_check_warns_about_the_demo_defaults(variable, warning):
         "EMAIL_URL",
         "STORE_SANDBOX_WEBHOOK_SECRET",
         "STORE_SANDBOX_CARRIER_SECRET",
+        "STORE_SANDBOX_INBOUND_EMAIL_SECRET",
         "STORE_SITE_URL",
     ],
 )

@@ -63,6 +63,7 @@ class Worker:
             "EMAIL_URL": f"filemail:///{self.outbox}",  # an absolute path needs the extra slash
             "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_test",
             "STORE_SANDBOX_CARRIER_SECRET": os.environ["STORE_SANDBOX_CARRIER_SECRET"],
+            "STORE_SANDBOX_INBOUND_EMAIL_SECRET": os.environ["STORE_SANDBOX_INBOUND_EMAIL_SECRET"],
             "STORE_SANDBOX_CARRIER_DELAY_SECONDS": "30",
             **settings,
         }
