@@ -33,6 +33,13 @@ AREAS: tuple[Area, ...] = (
         permission="notifications.view_notification",
     ),
     Area(
+        title=_("Support desk"),
+        description=_("Tickets from every channel by deadline; the ombudsman's cases for the ombudsman."),
+        icon="headset",
+        url_name="backoffice:support-desk",
+        permission="support.view_ticket",
+    ),
+    Area(
         title=_("Orders on hold"),
         description=_("Orders waiting for an analyst: fraud review, registration data, address, stock."),
         icon="shield-check",

@@ -7,6 +7,8 @@ from inventory.models import Bin, Warehouse
 from logistics.models import Box, CarrierService, Shipment
 from orders.models import Payment
 from storefront.checkout.forms import CheckoutDetailsForm
+from support.forms import MESSAGE_MAX_LENGTH, AttachmentsField
+from support.models import Channel, Macro, PhoneCall, Priority, Ticket, TicketQueue
 
 # More units than this in one line is a typo.
 MAX_UNITS = 1_000_000
@@ -260,3 +262,116 @@ class TwoFactorCodeForm(forms.Form):
         if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise forms.ValidationError(_("Enter the 6 digits your authenticator app shows."))
         return code
+
+
+# --- Support desk ---------------------------------------------------------------------
+
+
+class TicketReplyForm(forms.Form):
+    """An agent's public reply (or internal note), and where the ticket goes after it."""
+
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "accesskey": "r"}),
+    )
+    status_after = forms.ChoiceField(
+        label=_("Then"),
+        choices=[
+            (Ticket.Status.WAITING_CUSTOMER, _("Wait for the customer")),
+            (Ticket.Status.WAITING_THIRD_PARTY, _("Wait for a third party")),
+            (Ticket.Status.OPEN, _("Keep open")),
+            (Ticket.Status.RESOLVED, _("Resolve")),
+        ],
+        initial=Ticket.Status.WAITING_CUSTOMER,
+    )
+    macro = forms.ModelChoiceField(label=_("Macro"), queryset=Macro.objects.all(), required=False)
+    files = AttachmentsField(label=_("Attachments"))
+
+
+class TicketNoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Internal note"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    files = AttachmentsField(label=_("Attachments"))
+
+
+class TicketActionForm(forms.Form):
+    """The smaller moves on a ticket: one action per post."""
+
+    ACTIONS = {
+        "assign": _("Assign"),
+        "take": _("Take"),
+        "status": _("Change status"),
+        "update": _("Save priority and tags"),
+        "merge": _("Merge into"),
+        "escalate": _("Send to the ombudsman"),
+        "call": _("Log call"),
+    }
+
+    action = forms.ChoiceField(choices=list(ACTIONS.items()))
+    assignee = forms.IntegerField(required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Ticket.Status.choices, required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
+    tags = forms.CharField(
+        label=_("Tags"), max_length=300, required=False, help_text=_("Separated by commas.")
+    )
+    into = forms.CharField(label=_("Protocol of the ticket to keep"), max_length=20, required=False)
+    reason = forms.CharField(label=_("Reason or note"), max_length=MESSAGE_MAX_LENGTH, required=False)
+    call_direction = forms.ChoiceField(label=_("Call"), choices=PhoneCall.Direction.choices, required=False)
+    call_minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=600, required=False)
+    call_outcome = forms.ChoiceField(label=_("Outcome"), choices=PhoneCall.Outcome.choices, required=False)
+
+
+class TicketNewForm(forms.Form):
+    """A ticket an agent opens: a phone call, an email that came another way, or a case a
+    consumer-protection body or a public complaint site brought (ombudsman only)."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[
+            (Channel.PHONE, Channel.PHONE.label),
+            (Channel.EMAIL, Channel.EMAIL.label),
+            (Channel.SOCIAL, Channel.SOCIAL.label),
+            (Channel.CONSUMER_BODY, Channel.CONSUMER_BODY.label),
+        ],
+    )
+    queue = forms.ModelChoiceField(label=_("Queue"), queryset=TicketQueue.objects.none())
+    name = forms.CharField(label=_("Customer name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    order_number = forms.CharField(label=_("Order number"), max_length=20, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("What the customer says"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    external_reference = forms.CharField(
+        label=_("Reference at the body or site"),
+        max_length=60,
+        required=False,
+        help_text=_("Procon, consumidor.gov.br or a complaint site."),
+    )
+    external_deadline = forms.DateTimeField(
+        label=_("Deadline the body set"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def __init__(self, *args, queues=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].queryset = TicketQueue.objects.filter(pk__in=[queue.pk for queue in queues])
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("email") or data.get("phone")):
+            self.add_error("email", _("Give an email or a phone to answer the customer on."))
+        queue = data.get("queue")
+        if data.get("channel") == Channel.CONSUMER_BODY and queue is not None and not queue.is_ombudsman:
+            self.add_error("queue", _("Cases from consumer-protection bodies go to the ombudsman."))
+        return data

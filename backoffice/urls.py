@@ -1,7 +1,7 @@
 from django.urls import path
 
 from backoffice.access import staff_only
-from backoffice.views import inventory, logistics, orders, security, staff, telesales
+from backoffice.views import customers, inventory, logistics, orders, security, staff, support, telesales
 
 app_name = "backoffice"
 
@@ -9,6 +9,7 @@ app_name = "backoffice"
 STAFF_URLS = [
     ("", staff.home_view, "home", None),
     ("customers/", staff.CustomerListView.as_view(), "customer-list", "accounts.view_user"),
+    ("customers/<int:pk>/", customers.customer_detail_view, "customer-detail", "accounts.view_user"),
     (
         "messages/",
         staff.NotificationListView.as_view(),
@@ -114,6 +115,15 @@ STAFF_URLS = [
         "shipment-invoice",
         "logistics.view_invoicerecord",
     ),
+    ("support/", support.support_desk_view, "support-desk", "support.view_ticket"),
+    ("support/bulk/", support.support_bulk_view, "support-bulk", "support.view_ticket"),
+    ("support/new/", support.ticket_new_view, "ticket-new", "support.view_ticket"),
+    ("support/<str:protocol>/", support.ticket_desk_detail_view, "ticket-desk-detail", "support.view_ticket"),
+    ("support/<str:protocol>/viewers/", support.ticket_viewers_view, "ticket-viewers", "support.view_ticket"),
+    ("support/<str:protocol>/macro/", support.ticket_macro_view, "ticket-macro", "support.view_ticket"),
+    ("support/<str:protocol>/reply/", support.ticket_reply_view, "ticket-reply", "support.view_ticket"),
+    ("support/<str:protocol>/note/", support.ticket_note_view, "ticket-note", "support.view_ticket"),
+    ("support/<str:protocol>/act/", support.ticket_act_view, "ticket-act", "support.view_ticket"),
     ("security/logins/", security.login_lock_list_view, "login-lock-list", "axes.view_accessattempt"),
     (
         "security/logins/release/",

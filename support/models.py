@@ -293,8 +293,8 @@ class TicketEvent(models.Model):
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events"
     )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    from_status = models.CharField(_("from"), max_length=20, choices=Ticket.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Ticket.Status.choices, blank=True)
     actor = models.CharField(_("actor"), max_length=200)
     note = models.CharField(_("note"), max_length=500, blank=True)
 

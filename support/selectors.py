@@ -1,11 +1,17 @@
 """Reads of the support desk shaped for pages: a customer's tickets and conversations."""
 
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
 from django.core import signing
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from orders.models import Order
-from support.models import Attachment, Message, Ticket
+from storefront.accounts.models import User
+from support.models import Attachment, Message, Ticket, TicketEvent, TicketQueue, TicketView
 
 ACCESS_SALT = "support.ticket"
 # A guest's link to their ticket works this long (the ticket closes well before).
@@ -84,3 +90,238 @@ def attachment_get(*, token: str) -> Attachment:
     if attachment is None:
         raise Http404("No such file.")
     return attachment
+
+
+# --- The agents' desk -------------------------------------------------------------------
+
+DESK_FILTERS = ("mine", "unassigned", "breached", "all")
+# Someone who opened a ticket this recently still has it on screen.
+VIEWING_WITHIN_SECONDS = 120
+
+
+def queue_list_for_agent(*, user) -> list[TicketQueue]:
+    """The queues the agent works, each with its active ticket count and oldest ticket."""
+    queues = [queue for queue in TicketQueue.objects.order_by("is_ombudsman", "name") if _works(user, queue)]
+    stats = {
+        row["queue_id"]: row
+        for row in Ticket.objects.active()
+        .filter(queue__in=queues)
+        .values("queue_id")
+        .annotate(count=Count("pk"), oldest=Min("created_at"))
+    }
+    for queue in queues:
+        queue.active_count = stats.get(queue.pk, {}).get("count", 0)
+        queue.oldest_at = stats.get(queue.pk, {}).get("oldest")
+    return queues
+
+
+def _works(user, queue: TicketQueue) -> bool:
+    return user.has_perm("support.work_ombudsman" if queue.is_ombudsman else "support.answer_ticket")
+
+
+@dataclass(frozen=True)
+class DeskFilters:
+    queue: TicketQueue
+    show: str = "all"  # one of DESK_FILTERS
+    status: str = ""  # "" is every active status
+    search: str = ""
+
+
+def ticket_desk_list(*, filters: DeskFilters, user, now: datetime | None = None) -> QuerySet[Ticket]:
+    """A queue's tickets for the desk, the next deadline first (tickets without one last)."""
+    tickets = Ticket.objects.filter(queue=filters.queue, merged_into__isnull=True)
+    tickets = tickets.filter(status=filters.status) if filters.status else tickets.active()
+    if filters.show == "mine":
+        tickets = tickets.filter(assignee=user)
+    elif filters.show == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif filters.show == "breached":
+        tickets = tickets.filter(sla_due_at__lte=now or timezone.now(), sla_paused_at__isnull=True)
+    if filters.search:
+        tickets = tickets.filter(pk__in=ticket_search_ids(term=filters.search))
+    return tickets.select_related("assignee", "customer", "order").order_by(
+        F("sla_due_at").asc(nulls_last=True), "pk"
+    )
+
+
+SEARCH_LIMIT = 500
+
+
+def ticket_search_ids(*, term: str) -> QuerySet:
+    """Tickets a term finds: a protocol (13 digits or more), an email, a CPF (11 digits), an
+    order number (other digits), or else words of the subject."""
+    term = term.strip()
+    digits = re.sub(r"[.\-\s/]", "", term)
+    if "@" in term:
+        email = term.lower()
+        match = Q(contact_email=email) | Q(customer__email=email)
+    elif digits.isdigit() and len(digits) >= 13:
+        match = Q(protocol=digits)
+    elif digits.isdigit() and len(digits) == 11:  # a CPF, on the ticket's order or the customer's orders
+        match = Q(order__cpf=digits) | Q(customer__in=Order.objects.filter(cpf=digits).values("customer_id"))
+    elif digits.isdigit():
+        match = Q(order__number=digits)
+    else:
+        match = Q(subject__icontains=term)
+    return Ticket.objects.filter(match).values("pk")[:SEARCH_LIMIT]
+
+
+def ticket_get_for_desk(*, protocol: str) -> Ticket:
+    """A ticket with everything its desk screen shows: the whole conversation (notes too),
+    events, calls, the customer's order and the links between tickets."""
+    ticket = (
+        Ticket.objects.filter(protocol=protocol)
+        .select_related("queue", "assignee", "customer", "order", "shipment", "escalated_from", "merged_into")
+        .prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=Message.objects.select_related("notification").prefetch_related("attachments"),
+                to_attr="conversation",
+            ),
+            Prefetch("events", queryset=TicketEvent.objects.order_by("created_at", "pk"), to_attr="history"),
+            Prefetch("escalations", to_attr="escalation_list"),
+            "tags",
+        )
+        .first()
+    )
+    if ticket is None:
+        raise Http404("No such ticket.")
+    return ticket
+
+
+def ticket_viewers(*, ticket: Ticket, user, now: datetime | None = None) -> list:
+    """Other agents who have this ticket open now."""
+    since = (now or timezone.now()) - timedelta(seconds=VIEWING_WITHIN_SECONDS)
+    return [
+        view.agent
+        for view in TicketView.objects.filter(ticket=ticket, seen_at__gte=since)
+        .exclude(agent=user)
+        .select_related("agent")
+    ]
+
+
+def agents_for_queue(*, queue: TicketQueue) -> QuerySet:
+    """Active staff who may work the queue: who a ticket can be given to."""
+    codename = "work_ombudsman" if queue.is_ombudsman else "answer_ticket"
+    return (
+        User.objects.filter(
+            is_active=True,
+            is_staff=True,
+            groups__permissions__codename=codename,
+            groups__permissions__content_type__app_label="support",
+        )
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+# --- Customer 360 ---------------------------------------------------------------------
+
+STORY_ORDERS = 20
+STORY_TICKETS = 20
+STORY_MESSAGES = 60
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    direction: str  # "in", "out" or "note"
+    channel: str
+    title: str
+    text: str
+    ticket: Ticket | None = None
+
+
+@dataclass
+class CustomerStory:
+    customer: User
+    order_count: int = 0
+    spent: object = None
+    documents: list = field(default_factory=list)
+    addresses: list = field(default_factory=list)
+    orders: list = field(default_factory=list)
+    tickets: list = field(default_factory=list)
+    timeline: list = field(default_factory=list)
+    risk_hits: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
+def customer_story(
+    *, customer_id: int, with_orders: bool, with_support: bool, with_risk: bool
+) -> CustomerStory:
+    """Everything the store knows of one customer, in a bounded number of queries whatever
+    their history: the latest orders with payments, shipments and tracking, totals, the
+    documents and addresses they bought with, tickets, every message in and out, risk
+    findings and staff notes. Parts a role may not see are not read."""
+    from logistics.models import Shipment, TrackingEvent
+    from orders.models import OrderEvent, Payment, RiskCheck
+    from support.notifications.models import Notification
+
+    customer = User.objects.filter(pk=customer_id, is_staff=False).first()
+    if customer is None:
+        raise Http404("No such customer.")
+    story = CustomerStory(customer=customer)
+    customer_orders = Order.objects.filter(customer=customer)
+    if with_orders or with_risk:
+        totals = customer_orders.aggregate(count=Count("pk"), spent=Sum("grand_total"))
+        story.order_count, story.spent = totals["count"], totals["spent"]
+        story.orders = list(
+            customer_orders.order_by("-placed_at", "-pk").prefetch_related(
+                Prefetch("payments", queryset=Payment.objects.order_by("pk")),
+                Prefetch(
+                    "shipments",
+                    queryset=Shipment.objects.select_related("service").prefetch_related(
+                        Prefetch("tracking_events", queryset=TrackingEvent.objects.order_by("-occurred_at"))
+                    ),
+                ),
+            )[:STORY_ORDERS]
+        )
+        story.documents = sorted({order.cpf for order in story.orders if order.cpf})
+        seen = set()
+        for order in story.orders:
+            key = (order.cep, order.street, order.street_number)
+            if key not in seen:
+                seen.add(key)
+                story.addresses.append(order)
+    if with_risk:
+        story.risk_hits = list(
+            RiskCheck.objects.filter(analysis__order__customer=customer, hit=True)
+            .select_related("analysis__order")
+            .order_by("-analysis__created_at", "pk")[:STORY_ORDERS]
+        )
+        story.notes = list(
+            OrderEvent.objects.filter(order__customer=customer, to_status="")
+            .exclude(note="")
+            .select_related("order")
+            .order_by("-created_at", "-pk")[:STORY_ORDERS]
+        )
+    if with_support:
+        story.tickets = list(
+            Ticket.objects.filter(customer=customer)
+            .select_related("queue")
+            .order_by("-created_at", "-pk")[:STORY_TICKETS]
+        )
+        messages = Message.objects.filter(ticket__customer=customer).select_related("ticket")
+        notifications = Notification.objects.filter(recipient=customer).exclude(ticket_message__isnull=False)
+        entries = [
+            TimelineEntry(
+                at=message.created_at,
+                direction=message.direction,
+                channel=message.get_channel_display(),
+                title=f"{message.ticket.protocol} · {message.author_label}",
+                text=message.body_text,
+                ticket=message.ticket,
+            )
+            for message in messages.order_by("-created_at", "-pk")[:STORY_MESSAGES]
+        ] + [
+            TimelineEntry(
+                at=notification.created_at,
+                direction="out",
+                channel=notification.get_channel_display(),
+                title=notification.subject,
+                text=notification.body_text,
+            )
+            for notification in notifications.order_by("-created_at", "-pk")[:STORY_MESSAGES]
+        ]
+        story.timeline = sorted(entries, key=lambda entry: entry.at, reverse=True)[:STORY_MESSAGES]
+    return story

@@ -21,6 +21,7 @@ from support.services.tickets import (
     ticket_open,
     ticket_transition,
     ticket_update,
+    ticket_view_record,
     tickets_close_resolved,
 )
 
@@ -42,6 +43,7 @@ __all__ = [
     "ticket_reply_with_macro",
     "ticket_transition",
     "ticket_update",
+    "ticket_view_record",
     "tickets_close_resolved",
     "tickets_sla_watch",
 ]

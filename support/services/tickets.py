@@ -27,6 +27,7 @@ from support.models import (
     Ticket,
     TicketEvent,
     TicketQueue,
+    TicketView,
 )
 from support.services.attachments import IncomingFile, attachments_check, attachments_save
 from support.services.sla import SLA_FIELDS, sla_follow_status, sla_schedule
@@ -427,3 +428,13 @@ def tickets_close_resolved(*, now: datetime | None = None, limit: int = 200) -> 
             if ticket.status == Ticket.Status.RESOLVED:
                 ticket_transition(ticket=ticket, to=Ticket.Status.CLOSED, actor=Actor.job("tickets_close"))
     return len(due)
+
+
+def ticket_view_record(*, ticket: Ticket, agent) -> None:
+    """Note that an agent has the ticket on screen, for the collision warning."""
+    TicketView.objects.bulk_create(
+        [TicketView(ticket=ticket, agent=agent, seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["ticket", "agent"],
+        update_fields=["seen_at"],
+    )

@@ -7,11 +7,13 @@ from backoffice.roles import ROLE_PERMISSIONS, Role
 from backoffice.urls import URL_PERMISSIONS
 from inventory.models import StockCount, Transfer
 from logistics.models import PickList
+from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory, purchase_order
 from tests.logistics.factories import shipment_row, warehouse
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import OrderFactory, sandbox_pix
+from tests.support.factories import open_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +28,19 @@ POST_ONLY = {
     "login-lock-release": {"username": "cliente@example.com.br"},
     "role-policy-update": {"two_factor_roles": []},
     "two-factor-remove": {},
+    "support-bulk": {"action": "take"},
+    "ticket-reply": {"body": "Olá", "status_after": "waiting_customer"},
+    "ticket-note": {"body": "Cliente ligou."},
+    "ticket-act": {"action": "take"},
 }
+TICKET_URLS = (
+    "ticket-desk-detail",
+    "ticket-viewers",
+    "ticket-macro",
+    "ticket-reply",
+    "ticket-note",
+    "ticket-act",
+)
 
 
 def open_count() -> StockCount:
@@ -66,6 +80,10 @@ def url_for(name: str) -> str:
         return reverse(f"backoffice:{name}", kwargs={"number": shipment_row().number})
     if name in ("order-workspace", "order-act"):
         return reverse(f"backoffice:{name}", kwargs={"number": OrderFactory().number})
+    if name == "customer-detail":
+        return reverse(f"backoffice:{name}", kwargs={"pk": UserFactory().pk})
+    if name in TICKET_URLS:
+        return reverse(f"backoffice:{name}", kwargs={"protocol": open_ticket().protocol})
     if name == "stock-item":
         return reverse(f"backoffice:{name}", kwargs={"variant_id": ProductFactory().variants.get().pk})
     return reverse(f"backoffice:{name}")

@@ -1,0 +1,22 @@
+"""Customer 360: one customer's whole story with the store on one screen."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from support.selectors import customer_story
+
+# Query budget, asserted in tests/backoffice/test_customer_360.py.
+# session, user, two-factor, permissions (2), customer, totals, orders, payments, shipments, tracking,
+# risk findings, notes, tickets, messages, notifications, (navigation)
+CUSTOMER_360_QUERIES = 17
+
+
+def customer_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    story = customer_story(
+        customer_id=pk,
+        with_orders=user.has_perm("orders.view_order") or user.has_perm("support.view_ticket"),
+        with_support=user.has_perm("support.view_ticket"),
+        with_risk=user.has_perm("orders.view_riskanalysis"),
+    )
+    return render(request, "backoffice/customer_detail.html", {"story": story})

@@ -1,0 +1,71 @@
+import pytest
+from django.urls import reverse
+
+from backoffice.roles import Role
+from backoffice.views import customers as views
+from core.actor import Actor
+from orders.models import Order
+from support.services import ticket_reply
+from tests.accounts.factories import UserFactory
+from tests.notifications.factories import NotificationFactory
+from tests.orders.factories import OrderFactory
+from tests.support.factories import open_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def story_url(customer) -> str:
+    return reverse("backoffice:customer-detail", kwargs={"pk": customer.pk})
+
+
+@pytest.fixture
+def busy_customer():
+    """A customer with more orders, tickets and messages than the screen shows."""
+    customer = UserFactory(full_name="Ana Lima")
+    for index in range(30):
+        OrderFactory(customer=customer, number=str(700000 + index), cpf="52998224725")
+    agent = Actor.staff(UserFactory(is_staff=True, is_superuser=True))
+    for _ in range(25):
+        ticket = open_ticket(customer=customer)
+        ticket_reply(ticket_id=ticket.pk, actor=agent, body_text="Resolvido.")
+    NotificationFactory.create_batch(10, recipient=customer)
+    return customer
+
+
+def test_the_customers_whole_story_stays_within_its_queries(
+    busy_customer, staff_client, django_assert_max_num_queries
+):
+    client = staff_client(Role.MANAGER)
+    with django_assert_max_num_queries(views.CUSTOMER_360_QUERIES):
+        response = client.get(story_url(busy_customer))
+    assert response.status_code == 200
+    story = response.context["story"]
+    assert (story.order_count, len(story.orders), len(story.tickets)) == (30, 20, 20)
+    assert story.documents == ["52998224725"]
+    assert len(story.timeline) == 60
+    assert story.timeline[0].at >= story.timeline[-1].at
+    page = response.content.decode()
+    assert "529.982.247-25" in page and "Ana Lima" in page
+
+
+def test_each_role_sees_only_its_part_of_the_story(busy_customer, staff_client):
+    telesales = staff_client(Role.TELESALES).get(story_url(busy_customer)).context["story"]
+    assert telesales.tickets == [] and telesales.timeline == [] and telesales.risk_hits == []
+    assert len(telesales.orders) == 20  # telesales see orders to sell again
+
+
+def test_staff_members_are_not_customers(staff_client, make_staff):
+    assert staff_client(Role.SUPPORT_AGENT).get(story_url(make_staff(Role.MANAGER))).status_code == 404
+
+
+def test_the_ticket_and_the_order_lead_to_the_customer(staff_client):
+    order = OrderFactory(customer=UserFactory(), status=Order.Status.PAID)
+    ticket = open_ticket(customer=order.customer, order=order)
+    page = staff_client(Role.SUPPORT_AGENT).get(
+        reverse("backoffice:ticket-desk-detail", kwargs={"protocol": ticket.protocol})
+    )
+    assert story_url(order.customer) in page.content.decode()
+    workspace = staff_client(Role.ORDER_ANALYST).get(
+        reverse("backoffice:order-workspace", kwargs={"number": order.number})
+    )
+    assert story_url(order.customer) in workspace.content.decode()
