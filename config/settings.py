@@ -354,6 +354,7 @@ CELERY_TASK_ROUTES = {
     "inbox.notices_reconcile": {"queue": Queue.DEFAULT.value},
     "support.tickets_sla_watch": {"queue": Queue.DEFAULT.value},
     "support.tickets_close_resolved": {"queue": Queue.DEFAULT.value},
+    "support.delivery_incident_tickets_open": {"queue": Queue.DEFAULT.value},
     "orders.payments_expire": {"queue": Queue.PAYMENTS.value},
     "orders.orders_unpaid_cancel": {"queue": Queue.PAYMENTS.value},
     "orders.payment_capture": {"queue": Queue.PAYMENTS.value},
@@ -417,6 +418,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "support-tickets-sla-watch": {
         "task": "support.tickets_sla_watch",
+        "schedule": 60.0,
+    },
+    "support-delivery-incident-tickets-open": {
+        "task": "support.delivery_incident_tickets_open",
         "schedule": 60.0,
     },
     "support-tickets-close-resolved": {

@@ -432,6 +432,8 @@ class TrackingEvent(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["shipment", "event_id"], name="tracking_event_once"),
         ]
+        # The support desk looks for recent failed deliveries and returns to open tickets for.
+        indexes = [models.Index(fields=["kind", "created_at"], name="tracking_event_kind_idx")]
 
     def __str__(self) -> str:
         return f"{self.shipment_id}: {self.kind}"

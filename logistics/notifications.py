@@ -1,5 +1,6 @@
 """The messages logistics sends: to customers as their parcel moves, to the stock team when
-a pick comes up short, to the shipping team when a delivery goes wrong or runs late."""
+a pick comes up short, to the shipping team when deliveries run late. A delivery that goes
+wrong becomes a ticket at the support desk (support.services.incidents)."""
 
 from django.utils import timezone
 
@@ -55,16 +56,6 @@ def short_pick_notify(*, line: PickLine, missing: int) -> int:
     )
 
 
-def delivery_incident_alert(*, shipment: Shipment, event: TrackingEvent) -> int:
-    """A delivery attempt failed or the parcel came back: the shipping team gets in touch."""
-    return _team_notify(
-        kind=Notification.Kind.SHIPPING_ALERT,
-        permission=SHIPPING_TEAM_PERMISSION,
-        dedup_key=f"shipping_alert:event:{event.pk}",
-        context={"incident": event, "shipments": [shipment], "late": []},
-    )
-
-
 def shipments_late_alert(*, shipments: list[Shipment]) -> int:
     """Shipments past their promised date or without carrier news, in one message."""
     today = timezone.localdate()
@@ -72,5 +63,5 @@ def shipments_late_alert(*, shipments: list[Shipment]) -> int:
         kind=Notification.Kind.SHIPPING_ALERT,
         permission=SHIPPING_TEAM_PERMISSION,
         dedup_key=f"shipping_alert:late:{today.isoformat()}:{min(s.pk for s in shipments)}:{len(shipments)}",
-        context={"incident": None, "shipments": shipments, "late": shipments, "today": today},
+        context={"shipments": shipments, "late": shipments, "today": today},
     )

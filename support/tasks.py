@@ -8,6 +8,13 @@ def tickets_sla_watch() -> None:
     tickets_sla_watch()
 
 
+@shared_task(name="support.delivery_incident_tickets_open")
+def delivery_incident_tickets_open() -> None:
+    from support.services.incidents import delivery_incident_tickets_open
+
+    delivery_incident_tickets_open()
+
+
 @shared_task(bind=True, name="support.tickets_close_resolved")
 def tickets_close_resolved(self) -> None:
     from support.services import tickets_close_resolved

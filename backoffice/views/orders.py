@@ -15,7 +15,8 @@ from orders.models import Order
 from orders.selectors import order_customer_history, order_hold_counts, order_hold_queue, order_workspace
 from orders.services import order_note_add
 from orders.services.cancellation import order_cancel_by_staff
-from orders.services.review import order_approve, order_ask_customer, order_refuse
+from orders.services.review import order_approve, order_refuse
+from support.services.incidents import order_question_ask
 
 PAGE_SIZE = 25
 # Query budgets, asserted in tests/backoffice/test_order_views.py.
@@ -86,7 +87,7 @@ def order_act_view(request: HttpRequest, number: str) -> HttpResponse:
         elif action == "reject":
             order_refuse(order_id=order.pk, actor=actor, seen=seen, reason=text)
         elif action == "ask":
-            order_ask_customer(order_id=order.pk, actor=actor, seen=seen, message=text)
+            order_question_ask(order_id=order.pk, actor=actor, seen=seen, question=text)
         elif action == "cancel":
             order_cancel_by_staff(order_id=order.pk, actor=actor, note=text)
         else:

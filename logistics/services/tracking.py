@@ -15,7 +15,7 @@ from inbox.senders import Notice, Outcome, Sender
 from inbox.services import notice_payload
 from logistics.adapters.base import CarrierEvent, CarrierUnavailable
 from logistics.models import SHIPMENT_TRANSITIONS, Shipment, TrackingEvent
-from logistics.notifications import delivery_incident_alert, shipment_news_notify
+from logistics.notifications import shipment_news_notify
 from logistics.services.dispatch import carrier_gateway, lock_shipment, shipment_transition
 from orders.models import Order, OrderEvent
 from orders.services import order_transition
@@ -143,8 +143,6 @@ def _shipment_follow(*, shipment: Shipment, event: TrackingEvent) -> None:
         shipment.save(update_fields=["updated_at", *fields])
     _order_follow(shipment=shipment, event=event)
     shipment_news_notify(shipment=shipment, event=event)
-    if event.kind in (Kind.DELIVERY_FAILED, Kind.RETURNED):
-        delivery_incident_alert(shipment=shipment, event=event)
 
 
 def shipments_track(*, now: datetime | None = None) -> int:

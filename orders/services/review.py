@@ -48,9 +48,12 @@ def order_refuse(*, order_id: int, actor: Actor, seen: datetime, reason: str) ->
 
 
 @transaction.atomic
-def order_ask_customer(*, order_id: int, actor: Actor, seen: datetime, message: str) -> OrderEvent:
-    """Ask the customer for information about a held order (by email); it stays on hold and
-    the question goes on its timeline."""
+def order_ask_customer(
+    *, order_id: int, actor: Actor, seen: datetime, message: str, notify: bool = True
+) -> OrderEvent:
+    """Ask the customer for information about a held order; it stays on hold and the question
+    goes on its timeline. With `notify` the question goes by email from here; the support desk
+    sends it on a ticket instead, so the answer comes back to the ticket."""
     if not message.strip():
         raise ReasonRequired()
     actor.require_perm("orders.validate_order")
@@ -61,5 +64,6 @@ def order_ask_customer(*, order_id: int, actor: Actor, seen: datetime, message: 
         order=order, actor=actor.label, note=f"asked the customer: {message.strip()}"
     )
     order.save(update_fields=["updated_at"])
-    order_information_request_notify(order=order, message=message.strip(), event_id=event.pk)
+    if notify:
+        order_information_request_notify(order=order, message=message.strip(), event_id=event.pk)
     return event

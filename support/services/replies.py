@@ -143,14 +143,39 @@ def ticket_note(*, ticket_id: int, actor: Actor, body_text: str, files: list | N
     """An internal note: staff see it, the customer never does."""
     ticket = lock_ticket(ticket_id)
     actor.require_perm(work_permission(ticket.queue))
-    author = actor.user
     return _message_add(
         ticket=ticket,
         incoming=Incoming(channel=Channel.INTERNAL, body_text=body_text, files=files or []),
         direction=Message.Direction.NOTE,
-        author=author,
-        author_label=author.get_full_name() or author.email,
+        author=actor.user,
+        author_label=_author_label(actor),
     )
+
+
+def _author_label(actor: Actor) -> str:
+    user = actor.user
+    return (user.get_full_name() or user.email) if user is not None else actor.label
+
+
+@transaction.atomic
+def ticket_store_message(*, ticket_id: int, body_text: str, author=None) -> Message:
+    """The store writes first on a ticket it opened (a question about an order): the message
+    goes out threaded with the protocol and the ticket waits for the customer. The caller
+    checked that its actor may ask."""
+    ticket = lock_ticket(ticket_id)
+    message = _message_add(
+        ticket=ticket,
+        incoming=Incoming(channel=ticket.channel, body_text=body_text),
+        direction=Message.Direction.OUTBOUND,
+        author=author,
+        author_label=(author.get_full_name() or author.email) if author else settings.SITE_NAME,
+    )
+    ticket.last_message_at = ticket.first_responded_at = message.created_at
+    sla_schedule(ticket=ticket)
+    ticket.save(update_fields=["last_message_at", "first_responded_at", *SLA_FIELDS, "updated_at"])
+    ticket_transition(ticket=ticket, to=Ticket.Status.WAITING_CUSTOMER, actor=Actor.job("support"))
+    _deliver(ticket=ticket, message=message, kind=Notification.Kind.TICKET_REPLY)
+    return message
 
 
 class _Blank(dict):
@@ -219,7 +244,7 @@ def phone_call_log(
             incoming=Incoming(channel=Channel.PHONE, body_text=notes),
             direction=Message.Direction.NOTE,
             author=actor.user,
-            author_label=actor.user.get_full_name() or actor.user.email,
+            author_label=_author_label(actor),
         )
     ticket.last_message_at = timezone.now()
     ticket.save(update_fields=["last_message_at", "updated_at"])

@@ -130,9 +130,11 @@ def ticket_open(
     escalated_from: Ticket | None = None,
     external_reference: str = "",
     external_deadline: datetime | None = None,
+    acknowledge: bool = True,
 ) -> Ticket:
     """Open a ticket with the customer's first message and give it its protocol; the customer
-    is told the protocol on the channel they used. A ticket for an incident that already has
+    is told the protocol on the channel they used (unless the store opened it itself,
+    `acknowledge=False`, and speaks first). A ticket for an incident that already has
     one (`incident_key`) is that ticket. Staff need the queue's work permission.
 
     The caller checked that the order and shipment are the customer's. Raises
@@ -176,9 +178,10 @@ def ticket_open(
         )
     if queue.assignment == TicketQueue.Assignment.ROUND_ROBIN:
         _assign_round_robin(ticket=ticket)
-    from support.services.replies import ticket_acknowledge
+    if acknowledge:
+        from support.services.replies import ticket_acknowledge
 
-    ticket_acknowledge(ticket=ticket)
+        ticket_acknowledge(ticket=ticket)
     return ticket
 
 
