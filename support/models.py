@@ -185,6 +185,9 @@ class Ticket(TimeStampedModel):
     # A case brought by a consumer-protection body or a public complaint site.
     external_reference = models.CharField(_("external reference"), max_length=60, blank=True)
     external_deadline = models.DateTimeField(_("deadline set by the body"), null=True, blank=True)
+    # A complaint or mention made in public: where, and when the store's public answer went up.
+    public_url = models.URLField(_("public address"), max_length=500, blank=True)
+    public_answer_posted_at = models.DateTimeField(_("public answer posted at"), null=True, blank=True)
     # Once per incident (a failed delivery attempt, an analyst's question): never two tickets.
     incident_key = models.CharField(_("incident"), max_length=120, blank=True)
     # The service-level clock: due times move forward by the time the ticket spent waiting on
@@ -238,6 +241,11 @@ class Ticket(TimeStampedModel):
             ),
             models.UniqueConstraint(
                 fields=["incident_key"], condition=~Q(incident_key=""), name="ticket_incident_once"
+            ),
+            models.UniqueConstraint(
+                fields=["external_reference", "channel"],
+                condition=~Q(external_reference=""),
+                name="ticket_external_reference_once",
             ),
         ]
 
