@@ -6,3 +6,9 @@ class SupportConfig(AppConfig):
     name = "support"
     label = "support"
     verbose_name = _("Support")
+
+    def ready(self) -> None:
+        from inbox.senders import sender_register
+        from support.channels.email import EMAIL_SENDER
+
+        sender_register(EMAIL_SENDER)
