@@ -1,5 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from support.exceptions import AttachmentRefused
@@ -12,15 +16,21 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def _attachments_help() -> str:
+    # Built when shown, in the visitor's language and with the limit set now.
+    return gettext("Up to %(count)d pictures or PDFs, %(size)s each.") % {
+        "count": MAX_FILES,
+        "size": filesizeformat(settings.STORE_SUPPORT_ATTACHMENT_MAX_BYTES),
+    }
+
+
 class AttachmentsField(forms.FileField):
     """Up to MAX_FILES pictures or PDFs, each checked by its content, returned as IncomingFile."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
         kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "help_text", _("Up to %(count)d pictures or PDFs, 10 MB each.") % {"count": MAX_FILES}
-        )
+        kwargs.setdefault("help_text", lazy(_attachments_help, str)())
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None) -> list[IncomingFile]:

@@ -7,13 +7,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from core.actor import Actor
 from orders.services.notifications import order_links
 from support.exceptions import TicketClosed, TicketTransitionNotAllowed
 from support.locks import lock_ticket
 from support.models import Channel, Macro, Message, PhoneCall, Ticket
+from support.notifications.adapters.whatsapp import is_window_open
 from support.notifications.models import Notification
 from support.notifications.services import notification_queue
 from support.selectors import ticket_access_token
@@ -58,9 +60,32 @@ def ticket_url(ticket: Ticket) -> str:
     return f"{settings.SITE_URL}{path}?t={ticket_access_token(ticket=ticket)}"
 
 
+def whatsapp_window_open(ticket: Ticket) -> bool:
+    return is_window_open(last_customer_message_at=ticket.last_customer_message_at)
+
+
 def _deliver(*, ticket: Ticket, message: Message, kind: str) -> Notification | None:
-    """Send an outbound message to the customer, logged as a notification; None when the
-    ticket has no address to answer to (a phone contact without email)."""
+    """Send an outbound message to the customer, logged as a notification: on WhatsApp for a
+    WhatsApp conversation (free text within 24 hours of the customer's last message, else the
+    approved template pointing to the conversation), by email otherwise; None when the ticket
+    has no address to answer to (a phone contact without email)."""
+    context = {"ticket": ticket, "message": message, "ticket_url": ticket_url(ticket)}
+    if ticket.channel == Channel.WHATSAPP and ticket.contact_phone:
+        window_open = whatsapp_window_open(ticket)
+        notification = notification_queue(
+            kind=kind,
+            dedup_key=f"ticket_message:{message.pk}",
+            recipient=ticket.customer,
+            to_address=ticket.contact_phone,
+            language=ticket.language,
+            context=context,
+            channel=Notification.Channel.WHATSAPP,
+            template="" if window_open else "ticket_update",
+            template_parameters=[] if window_open else [ticket.protocol, context["ticket_url"]],
+        )
+        message.notification = notification
+        message.save(update_fields=["notification", "updated_at"])
+        return notification
     address = ticket.contact_email or getattr(ticket.customer, "email", "")
     if not address:
         return None
@@ -70,7 +95,7 @@ def _deliver(*, ticket: Ticket, message: Message, kind: str) -> Notification | N
         recipient=ticket.customer,
         to_address=address,
         language=ticket.language,
-        context={"ticket": ticket, "message": message, "ticket_url": ticket_url(ticket)},
+        context=context,
         headers=_email_headers(ticket=ticket, message=message),
     )
     message.notification = notification
@@ -88,10 +113,12 @@ def ticket_acknowledge(*, ticket: Ticket) -> Message:
         body_text="",
         is_automatic=True,
     )
-    notification = _deliver(ticket=ticket, message=message, kind=Notification.Kind.TICKET_RECEIVED)
-    if notification is not None:
-        message.body_text = notification.body_text
-        message.save(update_fields=["body_text", "updated_at"])
+    with translation.override(ticket.language):
+        message.body_text = gettext("We received your message. Your protocol number is %(protocol)s.") % {
+            "protocol": ticket.protocol
+        }
+    message.save(update_fields=["body_text", "updated_at"])
+    _deliver(ticket=ticket, message=message, kind=Notification.Kind.TICKET_RECEIVED)
     return message
 
 

@@ -372,8 +372,11 @@ def can_customer_escalate(ticket: Ticket, *, now: datetime | None = None) -> boo
     are not satisfied (resolved or closed), or once its deadline passed unanswered."""
     if ticket.queue.is_ombudsman or ticket.merged_into_id:
         return False
+    # A clock paused while the ticket waits on the customer has not missed its deadline.
     breached = ticket.sla_breached_at is not None or (
-        ticket.sla_due_at is not None and ticket.sla_due_at <= (now or timezone.now())
+        ticket.sla_paused_at is None
+        and ticket.sla_due_at is not None
+        and ticket.sla_due_at <= (now or timezone.now())
     )
     return ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED) or breached
 
