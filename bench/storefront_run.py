@@ -43,6 +43,8 @@ PRODUCTION_SETTINGS = {
     "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_bench",
     "STORE_SANDBOX_CARRIER_SECRET": "whsec_carrier_bench",
     "STORE_SANDBOX_INBOUND_EMAIL_SECRET": "whsec_inbound_mail_bench",
+    "STORE_SANDBOX_WHATSAPP_SECRET": "whatsapp_app_secret_bench",
+    "STORE_WHATSAPP_VERIFY_TOKEN": "whatsapp_verify_bench",
     # Plain http on the loopback: there is no TLS proxy in front to redirect to.
     "DJANGO_HTTPS": "false",
     "DJANGO_LOG_LEVEL": "WARNING",

@@ -198,6 +198,21 @@ STORE_INBOUND_EMAIL_SECRETS = {
     if DEBUG
     else required("STORE_SANDBOX_INBOUND_EMAIL_SECRET")
 }
+# WhatsApp (Cloud-API style): the adapter, the app secret each provider signs its webhook
+# calls with (X-Hub-Signature-256), and the token its subscription handshake must present.
+STORE_WHATSAPP_GATEWAY = env(
+    "STORE_WHATSAPP_GATEWAY", default="support.notifications.adapters.whatsapp.SandboxWhatsApp"
+)
+STORE_WHATSAPP_APP_SECRETS = {
+    "sandbox": env("STORE_SANDBOX_WHATSAPP_SECRET", default="whatsapp_app_secret_local_only")
+    if DEBUG
+    else required("STORE_SANDBOX_WHATSAPP_SECRET")
+}
+STORE_WHATSAPP_VERIFY_TOKEN = (
+    env("STORE_WHATSAPP_VERIFY_TOKEN", default="whatsapp_verify_local_only")
+    if DEBUG
+    else required("STORE_WHATSAPP_VERIFY_TOKEN")
+)
 # The support mailbox `support_fetch_mail` reads: imaps://user:password@host[:port]/FOLDER,
 # or a local mbox file or Maildir folder given on the command line.
 STORE_SUPPORT_MAILBOX_URL = env("STORE_SUPPORT_MAILBOX_URL", default="")

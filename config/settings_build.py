@@ -12,6 +12,8 @@ BUILD_PLACEHOLDERS = {
     "STORE_SANDBOX_WEBHOOK_SECRET": "build-only",
     "STORE_SANDBOX_CARRIER_SECRET": "build-only",
     "STORE_SANDBOX_INBOUND_EMAIL_SECRET": "build-only",
+    "STORE_SANDBOX_WHATSAPP_SECRET": "build-only",
+    "STORE_WHATSAPP_VERIFY_TOKEN": "build-only",
 }
 for name, placeholder in BUILD_PLACEHOLDERS.items():
     os.environ.setdefault(name, placeholder)

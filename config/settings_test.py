@@ -9,6 +9,8 @@ os.environ.setdefault("EMAIL_URL", "memorymail://")
 os.environ.setdefault("STORE_SANDBOX_WEBHOOK_SECRET", "whsec_test")
 os.environ.setdefault("STORE_SANDBOX_CARRIER_SECRET", "whsec_carrier_test")
 os.environ.setdefault("STORE_SANDBOX_INBOUND_EMAIL_SECRET", "whsec_inbound_mail_test")
+os.environ.setdefault("STORE_SANDBOX_WHATSAPP_SECRET", "whatsapp_app_secret_test")
+os.environ.setdefault("STORE_WHATSAPP_VERIFY_TOKEN", "whatsapp_verify_test")
 os.environ.setdefault("STORE_SITE_URL", "http://testserver")
 
 from config.settings import *  # noqa: F403

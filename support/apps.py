@@ -10,5 +10,7 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         from inbox.senders import sender_register
         from support.channels.email import EMAIL_SENDER
+        from support.channels.whatsapp import WHATSAPP_SENDER
 
         sender_register(EMAIL_SENDER)
+        sender_register(WHATSAPP_SENDER)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from inbox.views import signed_notice_response
 from support.channels.email import EMAIL_SENDER
+from support.views import whatsapp_webhook_view
 
 app_name = "support-webhooks"
 
@@ -35,4 +36,5 @@ def inbound_email_view(request: HttpRequest, provider: str) -> JsonResponse:
 
 urlpatterns = [
     path("email/<slug:provider>/", inbound_email_view, name="inbound-email"),
+    path("whatsapp/<slug:provider>/", whatsapp_webhook_view, name="whatsapp"),
 ]

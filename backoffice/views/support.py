@@ -43,6 +43,7 @@ from support.services import (
     ticket_update,
     ticket_view_record,
 )
+from support.services.replies import whatsapp_window_open
 from support.services.tickets import work_permission
 
 PAGE_SIZE = 25
@@ -134,6 +135,7 @@ def ticket_desk_detail_view(request: HttpRequest, protocol: str) -> HttpResponse
             if request.user.has_perm("support.assign_ticket")
             else [],
             "viewers": ticket_viewers(ticket=ticket, user=request.user),
+            "whatsapp_window_closed": ticket.channel == Channel.WHATSAPP and not whatsapp_window_open(ticket),
             "can_escalate": not ticket.queue.is_ombudsman
             and not ticket.escalation_list
             and request.user.has_perm("support.escalate_ticket"),

@@ -28,6 +28,7 @@ class Notification(TimeStampedModel):
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
+        WHATSAPP = "whatsapp", _("WhatsApp")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -55,6 +56,13 @@ class Notification(TimeStampedModel):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # Extra email headers: a ticket's replies thread (Message-ID, In-Reply-To, References).
     headers = models.JSONField(_("headers"), default=dict, blank=True)
+    # WhatsApp: outside the customer-service window only an approved template may be sent.
+    template = models.CharField(_("approved template"), max_length=60, blank=True)
+    template_parameters = models.JSONField(_("template parameters"), default=list, blank=True)
+    # The id the channel gave the message, and what it later said of it.
+    external_id = models.CharField(_("channel message id"), max_length=120, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     dedup_key = models.CharField(
         _("deduplication key"),
         max_length=120,
@@ -71,6 +79,7 @@ class Notification(TimeStampedModel):
             models.Index(fields=["status", "updated_at"], name="notification_status_idx"),
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
             models.Index(fields=["-created_at", "-id"], name="notification_created_idx"),
+            models.Index(fields=["external_id"], name="notification_external_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -85,6 +94,36 @@ class Notification(TimeStampedModel):
 
 NOTIFICATION_TRANSITIONS: dict[str, frozenset[str]] = {
     Notification.Status.PENDING: frozenset({Notification.Status.SENT, Notification.Status.FAILED}),
-    Notification.Status.SENT: frozenset(),
+    # A WhatsApp message the provider took can still fail to reach the phone.
+    Notification.Status.SENT: frozenset({Notification.Status.FAILED}),
     Notification.Status.FAILED: frozenset({Notification.Status.PENDING}),
 }
+
+
+class SandboxWhatsAppMessage(models.Model):
+    """The sandbox WhatsApp provider's own books: what customers sent (with media) and what
+    the store sent, so it can refuse free text outside the 24-hour window as the real one does."""
+
+    class Direction(models.TextChoices):
+        FROM_CUSTOMER = "in", _("From the customer")
+        TO_CUSTOMER = "out", _("To the customer")
+
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    phone = models.CharField(_("phone"), max_length=20)
+    message_id = models.CharField(_("message id"), max_length=120, unique=True)
+    body = models.TextField(_("text"), blank=True)
+    template = models.CharField(_("template"), max_length=60, blank=True)
+    media = models.BinaryField(_("media"), null=True, blank=True)
+    media_type = models.CharField(_("media type"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sandbox WhatsApp message")
+        verbose_name_plural = _("sandbox WhatsApp messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["phone", "direction", "-created_at"], name="sandbox_whatsapp_phone_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.phone} {self.message_id}"

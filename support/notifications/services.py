@@ -9,6 +9,12 @@ from django.utils import timezone, translation
 
 from core.actor import Actor
 from core.transitions import status_move
+from support.notifications.adapters.whatsapp import (
+    WhatsAppRefused,
+    WhatsAppUnavailable,
+    template_text,
+    whatsapp_gateway,
+)
 from support.notifications.exceptions import NotificationDeliveryFailed, NotificationTransitionNotAllowed
 from support.notifications.locks import lock_notification
 from support.notifications.models import NOTIFICATION_TRANSITIONS, Notification
@@ -21,10 +27,13 @@ RECONCILE_AFTER = timedelta(minutes=4)
 RECONCILE_BATCH = 200
 
 
-def _render(*, kind: str, language: str, context: dict) -> tuple[str, str, str]:
+def _render(*, kind: str, language: str, context: dict, channel: str) -> tuple[str, str, str]:
     context = {"store_name": settings.SITE_NAME, **context}
     with translation.override(language):
         subject = render_to_string(f"notifications/email/{kind}_subject.txt", context)
+        if channel == Notification.Channel.WHATSAPP:  # plain text, no HTML
+            text = render_to_string(f"notifications/whatsapp/{kind}.txt", context)
+            return " ".join(subject.split())[:200], text.strip(), ""
         text = render_to_string(f"notifications/email/{kind}_body.txt", context)
         html = render_to_string(f"notifications/email/{kind}_body.html", context)
     return " ".join(subject.split()), text.strip() + "\n", html
@@ -39,13 +48,20 @@ def notification_queue(
     to_address: str = "",
     language: str = "",
     headers: dict[str, str] | None = None,
+    channel: str = Notification.Channel.EMAIL,
+    template: str = "",
+    template_parameters: list[str] | None = None,
 ) -> Notification:
-    """Render a message in the recipient's language, log it and deliver it after commit.
+    """Render a message in the recipient's language, log it and deliver it after commit, by
+    email or WhatsApp (`to_address` is then the phone; with `template`, the provider's
+    approved template is sent with `template_parameters`, as outside the 24-hour window).
 
     Queuing the same `dedup_key` twice returns the first message and sends nothing more.
     """
     language = language or getattr(recipient, "language", "") or settings.LANGUAGE_CODE
-    subject, body_text, body_html = _render(kind=kind, language=language, context=context)
+    subject, body_text, body_html = _render(kind=kind, language=language, context=context, channel=channel)
+    if template:
+        body_text = template_text(name=template, language=language, parameters=template_parameters or [])
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(
             dedup_key=dedup_key,
@@ -58,6 +74,9 @@ def notification_queue(
                 "body_text": body_text,
                 "body_html": body_html,
                 "headers": headers or {},
+                "channel": channel,
+                "template": template,
+                "template_parameters": template_parameters or [],
             },
         )
         if created:
@@ -74,9 +93,35 @@ def notification_transition(
     status_move(row=notification, to=to, transitions=NOTIFICATION_TRANSITIONS, refused=refused, **assigned)
 
 
+def _email_send(notification: Notification) -> None:
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.to_address],
+        headers=notification.headers or None,
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    message.send()
+
+
+def _whatsapp_send(notification: Notification) -> str:
+    gateway = whatsapp_gateway()
+    if notification.template:
+        return gateway.send_template(
+            to=notification.to_address,
+            name=notification.template,
+            language=notification.language,
+            parameters=notification.template_parameters,
+        )
+    return gateway.send_text(to=notification.to_address, body=notification.body_text)
+
+
 def _is_permanent(error: Exception) -> bool:
-    """The mail server refused the message for good (5xx): retrying cannot help."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
+    """The mail server or the WhatsApp provider refused the message for good (5xx, outside
+    the window): retrying cannot help."""
+    if isinstance(error, WhatsAppRefused | smtplib.SMTPRecipientsRefused):
         return True
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
@@ -92,26 +137,20 @@ def notification_deliver(*, notification_id: int) -> Notification:
             notification = lock_notification(notification_id)
             if notification.status != Notification.Status.PENDING:
                 return notification
-            message = EmailMultiAlternatives(
-                subject=notification.subject,
-                body=notification.body_text,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[notification.to_address],
-                headers=notification.headers or None,
-            )
-            if notification.body_html:
-                message.attach_alternative(notification.body_html, "text/html")
-            message.send()
+            if notification.channel == Notification.Channel.WHATSAPP:
+                notification.external_id = _whatsapp_send(notification)
+            else:
+                _email_send(notification)
             notification.attempts += 1
             notification.sent_at = timezone.now()
             notification.last_error = ""
             notification_transition(
                 notification=notification,
                 to=Notification.Status.SENT,
-                update_fields=("attempts", "sent_at", "last_error"),
+                update_fields=("attempts", "sent_at", "last_error", "external_id"),
             )
             return notification
-    except (smtplib.SMTPException, OSError) as error:
+    except (smtplib.SMTPException, OSError, WhatsAppUnavailable, WhatsAppRefused) as error:
         notification = _notification_record_attempt(
             notification_id=notification_id,
             error=str(error) or type(error).__name__,
@@ -169,3 +208,26 @@ def notification_reconcile(*, after_id: int = 0) -> int | None:
     for notification_id in stuck_ids:
         notification_deliver_task.delay(notification_id=notification_id)
     return stuck_ids[-1] if len(stuck_ids) == RECONCILE_BATCH else None
+
+
+@transaction.atomic
+def notification_channel_news(
+    *, external_id: str, news: str, at=None, error: str = ""
+) -> Notification | None:
+    """What the channel later says of a message it took: delivered, read, or failed after
+    all. Unknown ids (a message sent by someone else) change nothing; returns the message."""
+    notification = Notification.objects.select_for_update().filter(external_id=external_id).first()
+    if notification is None:
+        return None
+    at = at or timezone.now()
+    if news in ("delivered", "read") and notification.delivered_at is None:
+        notification.delivered_at = at
+    if news == "read" and notification.read_at is None:
+        notification.read_at = at
+    notification.save(update_fields=["delivered_at", "read_at", "updated_at"])
+    if news == "failed" and notification.status == Notification.Status.SENT:
+        notification.last_error = error[:2000] or "failed"
+        notification_transition(
+            notification=notification, to=Notification.Status.FAILED, update_fields=("last_error",)
+        )
+    return notification

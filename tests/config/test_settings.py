@@ -17,6 +17,8 @@ PRODUCTION_ENV = {
     "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_production_like",
     "STORE_SANDBOX_CARRIER_SECRET": "whsec_carrier_production_like",
     "STORE_SANDBOX_INBOUND_EMAIL_SECRET": "whsec_inbound_mail_production_like",
+    "STORE_SANDBOX_WHATSAPP_SECRET": "whatsapp_app_secret_production_like",
+    "STORE_WHATSAPP_VERIFY_TOKEN": "whatsapp_verify_production_like",
     "STORE_SITE_URL": "https://loja.example.com.br",
 }
 
@@ -57,6 +59,8 @@ def test_the_deploy_check_warns_about_the_demo_defaults(variable, warning):
         "STORE_SANDBOX_WEBHOOK_SECRET",
         "STORE_SANDBOX_CARRIER_SECRET",
         "STORE_SANDBOX_INBOUND_EMAIL_SECRET",
+        "STORE_SANDBOX_WHATSAPP_SECRET",
+        "STORE_WHATSAPP_VERIFY_TOKEN",
         "STORE_SITE_URL",
     ],
 )

@@ -64,6 +64,8 @@ class Worker:
             "STORE_SANDBOX_WEBHOOK_SECRET": "whsec_test",
             "STORE_SANDBOX_CARRIER_SECRET": os.environ["STORE_SANDBOX_CARRIER_SECRET"],
             "STORE_SANDBOX_INBOUND_EMAIL_SECRET": os.environ["STORE_SANDBOX_INBOUND_EMAIL_SECRET"],
+            "STORE_SANDBOX_WHATSAPP_SECRET": os.environ["STORE_SANDBOX_WHATSAPP_SECRET"],
+            "STORE_WHATSAPP_VERIFY_TOKEN": os.environ["STORE_WHATSAPP_VERIFY_TOKEN"],
             "STORE_SANDBOX_CARRIER_DELAY_SECONDS": "30",
             **settings,
         }

@@ -1,0 +1,1 @@
+"""Outside services that carry messages to customers, behind small interfaces."""
