@@ -14,7 +14,7 @@ from core.storable_text import json_is_storable
 from core.transitions import status_move
 from inbox.exceptions import NoticeMalformed, NoticeRejected, SignatureInvalid
 from inbox.models import EVENT_ID_MAX_LENGTH, NOTICE_TRANSITIONS, WebhookEvent
-from inbox.senders import sender_get, senders_all
+from inbox.senders import Notice, sender_get, senders_all
 from inbox.tasks import notice_apply as notice_apply_task
 
 # A notice still unapplied after this was lost on its way to a worker: enqueue it again.
@@ -58,7 +58,14 @@ def notice_receive(*, sender: str, provider: str, body: bytes, headers: Mapping[
         plug.verify(body=body, headers=headers, secret=secret)
     except SignatureInvalid as error:
         raise NoticeRejected(str(error), status=400) from error
-    notice = plug.read(provider, body)
+    return notice_store(sender=sender, provider=provider, notice=plug.read(provider, body))[0]
+
+
+def notice_store(*, sender: str, provider: str, notice: Notice) -> tuple[WebhookEvent, bool]:
+    """Keep a notice once under (sender, provider, event id) and apply it after commit; for
+    a notice already kept, return it and change nothing. Returns the notice and whether it is
+    new. Signed notices come through notice_receive; the store's own sources (its mailbox)
+    come here directly."""
     try:
         with transaction.atomic():
             event = WebhookEvent.objects.create(
@@ -70,8 +77,8 @@ def notice_receive(*, sender: str, provider: str, body: bytes, headers: Mapping[
             )
             transaction.on_commit(lambda: _enqueue_apply(event))
     except IntegrityError:  # delivered before: the first copy is the one that counts
-        event = WebhookEvent.objects.get(sender=sender, provider=provider, event_id=notice.event_id)
-    return event
+        return WebhookEvent.objects.get(sender=sender, provider=provider, event_id=notice.event_id), False
+    return event, True
 
 
 def notice_transition(*, event: WebhookEvent, to: str, note: str = "") -> None:

@@ -16,21 +16,8 @@ app_name = "support-webhooks"
 @csrf_exempt  # providers sign their posts instead
 @require_POST
 def inbound_email_view(request: HttpRequest, provider: str) -> JsonResponse:
-    """An email posted by an inbound-mail provider. Emails with attachments outgrow Django's
-    in-memory limit for forms (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB), which `request.body`
-    enforces: the body is read here up to the email sender's own limit, and refused (413)
-    beyond it before anything of it is kept."""
-    limit = EMAIL_SENDER.max_body_bytes
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        return JsonResponse({"error": "too large"}, status=413)
-    body = request.read(limit + 1)
-    if len(body) > limit:
-        return JsonResponse({"error": "too large"}, status=413)
-    request._body = body  # what request.body answers from now on, past the forms' limit
+    """An email posted by an inbound-mail provider, with its attachments (up to the email
+    sender's limit)."""
     return signed_notice_response(request, sender=EMAIL_SENDER.name, provider=provider)
 
 

@@ -40,6 +40,7 @@ from orders.locks import lock_payment
 from orders.models import Order
 from orders.selectors import order_access_token
 from orders.services import payment_mark_expired
+from support.models import Macro
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory, purchase_order
@@ -53,6 +54,7 @@ from tests.logistics.factories import (
 )
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import BUYER, OrderFactory, sandbox_pix
+from tests.support.factories import open_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -390,6 +392,8 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
     transfer_send(source=shop, destination=online, lines=[(variant.pk, 1)], actor=Actor.staff(manager))
     customer_client.force_login(customer)
     manager_client.force_login(manager)
+    ticket = open_ticket(customer=customer, order=OrderFactory(number="900007", customer=customer))
+    Macro.objects.create(name="Prazo", body="Seu protocolo é {protocol}.")
     with capture(execute=True):
         pix = place_order(customer_client, variant.pk, method="pix")
         boleto = place_order(visitor, variant.pk, method="boleto")
@@ -431,6 +435,7 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
         ],
         "manager": [
             reverse("backoffice:home"),
+            reverse("backoffice:ticket-desk-detail", kwargs={"protocol": ticket.protocol}),
             reverse("backoffice:order-workspace", kwargs={"number": "900005"}),
         ],
     }

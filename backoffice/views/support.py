@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -17,7 +17,7 @@ from backoffice.forms import TicketActionForm, TicketNewForm, TicketNoteForm, Ti
 from core.actor import Actor
 from core.exceptions import DomainError
 from orders.models import Order
-from support.models import Channel, Macro, Ticket
+from support.models import Channel, Macro, Ticket, TicketQueue
 from support.selectors import (
     DESK_FILTERS,
     DeskFilters,
@@ -339,7 +339,8 @@ def support_bulk_view(request: HttpRequest) -> HttpResponse:
             ngettext("%(count)d ticket could not change.", "%(count)d tickets could not change.", refused)
             % {"count": refused},
         )
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = "backoffice:support-desk"
-    return redirect(back)
+    queue = (
+        TicketQueue.objects.filter(code=request.POST.get("queue", "")).values_list("code", flat=True).first()
+    )
+    desk = reverse("backoffice:support-desk")
+    return redirect(f"{desk}?{urlencode({'queue': queue})}" if queue else desk)

@@ -15,7 +15,6 @@ from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -27,7 +26,7 @@ from core.storable_text import json_is_storable
 from inbox.exceptions import NoticeRejected
 from inbox.models import WebhookEvent
 from inbox.senders import Notice, Outcome, Sender
-from inbox.tasks import notice_apply as notice_apply_task
+from inbox.services import notice_store
 from storefront.accounts.models import User
 from support.channels.email_parse import (
     EMAIL,
@@ -222,27 +221,7 @@ def email_receive_parsed(
     if len(raw) > EMAIL_SENDER.max_body_bytes:
         raise EmailMalformed("larger than the store takes")
     notice = _notice(email_from_message(message, raw=raw))
-    stored = WebhookEvent.objects.filter(
-        sender=EMAIL_SENDER.name, provider=provider, event_id=notice.event_id
-    )
-    earlier = stored.first()
-    if earlier is not None:
-        return earlier, False
-    try:
-        with transaction.atomic():
-            event = WebhookEvent.objects.create(
-                sender=EMAIL_SENDER.name,
-                provider=provider,
-                event_id=notice.event_id,
-                kind=notice.kind,
-                payload=notice.payload,
-            )
-            transaction.on_commit(
-                lambda: notice_apply_task.apply_async(kwargs={"event_id": event.pk}, queue=EMAIL_SENDER.queue)
-            )
-    except IntegrityError:  # stored meanwhile by another run
-        return stored.get(), False
-    return event, True
+    return notice_store(sender=EMAIL_SENDER.name, provider=provider, notice=notice)
 
 
 def sandbox_inbound_email(
