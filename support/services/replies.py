@@ -2,6 +2,7 @@
 replies (typed or from a macro), internal notes and logged calls. Replies reach the customer
 through support.notifications, threaded by email and carrying the protocol."""
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -36,7 +37,8 @@ REFERENCES_KEPT = 10
 def _email_headers(*, ticket: Ticket, message: Message) -> dict[str, str]:
     """Threading headers: our own Message-ID, and the customer's last message it answers."""
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "localhost"
-    message.message_id = f"<ticket-{ticket.protocol}-{message.pk}@{domain}>"
+    # Unguessable, so nobody can thread a message of their own onto someone else's ticket.
+    message.message_id = f"<ticket-{ticket.protocol}-{message.pk}.{secrets.token_hex(8)}@{domain}>"
     message.save(update_fields=["message_id", "updated_at"])
     earlier = list(
         Message.objects.filter(ticket=ticket)

@@ -237,6 +237,9 @@ def ticket_customer_message(*, ticket_id: int, incoming: Incoming, actor: Actor)
         ticket = lock_ticket(ticket.merged_into_id)
     if ticket.status == Ticket.Status.CLOSED:
         raise TicketClosed()
+    reopen_until = (ticket.resolved_at or timezone.now()) + timedelta(days=settings.STORE_TICKET_REOPEN_DAYS)
+    if ticket.status == Ticket.Status.RESOLVED and timezone.now() > reopen_until:
+        raise TicketClosed()  # before anything, files included, is stored
     attachments_check(incoming.files)
     message = _message_add(
         ticket=ticket,
@@ -251,9 +254,6 @@ def ticket_customer_message(*, ticket_id: int, incoming: Incoming, actor: Actor)
     if ticket.status == Ticket.Status.WAITING_CUSTOMER:
         ticket_transition(ticket=ticket, to=Ticket.Status.OPEN, actor=actor, by_customer=True)
     elif ticket.status == Ticket.Status.RESOLVED:
-        reopen_until = ticket.resolved_at + timedelta(days=settings.STORE_TICKET_REOPEN_DAYS)
-        if message.created_at > reopen_until:
-            raise TicketClosed()
         ticket_transition(
             ticket=ticket, to=Ticket.Status.OPEN, actor=actor, note="reopened", by_customer=True
         )
