@@ -108,6 +108,22 @@ BOXES = [
     ("g", "Caixa G", 45, 35, 25, 450),
 ]
 
+# Canned replies for the support desk: (name, text, status after sending).
+MACROS = [
+    (
+        "Prazo de entrega",
+        "Olá, {customer_name}! Seu pedido {order_number} está a caminho e você acompanha cada passo em "
+        "{tracking_url}. Qualquer dúvida, é só responder citando o protocolo {protocol}.",
+        "waiting_customer",
+    ),
+    (
+        "Resolvido",
+        "Olá, {customer_name}! Tudo certo por aqui: consideramos o atendimento {protocol} resolvido. "
+        "Se precisar de algo mais, é só responder a esta mensagem.",
+        "resolved",
+    ),
+]
+
 STAFF = [
     ("gerente@loja.example", "Gerente Demonstração", [Role.MANAGER]),
     ("atendimento@loja.example", "Atendente Demonstração", [Role.SUPPORT_AGENT]),

@@ -278,3 +278,13 @@ def phone_call_log(
     ticket.last_message_at = timezone.now()
     ticket.save(update_fields=["last_message_at", "updated_at"])
     return call
+
+
+@transaction.atomic
+def macro_upsert(*, name: str, body: str, set_status: str = "") -> Macro:
+    """Create a macro, or change the text and status of the one with that name."""
+    macro, _created = Macro.objects.update_or_create(
+        name=name, defaults={"body": body, "set_status": set_status}
+    )
+    macro.full_clean()
+    return macro

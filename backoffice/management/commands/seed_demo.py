@@ -42,6 +42,7 @@ from storefront.catalog.services import (
 )
 from storefront.catalog.text import clean_description
 from storefront.promotions.services import voucher_upsert
+from support.services.replies import macro_upsert
 
 DEFAULT_SEED = 2026
 SEED_ACTOR = Actor.job("seed_demo")
@@ -413,6 +414,8 @@ class Command(BaseCommand):
                 )
                 login = f"{email} / {password}" if created else f"{email} (already there, password unchanged)"
                 self.stdout.write(f"Staff login ({', '.join(roles)}): {login}")
+            for name, body, set_status in demo_data.MACROS:
+                macro_upsert(name=name, body=body, set_status=set_status)
 
 
 def _alt_text(spec: demo_data.ProductSpec, index: int) -> str:
