@@ -216,6 +216,11 @@ STORE_WHATSAPP_VERIFY_TOKEN = (
 # The support mailbox `support_fetch_mail` reads: imaps://user:password@host[:port]/FOLDER,
 # or a local mbox file or Maildir folder given on the command line.
 STORE_SUPPORT_MAILBOX_URL = env("STORE_SUPPORT_MAILBOX_URL", default="")
+# Complaint sites and social networks `support_import_complaints --feeds` reads: dotted paths
+# of support.channels.social.ComplaintFeed adapters, comma-separated.
+STORE_COMPLAINT_FEEDS = env.list(
+    "STORE_COMPLAINT_FEEDS", default=["support.channels.social.SandboxComplaintFeed"]
+)
 
 # LOGISTICS
 # Carrier adapters by name; each delivery service says which one books and tracks it.

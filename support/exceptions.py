@@ -39,3 +39,24 @@ class ChannelUnavailable(Exception):
 
 class ChannelRefused(Exception):
     """A channel's service refused the message for good (an address that does not exist)."""
+
+
+class ComplaintsRefused(DomainError):
+    """A batch of public complaints with problems; `problems` lists each, by line. Nothing of
+    the batch was stored."""
+
+    code = "complaints_refused"
+    message = _("The complaints were not imported: fix these lines and send them again.")
+
+    def __init__(self, *, problems: list) -> None:
+        super().__init__()
+        self.problems = problems
+
+
+class PublicAddressMissing(DomainError):
+    code = "public_address_missing"
+    message = _("This ticket has no public address: its answer is not posted in public.")
+
+
+class ComplaintFeedUnavailable(Exception):
+    """A complaint feed could not be read now; the next run asks again from the same point."""

@@ -480,3 +480,46 @@ class TicketView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.agent_id}"
+
+
+class SandboxComplaint(TimeStampedModel):
+    """The sandbox complaint feed's own books: complaints and mentions as the public sites
+    (Reclame Aqui, consumidor.gov.br, social networks) publish them. `SandboxComplaintFeed`
+    reads them as a real feed would, by publication time."""
+
+    source = models.CharField(_("source"), max_length=20)
+    reference = models.CharField(_("reference"), max_length=60)
+    url = models.URLField(_("public address"), max_length=500, blank=True)
+    author_name = models.CharField(_("author"), max_length=150, blank=True)
+    author_email = models.EmailField(_("author's email"), blank=True)
+    author_phone = models.CharField(_("author's phone"), max_length=20, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    text = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published at"))
+    deadline = models.DateTimeField(_("deadline set by the body"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sandbox complaint")
+        verbose_name_plural = _("sandbox complaints")
+        ordering = ["published_at", "pk"]
+        indexes = [models.Index(fields=["published_at"], name="sandbox_complaint_pub_idx")]
+        constraints = [models.UniqueConstraint(fields=["source", "reference"], name="sandbox_complaint_once")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.reference}"
+
+
+class ComplaintFeedCursor(TimeStampedModel):
+    """How far each complaint feed (by its dotted path in STORE_COMPLAINT_FEEDS) was read:
+    the next fetch asks for what was published since."""
+
+    feed = models.CharField(_("feed"), max_length=200, unique=True)
+    fetched_until = models.DateTimeField(_("read until"))
+
+    class Meta:
+        verbose_name = _("complaint feed cursor")
+        verbose_name_plural = _("complaint feed cursors")
+        ordering = ["feed"]
+
+    def __str__(self) -> str:
+        return f"{self.feed}: {self.fetched_until:%Y-%m-%d %H:%M}"
