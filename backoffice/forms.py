@@ -307,6 +307,7 @@ class TicketActionForm(forms.Form):
         "merge": _("Merge into"),
         "escalate": _("Send to the ombudsman"),
         "call": _("Log call"),
+        "public_answer": _("Public answer posted"),
     }
 
     action = forms.ChoiceField(choices=list(ACTIONS.items()))

@@ -1,7 +1,17 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyModelAdmin
-from support.models import Macro, Message, SlaTarget, Tag, Ticket, TicketEvent, TicketQueue
+from support.models import (
+    ComplaintFeedCursor,
+    Macro,
+    Message,
+    SandboxComplaint,
+    SlaTarget,
+    Tag,
+    Ticket,
+    TicketEvent,
+    TicketQueue,
+)
 
 
 class SlaTargetInline(admin.TabularInline):
@@ -66,3 +76,16 @@ class TicketAdmin(ReadOnlyModelAdmin):
     list_select_related = ["queue"]
     search_fields = ["=protocol", "=contact_email"]
     inlines = [MessageInline, TicketEventInline]
+
+
+@admin.register(SandboxComplaint)
+class SandboxComplaintAdmin(admin.ModelAdmin):
+    """What the sandbox complaint feed publishes, for demos: `support_import_complaints --feeds`."""
+
+    list_display = ["source", "reference", "title", "published_at"]
+    list_filter = ["source"]
+
+
+@admin.register(ComplaintFeedCursor)
+class ComplaintFeedCursorAdmin(ReadOnlyModelAdmin):
+    list_display = ["feed", "fetched_until"]

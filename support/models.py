@@ -232,8 +232,8 @@ class Ticket(TimeStampedModel):
             models.Index(fields=["contact_phone"], name="ticket_contact_phone_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(customer__isnull=True, contact_email="", contact_phone=""),
+            models.CheckConstraint(  # an account, an email, a phone, or the public place of a complaint
+                condition=~Q(customer__isnull=True, contact_email="", contact_phone="", public_url=""),
                 name="ticket_has_someone_to_answer",
             ),
             models.CheckConstraint(

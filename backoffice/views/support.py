@@ -17,6 +17,7 @@ from backoffice.forms import TicketActionForm, TicketNewForm, TicketNoteForm, Ti
 from core.actor import Actor
 from core.exceptions import DomainError
 from orders.models import Order
+from support.channels.social import ticket_public_answer_posted
 from support.models import Channel, Macro, Ticket, TicketQueue
 from support.selectors import (
     DESK_FILTERS,
@@ -244,6 +245,8 @@ def ticket_act_view(request: HttpRequest, protocol: str) -> HttpResponse:
         elif action == "merge":
             into = get_object_or_404(Ticket, protocol=data["into"].strip())
             ticket = ticket_merge(duplicate_id=ticket.pk, into_id=into.pk, actor=actor)
+        elif action == "public_answer":
+            ticket_public_answer_posted(ticket_id=ticket.pk, actor=actor)
         elif action == "escalate":
             ticket_escalate(ticket_id=ticket.pk, actor=actor, reason=data["reason"] or ticket.subject)
         else:

@@ -471,9 +471,8 @@ def _complaint_ticket_open(complaint: PublicComplaint, *, actor: Actor) -> Ticke
                 external_reference=complaint.external_reference,
                 external_deadline=complaint.deadline,
                 acknowledge=bool(complaint.author_email),
+                public_url=complaint.url,
             )
-            ticket.public_url = complaint.url
-            ticket.save(update_fields=["public_url", "updated_at"])
             return ticket
     except IntegrityError:
         if Ticket.objects.filter(

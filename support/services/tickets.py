@@ -130,6 +130,7 @@ def ticket_open(
     escalated_from: Ticket | None = None,
     external_reference: str = "",
     external_deadline: datetime | None = None,
+    public_url: str = "",
     acknowledge: bool = True,
 ) -> Ticket:
     """Open a ticket with the customer's first message and give it its protocol; the customer
@@ -164,6 +165,7 @@ def ticket_open(
         escalated_from=escalated_from,
         external_reference=external_reference,
         external_deadline=external_deadline,
+        public_url=public_url,
         incident_key=incident_key,
     )
     ticket.protocol = protocol_next()
