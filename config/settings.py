@@ -192,6 +192,8 @@ STORE_PAYMENT_WEBHOOK_SECRETS = {
 # A resolved ticket reopens when the customer writes within this many days; then it closes.
 STORE_TICKET_REOPEN_DAYS = env.int("STORE_TICKET_REOPEN_DAYS", default=7)
 STORE_SUPPORT_ATTACHMENT_MAX_BYTES = env.int("STORE_SUPPORT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A chat nobody answered in this many minutes becomes a ticket answered by email.
+STORE_CHAT_TICKET_AFTER_MINUTES = env.int("STORE_CHAT_TICKET_AFTER_MINUTES", default=3)
 # Secret each inbound-mail provider signs the messages it posts with, by provider name.
 STORE_INBOUND_EMAIL_SECRETS = {
     "sandbox": env("STORE_SANDBOX_INBOUND_EMAIL_SECRET", default="whsec_inbound_mail_local_only")
@@ -375,6 +377,7 @@ CELERY_TASK_ROUTES = {
     "support.tickets_sla_watch": {"queue": Queue.DEFAULT.value},
     "support.tickets_close_resolved": {"queue": Queue.DEFAULT.value},
     "support.delivery_incident_tickets_open": {"queue": Queue.DEFAULT.value},
+    "support.chats_unanswered_to_tickets": {"queue": Queue.DEFAULT.value},
     "orders.payments_expire": {"queue": Queue.PAYMENTS.value},
     "orders.orders_unpaid_cancel": {"queue": Queue.PAYMENTS.value},
     "orders.payment_capture": {"queue": Queue.PAYMENTS.value},
@@ -443,6 +446,10 @@ CELERY_BEAT_SCHEDULE = {
     "support-delivery-incident-tickets-open": {
         "task": "support.delivery_incident_tickets_open",
         "schedule": 60.0,
+    },
+    "support-chats-unanswered-to-tickets": {
+        "task": "support.chats_unanswered_to_tickets",
+        "schedule": 30.0,
     },
     "support-tickets-close-resolved": {
         "task": "support.tickets_close_resolved",

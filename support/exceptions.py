@@ -60,3 +60,8 @@ class PublicAddressMissing(DomainError):
 
 class ComplaintFeedUnavailable(Exception):
     """A complaint feed could not be read now; the next run asks again from the same point."""
+
+
+class ChatClosed(DomainError):
+    code = "chat_closed"
+    message = _("This chat became a ticket: answer it there.")

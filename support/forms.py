@@ -91,3 +91,22 @@ class EscalateForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+CHAT_MESSAGE_MAX_LENGTH = 2000
+
+
+class ChatStartForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, help_text=_("If we cannot answer now, the answer goes here.")
+    )
+    body = forms.CharField(
+        label=_("Message"), max_length=CHAT_MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ChatSayForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=CHAT_MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )

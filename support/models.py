@@ -523,3 +523,82 @@ class ComplaintFeedCursor(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.feed}: {self.fetched_until:%Y-%m-%d %H:%M}"
+
+
+class ChatSession(TimeStampedModel):
+    """A live chat from the storefront's chat box. An agent may take it at once; when nobody
+    answers within STORE_CHAT_TICKET_AFTER_MINUTES, it becomes a ticket answered by email.
+    A chat an agent closes becomes a resolved ticket, so every conversation keeps a protocol."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for an agent")
+        ACTIVE = "active", _("With an agent")
+        TICKETED = "ticketed", _("Became a ticket")
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chats",
+    )
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"))
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ticket = models.OneToOneField(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chat",
+    )
+
+    class Meta:
+        verbose_name = _("chat")
+        verbose_name_plural = _("chats")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="chat_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status != self.Status.TICKETED
+
+
+CHAT_TRANSITIONS: dict[str, frozenset[str]] = {
+    ChatSession.Status.WAITING: frozenset({ChatSession.Status.ACTIVE, ChatSession.Status.TICKETED}),
+    ChatSession.Status.ACTIVE: frozenset({ChatSession.Status.TICKETED}),
+    ChatSession.Status.TICKETED: frozenset(),
+}
+
+
+class ChatMessage(models.Model):
+    session = models.ForeignKey(
+        ChatSession, verbose_name=_("chat"), on_delete=models.CASCADE, related_name="messages"
+    )
+    from_visitor = models.BooleanField(_("from the visitor"))
+    author_label = models.CharField(_("from"), max_length=200)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["session", "id"], name="chat_message_session_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.author_label}"

@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from orders.models import Order
 from storefront.accounts.models import User
-from support.models import Attachment, Message, Ticket, TicketEvent, TicketQueue, TicketView
+from support.models import (
+    Attachment,
+    ChatSession,
+    Message,
+    Ticket,
+    TicketEvent,
+    TicketQueue,
+    TicketView,
+)
 
 ACCESS_SALT = "support.ticket"
 # A guest's link to their ticket works this long (the ticket closes well before).
@@ -325,3 +333,35 @@ def customer_story(
         ]
         story.timeline = sorted(entries, key=lambda entry: entry.at, reverse=True)[:STORY_MESSAGES]
     return story
+
+
+# --- Live chat ------------------------------------------------------------------------
+
+CHAT_MESSAGES_SHOWN = 100
+
+
+def chat_get_for_visitor(*, token: str) -> ChatSession | None:
+    """The chat of the visitor's session, with its latest messages, or None."""
+    if not token:
+        return None
+    chat = ChatSession.objects.select_related("ticket").filter(token=token).first()
+    if chat is not None:
+        chat.recent = list(reversed(chat.messages.order_by("-pk")[:CHAT_MESSAGES_SHOWN]))
+    return chat
+
+
+def chat_list_live() -> QuerySet[ChatSession]:
+    """Chats waiting for an agent (oldest first), then those an agent has."""
+    return (
+        ChatSession.objects.exclude(status=ChatSession.Status.TICKETED)
+        .select_related("agent")
+        .order_by("status", "created_at")[:CHAT_MESSAGES_SHOWN]
+    )
+
+
+def chat_get_for_agent(*, chat_id: int) -> ChatSession:
+    chat = ChatSession.objects.select_related("agent", "ticket", "customer").filter(pk=chat_id).first()
+    if chat is None:
+        raise Http404("No such chat.")
+    chat.recent = list(reversed(chat.messages.order_by("-pk")[:CHAT_MESSAGES_SHOWN]))
+    return chat

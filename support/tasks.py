@@ -15,6 +15,13 @@ def delivery_incident_tickets_open() -> None:
     delivery_incident_tickets_open()
 
 
+@shared_task(name="support.chats_unanswered_to_tickets")
+def chats_unanswered_to_tickets() -> None:
+    from support.services.chat import chats_unanswered_to_tickets
+
+    chats_unanswered_to_tickets()
+
+
 @shared_task(bind=True, name="support.tickets_close_resolved")
 def tickets_close_resolved(self) -> None:
     from support.services import tickets_close_resolved

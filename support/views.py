@@ -17,10 +17,11 @@ from core.actor import Actor
 from core.exceptions import DomainError
 from inbox.views import signed_notice_response
 from support.channels.whatsapp import WHATSAPP_SENDER
-from support.forms import ContactForm, EscalateForm, ReplyForm
+from support.forms import ChatSayForm, ChatStartForm, ContactForm, EscalateForm, ReplyForm
 from support.models import Channel, Message, Ticket
 from support.selectors import (
     attachment_get,
+    chat_get_for_visitor,
     order_for_contact,
     order_numbers_for_customer,
     ticket_access_token,
@@ -36,6 +37,7 @@ from support.services import (
     ticket_escalate,
     ticket_open,
 )
+from support.services.chat import chat_start, chat_visitor_say
 
 TICKETS_PAGE_SIZE = 10
 # Query budgets, asserted in tests/support/test_views.py.
@@ -215,3 +217,64 @@ def whatsapp_webhook_view(request: HttpRequest, provider: str) -> HttpResponse:
             return HttpResponse("forbidden", status=403, content_type="text/plain")
         return HttpResponse(request.GET.get("hub.challenge", "")[:200], content_type="text/plain")
     return signed_notice_response(request, sender=WHATSAPP_SENDER.name, provider=provider)
+
+
+# --- Live chat --------------------------------------------------------------------------
+
+CHAT_SESSION_KEY = "support_chat"
+
+
+def _chat_panel(request: HttpRequest, chat, form=None) -> HttpResponse:
+    return render(
+        request,
+        "support/_chat_panel.html",
+        {"chat": chat, "form": form or (ChatSayForm() if chat else _chat_start_form(request))},
+    )
+
+
+def _chat_start_form(request: HttpRequest, data=None) -> ChatStartForm:
+    customer = _customer(request)
+    initial = {"name": customer.full_name, "email": customer.email} if customer else {}
+    return ChatStartForm(data, initial=initial)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def chat_view(request: HttpRequest) -> HttpResponse:
+    """The chat box's content: the start form, or the visitor's conversation."""
+    chat = chat_get_for_visitor(token=request.session.get(CHAT_SESSION_KEY, ""))
+    if request.method == "GET" or chat is not None:
+        return _chat_panel(request, chat)
+    form = _chat_start_form(request, request.POST)
+    if not form.is_valid():
+        return _chat_panel(request, None, form)
+    data = form.cleaned_data
+    chat = chat_start(name=data["name"], email=data["email"], body=data["body"], customer=_customer(request))
+    request.session[CHAT_SESSION_KEY] = chat.token
+    return _chat_panel(request, chat_get_for_visitor(token=chat.token))
+
+
+@never_cache
+def chat_messages_view(request: HttpRequest) -> HttpResponse:
+    """The conversation, polled while the chat box is open."""
+    chat = chat_get_for_visitor(token=request.session.get(CHAT_SESSION_KEY, ""))
+    if chat is None:
+        raise Http404("No chat.")
+    return render(request, "support/_chat_messages.html", {"chat": chat})
+
+
+@never_cache
+@require_POST
+def chat_say_view(request: HttpRequest) -> HttpResponse:
+    chat = chat_get_for_visitor(token=request.session.get(CHAT_SESSION_KEY, ""))
+    if chat is None:
+        raise Http404("No chat.")
+    form = ChatSayForm(request.POST)
+    if form.is_valid():
+        try:
+            chat_visitor_say(chat_id=chat.pk, body=form.cleaned_data["body"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            form = ChatSayForm()
+    return _chat_panel(request, chat_get_for_visitor(token=chat.token), form)

@@ -18,11 +18,14 @@ from core.actor import Actor
 from core.exceptions import DomainError
 from orders.models import Order
 from support.channels.social import ticket_public_answer_posted
+from support.forms import ChatSayForm
 from support.models import Channel, Macro, Ticket, TicketQueue
 from support.selectors import (
     DESK_FILTERS,
     DeskFilters,
     agents_for_queue,
+    chat_get_for_agent,
+    chat_list_live,
     queue_list_for_agent,
     ticket_desk_list,
     ticket_get_for_desk,
@@ -44,6 +47,7 @@ from support.services import (
     ticket_update,
     ticket_view_record,
 )
+from support.services.chat import chat_agent_say, chat_close
 from support.services.replies import whatsapp_window_open
 from support.services.tickets import work_permission
 
@@ -347,3 +351,50 @@ def support_bulk_view(request: HttpRequest) -> HttpResponse:
     )
     desk = reverse("backoffice:support-desk")
     return redirect(f"{desk}?{urlencode({'queue': queue})}" if queue else desk)
+
+
+# --- Live chat ----------------------------------------------------------------------------
+
+
+def chat_list_view(request: HttpRequest) -> HttpResponse:
+    """Live chats, the waiting ones first; the list refreshes itself."""
+    template = (
+        "backoffice/support/_chat_list.html"
+        if request.headers.get("HX-Request")
+        else "backoffice/support/chat_list.html"
+    )
+    return render(request, template, {"chats": chat_list_live()})
+
+
+def chat_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    chat = chat_get_for_agent(chat_id=pk)
+    template = (
+        "backoffice/support/_chat_messages.html"
+        if request.headers.get("HX-Request")
+        else "backoffice/support/chat_detail.html"
+    )
+    return render(request, template, {"chat": chat, "form": ChatSayForm()})
+
+
+@require_POST
+def chat_say_view(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ChatSayForm(request.POST)
+    if form.is_valid():
+        try:
+            chat_agent_say(chat_id=pk, actor=Actor.staff(request.user), body=form.cleaned_data["body"])
+        except DomainError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Write a message first."))
+    return redirect("backoffice:chat-detail", pk=pk)
+
+
+@require_POST
+def chat_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        ticket = chat_close(chat_id=pk, actor=Actor.staff(request.user))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("backoffice:chat-detail", pk=pk)
+    messages.success(request, _("The chat was kept as ticket %(protocol)s.") % {"protocol": ticket.protocol})
+    return _back(ticket)

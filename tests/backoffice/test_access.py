@@ -7,6 +7,7 @@ from backoffice.roles import ROLE_PERMISSIONS, Role
 from backoffice.urls import URL_PERMISSIONS
 from inventory.models import StockCount, Transfer
 from logistics.models import PickList
+from support.services.chat import chat_start
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory, purchase_order
@@ -32,6 +33,8 @@ POST_ONLY = {
     "ticket-reply": {"body": "Olá", "status_after": "waiting_customer"},
     "ticket-note": {"body": "Cliente ligou."},
     "ticket-act": {"action": "take"},
+    "chat-say": {"body": "Olá!"},
+    "chat-close": {},
 }
 TICKET_URLS = (
     "ticket-desk-detail",
@@ -80,6 +83,9 @@ def url_for(name: str) -> str:
         return reverse(f"backoffice:{name}", kwargs={"number": shipment_row().number})
     if name in ("order-workspace", "order-act"):
         return reverse(f"backoffice:{name}", kwargs={"number": OrderFactory().number})
+    if name in ("chat-detail", "chat-say", "chat-close"):
+        chat = chat_start(name="Rita", email="rita@example.com.br", body="Oi")
+        return reverse(f"backoffice:{name}", kwargs={"pk": chat.pk})
     if name == "customer-detail":
         return reverse(f"backoffice:{name}", kwargs={"pk": UserFactory().pk})
     if name in TICKET_URLS:
