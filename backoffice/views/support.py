@@ -128,7 +128,11 @@ def ticket_desk_detail_view(request: HttpRequest, protocol: str) -> HttpResponse
             "ticket": ticket,
             "can_work": can_work,
             "reply_form": reply_form,
-            "note_form": TicketNoteForm(),
+            "note_form": TicketNoteForm(auto_id="note_%s"),
+            # The same action fields appear in several small forms: each gets its own ids.
+            "call_form": TicketActionForm(auto_id="call_%s"),
+            "escalate_form": TicketActionForm(auto_id="escalate_%s"),
+            "merge_form": TicketActionForm(auto_id="merge_%s"),
             "action_form": TicketActionForm(
                 initial={
                     "priority": ticket.priority,
@@ -185,9 +189,14 @@ def ticket_reply_view(request: HttpRequest, protocol: str) -> HttpResponse:
     data = form.cleaned_data
     actor = Actor.staff(request.user)
     try:
-        if data["macro"] and not data["files"]:
+        if data["macro"]:
             ticket_reply_with_macro(
-                ticket_id=ticket.pk, macro=data["macro"], actor=actor, body_text=data["body"]
+                ticket_id=ticket.pk,
+                macro=data["macro"],
+                actor=actor,
+                body_text=data["body"],
+                status_after=data["status_after"],
+                files=data["files"],
             )
         else:
             ticket_reply(

@@ -38,3 +38,26 @@ class LoginForm(LockoutMessageMixin, AuthenticationForm):
         "invalid_login": _("Email or password is incorrect."),
         "inactive": _("This account is inactive."),
     }
+
+
+class NoticeChannelForm(forms.Form):
+    """Order updates by email (the default) or on WhatsApp, with the customer's consent."""
+
+    whatsapp = forms.BooleanField(
+        label=_("Send my order updates on WhatsApp instead of email"), required=False
+    )
+    phone = forms.CharField(
+        label=_("WhatsApp number"), max_length=20, required=False, help_text=_("With area code (DDD).")
+    )
+
+    def clean_phone(self) -> str:
+        digits = "".join(character for character in self.cleaned_data["phone"] if character.isdigit())
+        if digits and not 10 <= len(digits.removeprefix("55")) <= 11:
+            raise forms.ValidationError(_("Enter a mobile number with area code, such as (11) 98765-4321."))
+        return f"55{digits.removeprefix('55')}" if digits else ""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("whatsapp") and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", _("Give the number to send the updates to."))
+        return data

@@ -127,3 +127,30 @@ class SandboxWhatsAppMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.direction} {self.phone} {self.message_id}"
+
+
+class ContactPreference(TimeStampedModel):
+    """How a customer chose to hear from the store: order updates on WhatsApp instead of
+    email, with the consent kept (when given, when withdrawn)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="contact_preference",
+    )
+    whatsapp_phone = models.CharField(_("WhatsApp number"), max_length=20, blank=True)
+    whatsapp_consent_at = models.DateTimeField(_("WhatsApp consent given at"), null=True, blank=True)
+    whatsapp_withdrawn_at = models.DateTimeField(_("WhatsApp consent withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact preference")
+        verbose_name_plural = _("contact preferences")
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'whatsapp' if self.uses_whatsapp else 'email'}"
+
+    @property
+    def uses_whatsapp(self) -> bool:
+        return bool(self.whatsapp_phone and self.whatsapp_consent_at and not self.whatsapp_withdrawn_at)

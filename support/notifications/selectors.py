@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from support.notifications.models import Notification
+from support.notifications.models import ContactPreference, Notification
 
 
 def notification_list(*, status: str = "") -> QuerySet[Notification]:
@@ -12,3 +12,7 @@ def notification_list(*, status: str = "") -> QuerySet[Notification]:
 
 def notification_count_failed() -> int:
     return Notification.objects.filter(status=Notification.Status.FAILED).count()
+
+
+def contact_preference_get(*, user) -> ContactPreference | None:
+    return ContactPreference.objects.filter(user=user).first()

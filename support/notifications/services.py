@@ -1,5 +1,6 @@
 import smtplib
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -17,7 +18,7 @@ from support.notifications.adapters.whatsapp import (
 )
 from support.notifications.exceptions import NotificationDeliveryFailed, NotificationTransitionNotAllowed
 from support.notifications.locks import lock_notification
-from support.notifications.models import NOTIFICATION_TRANSITIONS, Notification
+from support.notifications.models import NOTIFICATION_TRANSITIONS, ContactPreference, Notification
 from support.notifications.tasks import notification_deliver as notification_deliver_task
 
 # A pending message untouched for longer than the longest retry wait (two minutes) was lost
@@ -59,9 +60,20 @@ def notification_queue(
     Queuing the same `dedup_key` twice returns the first message and sends nothing more.
     """
     language = language or getattr(recipient, "language", "") or settings.LANGUAGE_CODE
-    subject, body_text, body_html = _render(kind=kind, language=language, context=context, channel=channel)
-    if template:
+    preference = _whatsapp_preference(recipient) if channel == Notification.Channel.EMAIL else None
+    rendered = partial(_render, kind=kind, language=language, context=context)
+    if preference is not None and kind in WHATSAPP_NOTICES:
+        # The customer chose WhatsApp: the store writes first, so only an approved template goes.
+        link = context.get("order_url") or context.get("ticket_url") or settings.SITE_URL
+        channel, to_address = Notification.Channel.WHATSAPP, preference.whatsapp_phone
+        template = "order_update"
+        template_parameters = [rendered(channel=Notification.Channel.EMAIL)[0], link]
+    if template:  # the provider's approved words, under the subject the email would have had
+        subject = rendered(channel=Notification.Channel.EMAIL)[0]
         body_text = template_text(name=template, language=language, parameters=template_parameters or [])
+        body_html = ""
+    else:
+        subject, body_text, body_html = rendered(channel=channel)
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(
             dedup_key=dedup_key,
@@ -82,6 +94,45 @@ def notification_queue(
         if created:
             notification_deliver_task.delay_on_commit(notification_id=notification.pk)
     return notification
+
+
+# What a customer who chose WhatsApp gets there instead of by email.
+WHATSAPP_NOTICES = frozenset(
+    {
+        Notification.Kind.ORDER_RECEIVED,
+        Notification.Kind.PAYMENT_CONFIRMED,
+        Notification.Kind.PAYMENT_EXPIRED,
+        Notification.Kind.ORDER_CANCELLED,
+        Notification.Kind.SHIPMENT_SHIPPED,
+        Notification.Kind.SHIPMENT_NEWS,
+        Notification.Kind.LATE_PAYMENT_REFUND,
+    }
+)
+
+
+def _whatsapp_preference(recipient) -> ContactPreference | None:
+    if recipient is None or getattr(recipient, "pk", None) is None:
+        return None
+    preference = ContactPreference.objects.filter(user_id=recipient.pk).first()
+    return preference if preference is not None and preference.uses_whatsapp else None
+
+
+@transaction.atomic
+def whatsapp_consent_set(*, user, phone: str, consent: bool) -> ContactPreference:
+    """The customer gives (with the number) or withdraws consent to get order updates on
+    WhatsApp; each is kept with its time."""
+    preference, _created = ContactPreference.objects.select_for_update().get_or_create(user=user)
+    now = timezone.now()
+    if consent:
+        preference.whatsapp_phone, preference.whatsapp_consent_at, preference.whatsapp_withdrawn_at = (
+            phone,
+            now,
+            None,
+        )
+    elif preference.whatsapp_consent_at and not preference.whatsapp_withdrawn_at:
+        preference.whatsapp_withdrawn_at = now
+    preference.save()
+    return preference
 
 
 def notification_transition(

@@ -230,15 +230,22 @@ def macro_render(*, macro: Macro, ticket: Ticket) -> str:
 
 
 @transaction.atomic
-def ticket_reply_with_macro(*, ticket_id: int, macro: Macro, actor: Actor, body_text: str = "") -> Message:
-    """Answer with a macro (its text, or the agent's edit of it), then set what it sets."""
+def ticket_reply_with_macro(
+    *,
+    ticket_id: int,
+    macro: Macro,
+    actor: Actor,
+    body_text: str = "",
+    status_after: str = "",
+    files: list | None = None,
+) -> Message:
+    """Answer with a macro (its text, or the agent's edit of it), then set what it sets. The
+    agent's own choice of status wins over the macro's, which only suggests it."""
     ticket = lock_ticket(ticket_id)
     text = body_text or macro_render(macro=macro, ticket=ticket)
+    suggested = macro.set_status if macro.set_status in AFTER_REPLY else Ticket.Status.WAITING_CUSTOMER
     message = ticket_reply(
-        ticket_id=ticket_id,
-        actor=actor,
-        body_text=text,
-        status_after=macro.set_status if macro.set_status in AFTER_REPLY else Ticket.Status.WAITING_CUSTOMER,
+        ticket_id=ticket_id, actor=actor, body_text=text, status_after=status_after or suggested, files=files
     )
     ticket.refresh_from_db()
     if macro.set_priority and macro.set_priority != ticket.priority:
@@ -250,7 +257,11 @@ def ticket_reply_with_macro(*, ticket_id: int, macro: Macro, actor: Actor, body_
     tags = list(macro.add_tags.all())
     if tags:
         ticket.tags.add(*tags)
-    if macro.set_status == Ticket.Status.CLOSED and ticket.status != Ticket.Status.CLOSED:
+    if (
+        macro.set_status == Ticket.Status.CLOSED
+        and not status_after
+        and ticket.status != Ticket.Status.CLOSED
+    ):
         ticket_transition(ticket=ticket, to=Ticket.Status.CLOSED, actor=actor, note=f"macro {macro.name}")
     return message
 

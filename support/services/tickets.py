@@ -58,7 +58,8 @@ class Contact:
 
     @property
     def label(self) -> str:
-        return self.name or self.email or self.phone or getattr(self.customer, "email", "")
+        customer_name = getattr(self.customer, "full_name", "") or getattr(self.customer, "email", "")
+        return self.name or customer_name or self.email or self.phone
 
 
 @dataclass(frozen=True)

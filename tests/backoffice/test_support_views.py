@@ -93,13 +93,13 @@ def test_an_agent_answers_with_a_macro_and_the_customer_gets_it(
             reverse("backoffice:ticket-reply", kwargs={"protocol": ticket.protocol}),
             {
                 "body": f"Olá! Seu protocolo é {ticket.protocol}. Até logo.",
-                "status_after": "open",
+                "status_after": "resolved",
                 "macro": macro.pk,
             },
         )
     assert response.status_code == 302
     ticket.refresh_from_db()
-    assert ticket.status == Ticket.Status.RESOLVED  # the macro sets it
+    assert ticket.status == Ticket.Status.RESOLVED  # as the macro suggested and the agent kept
     assert mail.outbox[-1].body.startswith(f"Olá! Seu protocolo é {ticket.protocol}. Até logo.")
 
 

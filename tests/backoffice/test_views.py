@@ -31,6 +31,7 @@ def test_home_shows_the_areas_of_the_users_roles_and_failed_messages(
     assert [area.url_name for area in response.context["areas"]] == [
         "backoffice:customer-list",
         "backoffice:notification-list",
+        "backoffice:support-desk",
         "backoffice:hold-queue",
         "backoffice:telesales-order",
         "backoffice:stock-search",

@@ -259,7 +259,6 @@ def test_the_ombudsman_answers_an_escalated_case_the_first_level_cannot_open(sta
     open_from_desk(agent, ticket)
     escalation = agent.locator("details", has=agent.get_by_test_id("escalate"))
     escalation.locator("summary").click()
-    # by name: its label points at the call log's field (see the xfail test below)
     escalation.locator("[name=reason]").fill("Cliente cobrado duas vezes, pede a ouvidoria.")
     agent.get_by_test_id("escalate").click()
     expect(agent.locator(".alert-success")).to_contain_text(ESCALATED)
@@ -288,13 +287,6 @@ def test_the_ombudsman_answers_an_escalated_case_the_first_level_cannot_open(sta
     expect(agent.get_by_text("Estornamos a segunda cobrança")).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="templates/backoffice/support/ticket.html renders the reply and note forms' body and files "
-    "fields, and the call log's and the escalation's reason field, with the same ids (id_body, "
-    "id_files, id_reason): the note's and the escalation's labels point at the other form's field",
-)
 def test_each_field_of_the_ticket_screen_has_a_label_of_its_own(staff):
     ticket = web_ticket()
     agent = staff(Role.SUPPORT_AGENT)
@@ -311,13 +303,6 @@ def test_each_field_of_the_ticket_screen_has_a_label_of_its_own(staff):
     assert (duplicated, unlabelled) == ([], [])
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="backoffice/views/support.py ticket_reply_view passes a chosen macro to "
-    "ticket_reply_with_macro without the form's status_after: the agent's 'Then' choice is "
-    "dropped and the ticket goes where the macro says (or waits for the customer)",
-)
 def test_an_agent_answering_with_a_macro_still_chooses_where_the_ticket_goes(staff):
     # given a macro that sets no status
     ticket = web_ticket()

@@ -14,6 +14,10 @@ from support.notifications.models import SandboxWhatsAppMessage
 SERVICE_WINDOW = timedelta(hours=24)
 # Templates the provider approved, by name and language: what they say, {{1}}, {{2}}... filled in.
 APPROVED_TEMPLATES = {
+    "order_update": {
+        "pt-br": "{{1}}. Veja os detalhes em {{2}}",
+        "en": "{{1}}. See the details at {{2}}",
+    },
     "ticket_update": {
         "pt-br": "Olá! Há novidades sobre o seu atendimento, protocolo {{1}}. "
         "Responda a esta mensagem para continuar a conversa ou acompanhe em {{2}}",
