@@ -1,14 +1,11 @@
 """A customer asks for help about an order in a real browser: the protocol at once, the
 agent's answer on the ticket's page, and their reply putting the ticket back in progress."""
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from backoffice.roles import ROLE_PERMISSIONS, Role, roles_sync
+from backoffice.roles import Role
 from core.actor import Actor
 from support.models import Message, Ticket
 from support.services import ticket_reply
@@ -23,11 +20,7 @@ ANSWER = "Olá! Seu pedido sai hoje pela transportadora."
 
 
 @pytest.fixture
-def desk():
-    """What migrations set up and transactional tests flush: roles, queues, opening hours."""
-    roles_sync(apps, ROLE_PERMISSIONS)
-    import_module("core.migrations.0004_default_opening_hours").default_hours_create(apps, None)
-    import_module("support.migrations.0002_default_queues").default_queues_create(apps, None)
+def desk(migrated_defaults):
     agent = UserFactory(is_staff=True)
     agent.groups.add(Group.objects.get(name=Role.SUPPORT_AGENT))
     return Actor.staff(agent)

@@ -4,15 +4,13 @@ back the way they came, the ombudsman takes over an escalated case, and the desk
 phone."""
 
 import re
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core import mail
 from playwright.sync_api import expect
 
-from backoffice.roles import ROLE_PERMISSIONS, Role, roles_sync
+from backoffice.roles import Role
 from core.actor import Actor
 from support.channels.email import sandbox_inbound_email
 from support.channels.whatsapp import sandbox_whatsapp_inbound
@@ -42,11 +40,8 @@ STATUS_RESOLVED = re.compile("^(Resolvido|Resolved)$")
 
 
 @pytest.fixture
-def desk():
-    """What migrations set up and transactional tests flush: roles, queues, opening hours."""
-    roles_sync(apps, ROLE_PERMISSIONS)
-    import_module("core.migrations.0004_default_opening_hours").default_hours_create(apps, None)
-    import_module("support.migrations.0002_default_queues").default_queues_create(apps, None)
+def desk(migrated_defaults):
+    """The roles, queues and opening hours the journeys need."""
 
 
 @pytest.fixture
