@@ -355,7 +355,7 @@ def chat_list_live() -> QuerySet[ChatSession]:
     return (
         ChatSession.objects.exclude(status=ChatSession.Status.TICKETED)
         .select_related("agent")
-        .order_by("status", "created_at")[:CHAT_MESSAGES_SHOWN]
+        .order_by("-status", "created_at")[:CHAT_MESSAGES_SHOWN]  # "waiting" sorts after "active"
     )
 
 
