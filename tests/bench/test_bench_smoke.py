@@ -2,6 +2,7 @@
 (database, migrations, seeding, servers, load on every page, the bare reference) runs
 briefly on a small catalog, and the run fails on any error or any response other than 2xx."""
 
+import json
 import os
 import shutil
 import signal
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from backoffice.views.customers import CUSTOMER_360_QUERIES
+from backoffice.views.support import DESK_QUERIES, TICKET_QUERIES
 from bench import storefront_run
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -128,3 +131,44 @@ def test_bench_script_runs_in_smoke_mode(script):
     # then every step worked and every page answered 2xx under load
     assert process.returncode == 0, output[-6000:]
     assert "|---" in output, output[-6000:]
+
+
+@pytest.mark.postgres
+def test_support_desk_pages_answer_the_agent_within_their_query_budgets(tmp_path):
+    _require(shutil.which("wrk") is not None, "needs wrk: run make test, or apt-get install wrk")
+    _require(_redis_answers(), "needs Redis at 127.0.0.1:6379")
+    # given tiny support desk data served to a Support agent logged in through the login form
+    report = tmp_path / "support_desk.json"
+    process = subprocess.Popen(
+        [BASE_DIR / "bench" / "support_desk", "--smoke", "--report", report],
+        cwd=BASE_DIR,
+        env={**os.environ, "BENCH_SKIP_INSTALL": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=SMOKE_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)  # gunicorn stops with it
+        output, _ = process.communicate(timeout=60)
+        pytest.fail(f"bench/support_desk --smoke took over {SMOKE_TIMEOUT_SECONDS} s:\n{output[-6000:]}")
+    assert process.returncode == 0, output[-6000:]
+    # when its report is read
+    pages = json.loads(report.read_text())["pages"]
+    budgets = {"desk": DESK_QUERIES, "ticket": TICKET_QUERIES, "customer": CUSTOMER_360_QUERIES}
+    # then every page answered the agent 200, under load too, within its view's query budget
+    assert [page["name"] for page in pages] == [
+        "desk",
+        "desk, mine",
+        "desk, search by protocol",
+        "desk, search by email",
+        "ticket, 50 messages",
+        "customer 360",
+    ]
+    for page in pages:
+        assert (page["http_status"], page["status"]) == (200, 200), page
+        assert page["load"]["requests"] > 0, page
+        assert page["load"]["errors"] == 0, page
+        assert max(page["query_counts"]) <= budgets[page["kind"]], page
