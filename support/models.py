@@ -222,8 +222,17 @@ class Ticket(TimeStampedModel):
             ("work_ombudsman", _("Can work ombudsman cases")),
         ]
         indexes = [
-            models.Index(fields=["queue", "status", "sla_due_at"], name="ticket_queue_due_idx"),
-            models.Index(fields=["assignee", "status", "sla_due_at"], name="ticket_assignee_due_idx"),
+            # The desk lists a queue's (or an agent's) open tickets by deadline: only open ones indexed.
+            models.Index(
+                fields=["queue", "sla_due_at", "id"],
+                condition=~Q(status__in=["resolved", "closed"]),
+                name="ticket_queue_open_due_idx",
+            ),
+            models.Index(
+                fields=["assignee", "sla_due_at", "id"],
+                condition=~Q(status__in=["resolved", "closed"]),
+                name="ticket_assignee_open_due_idx",
+            ),
             models.Index(fields=["status", "sla_due_at"], name="ticket_sla_due_idx"),
             models.Index(fields=["status", "sla_warn_at"], name="ticket_sla_warn_idx"),
             models.Index(fields=["status", "resolved_at"], name="ticket_resolved_idx"),

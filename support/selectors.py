@@ -137,8 +137,11 @@ class DeskFilters:
 
 def ticket_desk_list(*, filters: DeskFilters, user, now: datetime | None = None) -> QuerySet[Ticket]:
     """A queue's tickets for the desk, the next deadline first (tickets without one last)."""
-    tickets = Ticket.objects.filter(queue=filters.queue, merged_into__isnull=True)
-    tickets = tickets.filter(status=filters.status) if filters.status else tickets.active()
+    tickets = Ticket.objects.filter(queue=filters.queue)
+    if filters.status:  # a merged ticket is closed: only a chosen status can show one
+        tickets = tickets.filter(status=filters.status, merged_into__isnull=True)
+    else:
+        tickets = tickets.active()
     if filters.show == "mine":
         tickets = tickets.filter(assignee=user)
     elif filters.show == "unassigned":
@@ -162,7 +165,9 @@ def ticket_search_ids(*, term: str) -> QuerySet:
     digits = re.sub(r"[.\-\s/]", "", term)
     if "@" in term:
         email = term.lower()
-        match = Q(contact_email=email) | Q(customer__email=email)
+        # The account's id first: an OR across the join would read every ticket.
+        customer_ids = list(User.objects.filter(email=email).values_list("pk", flat=True))
+        match = Q(contact_email=email) | Q(customer_id__in=customer_ids)
     elif digits.isdigit() and len(digits) >= 13:
         match = Q(protocol=digits)
     elif digits.isdigit() and len(digits) == 11:  # a CPF, on the ticket's order or the customer's orders
