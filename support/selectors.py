@@ -4,7 +4,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core import signing
+from django.db import connection
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -160,7 +162,7 @@ SEARCH_LIMIT = 500
 
 def ticket_search_ids(*, term: str) -> QuerySet:
     """Tickets a term finds: a protocol (13 digits or more), an email, a CPF (11 digits), an
-    order number (other digits), or else words of the subject."""
+    order number (other digits), or else words of the subject or of any message."""
     term = term.strip()
     digits = re.sub(r"[.\-\s/]", "", term)
     if "@" in term:
@@ -175,8 +177,18 @@ def ticket_search_ids(*, term: str) -> QuerySet:
     elif digits.isdigit():
         match = Q(order__number=digits)
     else:
-        match = Q(subject__icontains=term)
+        match = Q(subject__icontains=term) | Q(pk__in=_tickets_whose_messages_say(term))
     return Ticket.objects.filter(match).values("pk")[:SEARCH_LIMIT]
+
+
+def _tickets_whose_messages_say(term: str) -> QuerySet:
+    """Tickets with a message holding the words: PostgreSQL's full-text search in Portuguese
+    (the index of migration 0009), or on SQLite the plain text."""
+    if connection.vendor != "postgresql":
+        return Message.objects.filter(body_text__icontains=term).values("ticket_id")[:SEARCH_LIMIT]
+    query = SearchQuery(term, config="portuguese", search_type="websearch")
+    found = Message.objects.annotate(words=SearchVector("body_text", config="portuguese")).filter(words=query)
+    return found.order_by().values("ticket_id")[:SEARCH_LIMIT]
 
 
 def ticket_get_for_desk(*, protocol: str) -> Ticket:

@@ -60,6 +60,9 @@ def test_the_desk_finds_tickets_by_protocol_email_cpf_and_order(staff_client):
     assert found("529.982.247-25") == [by_order.protocol]
     assert found(order.number) == [by_order.protocol]
     assert found("troca") == [by_order.protocol]
+    assert found("chegou") == sorted(  # words of the messages: every ticket's first message says it
+        [by_order.protocol, by_email.protocol, Ticket.objects.get(subject="Outro assunto").protocol]
+    )
 
 
 def test_the_ticket_screen_stays_within_its_queries_with_a_long_conversation(
