@@ -282,7 +282,9 @@ def customer_story(
     from orders.models import OrderEvent, Payment, RiskCheck
     from support.notifications.models import Notification
 
-    customer = User.objects.filter(pk=customer_id, is_staff=False).first()
+    customer = (
+        User.objects.filter(pk=customer_id, is_staff=False).select_related("contact_preference").first()
+    )
     if customer is None:
         raise Http404("No such customer.")
     story = CustomerStory(customer=customer)

@@ -17,9 +17,10 @@ def delivery_incident_tickets_open() -> None:
 
 @shared_task(name="support.chats_unanswered_to_tickets")
 def chats_unanswered_to_tickets() -> None:
-    from support.services.chat import chats_unanswered_to_tickets
+    from support.services.chat import chats_idle_to_tickets, chats_unanswered_to_tickets
 
     chats_unanswered_to_tickets()
+    chats_idle_to_tickets()
 
 
 @shared_task(bind=True, name="support.tickets_close_resolved")

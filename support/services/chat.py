@@ -133,6 +133,28 @@ def chat_close(*, chat_id: int, actor: Actor) -> Ticket:
     return ticket
 
 
+# A chat with an agent where nobody wrote for this long is over: it is kept as a ticket.
+IDLE_AFTER = timedelta(minutes=30)
+
+
+def chats_idle_to_tickets(*, now: datetime | None = None) -> int:
+    """Chats with an agent that went quiet are kept as resolved tickets, as if the agent had
+    closed them, so every conversation reaches the customer's story. Returns how many."""
+    quiet_since = (now or timezone.now()) - IDLE_AFTER
+    idle = list(
+        ChatSession.objects.filter(status=ChatSession.Status.ACTIVE)
+        .exclude(messages__created_at__gte=quiet_since)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:UNANSWERED_BATCH]
+    )
+    for chat_id in idle:
+        with transaction.atomic():
+            chat = _lock_chat(chat_id)
+            if chat.status == ChatSession.Status.ACTIVE:
+                _to_ticket(chat, actor=CHAT_ACTOR, resolved=True)
+    return len(idle)
+
+
 def chats_unanswered_to_tickets(*, now: datetime | None = None) -> int:
     """Chats no agent answered in time become tickets answered by email; the visitor is told
     the protocol in the chat and by email. Returns how many."""

@@ -69,3 +69,13 @@ def test_the_ticket_and_the_order_lead_to_the_customer(staff_client):
         reverse("backoffice:order-workspace", kwargs={"number": order.number})
     )
     assert story_url(order.customer) in workspace.content.decode()
+
+
+def test_the_customers_consents_are_on_the_profile(staff_client):
+    from support.notifications.services import whatsapp_consent_set
+
+    customer = UserFactory()
+    client = staff_client(Role.SUPPORT_AGENT)
+    assert "Novidades dos pedidos por e-mail" in client.get(story_url(customer)).content.decode()
+    whatsapp_consent_set(user=customer, phone="5511987654321", consent=True)
+    assert "pelo WhatsApp (5511987654321)" in client.get(story_url(customer)).content.decode()

@@ -14,6 +14,7 @@ from support.services.chat import (
     chat_close,
     chat_start,
     chat_visitor_say,
+    chats_idle_to_tickets,
     chats_unanswered_to_tickets,
 )
 
@@ -118,3 +119,12 @@ def test_the_visitor_polling_stays_within_its_queries(client, django_assert_max_
     with django_assert_max_num_queries(3):  # session, chat, messages
         response = client.get(reverse("support:chat-messages"))
     assert response.content.decode().count('data-testid="chat-message"') == 100
+
+
+def test_a_chat_with_an_agent_that_went_quiet_is_kept_as_a_resolved_ticket(agent):
+    chat = chat_start(name="Rita", email="rita@example.com.br", body="Oi")
+    chat_agent_say(chat_id=chat.pk, actor=agent, body="Olá!")
+    assert chats_idle_to_tickets(now=timezone.now() + timedelta(minutes=10)) == 0
+    assert chats_idle_to_tickets(now=timezone.now() + timedelta(minutes=31)) == 1
+    chat.refresh_from_db()
+    assert (chat.status, chat.ticket.status) == ("ticketed", "resolved")
