@@ -318,6 +318,11 @@ def get(port: int, path: str) -> None:
 
 def wrk(url: str, *, seconds: int, connections: int) -> dict:
     output = run(f"wrk {url}", "wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url)
+    return parse_wrk(url, output)
+
+
+def parse_wrk(url: str, output: str) -> dict:
+    """Requests, requests per second, p50 and p99 (ms) and errors from wrk's --latency output."""
 
     def number(pattern: str) -> str:
         found = re.search(pattern, output, re.MULTILINE)

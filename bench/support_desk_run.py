@@ -39,6 +39,7 @@ from bench.storefront_run import (
     free_port,
     gunicorn,
     outside_environment,
+    parse_wrk,
     psql,
     redis_url,
     run,
@@ -282,32 +283,6 @@ def wrk(url: str, *, cookies: dict, seconds: int, connections: int) -> dict:
         url,
     )
     return parse_wrk(url, output)
-
-
-def parse_wrk(url: str, output: str) -> dict:
-    def number(pattern: str) -> str:
-        found = re.search(pattern, output, re.MULTILINE)
-        if found is None:
-            raise BenchFailed(f"wrk {url}: no match for {pattern!r} in its output:\n{output}")
-        return found.group(1)
-
-    def percentile(name: str) -> float:
-        found = re.search(rf"^\s+{name}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-        if found is None:
-            raise BenchFailed(f"wrk {url}: no {name}th percentile in its output:\n{output}")
-        value, unit = found.groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    status = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "requests": int(number(r"(\d+) requests in")),
-        "rps": float(number(r"Requests/sec:\s+([\d.]+)")),
-        "p50": percentile("50"),
-        "p99": percentile("99"),
-        "errors": int(status.group(1)) if status else 0,
-        "socket_errors": sockets.group(0) if sockets else "",
-    }
 
 
 def collect_static(plan: Plan, static_root: Path) -> None:

@@ -21,6 +21,19 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyTabularInline(admin.TabularInline):
+    """Rows shown with their parent that change only through services: listed, never edited."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return list(self.fields or [])
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class _LooksUpReadableIdsOnly:
     """Redrawing a refused form, Django's autocomplete widgets look up the posted ids; an id
     the related field cannot read ("abc" for a number, or one past the column's range) made

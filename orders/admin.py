@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import ReadOnlyModelAdmin
+from core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
 from orders.models import (
     BlockedAddress,
     Order,
@@ -15,26 +15,14 @@ from orders.models import (
 )
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(ReadOnlyTabularInline):
     model = OrderLine
-    extra = 0
-    can_delete = False
     fields = ["sku", "product_name", "variant_label", "unit_price", "quantity", "line_total"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(ReadOnlyTabularInline):
     model = OrderEvent
-    extra = 0
-    can_delete = False
     fields = ["created_at", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Order)
@@ -92,15 +80,9 @@ class RiskRuleAdmin(admin.ModelAdmin):
         return False
 
 
-class RiskCheckInline(admin.TabularInline):
+class RiskCheckInline(ReadOnlyTabularInline):
     model = RiskCheck
-    extra = 0
-    can_delete = False
     fields = ["kind", "code", "hit", "weight", "detail"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(RiskAnalysis)

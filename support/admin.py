@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.db import models
 
-from core.admin import ReadOnlyModelAdmin
+from core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
 from support.models import (
     ComplaintFeedCursor,
     Macro,
@@ -45,26 +46,14 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(ReadOnlyTabularInline):
     model = Message
-    extra = 0
-    can_delete = False
     fields = ["created_at", "direction", "channel", "author_label", "body_text"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
-class TicketEventInline(admin.TabularInline):
+class TicketEventInline(ReadOnlyTabularInline):
     model = TicketEvent
-    extra = 0
-    can_delete = False
     fields = ["created_at", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Ticket)
@@ -76,6 +65,7 @@ class TicketAdmin(ReadOnlyModelAdmin):
     list_select_related = ["queue"]
     search_fields = ["=protocol", "=contact_email"]
     inlines = [MessageInline, TicketEventInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(SandboxComplaint)
@@ -84,6 +74,7 @@ class SandboxComplaintAdmin(admin.ModelAdmin):
 
     list_display = ["source", "reference", "title", "published_at"]
     list_filter = ["source"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(ComplaintFeedCursor)

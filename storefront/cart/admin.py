@@ -1,17 +1,12 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyTabularInline
 from storefront.cart.models import Cart, CartLine
 
 
-class CartLineInline(admin.TabularInline):
+class CartLineInline(ReadOnlyTabularInline):
     model = CartLine
-    extra = 0
     fields = ["variant", "quantity", "price_when_added"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Cart)

@@ -206,52 +206,34 @@ def sandbox_whatsapp_inbound(
             message[kind]["filename"] = filename
     else:
         message.update({"type": "text", "text": {"body": text}})
-    body = json.dumps(
+    return _sandbox_call(
         {
-            "object": "whatsapp_business_account",
-            "entry": [
-                {
-                    "id": "sandbox-waba",
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "messaging_product": "whatsapp",
-                                "contacts": [{"wa_id": phone, "profile": {"name": name}}],
-                                "messages": [message],
-                            },
-                        }
-                    ],
-                }
-            ],
+            "messaging_product": "whatsapp",
+            "contacts": [{"wa_id": phone, "profile": {"name": name}}],
+            "messages": [message],
         }
-    ).encode()
-    return body, body_signature(body=body, secret=settings.STORE_WHATSAPP_APP_SECRETS["sandbox"])
+    )
 
 
 def sandbox_whatsapp_statuses(*, statuses: list[tuple[str, str]]) -> tuple[bytes, str]:
     """The provider's call reporting (message id, status) pairs: sent, delivered, read, failed."""
     now = str(int(timezone.now().timestamp()))
+    return _sandbox_call(
+        {
+            "messaging_product": "whatsapp",
+            "statuses": [
+                {"id": message_id, "status": status, "timestamp": now} for message_id, status in statuses
+            ],
+        }
+    )
+
+
+def _sandbox_call(value: dict[str, Any]) -> tuple[bytes, str]:
+    """The sandbox provider's signed webhook call carrying one change."""
     body = json.dumps(
         {
             "object": "whatsapp_business_account",
-            "entry": [
-                {
-                    "id": "sandbox-waba",
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "messaging_product": "whatsapp",
-                                "statuses": [
-                                    {"id": message_id, "status": status, "timestamp": now}
-                                    for message_id, status in statuses
-                                ],
-                            },
-                        }
-                    ],
-                }
-            ],
+            "entry": [{"id": "sandbox-waba", "changes": [{"field": "messages", "value": value}]}],
         }
     ).encode()
     return body, body_signature(body=body, secret=settings.STORE_WHATSAPP_APP_SECRETS["sandbox"])
