@@ -41,6 +41,7 @@ from orders.models import Order
 from orders.selectors import order_access_token
 from orders.services import payment_mark_expired
 from support.models import Macro
+from support.services.chat import chat_start
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory, purchase_order
@@ -394,6 +395,7 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
     manager_client.force_login(manager)
     ticket = open_ticket(customer=customer, order=OrderFactory(number="900007", customer=customer))
     Macro.objects.create(name="Prazo", body="Seu protocolo é {protocol}.")
+    chat_start(name="Rita Souza", email="rita@example.com.br", body="Vocês entregam em Manaus?")
     with capture(execute=True):
         pix = place_order(customer_client, variant.pk, method="pix")
         boleto = place_order(visitor, variant.pk, method="boleto")
