@@ -349,6 +349,19 @@ class TicketNewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    call_direction = forms.ChoiceField(
+        label=_("Call"),
+        choices=PhoneCall.Direction.choices,
+        initial=PhoneCall.Direction.INBOUND,
+        required=False,
+    )
+    call_minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=600, required=False)
+    call_outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=PhoneCall.Outcome.choices,
+        initial=PhoneCall.Outcome.FOLLOW_UP,
+        required=False,
+    )
     external_reference = forms.CharField(
         label=_("Reference at the body or site"),
         max_length=60,

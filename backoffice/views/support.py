@@ -19,7 +19,7 @@ from core.exceptions import DomainError
 from orders.models import Order
 from support.channels.social import ticket_public_answer_posted
 from support.forms import ChatSayForm
-from support.models import Channel, Macro, Ticket, TicketQueue
+from support.models import Channel, Macro, PhoneCall, Ticket, TicketQueue
 from support.selectors import (
     DESK_FILTERS,
     DeskFilters,
@@ -48,7 +48,7 @@ from support.services import (
     ticket_view_record,
 )
 from support.services.chat import chat_agent_say, chat_close
-from support.services.replies import whatsapp_window_open
+from support.services.replies import ticket_open_for_call, whatsapp_window_open
 from support.services.tickets import work_permission
 
 PAGE_SIZE = 25
@@ -291,27 +291,33 @@ def ticket_new_view(request: HttpRequest) -> HttpResponse:
             if data["order_number"]
             else None
         )
+        is_body = data["channel"] == Channel.CONSUMER_BODY
+        fields = {
+            "contact": Contact(
+                customer=order.customer if order else None,
+                name=data["name"],
+                email=data["email"] or (order.email if order else ""),
+                phone=data["phone"],
+            ),
+            "subject": data["subject"],
+            "incoming": Incoming(channel=data["channel"], body_text=data["body"]),
+            "actor": Actor.staff(request.user),
+            "queue_code": data["queue"].code,
+            "priority": data["priority"],
+            "order": order,
+            "external_reference": data["external_reference"] if is_body else "",
+            "external_deadline": data["external_deadline"] if is_body else None,
+        }
         try:
-            ticket = ticket_open(
-                contact=Contact(
-                    customer=order.customer if order else None,
-                    name=data["name"],
-                    email=data["email"] or (order.email if order else ""),
-                    phone=data["phone"],
-                ),
-                subject=data["subject"],
-                incoming=Incoming(channel=data["channel"], body_text=data["body"]),
-                actor=Actor.staff(request.user),
-                queue_code=data["queue"].code,
-                priority=data["priority"],
-                order=order,
-                external_reference=data["external_reference"]
-                if data["channel"] == Channel.CONSUMER_BODY
-                else "",
-                external_deadline=data["external_deadline"]
-                if data["channel"] == Channel.CONSUMER_BODY
-                else None,
-            )
+            if data["channel"] == Channel.PHONE:  # the call that brought it goes on the ticket
+                ticket = ticket_open_for_call(
+                    direction=data["call_direction"] or PhoneCall.Direction.INBOUND,
+                    duration=timedelta(minutes=data["call_minutes"] or 0),
+                    outcome=data["call_outcome"] or PhoneCall.Outcome.FOLLOW_UP,
+                    **fields,
+                )
+            else:
+                ticket = ticket_open(**fields)
         except DomainError as error:
             form.add_error(None, error.message)
         else:

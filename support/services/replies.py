@@ -299,3 +299,16 @@ def macro_upsert(*, name: str, body: str, set_status: str = "") -> Macro:
     )
     macro.full_clean()
     return macro
+
+
+@transaction.atomic
+def ticket_open_for_call(
+    *, actor: Actor, direction: str, duration: timedelta, outcome: str, **ticket_fields
+) -> Ticket:
+    """A ticket for a phone call, with the call logged on it (one or the other never alone).
+    Takes ticket_open's arguments besides the call's."""
+    from support.services.tickets import ticket_open
+
+    ticket = ticket_open(actor=actor, **ticket_fields)
+    phone_call_log(ticket_id=ticket.pk, actor=actor, direction=direction, duration=duration, outcome=outcome)
+    return ticket

@@ -172,11 +172,16 @@ def test_a_phone_call_opens_a_ticket_and_a_consumer_body_case_goes_to_the_ombuds
             "subject": "Ligou sobre a entrega",
             "body": "Quer saber quando chega.",
             "priority": "normal",
+            "call_direction": "in",
+            "call_minutes": "4",
+            "call_outcome": "solved",
         },
     )
     ticket = Ticket.objects.get(subject="Ligou sobre a entrega")
     assert response.url == screen(ticket.protocol)
     assert (ticket.channel, ticket.contact_phone) == ("phone", "11 98765-4321")
+    call = ticket.calls.get()
+    assert (call.direction, call.duration, call.outcome) == ("in", timedelta(minutes=4), "solved")
     # The first level has no ombudsman queue to choose: the case is refused, nothing stored.
     refused = agent.post(
         reverse("backoffice:ticket-new"),
@@ -201,3 +206,23 @@ def test_bulk_take_assigns_the_selected_tickets(staff_client):
     user = client.get(reverse("backoffice:support-desk")).wsgi_request.user
     assert list(Ticket.objects.filter(assignee=user).order_by("pk")) == [first, second]
     assert Ticket.objects.get(pk=untouched.pk).assignee is None
+
+
+def test_an_agent_records_the_public_answer_of_a_complaint_made_in_public(staff_client):
+    from support.services import Contact, Incoming, ticket_open
+
+    ticket = ticket_open(
+        contact=Contact(name="@cliente"),
+        subject="Reclamação no Reclame Aqui",
+        incoming=Incoming(channel="social", body_text="Produto não chegou"),
+        actor=Actor.job("test"),
+        public_url="https://www.reclameaqui.com.br/loja/produto-nao-chegou_abc/",
+        acknowledge=False,
+    )
+    agent = staff_client(Role.SUPPORT_AGENT)
+    page = agent.get(screen(ticket.protocol)).content.decode()
+    assert "reclameaqui.com.br" in page and 'data-testid="public-answer-posted"' in page
+    agent.post(
+        reverse("backoffice:ticket-act", kwargs={"protocol": ticket.protocol}), {"action": "public_answer"}
+    )
+    assert Ticket.objects.get(pk=ticket.pk).public_answer_posted_at is not None
