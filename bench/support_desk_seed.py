@@ -451,7 +451,6 @@ def seed(*, tickets: int, messages: int, customers: int, agent_password: str, pr
             "resolved_at",
             "closed_at",
             "last_customer_message_at",
-            "last_message_at",
             "created_at",
             "updated_at",
         ],
@@ -622,7 +621,6 @@ def seed(*, tickets: int, messages: int, customers: int, agent_password: str, pr
                 resolved,
                 closed,
                 last_customer,
-                end,
                 created,
                 max(end, closed or end),
             )

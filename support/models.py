@@ -55,6 +55,11 @@ class TicketQueue(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def work_permission(self) -> str:
+        """First-level agents work the SAC queues; only the ombudsman works its own."""
+        return "support.work_ombudsman" if self.is_ombudsman else "support.answer_ticket"
+
 
 class Priority(models.TextChoices):
     LOW = "low", _("Low")
@@ -206,7 +211,6 @@ class Ticket(TimeStampedModel):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     last_customer_message_at = models.DateTimeField(_("customer last wrote at"), null=True, blank=True)
-    last_message_at = models.DateTimeField(_("last message at"), null=True, blank=True)
 
     objects = TicketQuerySet.as_manager()
 

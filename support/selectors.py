@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from orders.models import Order
 from storefront.accounts.models import User
+from storefront.accounts.selectors import staff_team
 from support.models import (
     Attachment,
     ChatSession,
@@ -111,7 +112,11 @@ VIEWING_WITHIN_SECONDS = 120
 
 def queue_list_for_agent(*, user) -> list[TicketQueue]:
     """The queues the agent works, each with its active ticket count and oldest ticket."""
-    queues = [queue for queue in TicketQueue.objects.order_by("is_ombudsman", "name") if _works(user, queue)]
+    queues = [
+        queue
+        for queue in TicketQueue.objects.order_by("is_ombudsman", "name")
+        if user.has_perm(queue.work_permission)
+    ]
     stats = {
         row["queue_id"]: row
         for row in Ticket.objects.active()
@@ -123,10 +128,6 @@ def queue_list_for_agent(*, user) -> list[TicketQueue]:
         queue.active_count = stats.get(queue.pk, {}).get("count", 0)
         queue.oldest_at = stats.get(queue.pk, {}).get("oldest")
     return queues
-
-
-def _works(user, queue: TicketQueue) -> bool:
-    return user.has_perm("support.work_ombudsman" if queue.is_ombudsman else "support.answer_ticket")
 
 
 @dataclass(frozen=True)
@@ -227,17 +228,7 @@ def ticket_viewers(*, ticket: Ticket, user, now: datetime | None = None) -> list
 
 def agents_for_queue(*, queue: TicketQueue) -> QuerySet:
     """Active staff who may work the queue: who a ticket can be given to."""
-    codename = "work_ombudsman" if queue.is_ombudsman else "answer_ticket"
-    return (
-        User.objects.filter(
-            is_active=True,
-            is_staff=True,
-            groups__permissions__codename=codename,
-            groups__permissions__content_type__app_label="support",
-        )
-        .distinct()
-        .order_by("full_name", "pk")
-    )
+    return staff_team(permission=queue.work_permission).order_by("full_name", "pk")
 
 
 # --- Customer 360 ---------------------------------------------------------------------

@@ -49,7 +49,6 @@ from support.services import (
 )
 from support.services.chat import chat_agent_say, chat_close
 from support.services.replies import ticket_open_for_call, whatsapp_window_open
-from support.services.tickets import work_permission
 
 PAGE_SIZE = 25
 # Query budgets, asserted in tests/backoffice/test_support_views.py.
@@ -61,7 +60,7 @@ TICKET_QUERIES = 16  # session, user, two-factor, permissions (2), ticket, messa
 def _may_see(user, ticket: Ticket) -> bool:
     """Agents see the tickets of the queues they work; the ombudsman also reads the
     first-level tickets its cases review. Nobody else, whatever they can guess."""
-    return user.has_perm(work_permission(ticket.queue)) or (
+    return user.has_perm(ticket.queue.work_permission) or (
         user.has_perm("support.work_ombudsman") and not ticket.queue.is_ombudsman
     )
 
@@ -110,7 +109,7 @@ def _ticket(request: HttpRequest, protocol: str) -> Ticket:
 def ticket_desk_detail_view(request: HttpRequest, protocol: str) -> HttpResponse:
     ticket = _ticket(request, protocol)
     ticket_view_record(ticket=ticket, agent=request.user)
-    can_work = request.user.has_perm(work_permission(ticket.queue))
+    can_work = request.user.has_perm(ticket.queue.work_permission)
     reply_form = TicketReplyForm()
     # Choosing a macro fills the reply box with its text for this ticket (htmx, no inline script).
     reply_form.fields["macro"].widget.attrs.update(

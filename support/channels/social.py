@@ -48,7 +48,6 @@ from support.services.tickets import (
     Incoming,
     _event,
     ticket_open,
-    work_permission,
 )
 
 Track = Callable[[Sequence[Any], int], Iterable[Any]]
@@ -445,7 +444,7 @@ def complaints_import(
     ]
     if actor.kind == ActorKind.STAFF:
         for queue in TicketQueue.objects.filter(code__in={complaint.queue_code for complaint in new}):
-            actor.require_perm(work_permission(queue))
+            actor.require_perm(queue.work_permission)
     opened: list[Ticket] = []
     for complaint in track(new, len(new)) if track else new:
         ticket = _complaint_ticket_open(complaint, actor=actor)
@@ -494,7 +493,7 @@ def ticket_public_answer_posted(*, ticket_id: int, actor: Actor) -> Ticket:
     Raises PermissionMissing, or PublicAddressMissing for a ticket without a public address.
     """
     ticket = lock_ticket(ticket_id)
-    actor.require_perm(work_permission(ticket.queue))
+    actor.require_perm(ticket.queue.work_permission)
     if not ticket.public_url:
         raise PublicAddressMissing()
     if ticket.public_answer_posted_at is not None:

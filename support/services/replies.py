@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
 from core.actor import Actor
@@ -27,7 +27,7 @@ from support.services.tickets import (
     _event,
     _message_add,
     ticket_transition,
-    work_permission,
+    ticket_update,
 )
 
 # An email thread quotes at most this many earlier message ids in References.
@@ -139,7 +139,7 @@ def ticket_reply(
     Raises TicketClosed, TicketTransitionNotAllowed, AttachmentRefused or PermissionMissing.
     """
     ticket = lock_ticket(ticket_id)
-    actor.require_perm(work_permission(ticket.queue))
+    actor.require_perm(ticket.queue.work_permission)
     if ticket.status == Ticket.Status.CLOSED:
         raise TicketClosed()
     if status_after not in AFTER_REPLY:
@@ -152,15 +152,13 @@ def ticket_reply(
         author=author,
         author_label=author.get_full_name() or author.email,
     )
-    ticket.last_message_at = message.created_at
-    fields = ["last_message_at"]
     if ticket.first_responded_at is None:
         ticket.first_responded_at = message.created_at
-        fields.append("first_responded_at")
+        fields = ["first_responded_at"]
         if ticket.sla_paused_at is None:
             sla_schedule(ticket=ticket)  # the next deadline is now the resolution
             fields.extend(SLA_FIELDS)
-    ticket.save(update_fields=[*fields, "updated_at"])
+        ticket.save(update_fields=[*fields, "updated_at"])
     if status_after != ticket.status:
         ticket_transition(ticket=ticket, to=status_after, actor=actor)
     _deliver(ticket=ticket, message=message, kind=Notification.Kind.TICKET_REPLY)
@@ -171,7 +169,7 @@ def ticket_reply(
 def ticket_note(*, ticket_id: int, actor: Actor, body_text: str, files: list | None = None) -> Message:
     """An internal note: staff see it, the customer never does."""
     ticket = lock_ticket(ticket_id)
-    actor.require_perm(work_permission(ticket.queue))
+    actor.require_perm(ticket.queue.work_permission)
     return _message_add(
         ticket=ticket,
         incoming=Incoming(channel=Channel.INTERNAL, body_text=body_text, files=files or []),
@@ -199,9 +197,9 @@ def ticket_store_message(*, ticket_id: int, body_text: str, author=None) -> Mess
         author=author,
         author_label=(author.get_full_name() or author.email) if author else settings.SITE_NAME,
     )
-    ticket.last_message_at = ticket.first_responded_at = message.created_at
+    ticket.first_responded_at = message.created_at
     sla_schedule(ticket=ticket)
-    ticket.save(update_fields=["last_message_at", "first_responded_at", *SLA_FIELDS, "updated_at"])
+    ticket.save(update_fields=["first_responded_at", *SLA_FIELDS, "updated_at"])
     ticket_transition(ticket=ticket, to=Ticket.Status.WAITING_CUSTOMER, actor=Actor.job("support"))
     _deliver(ticket=ticket, message=message, kind=Notification.Kind.TICKET_REPLY)
     return message
@@ -247,13 +245,9 @@ def ticket_reply_with_macro(
     message = ticket_reply(
         ticket_id=ticket_id, actor=actor, body_text=text, status_after=status_after or suggested, files=files
     )
+    if macro.set_priority:
+        ticket_update(ticket_id=ticket_id, actor=actor, priority=macro.set_priority)
     ticket.refresh_from_db()
-    if macro.set_priority and macro.set_priority != ticket.priority:
-        _event(ticket, actor, f"priority {ticket.priority} → {macro.set_priority} (macro {macro.name})")
-        ticket.priority = macro.set_priority
-        if ticket.sla_paused_at is None:
-            sla_schedule(ticket=ticket)
-        ticket.save(update_fields=["priority", *SLA_FIELDS, "updated_at"])
     tags = list(macro.add_tags.all())
     if tags:
         ticket.tags.add(*tags)
@@ -272,7 +266,7 @@ def phone_call_log(
 ) -> PhoneCall:
     """Record a call on a ticket; its notes join the conversation as an internal note."""
     ticket = lock_ticket(ticket_id)
-    actor.require_perm(work_permission(ticket.queue))
+    actor.require_perm(ticket.queue.work_permission)
     call = PhoneCall.objects.create(
         ticket=ticket, agent=actor.user, direction=direction, duration=duration, outcome=outcome, notes=notes
     )
@@ -286,8 +280,6 @@ def phone_call_log(
             author=actor.user,
             author_label=_author_label(actor),
         )
-    ticket.last_message_at = timezone.now()
-    ticket.save(update_fields=["last_message_at", "updated_at"])
     return call
 
 

@@ -76,11 +76,6 @@ class Incoming:
     is_automatic: bool = False
 
 
-def work_permission(queue: TicketQueue) -> str:
-    """First-level agents work the SAC queues; only the ombudsman works its own."""
-    return "support.work_ombudsman" if queue.is_ombudsman else "support.answer_ticket"
-
-
 def _event(
     ticket: Ticket, actor: Actor, note: str = "", *, from_status: str = "", to_status: str = ""
 ) -> None:
@@ -148,7 +143,7 @@ def ticket_open(
             return existing
     queue = TicketQueue.objects.get(code=queue_code)
     if actor.kind == ActorKind.STAFF:
-        actor.require_perm(work_permission(queue))
+        actor.require_perm(queue.work_permission)
     attachments_check(incoming.files)
     customer = contact.customer
     ticket = Ticket(
@@ -172,8 +167,8 @@ def ticket_open(
     ticket.protocol = protocol_next()
     ticket.save()
     sla_schedule(ticket=ticket)
-    ticket.last_customer_message_at = ticket.last_message_at = ticket.created_at
-    ticket.save(update_fields=[*SLA_FIELDS, "last_customer_message_at", "last_message_at"])
+    ticket.last_customer_message_at = ticket.created_at
+    ticket.save(update_fields=[*SLA_FIELDS, "last_customer_message_at"])
     _event(ticket, actor, to_status=Ticket.Status.NEW)
     if incoming.body_text or incoming.files:
         _message_add(
@@ -198,7 +193,7 @@ def ticket_transition(
     Caller holds the ticket's lock. Raises TicketTransitionNotAllowed or PermissionMissing.
     """
     if not (by_customer and actor.kind == ActorKind.CUSTOMER):
-        actor.require_perm(work_permission(ticket.queue))
+        actor.require_perm(ticket.queue.work_permission)
     now = timezone.now()
     from_status = ticket.status
     fields = {}
@@ -250,8 +245,8 @@ def ticket_customer_message(*, ticket_id: int, incoming: Incoming, actor: Actor)
         direction=Message.Direction.INBOUND,
         author_label=ticket.contact_label,
     )
-    ticket.last_customer_message_at = ticket.last_message_at = message.created_at
-    ticket.save(update_fields=["last_customer_message_at", "last_message_at", "updated_at"])
+    ticket.last_customer_message_at = message.created_at
+    ticket.save(update_fields=["last_customer_message_at", "updated_at"])
     if incoming.is_automatic:
         return message  # an auto-reply or bounce moves nothing
     if ticket.status == Ticket.Status.WAITING_CUSTOMER:
@@ -276,7 +271,7 @@ def _delivered_before(incoming: Incoming) -> Message | None:
 
 
 def _can_work(user, queue: TicketQueue) -> bool:
-    return user.is_active and user.is_staff and user.has_perm(work_permission(queue))
+    return user.is_active and user.is_staff and user.has_perm(queue.work_permission)
 
 
 @transaction.atomic
@@ -287,7 +282,7 @@ def ticket_assign(*, ticket_id: int, assignee, actor: Actor) -> Ticket:
     Raises PermissionMissing or AssigneeNotAllowed (someone who cannot work the queue).
     """
     ticket = lock_ticket(ticket_id)
-    actor.require_perm(work_permission(ticket.queue))
+    actor.require_perm(ticket.queue.work_permission)
     if assignee is None or assignee != actor.user:
         actor.require_perm("support.assign_ticket")
     if assignee is not None and not _can_work(assignee, ticket.queue):
@@ -319,7 +314,7 @@ def ticket_update(
 ) -> Ticket:
     """Change a ticket's priority (its deadlines follow) or its tags."""
     ticket = lock_ticket(ticket_id)
-    actor.require_perm(work_permission(ticket.queue))
+    actor.require_perm(ticket.queue.work_permission)
     if priority is not None and priority != ticket.priority:
         _event(ticket, actor, f"priority {ticket.priority} → {priority}")
         ticket.priority = priority
@@ -357,10 +352,8 @@ def ticket_merge(*, duplicate_id: int, into_id: int, actor: Actor) -> Ticket:
         raise TicketMergeNotAllowed()
     if duplicate.queue.is_ombudsman != into.queue.is_ombudsman:
         raise TicketMergeNotAllowed()
-    actor.require_perm(work_permission(into.queue))
+    actor.require_perm(into.queue.work_permission)
     Message.objects.filter(ticket=duplicate).update(ticket=into)
-    into.last_message_at = max(filter(None, [into.last_message_at, duplicate.last_message_at]), default=None)
-    into.save(update_fields=["last_message_at", "updated_at"])
     duplicate.merged_into = into
     duplicate.save(update_fields=["merged_into", "updated_at"])
     ticket_transition(
