@@ -39,6 +39,8 @@ class Bin(TimeStampedModel):
     DEFAULT_CODE = "GERAL"
     # Where picked units wait to be packed and shipped; they stay promised to their order.
     DISPATCH_CODE = "EXPEDICAO"
+    # Returned units waiting for a decision; never sold from.
+    QUARANTINE_CODE = "QUARENTENA"
 
     warehouse = models.ForeignKey(
         Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="bins"
@@ -46,6 +48,11 @@ class Bin(TimeStampedModel):
     code = models.CharField(_("code"), max_length=20, help_text=_("Aisle-shelf-level, e.g. A-01-03."))
     position = models.PositiveIntegerField(_("pick order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    is_sellable = models.BooleanField(
+        _("sells"),
+        default=True,
+        help_text=_("Units in a bin that does not sell (quarantine, damaged) are never reserved or picked."),
+    )
 
     class Meta:
         verbose_name = _("bin")

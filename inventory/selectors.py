@@ -23,9 +23,12 @@ from storefront.catalog.models import Variant
 
 
 def sellable(today: date | None = None) -> Q:
-    """Quants whose units may be sold: no lot, or a lot not past its expiry date."""
+    """Quants whose units may be sold: in a bin that sells, with no lot or a lot not past its
+    expiry date."""
     today = today or timezone.localdate()
-    return Q(lot__isnull=True) | Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=today)
+    return Q(bin__is_sellable=True) & (
+        Q(lot__isnull=True) | Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=today)
+    )
 
 
 def sellable_on_hand(*, level_ids: Iterable[int], today: date | None = None) -> dict[int, int]:

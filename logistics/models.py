@@ -440,11 +440,45 @@ class TrackingEvent(TimeStampedModel):
 
 
 class InvoiceRecord(TimeStampedModel):
-    """The record of the fiscal invoice (NF-e) that travels with a shipment. Numbers of a
-    series run without gaps; the issuer adapter authorises it."""
+    """The record of a fiscal invoice (NF-e): the outgoing one that travels with a shipment, or
+    the entry one of goods a customer sent back, which refers to the outgoing invoice's access
+    key. Numbers of a series run without gaps; the issuer adapter authorises it."""
 
+    class Kind(models.TextChoices):
+        OUTGOING = "outgoing", _("Outgoing (sale)")
+        ENTRY = "entry", _("Entry (return)")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OUTGOING)
     shipment = models.OneToOneField(
-        Shipment, verbose_name=_("shipment"), on_delete=models.PROTECT, related_name="invoice"
+        Shipment,
+        verbose_name=_("shipment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice",
+    )
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entry_invoices",
+        help_text=_("For entry invoices: the order the goods came back from."),
+    )
+    referenced_key = models.CharField(
+        _("referenced access key"),
+        max_length=44,
+        blank=True,
+        help_text=_("The outgoing invoice it reverses."),
+    )
+    source = models.CharField(
+        _("issued for"),
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("What an entry invoice was issued for (return:12): once each."),
     )
     series = models.PositiveSmallIntegerField(_("series"))
     number = models.PositiveIntegerField(_("number"))
@@ -467,6 +501,9 @@ class InvoiceRecord(TimeStampedModel):
         ordering = ["series", "number"]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="invoice_number_unique"),
+            models.CheckConstraint(
+                condition=Q(kind="entry") | Q(shipment__isnull=False), name="invoice_outgoing_has_shipment"
+            ),
             models.CheckConstraint(
                 condition=Exact(
                     cents("total"), cents("items_total") - cents("discount_total") + cents("freight_total")

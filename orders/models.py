@@ -398,6 +398,93 @@ PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class Refund(TimeStampedModel):
+    """Money given back on an order, for a reason the store keeps (a return request): to the
+    card or Pix it came from, to the bank account or Pix key a boleto payer gave, or as store
+    credit. Asked once per `source` (a unique key), carried out by an idempotent task."""
+
+    class Method(models.TextChoices):
+        ORIGINAL = "original", _("Back to the card or Pix it was paid with")
+        BANK_TRANSFER = "bank_transfer", _("Transfer to the customer's account or Pix key")
+        STORE_CREDIT = "store_credit", _("Store credit")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To be made")
+        DONE = "done", _("Made")
+        FAILED = "failed", _("Failed: a person must look")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="refunds"
+    )
+    payment = models.ForeignKey(
+        Payment,
+        verbose_name=_("payment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refunds",
+    )
+    source = models.CharField(
+        _("reason"), max_length=60, unique=True, help_text=_("What it refunds, e.g. return:12.")
+    )
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, editable=False
+    )
+    amount = models.DecimalField(_("amount"), **PRICE)
+    destination = models.JSONField(
+        _("destination"), default=dict, blank=True, help_text=_("The Pix key or bank account of a transfer.")
+    )
+    voucher = models.OneToOneField(
+        "promotions.Voucher",
+        verbose_name=_("store credit voucher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refund",
+    )
+    provider_reference = models.CharField(_("provider reference"), max_length=80, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    done_at = models.DateTimeField(_("made at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "updated_at"], name="refund_status_idx")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.amount}"
+
+
+REFUND_TRANSITIONS: dict[str, frozenset[str]] = {
+    Refund.Status.PENDING: frozenset({Refund.Status.DONE, Refund.Status.FAILED}),
+    Refund.Status.FAILED: frozenset({Refund.Status.PENDING}),
+    Refund.Status.DONE: frozenset(),
+}
+
+
+class SandboxRefund(TimeStampedModel):
+    """The sandbox provider's book of money it gave back: one row per idempotency key, however
+    often it was asked, as a real provider keeps it."""
+
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    reference = models.CharField(_("payment reference"), max_length=80, blank=True)
+    destination = models.JSONField(_("destination"), default=dict, blank=True)
+    amount = models.DecimalField(_("amount"), **PRICE)
+    requests = models.PositiveIntegerField(_("requests"), default=1)
+
+    class Meta:
+        verbose_name = _("sandbox refund")
+        verbose_name_plural = _("sandbox refunds")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.idempotency_key
+
+
 class SandboxCharge(TimeStampedModel):
     """The sandbox payment provider's own books, standing in for the provider's systems: each
     Pix and boleto it issued and what became of it, so it refuses what a real provider

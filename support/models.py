@@ -170,6 +170,14 @@ class Ticket(TimeStampedModel):
         blank=True,
         related_name="tickets",
     )
+    return_request = models.OneToOneField(
+        "returns.ReturnRequest",
+        verbose_name=_("return request"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ticket",
+    )
     # The first-level ticket an ombudsman case reviews, and the ticket a duplicate went into.
     escalated_from = models.ForeignKey(
         "self",

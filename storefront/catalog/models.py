@@ -136,6 +136,13 @@ class Product(TimeStampedModel):
     seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     is_featured = models.BooleanField(_("featured"), default=False)
+    is_durable = models.BooleanField(
+        _("durable goods"),
+        default=False,
+        help_text=_(
+            "Durable goods may be returned for an apparent defect within 90 days of delivery, others within 30."
+        ),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     # Kept by the catalog services from the variants, images and sales, so that listings

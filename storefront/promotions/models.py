@@ -40,6 +40,12 @@ class Voucher(TimeStampedModel):
         _("uses per customer"), null=True, blank=True, default=1, help_text=_("Empty for no limit.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    holder_cpf = models.CharField(
+        _("only for CPF"),
+        max_length=11,
+        blank=True,
+        help_text=_("Store credit: only the customer with this CPF may use it."),
+    )
 
     class Meta:
         verbose_name = _("voucher")

@@ -25,6 +25,8 @@ class Notification(TimeStampedModel):
         TICKET_RECEIVED = "ticket_received", _("Ticket received")
         TICKET_REPLY = "ticket_reply", _("Reply on a ticket")
         SUPPORT_SLA_ALERT = "support_sla_alert", _("Ticket deadline alert")
+        RETURN_UPDATE = "return_update", _("Return request news")
+        STORE_CREDIT = "store_credit", _("Store credit issued")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
