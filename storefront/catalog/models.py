@@ -140,7 +140,7 @@ class Product(TimeStampedModel):
         _("durable goods"),
         default=False,
         help_text=_(
-            "Durable goods may be returned for an apparent defect within 90 days of delivery, others within 30."
+            "An apparent defect may be claimed within 90 days of delivery for durable goods, 30 for others."
         ),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='product',
             name='is_durable',
-            field=models.BooleanField(default=False, help_text='Durable goods may be returned for an apparent defect within 90 days of delivery, others within 30.', verbose_name='durable goods'),
+            field=models.BooleanField(default=False, help_text='An apparent defect may be claimed within 90 days of delivery for durable goods, 30 for others.', verbose_name='durable goods'),
         ),
     ]
