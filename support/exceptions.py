@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import ActionNotAllowed, DomainError
+from core.uploads import UploadRefused
 
 
 class TicketTransitionNotAllowed(DomainError):
@@ -28,7 +29,7 @@ class AssigneeNotAllowed(ActionNotAllowed):
     message = _("This person cannot work on tickets of this queue.")
 
 
-class AttachmentRefused(DomainError):
+class AttachmentRefused(UploadRefused):
     code = "attachment_refused"
     message = _("This file cannot be attached.")
 

@@ -2,44 +2,29 @@
 the name or type the sender claims, kept under media by a name the store chooses."""
 
 import secrets
-from dataclasses import dataclass
 
-import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from core.uploads import PICTURES_AND_PDF, IncomingFile, upload_check, upload_name
 from support.exceptions import AttachmentRefused
 from support.models import Attachment, Message
 
-# What may be attached, by the type the content shows: pictures of the product, documents.
-ALLOWED_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"})
 MAX_FILES = 5
 
-
-@dataclass(frozen=True)
-class IncomingFile:
-    name: str
-    content: bytes
+__all__ = ["MAX_FILES", "IncomingFile", "attachment_check", "attachments_check", "attachments_save"]
 
 
 def attachment_check(incoming: IncomingFile) -> str:
-    """The file's real content type. Raises AttachmentRefused for one too large, empty, or of
-    a type the store does not take (executables, archives, HTML and anything unknown)."""
-    limit = settings.STORE_SUPPORT_ATTACHMENT_MAX_BYTES
-    if not incoming.content:
-        raise AttachmentRefused(_("%(name)s is empty.") % {"name": incoming.name})
-    if len(incoming.content) > limit:
-        raise AttachmentRefused(
-            _("%(name)s is larger than %(limit)s.") % {"name": incoming.name, "limit": filesizeformat(limit)}
-        )
-    kind = filetype.guess(incoming.content)
-    if kind is None or kind.mime not in ALLOWED_TYPES:
-        raise AttachmentRefused(
-            _("%(name)s is not a picture (JPEG, PNG, GIF, WebP) or a PDF.") % {"name": incoming.name}
-        )
-    return kind.mime
+    """The file's real content type: pictures of the product and documents. Raises
+    AttachmentRefused for one too large, empty, or of another type."""
+    return upload_check(
+        incoming,
+        allowed=PICTURES_AND_PDF,
+        limit=settings.STORE_SUPPORT_ATTACHMENT_MAX_BYTES,
+        refused=AttachmentRefused,
+    )
 
 
 def attachments_check(files: list[IncomingFile]) -> list[str]:
@@ -57,7 +42,7 @@ def attachments_save(*, message: Message, files: list[IncomingFile]) -> list[Att
         attachment = Attachment(
             message=message,
             token=secrets.token_urlsafe(24),
-            filename=incoming.name.replace("/", "_").replace("\\", "_")[-200:] or "file",
+            filename=upload_name(incoming.name),
             content_type=content_type,
             size=len(incoming.content),
         )
