@@ -146,7 +146,7 @@ class ShipmentAdmin(ReadOnlyAdmin):
 
 @admin.register(InvoiceRecord)
 class InvoiceRecordAdmin(ReadOnlyAdmin):
-    list_display = ["series", "number", "access_key", "issued_at", "total"]
+    list_display = ["series", "number", "kind", "access_key", "referenced_key", "issued_at", "total"]
     list_filter = ["series"]
-    search_fields = ["=access_key", "=shipment__order__number"]
+    search_fields = ["=access_key", "=shipment__order__number", "=order__number"]
     show_full_result_count = False

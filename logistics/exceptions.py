@@ -92,3 +92,8 @@ class ShipmentNotDispatchable(DomainError):
 
     def __init__(self, *, reason: str) -> None:
         super().__init__(reason)
+
+
+class OrderNotInvoiced(DomainError):
+    code = "order_not_invoiced"
+    message = _("This order has no invoice to return against.")

@@ -46,6 +46,23 @@ class ShipmentRequest:
 
 
 @dataclass(frozen=True)
+class ReturnShipmentRequest:
+    """A parcel a customer sends back to our warehouse through the carrier's reverse logistics:
+    left at a post office with an authorisation code (`drop_off`) or collected at the
+    customer's address (`pickup`)."""
+
+    DROP_OFF = "drop_off"
+    PICKUP = "pickup"
+
+    service: str
+    mode: str
+    sender: Address  # the customer
+    recipient: Address  # our warehouse
+    weight_grams: int
+    declared_value: Decimal
+
+
+@dataclass(frozen=True)
 class Quote:
     """What the carrier would charge for a parcel, and in how many business days it delivers."""
 
@@ -64,10 +81,14 @@ class Booking:
 
 @dataclass(frozen=True)
 class ReturnAuthorisation:
-    """The code a customer takes to a post office to send a parcel back, free of charge."""
+    """The carrier's word that it takes a parcel back, free of charge to the customer: the code
+    the customer shows at a post office (or the pickup's number), the last day to post it (or
+    to be collected), and the tracking code the parcel travels under once posted."""
 
     code: str
     valid_until: date
+    tracking_code: str
+    mode: str
 
 
 @dataclass(frozen=True)
@@ -95,4 +116,8 @@ class CarrierGateway(Protocol):
     def track(self, *, tracking_code: str) -> list[CarrierEvent]:
         """Every event of a shipment so far, oldest first. Raises CarrierUnavailable."""
 
-    def authorise_return(self, *, tracking_code: str, idempotency_key: str) -> ReturnAuthorisation: ...
+    def authorise_return(
+        self, *, request: ReturnShipmentRequest, idempotency_key: str
+    ) -> ReturnAuthorisation:
+        """Authorise a reverse parcel; the same key always gets the same authorisation, never a
+        second parcel. Raises CarrierUnavailable."""

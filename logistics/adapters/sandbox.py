@@ -3,7 +3,9 @@ idempotent bookings kept in its own books, tracking events published by webhook 
 query, reverse-logistics codes, and failures or delays on request.
 
 What the carrier does to a parcel depends on the recipient's name: a normal name is
-delivered at the first attempt; the names below exercise the other paths.
+delivered at the first attempt; the names below exercise the other paths. A reverse parcel
+(a customer sending goods back) goes by the sender's name instead: posted, in transit and
+delivered to our warehouse, unless the customer never posts it.
 """
 
 import hashlib
@@ -23,6 +25,7 @@ from logistics.adapters.base import (
     CarrierUnavailable,
     Quote,
     ReturnAuthorisation,
+    ReturnShipmentRequest,
     ShipmentRefused,
     ShipmentRequest,
 )
@@ -37,8 +40,14 @@ REFUSED_NAME = "SANDBOX REFUSED"  # the carrier refuses the parcel
 SLOW_NAME = "SANDBOX SLOW"  # a new booking takes STORE_SANDBOX_CARRIER_DELAY_SECONDS to answer
 FAIL_ONCE_NAME = "SANDBOX ABSENT"  # nobody home at the first attempt, delivered at the second
 RETURN_NAME = "SANDBOX RETURN"  # two failed attempts, then back to the sender
+NEVER_POSTED_NAME = "SANDBOX NEVER POSTED"  # a reverse parcel whose customer never posts it
 MAX_WEIGHT_GRAMS = 30_000
-RETURN_VALID_DAYS = 30
+# Reverse parcels (logística reversa) travel under their own service indicator.
+REVERSE_PREFIX = "LR"
+# A drop-off authorisation is good for this many calendar days; a pickup is tried within a
+# week (about five business days).
+RETURN_VALID_DAYS = 10
+PICKUP_VALID_DAYS = 7
 # The sandbox's price list: (base price, price per started kilo, business days) within the
 # sender's state; other states pay a surcharge and wait longer.
 PRICE_LIST = {
@@ -68,6 +77,13 @@ JOURNEYS = {
     ),
 }  # fmt: skip
 DEFAULT_JOURNEY = (Kind.POSTED, Kind.IN_TRANSIT, Kind.OUT_FOR_DELIVERY, Kind.DELIVERED)
+# Posted by the customer, delivered at our warehouse.
+REVERSE_STEPS = {
+    **STEPS,
+    Kind.POSTED: ("Objeto postado", "AGENCIA DE ORIGEM"),
+    Kind.DELIVERED: ("Objeto entregue ao destinatário", "CAJAMAR - SP"),
+}
+REVERSE_JOURNEY = (Kind.POSTED, Kind.IN_TRANSIT, Kind.DELIVERED)
 
 
 def _serial(key: str) -> int:
@@ -100,20 +116,13 @@ class SandboxCarrier:
             raise CarrierUnavailable("sandbox asked to fail")
         if recipient == REFUSED_NAME or request.weight_grams > MAX_WEIGHT_GRAMS:
             raise ShipmentRefused("parcel refused")
-        prefix = SERVICE_PREFIXES.get(request.service, DEFAULT_PREFIX)
-        code, salt = tracking_code(service=prefix, serial=_serial(idempotency_key)), 0
-        while (
-            SandboxParcel.objects.filter(tracking_code=code).exclude(idempotency_key=idempotency_key).exists()
-        ):
-            salt += 1  # another parcel has this serial: the carrier hands out the next free one
-            code = tracking_code(service=prefix, serial=_serial(f"{idempotency_key}#{salt}"))
-        parcel, created = SandboxParcel.objects.get_or_create(
+        parcel, created = _parcel_book(
             idempotency_key=idempotency_key,
-            defaults={"tracking_code": code, "service": request.service, "recipient_name": recipient},
+            prefix=SERVICE_PREFIXES.get(request.service, DEFAULT_PREFIX),
+            service=request.service,
+            name=recipient,
         )
-        if not created:
-            SandboxParcel.objects.filter(pk=parcel.pk).update(booking_requests=F("booking_requests") + 1)
-        elif recipient == SLOW_NAME:
+        if created and recipient == SLOW_NAME:
             time.sleep(settings.STORE_SANDBOX_CARRIER_DELAY_SECONDS)
         return Booking(
             tracking_code=parcel.tracking_code,
@@ -128,21 +137,60 @@ class SandboxCarrier:
         parcel = SandboxParcel.objects.filter(tracking_code=tracking_code).first()
         return [_event(payload) for payload in parcel.events] if parcel else []
 
-    def authorise_return(self, *, tracking_code: str, idempotency_key: str) -> ReturnAuthorisation:
+    def authorise_return(
+        self, *, request: ReturnShipmentRequest, idempotency_key: str
+    ) -> ReturnAuthorisation:
+        sender = request.sender.name.upper()
+        if sender == UNAVAILABLE_NAME:
+            raise CarrierUnavailable("sandbox asked to fail")
+        # The parcel's journey goes by the customer who sends it, kept where a booking keeps
+        # its recipient.
+        parcel, _created = _parcel_book(
+            idempotency_key=idempotency_key, prefix=REVERSE_PREFIX, service=request.service, name=sender
+        )
+        authorised_on = timezone.localdate(parcel.created_at)
+        days = PICKUP_VALID_DAYS if request.mode == ReturnShipmentRequest.PICKUP else RETURN_VALID_DAYS
         return ReturnAuthorisation(
             code=f"{_serial(idempotency_key):08d}",
-            valid_until=timezone.localdate() + timedelta(days=RETURN_VALID_DAYS),
+            valid_until=authorised_on + timedelta(days=days),
+            tracking_code=parcel.tracking_code,
+            mode=request.mode,
         )
+
+
+def _parcel_book(*, idempotency_key: str, prefix: str, service: str, name: str) -> tuple[SandboxParcel, bool]:
+    """The parcel booked under a key, booked now if it was not: with a tracking code of its own
+    (the carrier hands out the next free serial when one is taken). Returns it and whether it
+    is new; asking again counts the request."""
+    code, salt = tracking_code(service=prefix, serial=_serial(idempotency_key)), 0
+    while SandboxParcel.objects.filter(tracking_code=code).exclude(idempotency_key=idempotency_key).exists():
+        salt += 1  # another parcel has this serial: the carrier hands out the next free one
+        code = tracking_code(service=prefix, serial=_serial(f"{idempotency_key}#{salt}"))
+    parcel, created = SandboxParcel.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={"tracking_code": code, "service": service, "recipient_name": name},
+    )
+    if not created:
+        SandboxParcel.objects.filter(pk=parcel.pk).update(booking_requests=F("booking_requests") + 1)
+    return parcel, created
+
+
+def _journey(parcel: SandboxParcel) -> tuple[str, ...]:
+    """The kinds of event the carrier publishes for a parcel, in order."""
+    if parcel.tracking_code.startswith(REVERSE_PREFIX):
+        return () if parcel.recipient_name == NEVER_POSTED_NAME else REVERSE_JOURNEY
+    return JOURNEYS.get(parcel.recipient_name, DEFAULT_JOURNEY)
 
 
 def sandbox_parcel_advance(parcel: SandboxParcel) -> CarrierEvent | None:
     """What the carrier does next with a parcel: publish its next tracking event (None when
     its journey is over or it was cancelled)."""
-    journey = JOURNEYS.get(parcel.recipient_name, DEFAULT_JOURNEY)
+    journey = _journey(parcel)
     if parcel.is_cancelled or len(parcel.events) >= len(journey):
         return None
     kind = journey[len(parcel.events)]
-    description, location = STEPS[kind]
+    steps = REVERSE_STEPS if parcel.tracking_code.startswith(REVERSE_PREFIX) else STEPS
+    description, location = steps[kind]
     payload = {
         "id": f"{parcel.tracking_code}-{len(parcel.events) + 1}",
         "kind": kind.value,

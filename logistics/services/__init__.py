@@ -8,7 +8,7 @@ from logistics.services.dispatch import (
     shipment_transition,
     shipments_dispatch_reconcile,
 )
-from logistics.services.invoices import invoice_issue
+from logistics.services.invoices import invoice_issue, invoice_issue_entry
 from logistics.services.packing import PackingLine, box_upsert, packing_check, packing_expected, shipment_pack
 from logistics.services.picking import pick_line_confirm, pick_line_short, pick_list_create
 from logistics.services.rates import RateRow, carrier_service_set_rates, shipping_rates_import
@@ -27,6 +27,7 @@ __all__ = [
     "carrier_gateway",
     "carrier_service_set_rates",
     "invoice_issue",
+    "invoice_issue_entry",
     "packing_check",
     "packing_expected",
     "pick_line_confirm",

@@ -1,28 +1,31 @@
 """What the sandbox carrier does on its own side, for demos and tests: move parcels along
-their journey and post each event to our tracking webhook, signed."""
+their journey (our shipments and the parcels other apps own) and post each event to our
+tracking webhook, signed."""
 
 from inbox.services import notice_receive
 from logistics.adapters.base import CarrierEvent
 from logistics.adapters.sandbox import SandboxCarrier, sandbox_parcel_advance, sandbox_tracking_notice
 from logistics.models import SandboxParcel, Shipment
+from logistics.parcels import parcel_owners_all
 from logistics.services.tracking import CARRIER_SENDER
 
 
 def sandbox_shipments_advance(
     *, tracking_codes: list[str] | None = None, notify: bool = True
 ) -> list[CarrierEvent]:
-    """Move every sandbox parcel of our shipments on the way (or those named) one step
-    further; with `notify`, post each event to our webhook as the carrier would (otherwise
-    the events wait for tracking queries). Return the events published."""
-    codes = (
-        Shipment.objects.active().filter(tracking_code__isnull=False).values_list("tracking_code", flat=True)
-    )
+    """Move every sandbox parcel of our shipments on the way and of the parcel owners' parcels
+    on the way (or those named) one step further; with `notify`, post each event to our
+    webhook as the carrier would (otherwise the events wait for tracking queries). Return the
+    events published."""
+    shipments = Shipment.objects.active().filter(tracking_code__isnull=False)
     if tracking_codes is not None:
-        codes = codes.filter(tracking_code__in=tracking_codes)
+        shipments = shipments.filter(tracking_code__in=tracking_codes)
+    codes = set(shipments.values_list("tracking_code", flat=True))
+    codes |= {code for owner in parcel_owners_all() for code in owner.active_codes()}
+    if tracking_codes is not None:
+        codes &= set(tracking_codes)
     published = []
-    for parcel in SandboxParcel.objects.filter(tracking_code__in=list(codes), is_cancelled=False).order_by(
-        "pk"
-    ):
+    for parcel in SandboxParcel.objects.filter(tracking_code__in=codes, is_cancelled=False).order_by("pk"):
         event = sandbox_parcel_advance(parcel)
         if event is None:
             continue

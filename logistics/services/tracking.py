@@ -1,5 +1,6 @@
 """What carriers say about shipments, by signed notice or by asking them: each event stored
-once, moving the shipment and the order, and reaching the customer."""
+once, moving the shipment and the order, and reaching the customer. Notices about parcels of
+other apps (see logistics/parcels.py) are handed to their owner."""
 
 from datetime import datetime, timedelta
 
@@ -16,6 +17,7 @@ from inbox.services import notice_payload
 from logistics.adapters.base import CarrierEvent, CarrierUnavailable
 from logistics.models import SHIPMENT_TRANSITIONS, Shipment, TrackingEvent
 from logistics.notifications import shipment_news_notify
+from logistics.parcels import parcel_owner_for
 from logistics.services.dispatch import carrier_gateway, lock_shipment, shipment_transition
 from orders.models import Order, OrderEvent
 from orders.services import order_transition
@@ -36,7 +38,8 @@ POLL_BATCH = 200
 
 
 def tracking_notice_read(carrier: str, body: bytes) -> Notice:
-    """A carrier's tracking event about one of our tracking codes. Raises NoticeRejected."""
+    """A carrier's tracking event about one of our tracking codes: a shipment's, or a parcel
+    a registered owner claims. Raises NoticeRejected."""
     try:
         payload = notice_payload(body)
         data = payload["data"]
@@ -50,15 +53,17 @@ def tracking_notice_read(carrier: str, body: bytes) -> Notice:
         raise NoticeRejected("malformed notice", status=400)
     if not valid:
         raise NoticeRejected("unknown notice", status=400)
-    if not Shipment.objects.filter(tracking_code=code, service__gateway=carrier).exists():
+    is_shipment = Shipment.objects.filter(tracking_code=code, service__gateway=carrier).exists()
+    if not is_shipment and parcel_owner_for(carrier=carrier, tracking_code=code) is None:
         raise NoticeRejected("unknown tracking code", status=404)
     return Notice(event_id=payload["id"], kind="tracking", payload=payload)
 
 
 def tracking_notice_apply(*, event: WebhookEvent) -> Outcome:
-    """Apply a stored tracking notice; an event already known (polled first) is ignored."""
+    """Apply a stored tracking notice to its shipment, or hand it to the parcel's owner; an
+    event already known (polled first) is ignored."""
     data = event.payload["data"]
-    shipment_id = Shipment.objects.values_list("pk", flat=True).get(tracking_code=data["tracking_code"])
+    code = data["tracking_code"]
     carrier_event = CarrierEvent(
         event_id=event.event_id,
         kind=data["kind"],
@@ -66,9 +71,15 @@ def tracking_notice_apply(*, event: WebhookEvent) -> Outcome:
         description=data.get("description", ""),
         location=data.get("location", ""),
     )
-    stored = tracking_events_apply(
-        shipment_id=shipment_id, events=[carrier_event], source=TrackingEvent.Source.WEBHOOK
-    )
+    shipment_id = Shipment.objects.filter(tracking_code=code).values_list("pk", flat=True).first()
+    if shipment_id is not None:
+        stored = tracking_events_apply(
+            shipment_id=shipment_id, events=[carrier_event], source=TrackingEvent.Source.WEBHOOK
+        )
+    elif owner := parcel_owner_for(carrier=event.provider, tracking_code=code):
+        stored = owner.apply(code, [carrier_event], TrackingEvent.Source.WEBHOOK)
+    else:  # its owner let go of it since the notice was taken
+        return Outcome(applied=False, note="nobody owns this parcel")
     return Outcome(applied=True) if stored else Outcome(applied=False, note="already known")
 
 

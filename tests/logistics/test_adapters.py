@@ -3,13 +3,27 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from logistics.adapters.base import Address, CarrierUnavailable, ShipmentRefused, ShipmentRequest
-from logistics.adapters.sandbox import REFUSED_NAME, UNAVAILABLE_NAME, SandboxCarrier
+from logistics.adapters.base import (
+    Address,
+    CarrierUnavailable,
+    ReturnShipmentRequest,
+    ShipmentRefused,
+    ShipmentRequest,
+)
+from logistics.adapters.sandbox import (
+    NEVER_POSTED_NAME,
+    REFUSED_NAME,
+    UNAVAILABLE_NAME,
+    SandboxCarrier,
+    sandbox_parcel_advance,
+)
 from logistics.adapters.tracking_codes import is_valid_tracking_code, s10_check_digit, tracking_code
+from logistics.models import SandboxParcel, TrackingEvent
 
 pytestmark = pytest.mark.django_db
 
 CARRIER = SandboxCarrier()
+Kind = TrackingEvent.Kind
 WAREHOUSE = Address("Loja Aurora", "Rodovia Anhanguera", "km 33", "", "Polvilho", "Cajamar", "SP", "07770000")
 
 
@@ -64,10 +78,68 @@ def test_the_sandbox_fails_and_refuses_on_request():
         CARRIER.book(request=request(weight=31_000), idempotency_key="shipment:9")
 
 
-def test_a_return_authorisation_is_valid_for_a_month():
-    authorisation = CARRIER.authorise_return(tracking_code="SX473124829BR", idempotency_key="return:1")
-    assert len(authorisation.code) == 8 and authorisation.code.isdecimal()
-    assert (authorisation.valid_until - timezone.localdate()).days == 30
+def return_request(name="Ana Souza", mode=ReturnShipmentRequest.DROP_OFF):
+    customer = Address(name, "Avenida Rio Branco", "100", "", "Centro", "Rio de Janeiro", "RJ", "20040020")
+    return ReturnShipmentRequest(
+        service="sedex",
+        mode=mode,
+        sender=customer,
+        recipient=WAREHOUSE,
+        weight_grams=900,
+        declared_value=Decimal("100.00"),
+    )
+
+
+def test_a_return_authorisation_is_given_once_per_key_with_a_reverse_tracking_code():
+    # when
+    first = CARRIER.authorise_return(request=return_request(), idempotency_key="return:1")
+    again = CARRIER.authorise_return(request=return_request(), idempotency_key="return:1")
+    other = CARRIER.authorise_return(request=return_request(), idempotency_key="return:2")
+    # then
+    assert first == again
+    assert (first.code, first.tracking_code) != (other.code, other.tracking_code)
+    assert len(first.code) == 8 and first.code.isdecimal()
+    assert first.tracking_code.startswith("LR") and is_valid_tracking_code(first.tracking_code)
+    assert first.mode == "drop_off"
+    assert (first.valid_until - timezone.localdate()).days == 10
+    parcel = SandboxParcel.objects.get(tracking_code=first.tracking_code)
+    assert (parcel.idempotency_key, parcel.booking_requests) == ("return:1", 2)
+
+
+def test_a_pickup_is_tried_within_a_week():
+    authorisation = CARRIER.authorise_return(
+        request=return_request(mode=ReturnShipmentRequest.PICKUP), idempotency_key="return:3"
+    )
+    assert authorisation.mode == "pickup"
+    assert (authorisation.valid_until - timezone.localdate()).days == 7
+
+
+def test_a_return_authorisation_fails_on_request_and_books_nothing():
+    with pytest.raises(CarrierUnavailable):
+        CARRIER.authorise_return(request=return_request(name=UNAVAILABLE_NAME), idempotency_key="return:4")
+    assert not SandboxParcel.objects.exists()
+
+
+def test_a_reverse_parcel_is_posted_travels_and_reaches_the_warehouse():
+    # given
+    code = CARRIER.authorise_return(request=return_request(), idempotency_key="return:5").tracking_code
+    parcel = SandboxParcel.objects.get(tracking_code=code)
+    # when
+    events = [sandbox_parcel_advance(parcel) for _step in range(4)]
+    # then
+    assert [event and event.kind for event in events] == [Kind.POSTED, Kind.IN_TRANSIT, Kind.DELIVERED, None]
+    assert [event.event_id for event in CARRIER.track(tracking_code=code)] == [
+        f"{code}-{n}" for n in (1, 2, 3)
+    ]
+    assert events[2].location == "CAJAMAR - SP"
+
+
+def test_a_reverse_parcel_never_posted_has_no_news():
+    code = CARRIER.authorise_return(
+        request=return_request(name=NEVER_POSTED_NAME.title()), idempotency_key="return:6"
+    ).tracking_code
+    assert sandbox_parcel_advance(SandboxParcel.objects.get(tracking_code=code)) is None
+    assert CARRIER.track(tracking_code=code) == []
 
 
 def test_the_sandbox_quotes_its_own_price_list_and_charges_it_when_booking():

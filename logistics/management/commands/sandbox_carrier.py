@@ -12,13 +12,12 @@ class Command(BaseCommand):
         "Act as the sandbox carrier: move every shipment on the way (or those named) one step "
         "along its journey — posted, in transit, out for delivery, delivered — and post each "
         "event to the store's tracking webhook, signed. Recipients named SANDBOX ABSENT miss the "
-        "first attempt; SANDBOX RETURN come back to the sender."
+        "first attempt; SANDBOX RETURN come back to the sender. Parcels customers send back "
+        "are posted, travel and reach the warehouse, unless the sender is SANDBOX NEVER POSTED."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "tracking_codes", nargs="*", help="Only these shipments (default: all on the way)."
-        )
+        parser.add_argument("tracking_codes", nargs="*", help="Only these parcels (default: all on the way).")
         parser.add_argument(
             "--to-the-end", action="store_true", help="Keep going until every journey is over."
         )
