@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from inventory.models import (
+    Lot,
     PurchaseOrder,
     PurchaseOrderLine,
     ReorderRule,
@@ -282,4 +283,18 @@ def transfers_recent() -> QuerySet[Transfer]:
         Transfer.objects.select_related("source", "destination")
         .prefetch_related("lines__variant")
         .order_by("-created_at", "-pk")
+    )
+
+
+def lots_shipped(*, reference: str, variant_id: int) -> list[Lot]:
+    """The lots units of a variant left in for `reference` (order:<id>), first to expire
+    first: where units a customer sends back belong."""
+    return list(
+        Lot.objects.filter(
+            quants__movements__reference=reference,
+            quants__movements__kind=StockMovement.Kind.SHIP,
+            variant_id=variant_id,
+        )
+        .distinct()
+        .order_by("expires_on", "pk")
     )

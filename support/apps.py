@@ -9,6 +9,7 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         from inbox.senders import sender_register
+        from support import tasks  # noqa: F401  apps below the desk ask for its tasks by name
         from support.channels.email import EMAIL_SENDER
         from support.channels.whatsapp import WHATSAPP_SENDER
 

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from orders.models import Order
+from returns.models import ReturnRequest
 from storefront.accounts.models import User
 from storefront.accounts.selectors import staff_team
 from support.models import (
@@ -197,7 +198,16 @@ def ticket_get_for_desk(*, protocol: str) -> Ticket:
     events, calls, the customer's order and the links between tickets."""
     ticket = (
         Ticket.objects.filter(protocol=protocol)
-        .select_related("queue", "assignee", "customer", "order", "shipment", "escalated_from", "merged_into")
+        .select_related(
+            "queue",
+            "assignee",
+            "customer",
+            "order",
+            "shipment",
+            "escalated_from",
+            "merged_into",
+            "return_request",
+        )
         .prefetch_related(
             Prefetch(
                 "messages",
@@ -257,6 +267,7 @@ class CustomerStory:
     addresses: list = field(default_factory=list)
     orders: list = field(default_factory=list)
     tickets: list = field(default_factory=list)
+    returns: list = field(default_factory=list)
     timeline: list = field(default_factory=list)
     risk_hits: list = field(default_factory=list)
     notes: list = field(default_factory=list)
@@ -311,6 +322,12 @@ def customer_story(
             OrderEvent.objects.filter(order__customer=customer, to_status="")
             .exclude(note="")
             .select_related("order")
+            .order_by("-created_at", "-pk")[:STORY_ORDERS]
+        )
+    if with_orders or with_support:
+        story.returns = list(
+            ReturnRequest.objects.filter(order__customer=customer)
+            .select_related("order", "ticket")
             .order_by("-created_at", "-pk")[:STORY_ORDERS]
         )
     if with_support:

@@ -29,3 +29,17 @@ def tickets_close_resolved(self) -> None:
 
     if tickets_close_resolved() == 200:
         self.delay()
+
+
+@shared_task(name="support.return_ticket_open")
+def return_ticket_open(*, return_request_id: int) -> None:
+    from support.services.incidents import return_ticket_open
+
+    return_ticket_open(return_request_id=return_request_id)
+
+
+@shared_task(name="support.return_tickets_sync")
+def return_tickets_sync() -> None:
+    from support.services.incidents import return_tickets_sync
+
+    return_tickets_sync()

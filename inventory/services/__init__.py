@@ -33,8 +33,10 @@ from inventory.services.reservations import (
 from inventory.services.stock import (
     bin_upsert,
     default_bin,
+    quarantine_bin,
     stock_apply,
     stock_receive,
+    stock_return,
     stock_sync_online,
     warehouse_upsert,
 )
@@ -51,6 +53,7 @@ __all__ = [
     "purchase_order_close",
     "purchase_order_create",
     "purchase_order_receive",
+    "quarantine_bin",
     "reorder_rule_set",
     "replenishment_notify",
     "reservation_allocate",
@@ -67,6 +70,7 @@ __all__ = [
     "stock_count_record",
     "stock_receive",
     "stock_reserve",
+    "stock_return",
     "stock_sync_online",
     "supplier_upsert",
     "transfer_cancel",

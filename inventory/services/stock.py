@@ -142,6 +142,34 @@ def stock_apply(
     )
 
 
+def _stock_in(
+    *,
+    variant_id: int,
+    warehouse: Warehouse,
+    quantity: int,
+    kind: str,
+    bin: Bin,
+    lot: Lot | None,
+    actor: Actor,
+    reference: str,
+    reason: str,
+) -> StockLevel:
+    """Units coming in to a bin and lot, with their ledger line; the web store hears of it."""
+    level = levels_for_update(variant_ids=[variant_id], warehouse=warehouse)[variant_id]
+    stock_apply(
+        level=level,
+        quant=quant_for(level=level, bin=bin, lot=lot),
+        kind=kind,
+        on_hand=quantity,
+        actor=actor,
+        reference=reference,
+        reason=reason,
+    )
+    stock_sync_online(variant_ids=[variant_id])
+    level.refresh_from_db()
+    return level
+
+
 @transaction.atomic
 def stock_receive(
     *,
@@ -165,20 +193,55 @@ def stock_receive(
         raise InvalidQuantity()
     variant = Variant.objects.get(pk=variant_id)
     lot = lot_for_receipt(variant=variant, code=lot_code, expires_on=expires_on)
-    level = levels_for_update(variant_ids=[variant_id], warehouse=warehouse)[variant_id]
-    bin = bin or default_bin(warehouse=warehouse)
-    stock_apply(
-        level=level,
-        quant=quant_for(level=level, bin=bin, lot=lot),
+    return _stock_in(
+        variant_id=variant_id,
+        warehouse=warehouse,
+        quantity=quantity,
         kind=StockMovement.Kind.RECEIVE,
-        on_hand=quantity,
+        bin=bin or default_bin(warehouse=warehouse),
+        lot=lot,
         actor=actor,
         reference=reference,
         reason=reason,
     )
-    stock_sync_online(variant_ids=[variant_id])
-    level.refresh_from_db()
-    return level
+
+
+def quarantine_bin(*, warehouse: Warehouse) -> Bin:
+    """Where returned units wait for a decision: a bin that never sells."""
+    return Bin.objects.get_or_create(
+        warehouse=warehouse,
+        code=Bin.QUARANTINE_CODE,
+        defaults={"position": 999_998, "is_sellable": False},
+    )[0]
+
+
+@transaction.atomic
+def stock_return(
+    *,
+    variant_id: int,
+    warehouse: Warehouse,
+    quantity: int,
+    actor: Actor,
+    reference: str,
+    bin: Bin,
+    lot: Lot | None = None,
+    reason: str = "",
+) -> StockLevel:
+    """Put units a customer sent back on hand, in the lot they left in (its expiry kept): in a
+    bin that sells, back on sale, or in quarantine, never sold. Raises InvalidQuantity."""
+    if not isinstance(quantity, int) or quantity < 1 or bin.warehouse_id != warehouse.pk:
+        raise InvalidQuantity()
+    return _stock_in(
+        variant_id=variant_id,
+        warehouse=warehouse,
+        quantity=quantity,
+        kind=StockMovement.Kind.RETURN,
+        bin=bin,
+        lot=lot,
+        actor=actor,
+        reference=reference,
+        reason=reason,
+    )
 
 
 def document_transition(*, document, to: str, transitions: dict, **fields) -> None:

@@ -106,6 +106,8 @@ WHATSAPP_NOTICES = frozenset(
         Notification.Kind.SHIPMENT_SHIPPED,
         Notification.Kind.SHIPMENT_NEWS,
         Notification.Kind.LATE_PAYMENT_REFUND,
+        Notification.Kind.RETURN_UPDATE,
+        Notification.Kind.STORE_CREDIT,
     }
 )
 

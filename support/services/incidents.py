@@ -1,5 +1,6 @@
-"""Tickets the store opens itself: a delivery that went wrong, and an analyst's question
-about a held order. Each incident opens one ticket, however often it is looked at."""
+"""Tickets the store opens itself: a delivery that went wrong, an analyst's question about a
+held order, and a return request (agents follow the return on its ticket). Each incident
+opens one ticket, however often it is looked at."""
 
 from datetime import datetime, timedelta
 
@@ -14,9 +15,11 @@ from core.actor import Actor
 from logistics.models import TrackingEvent
 from orders.models import Order
 from orders.services.review import order_ask_customer
+from returns.models import OPEN_STATUSES, ReturnRequest
+from support.locks import lock_ticket
 from support.models import Channel, Priority, Ticket
 from support.services.replies import ticket_note, ticket_store_message
-from support.services.tickets import Contact, Incoming, ticket_open
+from support.services.tickets import Contact, Incoming, ticket_open, ticket_transition
 
 INCIDENT_ACTOR = Actor.job("support_incidents")
 DELIVERY_INCIDENTS = (TrackingEvent.Kind.DELIVERY_FAILED, TrackingEvent.Kind.RETURNED)
@@ -104,3 +107,65 @@ def order_question_ask(*, order_id: int, actor: Actor, seen: datetime, question:
     )
     ticket_store_message(ticket_id=ticket.pk, body_text=question.strip(), author=actor.user)
     return ticket
+
+
+# A return's ticket waits on the returns team while the return is open, and is resolved
+# (then closed by the desk's usual job) once the return is finished.
+RETURN_TICKET_DONE = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
+
+
+@transaction.atomic
+def return_ticket_open(*, return_request_id: int) -> Ticket:
+    """Open the ticket of a return request, once: its protocol is the request's, its first
+    message the customer's reason and description, and it waits on the returns team."""
+    existing = Ticket.objects.filter(return_request_id=return_request_id).first()
+    if existing is not None:
+        return existing
+    request = ReturnRequest.objects.select_related("order__customer").get(pk=return_request_id)
+    order = request.order
+    with override(order.language):
+        subject = _("Return %(number)s: %(reason)s") % {
+            "number": request.number,
+            "reason": request.get_reason_display(),
+        }
+        body = "\n\n".join(filter(None, [str(request.get_reason_display()), request.description]))
+    ticket = ticket_open(
+        contact=_contact(order),
+        subject=subject,
+        incoming=Incoming(channel=Channel.WEB, body_text=body),
+        actor=INCIDENT_ACTOR,
+        order=order,
+        incident_key=f"return:{request.pk}",
+        acknowledge=False,
+        return_request=request,
+    )
+    return ticket_transition(
+        ticket=lock_ticket(ticket.pk), to=Ticket.Status.WAITING_THIRD_PARTY, actor=INCIDENT_ACTOR
+    )
+
+
+def return_tickets_sync() -> int:
+    """Open the tickets of return requests that have none (their task was lost) and resolve
+    those of finished returns; return how many tickets changed. Runs every minute."""
+    missing = list(
+        ReturnRequest.objects.filter(ticket__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:INCIDENT_BATCH]
+    )
+    for request_id in missing:
+        return_ticket_open(return_request_id=request_id)
+    finished = list(
+        Ticket.objects.filter(return_request__isnull=False)
+        .exclude(return_request__status__in=OPEN_STATUSES)
+        .exclude(status__in=RETURN_TICKET_DONE)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:INCIDENT_BATCH]
+    )
+    for ticket_id in finished:
+        with transaction.atomic():
+            ticket = lock_ticket(ticket_id)
+            if ticket.status not in RETURN_TICKET_DONE:
+                ticket_transition(
+                    ticket=ticket, to=Ticket.Status.RESOLVED, actor=INCIDENT_ACTOR, note="return finished"
+                )
+    return len(missing) + len(finished)

@@ -128,6 +128,7 @@ def ticket_open(
     external_deadline: datetime | None = None,
     public_url: str = "",
     acknowledge: bool = True,
+    return_request=None,
 ) -> Ticket:
     """Open a ticket with the customer's first message and give it its protocol; the customer
     is told the protocol on the channel they used (unless the store opened it itself,
@@ -163,6 +164,7 @@ def ticket_open(
         external_deadline=external_deadline,
         public_url=public_url,
         incident_key=incident_key,
+        return_request=return_request,
     )
     ticket.protocol = protocol_next()
     ticket.save()

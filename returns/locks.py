@@ -1,0 +1,13 @@
+from core.locks import for_update
+from returns.models import ReturnRequest
+
+
+def lock_return_request(request_id: int) -> ReturnRequest:
+    """A return request, after its order (the order lock also keeps two requests from
+    claiming the same units)."""
+    from orders.locks import lock_order
+
+    order_id = ReturnRequest.objects.values_list("order_id", flat=True).get(pk=request_id)
+    lock_order(order_id)
+    for_update(ReturnRequest.objects.filter(pk=request_id)).get()
+    return ReturnRequest.objects.select_related("order").get(pk=request_id)

@@ -1,0 +1,190 @@
+"""Reads shaped for the return pages: what a customer may still return and until when, a
+request with everything its page shows, and the returns team's queues."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core import signing
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from orders.models import Order, OrderLine
+from orders.selectors import ACCESS_MAX_AGE, ACCESS_SALT
+from returns.models import (
+    OPEN_STATUSES,
+    ReturnEvent,
+    ReturnLine,
+    ReturnPolicy,
+    ReturnRequest,
+    ReturnTrackingEvent,
+    ReturnUnit,
+)
+from returns.windows import window_ends_on
+
+RS = ReturnRequest.Status
+# Inspected and finished requests count the units accepted; rejected and expired ones none.
+FINISHED_WITH_UNITS = (RS.INSPECTED, RS.REFUNDED, RS.EXCHANGED, RS.CLOSED)
+
+
+def return_policy() -> ReturnPolicy:
+    """The store's return policy (its defaults until a manager saves one)."""
+    return ReturnPolicy.objects.order_by("pk").first() or ReturnPolicy()
+
+
+def order_delivered_on(*, order: Order) -> date | None:
+    """The day (store time) the carrier delivered the order's last parcel; None until then."""
+    delivered_at = order.shipments.aggregate(last=Max("delivered_at"))["last"]
+    return timezone.localdate(delivered_at) if delivered_at else None
+
+
+def units_claimed(*, order_id: int, exclude_request_id: int | None = None) -> dict[int, int]:
+    """Units of each order line already asked back: all of an open request, the accepted
+    ones of a finished request."""
+    claimed: dict[int, int] = defaultdict(int)
+    lines = ReturnLine.objects.filter(request__order_id=order_id).exclude(request_id=exclude_request_id)
+    for line_id, status, quantity, accepted in lines.values_list(
+        "order_line_id", "request__status", "quantity", "accepted_quantity"
+    ):
+        if status in FINISHED_WITH_UNITS:
+            claimed[line_id] += accepted
+        elif status in OPEN_STATUSES:
+            claimed[line_id] += quantity
+    return claimed
+
+
+@dataclass
+class ReturnableLine:
+    """One order line as the return form shows it."""
+
+    line: OrderLine
+    returnable: int
+    claimed: int
+    ends_on: dict[str, date] = field(default_factory=dict)  # reason -> last day
+
+    @property
+    def regret_ends_on(self) -> date | None:
+        return self.ends_on.get(ReturnRequest.Reason.REGRET)
+
+    @property
+    def defect_ends_on(self) -> date | None:
+        return self.ends_on.get(ReturnRequest.Reason.DEFECT)
+
+
+def returnable_lines(*, order: Order, today: date | None = None) -> list[ReturnableLine]:
+    """Each line of a delivered order with how many units may still be asked back and the last
+    day for each reason (empty before delivery). Two queries whatever the order's size."""
+    today = today or timezone.localdate()
+    delivered_on = order_delivered_on(order=order)
+    policy = return_policy()
+    claimed = units_claimed(order_id=order.pk)
+    rows = []
+    for line in order.lines.select_related("variant__product").order_by("pk"):
+        taken = claimed.get(line.pk, 0)
+        ends_on = {}
+        if delivered_on is not None:
+            ends_on = {
+                reason: window_ends_on(
+                    reason=reason,
+                    delivered_on=delivered_on,
+                    is_durable=line.variant.product.is_durable,
+                    policy=policy,
+                )
+                for reason in ReturnRequest.Reason.values
+                if reason != ReturnRequest.Reason.HIDDEN_DEFECT
+            }
+        rows.append(
+            ReturnableLine(
+                line=line, returnable=max(line.quantity - taken, 0), claimed=taken, ends_on=ends_on
+            )
+        )
+    return rows
+
+
+def _with_page_data(queryset: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
+    return queryset.select_related("order", "customer", "carrier_service", "ticket").prefetch_related(
+        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line", "replacement_variant")),
+        Prefetch("lines__units", queryset=ReturnUnit.objects.select_related("bin", "lot")),
+        Prefetch("events", queryset=ReturnEvent.objects.order_by("created_at", "pk")),
+        Prefetch("tracking_events", queryset=ReturnTrackingEvent.objects.order_by("occurred_at", "pk")),
+        "photos",
+    )
+
+
+def return_get_for_customer(*, customer, number: str) -> ReturnRequest:
+    """The customer's own request; anyone else's is not found."""
+    request = _with_page_data(ReturnRequest.objects.filter(order__customer=customer, number=number)).first()
+    if request is None:
+        raise Http404("No such return request.")
+    return request
+
+
+def return_get_for_guest(*, number: str, token: str) -> ReturnRequest:
+    """The request of the order a signed link names (the order's link from its emails)."""
+    try:
+        order_number = signing.loads(token, salt=ACCESS_SALT, max_age=ACCESS_MAX_AGE)
+    except signing.BadSignature as error:
+        raise Http404("No such return request.") from error
+    request = _with_page_data(ReturnRequest.objects.filter(order__number=order_number, number=number)).first()
+    if request is None:
+        raise Http404("No such return request.")
+    return request
+
+
+def return_get(*, number: str) -> ReturnRequest:
+    """A request for the returns team's screen."""
+    request = _with_page_data(ReturnRequest.objects.filter(number=number)).first()
+    if request is None:
+        raise Http404("No such return request.")
+    return request
+
+
+def return_list_for_order(*, order: Order) -> list[ReturnRequest]:
+    return list(
+        ReturnRequest.objects.filter(order=order)
+        .select_related("ticket")
+        .prefetch_related(Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line")))
+        .order_by("-created_at", "-pk")
+    )
+
+
+# The returns team's queues: which statuses each one holds.
+QUEUES: dict[str, tuple[str, ...]] = {
+    "decide": (RS.REQUESTED,),
+    "in_transit": (RS.APPROVED, RS.AWAITING_SHIPMENT, RS.IN_TRANSIT),
+    "inspect": (RS.RECEIVED,),
+    "settle": (RS.INSPECTED,),
+    "done": (RS.REFUNDED, RS.EXCHANGED, RS.CLOSED, RS.REJECTED, RS.EXPIRED),
+}
+
+
+def return_queue(*, queue: str, search: str = "") -> QuerySet[ReturnRequest]:
+    """One queue of requests, oldest first (newest first for finished ones), filtered by a
+    request or order number, tracking code or email; paginated by the caller."""
+    requests = ReturnRequest.objects.filter(status__in=QUEUES.get(queue, QUEUES["decide"]))
+    search = search.strip()
+    if search:
+        requests = requests.filter(
+            Q(number=search.upper())
+            | Q(order__number=search.upper())
+            | Q(tracking_code=search.upper())
+            | Q(order__email__iexact=search)
+        )
+    order = ("-created_at", "-pk") if queue == "done" else ("created_at", "pk")
+    return requests.select_related("order").order_by(*order)
+
+
+def return_queue_counts() -> dict[str, int]:
+    """How many requests wait in each working queue, in one query over the open ones."""
+    by_status = dict(
+        ReturnRequest.objects.filter(status__in=OPEN_STATUSES)
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {
+        queue: sum(by_status.get(status, 0) for status in statuses)
+        for queue, statuses in QUEUES.items()
+        if queue != "done"
+    }

@@ -1,0 +1,42 @@
+"""Every write the returns app makes, split by step; the public names are re-exported here."""
+
+from returns.services.completion import orders_complete
+from returns.services.inspection import UnitDecision, return_inspect
+from returns.services.parcels import (
+    return_find_by_parcel,
+    return_parcel_authorise,
+    return_receive,
+    return_tracking_apply,
+    returns_authorise_reconcile,
+    returns_expire,
+    returns_track,
+)
+from returns.services.requests import (
+    LineAsk,
+    return_approve,
+    return_event,
+    return_reject,
+    return_request_create,
+    return_transition,
+    return_withdraw,
+)
+
+__all__ = [
+    "LineAsk",
+    "UnitDecision",
+    "orders_complete",
+    "return_approve",
+    "return_event",
+    "return_find_by_parcel",
+    "return_inspect",
+    "return_parcel_authorise",
+    "return_receive",
+    "return_reject",
+    "return_request_create",
+    "return_tracking_apply",
+    "return_transition",
+    "return_withdraw",
+    "returns_authorise_reconcile",
+    "returns_expire",
+    "returns_track",
+]
