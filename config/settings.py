@@ -181,6 +181,10 @@ STORE_BOLETO_DUE_BUSINESS_DAYS = env.int("STORE_BOLETO_DUE_BUSINESS_DAYS", defau
 # Card instalments without interest: up to this many, none smaller than the minimum.
 STORE_MAX_INSTALLMENTS = env.int("STORE_MAX_INSTALLMENTS", default=12)
 STORE_MIN_INSTALLMENT = Decimal(env("STORE_MIN_INSTALLMENT", default="10.00"))
+# The sandbox provider answers the first this many requests of each refund or payout with an
+# outage, and takes this long over the one that gets through (for retry and crash tests).
+STORE_SANDBOX_REFUND_FAILURES = env.int("STORE_SANDBOX_REFUND_FAILURES", default=0)
+STORE_SANDBOX_REFUND_DELAY_SECONDS = env.float("STORE_SANDBOX_REFUND_DELAY_SECONDS", default=0)
 # Secret each provider signs its notices with, by provider name.
 STORE_PAYMENT_WEBHOOK_SECRETS = {
     "sandbox": env("STORE_SANDBOX_WEBHOOK_SECRET", default="whsec_sandbox_local_only")
@@ -385,6 +389,8 @@ CELERY_TASK_ROUTES = {
     "orders.payment_reverse": {"queue": Queue.PAYMENTS.value},
     "orders.payment_charge_cancel": {"queue": Queue.PAYMENTS.value},
     "orders.payments_settle_reconcile": {"queue": Queue.PAYMENTS.value},
+    "orders.refund_execute": {"queue": Queue.PAYMENTS.value},
+    "orders.refunds_reconcile": {"queue": Queue.PAYMENTS.value},
     "orders.orders_stock_recheck": {"queue": Queue.DEFAULT.value},
     "cart.carts_abandoned_record": {"queue": Queue.DEFAULT.value},
     "orders.order_analyse": {"queue": Queue.DEFAULT.value},
@@ -422,6 +428,10 @@ CELERY_BEAT_SCHEDULE = {
     "orders-stock-recheck": {
         "task": "orders.orders_stock_recheck",
         "schedule": 900.0,
+    },
+    "orders-refunds-reconcile": {
+        "task": "orders.refunds_reconcile",
+        "schedule": 300.0,
     },
     "orders-analyse-reconcile": {
         "task": "orders.orders_analyse_reconcile",

@@ -8,10 +8,12 @@ from orders.models import (
     OrderLine,
     Payment,
     RecoveryOpportunity,
+    Refund,
     RiskAnalysis,
     RiskCheck,
     RiskPolicy,
     RiskRule,
+    SandboxRefund,
 )
 
 
@@ -107,3 +109,22 @@ class RecoveryOpportunityAdmin(ReadOnlyModelAdmin):
     list_select_related = ["order"]
     search_fields = ["=email", "=order__number"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyModelAdmin):
+    """Refunds move only through their services; failed ones wait here for a person to retry."""
+
+    list_display = ["order", "method", "status", "amount", "created_at", "done_at"]
+    list_filter = ["status", "method"]
+    list_select_related = ["order"]
+    search_fields = ["=order__number", "=source", "=provider_reference"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(SandboxRefund)
+class SandboxRefundAdmin(ReadOnlyModelAdmin):
+    """The sandbox provider's book of money it gave back, one line per idempotency key."""
+
+    list_display = ["idempotency_key", "reference", "amount", "requests", "created_at"]
+    search_fields = ["=idempotency_key", "=reference"]

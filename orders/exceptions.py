@@ -76,3 +76,74 @@ class OrderStillShort(DomainError):
             )
             % {"units": units}
         )
+
+
+class RefundTransitionNotAllowed(DomainError):
+    code = "refund_transition_not_allowed"
+    message = _("This refund cannot change to that status.")
+
+
+class RefundAmountInvalid(DomainError):
+    code = "refund_amount_invalid"
+    message = _("The amount to refund must be more than zero, in reais and centavos.")
+
+
+class RefundAboveRefundable(DomainError):
+    code = "refund_above_refundable"
+
+    def __init__(self, *, refundable: str) -> None:
+        super().__init__(
+            _("Only %(refundable)s of this order can still be refunded.") % {"refundable": refundable}
+        )
+
+
+class RefundMethodUnknown(DomainError):
+    code = "refund_method_unknown"
+    message = _("Choose how the money goes back: to the card or Pix, by bank transfer, or as store credit.")
+
+
+class RefundSourceTaken(DomainError):
+    code = "refund_source_taken"
+    message = _("A refund for this reason was already asked for another order.")
+
+
+class BoletoNotRefundable(DomainError):
+    code = "boleto_not_refundable"
+    message = _(
+        "A boleto cannot be paid back to whoever paid it: give a Pix key or a bank account to "
+        "transfer the money to."
+    )
+
+
+class RefundDestinationMissing(DomainError):
+    code = "refund_destination_missing"
+    message = _("Give a Pix key or a bank account to transfer the money to.")
+
+
+class PixKeyInvalid(DomainError):
+    code = "pix_key_invalid"
+    message = _(
+        "This is not a valid Pix key. Give a CPF, a CNPJ, an email, a phone number starting "
+        "with +55 or a random key."
+    )
+
+
+class BankAccountInvalid(DomainError):
+    """One field of a bank account is wrong; `field` names it for the form."""
+
+    code = "bank_account_invalid"
+    MESSAGES = {
+        "bank": _("The bank code has 3 digits."),
+        "branch": _("The branch has up to 4 digits, and its check digit after a hyphen if it has one."),
+        "account": _("The account number ends with its check digit, e.g. 12345-6."),
+        "holder_cpf": _("Enter the valid CPF of the account holder."),
+    }
+
+    def __init__(self, *, field: str) -> None:
+        self.field = field
+        super().__init__(self.MESSAGES[field])
+
+
+class RefundExceedsPayment(DomainError):
+    code = "refund_exceeds_payment"
+    message = _("The payment has less left to refund than this refund: someone refunded it meanwhile.")

@@ -1,5 +1,7 @@
+from collections.abc import Iterable
+
 from core.locks import for_update
-from orders.models import Order, Payment
+from orders.models import Order, Payment, Refund
 
 
 def lock_order(order_id: int) -> Order:
@@ -8,3 +10,12 @@ def lock_order(order_id: int) -> Order:
 
 def lock_payment(payment_id: int) -> Payment:
     return for_update(Payment.objects.filter(pk=payment_id)).get()
+
+
+def lock_payments(ids: Iterable[int]) -> list[Payment]:
+    return list(for_update(Payment.objects.filter(pk__in=list(ids))))
+
+
+def lock_refund(refund_id: int) -> Refund:
+    """A refund is locked after its payment and its order."""
+    return for_update(Refund.objects.filter(pk=refund_id)).get()

@@ -454,6 +454,7 @@ class Refund(TimeStampedModel):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "updated_at"], name="refund_status_idx")]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
+        permissions = [("retry_refund", _("Can make a failed refund again"))]
 
     def __str__(self) -> str:
         return f"{self.source}: {self.amount}"

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
-from orders.models import BlockedAddress, Order, OrderEvent, Payment, RiskAnalysis, RiskCheck
+from orders.models import BlockedAddress, Order, OrderEvent, Payment, Refund, RiskAnalysis, RiskCheck
 
 ACCESS_SALT = "orders.order-access"
 ACCESS_MAX_AGE = 60 * 60 * 24 * 180  # a guest's link works for six months
@@ -24,7 +24,18 @@ def _with_page_data(orders: QuerySet[Order]) -> QuerySet[Order]:
         "lines",
         Prefetch("events", queryset=timeline, to_attr="timeline"),
         Prefetch("payments", queryset=Payment.objects.order_by("-created_at", "-pk"), to_attr="payment_list"),
+        Prefetch("refunds", queryset=_refunds_shown(), to_attr="refund_list"),
     )
+
+
+def _refunds_shown() -> QuerySet[Refund]:
+    return Refund.objects.select_related("payment", "voucher").order_by("created_at", "pk")
+
+
+def refund_list_for_order(*, order: Order) -> QuerySet[Refund]:
+    """The order's refunds, oldest first, with the payment each comes from and the store
+    credit voucher it issued."""
+    return _refunds_shown().filter(order=order)
 
 
 def order_get_for_customer(*, customer, number: str) -> Order:

@@ -93,3 +93,32 @@ def orders_stock_recheck() -> None:
     from orders.services.risk import orders_stock_recheck
 
     orders_stock_recheck()
+
+
+def _refund_execute_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+    from orders.services.refunds import refund_fail
+
+    refund_fail(refund_id=kwargs["refund_id"], error=f"{type(exc).__name__}: {exc}")
+
+
+# A provider outage or a deadlock passes; anything else (the provider refusing) fails the
+# refund at once for a person to look at.
+@shared_task(
+    name="orders.refund_execute",
+    autoretry_for=(GatewayUnavailable, OperationalError),
+    retry_backoff=True,
+    max_retries=8,
+    on_failure=_refund_execute_failure,
+)
+def refund_execute(*, refund_id: int) -> None:
+    from orders.services.refunds import refund_execute
+
+    refund_execute(refund_id=refund_id)
+
+
+@shared_task(bind=True, name="orders.refunds_reconcile")
+def refunds_reconcile(self) -> None:
+    from orders.services.refunds import RECONCILE_BATCH, refunds_reconcile
+
+    if refunds_reconcile() == RECONCILE_BATCH:
+        self.delay()

@@ -28,6 +28,11 @@ class CardRejected(ValueError):
     """The provider refuses to tokenise the card data (bad number, expired)."""
 
 
+class RefundRefused(ValueError):
+    """The provider refuses to give money back for good: more than was paid, an unknown
+    payment, a destination it cannot pay. Asking again cannot help."""
+
+
 class CardOutcome(StrEnum):
     APPROVED = "approved"
     DECLINED = "declined"
@@ -80,8 +85,17 @@ class PaymentGateway(Protocol):
 
     def void_card(self, *, reference: str, idempotency_key: str) -> None: ...
 
-    def refund(self, *, reference: str, amount: Decimal, idempotency_key: str) -> None:
-        """Give money that was paid back to the payer (card, Pix or boleto)."""
+    def refund(self, *, reference: str, amount: Decimal, idempotency_key: str) -> str:
+        """Give money that was paid back to the payer of a card or Pix payment, in full or in
+        part; return the provider's reference of the refund. Asking again with the same key
+        returns the same reference and pays nothing more. Raises RefundRefused (more than
+        was paid) or GatewayUnavailable."""
+
+    def payout(self, *, destination: dict, amount: Decimal, idempotency_key: str) -> str:
+        """Transfer money to a Pix key (`{"pix_key": ..., "key_type": ...}`) or a bank account
+        (`{"bank", "branch", "account", "holder_cpf"}`): how a boleto is paid back. Returns
+        the provider's reference; asking again with the same key pays nothing more. Raises
+        RefundRefused or GatewayUnavailable."""
 
     def create_pix(self, *, amount: Decimal, expires_at: datetime, idempotency_key: str) -> PixCharge: ...
 

@@ -1,14 +1,17 @@
 """A payment provider for development and tests that behaves like a Brazilian one: card
 tokens, authorisations by documented test numbers, real Pix codes and boleto lines kept in
-its own books (a withdrawn Pix or a written-off boleto can no longer be paid), and signed
-notices (sent by `manage.py sandbox_payments`)."""
+its own books (a withdrawn Pix or a written-off boleto can no longer be paid), refunds and
+payouts booked once per idempotency key, and signed notices (sent by
+`manage.py sandbox_payments`)."""
 
 import hashlib
 import json
+import time
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -22,11 +25,12 @@ from orders.adapters.base import (
     ChargeAlreadyPaid,
     GatewayUnavailable,
     PixCharge,
+    RefundRefused,
 )
 from orders.adapters.boleto import barcode, digitable_line
 from orders.adapters.brcode import pix_payload
 from orders.adapters.cards import card_brand, card_digits, luhn_ok
-from orders.models import Payment, SandboxCharge
+from orders.models import Payment, SandboxCharge, SandboxRefund
 
 # Test card numbers, as a provider documents them. Any other valid number is approved.
 TEST_CARDS = {
@@ -59,6 +63,29 @@ def _charge(reference: str, *, method: str = "", amount: Decimal = Decimal("0.00
         reference=reference, defaults={"method": method, "amount": amount}
     )
     return charge
+
+
+def _refund_book(idempotency_key: str, *, amount: Decimal, **fields) -> tuple[SandboxRefund, bool]:
+    """The book's line for this key: written by the first request, counted by every repeat."""
+    book, created = SandboxRefund.objects.get_or_create(
+        idempotency_key=idempotency_key, defaults={"amount": amount, **fields}
+    )
+    if not created:
+        SandboxRefund.objects.filter(pk=book.pk).update(requests=F("requests") + 1, updated_at=timezone.now())
+        book.refresh_from_db(fields=["requests"])
+    return book, created
+
+
+def _answer(book: SandboxRefund) -> None:
+    """How the sandbox answers a refund or payout it booked: the first
+    STORE_SANDBOX_REFUND_FAILURES requests of each key meet an outage (the book counts them),
+    and the first that gets through takes STORE_SANDBOX_REFUND_DELAY_SECONDS, so tests can
+    retry and kill workers mid-call."""
+    failures = settings.STORE_SANDBOX_REFUND_FAILURES
+    if book.requests <= failures:
+        raise GatewayUnavailable("sandbox asked to fail")
+    if book.requests == failures + 1 and settings.STORE_SANDBOX_REFUND_DELAY_SECONDS > 0:
+        time.sleep(settings.STORE_SANDBOX_REFUND_DELAY_SECONDS)
 
 
 class SandboxGateway:
@@ -97,11 +124,36 @@ class SandboxGateway:
     def void_card(self, *, reference: str, idempotency_key: str) -> None:
         return None
 
-    def refund(self, *, reference: str, amount: Decimal, idempotency_key: str) -> None:
-        # Only Pix and boletos are in the books; the store refunds a payment once, in full.
-        SandboxCharge.objects.filter(reference=reference).update(
-            refunded_amount=amount, updated_at=timezone.now()
-        )
+    def refund(self, *, reference: str, amount: Decimal, idempotency_key: str) -> str:
+        # What was paid, as the provider knows it; cards enter the books at their first refund.
+        if not reference:
+            raise RefundRefused("no payment reference")
+        payment = Payment.objects.filter(gateway_reference=reference).only("method", "amount").first()
+        if payment is None and not SandboxCharge.objects.filter(reference=reference).exists():
+            raise RefundRefused(f"no payment {reference}")
+        if payment is not None:
+            _charge(reference, method=payment.method, amount=payment.amount)
+        with transaction.atomic():
+            charge = SandboxCharge.objects.select_for_update().get(reference=reference)
+            paid = payment.amount if payment is not None else charge.amount
+            book, created = _refund_book(idempotency_key, reference=reference, amount=amount)
+            if created:
+                refunded = charge.refunded_amount + amount
+                if refunded > paid:
+                    raise RefundRefused(f"refunds of {reference} would exceed {paid}")
+                SandboxCharge.objects.filter(pk=charge.pk).update(
+                    refunded_amount=refunded, updated_at=timezone.now()
+                )
+        _answer(book)
+        return _reference("rfd", idempotency_key)
+
+    def payout(self, *, destination: dict, amount: Decimal, idempotency_key: str) -> str:
+        if not destination.get("pix_key") and not destination.get("account"):
+            raise RefundRefused("no Pix key or bank account to pay")
+        with transaction.atomic():
+            book, _created = _refund_book(idempotency_key, destination=destination, amount=amount)
+        _answer(book)
+        return _reference("pay", idempotency_key)
 
     def create_pix(self, *, amount: Decimal, expires_at: datetime, idempotency_key: str) -> PixCharge:
         reference = _reference("pix", idempotency_key)

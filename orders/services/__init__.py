@@ -15,17 +15,31 @@ from orders.services.payments import (
     payments_expire,
 )
 from orders.services.placement import Buyer, Delivery, order_place
+from orders.services.refunds import (
+    bank_account_clean,
+    order_refundable,
+    pix_key_clean,
+    refund_destination_clean,
+    refund_execute,
+    refund_fail,
+    refund_request,
+    refund_retry,
+    refund_transition,
+    refunds_reconcile,
+)
 from orders.services.sales import product_sales_refresh
 from orders.services.transitions import order_note_add, order_transition, payment_transition
 
 __all__ = [
     "Buyer",
     "Delivery",
+    "bank_account_clean",
     "card_tokenise",
     "installment_options",
     "is_sandbox_active",
     "order_note_add",
     "order_place",
+    "order_refundable",
     "order_transition",
     "orders_unpaid_cancel",
     "payment_capture",
@@ -36,6 +50,14 @@ __all__ = [
     "payment_transition",
     "payment_void",
     "payments_expire",
+    "pix_key_clean",
     "product_sales_refresh",
+    "refund_destination_clean",
+    "refund_execute",
+    "refund_fail",
+    "refund_request",
+    "refund_retry",
+    "refund_transition",
+    "refunds_reconcile",
     "sandbox_notice_deliver",
 ]

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from orders.models import Order, Payment
+from orders.models import Order, Payment, Refund
 from orders.selectors import order_access_token
 from support.notifications.models import Notification
 from support.notifications.services import notification_queue
@@ -86,3 +86,16 @@ def order_information_request_notify(*, order: Order, message: str, event_id: in
     """An analyst needs something from the customer before the order can go on."""
     kind = Notification.Kind.INFORMATION_REQUEST
     return order_notify(kind=kind, order=order, payment=None, dedup_key=f"{kind}:{event_id}", message=message)
+
+
+def store_credit_notify(*, refund: Refund) -> Notification:
+    """Money given back as store credit: the voucher code to type at checkout, how much it is
+    worth, until when, and that only the order's CPF may use it."""
+    kind = Notification.Kind.STORE_CREDIT
+    return order_notify(
+        kind=kind,
+        order=refund.order,
+        dedup_key=f"{kind}:{refund.pk}",
+        voucher=refund.voucher,
+        amount=refund.amount,
+    )

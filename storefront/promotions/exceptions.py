@@ -28,3 +28,10 @@ class VoucherUsedUp(DomainError):
 class VoucherAlreadyUsed(DomainError):
     code = "voucher_already_used"
     message = _("You have already used this voucher.")
+
+
+class VoucherNotYours(DomainError):
+    code = "voucher_not_yours"
+    message = _(
+        "This voucher is store credit for another customer: only the CPF it was issued to can use it."
+    )

@@ -1,13 +1,17 @@
 """What promotions take off an order: vouchers typed at checkout and free delivery above a value."""
 
+from calendar import monthrange
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from core.cpf import only_digits, validate_cpf
 from core.money import format_brl, quantize_brl
 from logistics.selectors import ShippingOption
 from orders.models import Order
@@ -16,6 +20,7 @@ from storefront.promotions.exceptions import (
     VoucherMinimumNotMet,
     VoucherNotFound,
     VoucherNotValidNow,
+    VoucherNotYours,
     VoucherUsedUp,
 )
 from storefront.promotions.locks import lock_voucher
@@ -42,6 +47,8 @@ def _voucher_find(code: str) -> Voucher:
 
 def _benefit(*, voucher: Voucher, items_total: Decimal, email: str, cpf: str) -> Benefit:
     """The voucher's benefit on these items for this shopper, after every rule is checked."""
+    if voucher.holder_cpf and voucher.holder_cpf != only_digits(cpf):
+        raise VoucherNotYours()
     now = timezone.now()
     if voucher.starts_at > now or (voucher.ends_at is not None and voucher.ends_at <= now):
         raise VoucherNotValidNow()
@@ -66,8 +73,8 @@ def _benefit(*, voucher: Voucher, items_total: Decimal, email: str, cpf: str) ->
 def voucher_benefit(*, code: str, items_total: Decimal, email: str, cpf: str) -> Benefit:
     """What a voucher code gives these items and this shopper, for showing before the order.
 
-    Raises VoucherNotFound, VoucherNotValidNow, VoucherMinimumNotMet, VoucherUsedUp or
-    VoucherAlreadyUsed.
+    Raises VoucherNotFound, VoucherNotYours (store credit of another CPF), VoucherNotValidNow,
+    VoucherMinimumNotMet, VoucherUsedUp or VoucherAlreadyUsed.
     """
     if not code.strip():
         return Benefit()
@@ -123,3 +130,60 @@ def voucher_upsert(*, code: str, kind: str, value: Decimal = ZERO, **fields) -> 
     voucher.full_clean(validate_unique=False, validate_constraints=False)
     voucher.save()
     return voucher
+
+
+# Store credit codes: letters and digits nobody confuses when reading them out (no 0/O, 1/I).
+CREDIT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CREDIT_CODE_LENGTH = 8
+CREDIT_VALID_MONTHS = 12
+
+
+def _store_credit_code(*, source: str, attempt: int) -> str:
+    """`CRED-` and 8 characters no one can guess without the secret key, the same for the same
+    source: asking twice finds the first voucher instead of issuing a second."""
+    digest = salted_hmac("promotions.store-credit", f"{source}#{attempt}").digest()
+    alphabet = CREDIT_CODE_ALPHABET
+    return "CRED-" + "".join(alphabet[byte % len(alphabet)] for byte in digest[:CREDIT_CODE_LENGTH])
+
+
+def _months_later(when: datetime, months: int) -> datetime:
+    """The same day `months` later, or that month's last day (29 February, the 31st)."""
+    years, month_index = divmod(when.month - 1 + months, 12)
+    year, month = when.year + years, month_index + 1
+    return when.replace(year=year, month=month, day=min(when.day, monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def store_credit_issue(*, cpf: str, amount: Decimal, source: str) -> Voucher:
+    """Store credit of `amount` for the customer with this CPF: a fixed voucher, used once,
+    only by that CPF, valid for 12 months, with a code that cannot be guessed. Issuing again
+    for the same `source` (e.g. `refund:12`) returns the first voucher. Raises ValidationError
+    for an invalid CPF or ValueError for an amount that is not positive."""
+    cpf = only_digits(cpf)
+    validate_cpf(cpf)
+    amount = quantize_brl(amount)
+    if amount <= 0:
+        raise ValueError("store credit must be positive")
+    for attempt in range(5):
+        code = _store_credit_code(source=source, attempt=attempt)
+        voucher = Voucher.objects.filter(code__iexact=code).first()
+        if voucher is None:
+            now = timezone.now()
+            try:
+                with transaction.atomic():
+                    return Voucher.objects.create(
+                        code=code,
+                        kind=Voucher.Kind.FIXED,
+                        value=amount,
+                        starts_at=now,
+                        ends_at=_months_later(now, CREDIT_VALID_MONTHS),
+                        max_uses=1,
+                        max_uses_per_customer=1,
+                        holder_cpf=cpf,
+                    )
+            except IntegrityError:  # issued at this very moment for the same source
+                voucher = Voucher.objects.get(code__iexact=code)
+        if (voucher.kind, voucher.holder_cpf, voucher.value) == (Voucher.Kind.FIXED, cpf, amount):
+            return voucher
+        # Another voucher holds this code (a typed one, or another source's): try the next.
+    raise RuntimeError(f"no free store credit code for {source}")
