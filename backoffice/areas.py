@@ -77,6 +77,13 @@ AREAS: tuple[Area, ...] = (
         permission="logistics.view_shipment",
     ),
     Area(
+        title=_("Returns"),
+        description=_("Return requests to decide, parcels to receive and inspect, refunds to settle."),
+        icon="arrow-return-left",
+        url_name="backoffice:return-queue",
+        permission="returns.view_returnrequest",
+    ),
+    Area(
         title=_("Sandbox payments"),
         description=_("Pay or expire test Pix and boletos, as the sandbox provider would."),
         icon="cash-coin",

@@ -96,6 +96,21 @@ _SUPPORT_DESK = {
     "support.escalate_ticket",
     "support.view_macro",
 }
+# Reverse logistics: deciding requests, receiving and inspecting parcels, refunding; the order
+# and the stock it goes back to are read alongside.
+_RETURNS = {
+    "returns.view_returnrequest",
+    "returns.decide_return",
+    "returns.receive_return",
+    "returns.refund_return",
+    "orders.view_order",
+    "inventory.view_stocklevel",
+}
+_RETURNS_SETUP = {
+    "returns.ship_exchange_early",
+    "returns.view_returnpolicy",
+    "returns.change_returnpolicy",
+}
 _OMBUDSMAN = {"support.view_ticket", "support.work_ombudsman", "support.assign_ticket", "support.view_macro"}
 # Queues, deadlines, macros and the store's calendar (closed days, opening hours).
 _SUPPORT_SETUP = {
@@ -122,7 +137,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.FRAUD_ANALYST: frozenset(_CUSTOMER_DATA | _RISK_ANALYST | _ORDER_REVIEW),
     Role.WAREHOUSE: frozenset(_CATALOG_READ | _STOCK | _PICK_AND_PACK),
     Role.SHIPPING: frozenset(_CATALOG_READ | _SHIPPING),
-    Role.RETURNS: frozenset(_CUSTOMER_DATA | _CATALOG_READ),
+    Role.RETURNS: frozenset(_CUSTOMER_DATA | _CATALOG_READ | _RETURNS),
     Role.SUPPORT_AGENT: frozenset(
         _CUSTOMER_DATA | _MESSAGES | _SUPPORT_DESK | {"notifications.retry_notification"}
     ),
@@ -144,6 +159,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _SUPPORT_DESK
         | _OMBUDSMAN
         | _SUPPORT_SETUP
+        | _RETURNS
+        | _RETURNS_SETUP
         | {
             "inventory.approve_count",
             "notifications.retry_notification",

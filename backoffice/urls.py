@@ -1,7 +1,17 @@
 from django.urls import path
 
 from backoffice.access import staff_only
-from backoffice.views import customers, inventory, logistics, orders, security, staff, support, telesales
+from backoffice.views import (
+    customers,
+    inventory,
+    logistics,
+    orders,
+    returns,
+    security,
+    staff,
+    support,
+    telesales,
+)
 
 app_name = "backoffice"
 
@@ -114,6 +124,24 @@ STAFF_URLS = [
         logistics.shipment_invoice_view,
         "shipment-invoice",
         "logistics.view_invoicerecord",
+    ),
+    ("returns/", returns.return_queue_view, "return-queue", "returns.view_returnrequest"),
+    # Before the request's own address, which would take "receive" for a number.
+    ("returns/receive/", returns.return_receive_view, "return-receive", "returns.receive_return"),
+    ("returns/<str:number>/", returns.return_detail_view, "return-detail", "returns.view_returnrequest"),
+    ("returns/<str:number>/approve/", returns.return_approve_view, "return-approve", "returns.decide_return"),
+    ("returns/<str:number>/reject/", returns.return_reject_view, "return-reject", "returns.decide_return"),
+    (
+        "returns/<str:number>/inspect/",
+        returns.return_inspect_view,
+        "return-inspect",
+        "returns.receive_return",
+    ),
+    (
+        "returns/<str:number>/photos/<int:pk>/",
+        returns.return_photo_view,
+        "return-photo",
+        "returns.view_returnrequest",
     ),
     ("support/", support.support_desk_view, "support-desk", "support.view_ticket"),
     ("support/bulk/", support.support_bulk_view, "support-bulk", "support.view_ticket"),

@@ -40,6 +40,8 @@ from orders.locks import lock_payment
 from orders.models import Order
 from orders.selectors import order_access_token
 from orders.services import payment_mark_expired
+from returns.models import ReturnRequest
+from returns.services import return_receive
 from support.models import Macro
 from support.services.chat import chat_start
 from tests.accounts.factories import UserFactory
@@ -55,6 +57,8 @@ from tests.logistics.factories import (
 )
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import BUYER, OrderFactory, sandbox_pix
+from tests.returns.factories import ask_return, delivered_order
+from tests.returns.factories import photo as return_photo
 from tests.support.factories import open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -396,6 +400,18 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
     ticket = open_ticket(customer=customer, order=OrderFactory(number="900007", customer=customer))
     Macro.objects.create(name="Prazo", body="Seu protocolo é {protocol}.")
     chat_start(name="Rita Souza", email="rita@example.com.br", body="Vocês entregam em Manaus?")
+    # Returns: a defect with its photo waiting for a decision, and a parcel received for inspection.
+    defective, regretted = (delivered_order(capture, number=number) for number in ("900008", "900009"))
+    with capture(execute=True):
+        ask_return(
+            defective,
+            reason=ReturnRequest.Reason.DEFECT,
+            description="Veio riscado.",
+            photos=[return_photo()],
+        )
+        received = ask_return(regretted)
+    received.refresh_from_db()
+    return_receive(code=received.tracking_code, actor=job)
     with capture(execute=True):
         pix = place_order(customer_client, variant.pk, method="pix")
         boleto = place_order(visitor, variant.pk, method="boleto")
@@ -439,6 +455,7 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
             reverse("backoffice:home"),
             reverse("backoffice:ticket-desk-detail", kwargs={"protocol": ticket.protocol}),
             reverse("backoffice:order-workspace", kwargs={"number": "900005"}),
+            reverse("backoffice:return-detail", kwargs={"number": received.number}),
         ],
     }
     result = Site(clients={"visitor": visitor, "customer": customer_client, "manager": manager_client})

@@ -1,12 +1,14 @@
 """Every back-office URL: anonymous visitors log in, customers and wrong roles get 403."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from backoffice.roles import ROLE_PERMISSIONS, Role
 from backoffice.urls import URL_PERMISSIONS
 from inventory.models import StockCount, Transfer
 from logistics.models import PickList
+from returns.models import ReturnPhoto, ReturnRequest
 from support.services.chat import chat_start
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
@@ -35,6 +37,8 @@ POST_ONLY = {
     "ticket-act": {"action": "take"},
     "chat-say": {"body": "Olá!"},
     "chat-close": {},
+    "return-approve": {"note": "ok"},
+    "return-reject": {"note": "Fora do prazo."},
 }
 TICKET_URLS = (
     "ticket-desk-detail",
@@ -44,6 +48,22 @@ TICKET_URLS = (
     "ticket-note",
     "ticket-act",
 )
+
+
+RETURN_URLS = ("return-detail", "return-approve", "return-reject", "return-inspect")
+
+
+def return_row() -> ReturnRequest:
+    """A return request row already decided, so that a permitted action is refused by the
+    service and comes back to its page."""
+    order = OrderFactory()
+    return ReturnRequest.objects.create(
+        number=f"{order.number}-D1",
+        order=order,
+        status=ReturnRequest.Status.REJECTED,
+        reason=ReturnRequest.Reason.DEFECT,
+        resolution=ReturnRequest.Resolution.REFUND,
+    )
 
 
 def open_count() -> StockCount:
@@ -90,6 +110,12 @@ def url_for(name: str) -> str:
         return reverse(f"backoffice:{name}", kwargs={"pk": UserFactory().pk})
     if name in TICKET_URLS:
         return reverse(f"backoffice:{name}", kwargs={"protocol": open_ticket().protocol})
+    if name in RETURN_URLS:
+        return reverse(f"backoffice:{name}", kwargs={"number": return_row().number})
+    if name == "return-photo":
+        photo = ReturnPhoto(request=return_row(), name="foto.png", content_type="image/png", size=4)
+        photo.file.save("foto", ContentFile(b"\x89PNG"), save=True)
+        return reverse(f"backoffice:{name}", kwargs={"number": photo.request.number, "pk": photo.pk})
     if name == "stock-item":
         return reverse(f"backoffice:{name}", kwargs={"variant_id": ProductFactory().variants.get().pk})
     return reverse(f"backoffice:{name}")

@@ -37,6 +37,7 @@ def test_home_shows_the_areas_of_the_users_roles_and_failed_messages(
         "backoffice:stock-search",
         "backoffice:pick-queue",
         "backoffice:shipment-list",
+        "backoffice:return-queue",
         "backoffice:sandbox-payment-list",
         "backoffice:login-lock-list",
     ]

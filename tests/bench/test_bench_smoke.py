@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from backoffice.views.customers import CUSTOMER_360_QUERIES
+from backoffice.views.returns import INSPECTION_QUERIES, QUEUE_QUERIES, REQUEST_QUERIES
 from backoffice.views.support import DESK_QUERIES, TICKET_QUERIES
 from bench import storefront_run
 
@@ -166,6 +167,51 @@ def test_support_desk_pages_answer_the_agent_within_their_query_budgets(tmp_path
         "desk, search by email",
         "ticket, 50 messages",
         "customer 360",
+    ]
+    for page in pages:
+        assert (page["http_status"], page["status"]) == (200, 200), page
+        assert page["load"]["requests"] > 0, page
+        assert page["load"]["errors"] == 0, page
+        assert max(page["query_counts"]) <= budgets[page["kind"]], page
+
+
+@pytest.mark.postgres
+def test_returns_queue_pages_answer_the_returns_team_within_their_query_budgets(tmp_path):
+    _require(shutil.which("wrk") is not None, "needs wrk: run make test, or apt-get install wrk")
+    _require(_redis_answers(), "needs Redis at 127.0.0.1:6379")
+    # given tiny returns data served to a Returns staff member logged in through the login form
+    report = tmp_path / "returns_queue.json"
+    process = subprocess.Popen(
+        [BASE_DIR / "bench" / "returns_queue", "--smoke", "--report", report],
+        cwd=BASE_DIR,
+        env={**os.environ, "BENCH_SKIP_INSTALL": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=SMOKE_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)  # gunicorn stops with it
+        output, _ = process.communicate(timeout=60)
+        pytest.fail(f"bench/returns_queue --smoke took over {SMOKE_TIMEOUT_SECONDS} s:\n{output[-6000:]}")
+    assert process.returncode == 0, output[-6000:]
+    # when its report is read
+    pages = json.loads(report.read_text())["pages"]
+    budgets = {"queue": QUEUE_QUERIES, "request": REQUEST_QUERIES, "inspection": INSPECTION_QUERIES}
+    # then every page answered the staff member 200, under load too, within its view's query budget
+    assert [page["name"] for page in pages] == [
+        "queue, to decide",
+        "queue, on the way back",
+        "queue, to inspect",
+        "queue, finished",
+        "queue, finished, page 100",
+        "queue, search by tracking code",
+        "queue, search by order",
+        "queue, search by email",
+        "request screen",
+        "inspection",
     ]
     for page in pages:
         assert (page["http_status"], page["status"]) == (200, 200), page
