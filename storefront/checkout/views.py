@@ -27,6 +27,7 @@ from orders.selectors import (
 )
 from orders.services.cancellation import order_cancel_by_customer
 from orders.services.payments import card_tokenise, payment_start
+from returns.selectors import return_list_for_order, returnable_lines
 from storefront.cart.selectors import CartView, cart_view
 from storefront.cart.session import request_cart
 from storefront.checkout.forms import CheckoutDetailsForm, CheckoutPaymentForm, PlaceOrderForm
@@ -47,8 +48,12 @@ ORDERS_PAGE_SIZE = 10
 # Query budgets, asserted in tests/checkout/test_views.py.
 ORDER_LIST_QUERIES = 7  # session, user, count, page, lines, navigation, (cart)
 ORDER_DETAIL_QUERIES = (
-    10  # session, user, order, lines, timeline, payments, shipments, tracking, navigation, (cart)
+    11  # session, user, order, lines, timeline, payments, shipments, tracking, refunds, navigation, (cart)
 )
+# A delivered order also reads what may still be returned and its return requests.
+DELIVERED_ORDER_DETAIL_QUERIES = ORDER_DETAIL_QUERIES + 6  # delivery, policy, claimed, lines, returns, lines
+# Orders whose page offers returns: a hidden defect may still be reported after completion.
+RETURNS_SHOWN = frozenset({Order.Status.DELIVERED, Order.Status.COMPLETED})
 CHECKOUT_STEP_QUERIES = 12  # session, user, cart, lines, attributes, rates, voucher checks, navigation
 
 # Where the last placed order is remembered, so a repeated "place order" finds it.
@@ -328,6 +333,16 @@ def _order_for_request(request: HttpRequest, number: str) -> Order:
     raise Http404("No such order.")
 
 
+def _order_returns(order: Order) -> dict:
+    """Whether anything of the order may still be asked back, and its return requests."""
+    if order.status not in RETURNS_SHOWN:
+        return {"can_return": False, "return_requests": []}
+    return {
+        "can_return": any(row.returnable for row in returnable_lines(order=order)),
+        "return_requests": return_list_for_order(order=order),
+    }
+
+
 def _order_page(request: HttpRequest, order: Order, template: str, **context) -> HttpResponse:
     payment = order.latest_payment
     is_payable = (
@@ -352,6 +367,7 @@ def _order_page(request: HttpRequest, order: Order, template: str, **context) ->
             "access_token": request.GET.get("t") or request.POST.get("t", ""),
             "payment_terms": _payment_terms(),
             "shipments": shipment_list_for_order(order=order),
+            **_order_returns(order),
             **context,
         },
     )
