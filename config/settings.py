@@ -465,6 +465,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "support.tickets_close_resolved",
         "schedule": 3600.0,
     },
+    "support-return-tickets-sync": {
+        "task": "support.return_tickets_sync",
+        "schedule": 60.0,
+    },
+    "returns-authorise-reconcile": {
+        "task": "returns.returns_authorise_reconcile",
+        "schedule": 300.0,
+    },
+    "returns-track": {
+        "task": "returns.returns_track",
+        "schedule": 900.0,
+    },
+    "returns-expire": {
+        "task": "returns.returns_expire",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "returns-orders-complete": {
+        "task": "returns.orders_complete",
+        "schedule": crontab(hour=0, minute=40),
+    },
     "inventory-reservations-expire": {
         "task": "inventory.reservations_expire",
         "schedule": 60.0,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("carrinho/", include("storefront.cart.urls")),
     path("ajuda/", include("support.urls")),
     path("", include("storefront.checkout.urls")),
+    path("", include("returns.urls")),
     path("payments/", include("orders.urls")),
     path("logistics/", include("logistics.urls")),
     path("support/", include("support.webhook_urls")),
