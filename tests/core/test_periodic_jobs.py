@@ -1,8 +1,10 @@
 """A beat (or every worker) that stopped shows: on /healthz and on the back-office home."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,10 +56,13 @@ def test_a_nightly_job_that_missed_a_night_is_late(with_broker):
 
 
 def test_a_job_that_never_ran_is_late_once_its_first_run_is_overdue(with_broker, monkeypatch):
-    # given a store started ten minutes ago, whose beat never sent anything
-    monkeypatch.setattr("core.periodic_jobs.WATCHING_SINCE", timezone.now() - timedelta(minutes=10))
+    # given a store started ten minutes ago, at noon, whose beat never sent anything (the
+    # nightly job runs at 03:30: a run between 03:30 and 03:42 would find it overdue)
+    noon = datetime(2026, 12, 4, 12, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))
+    monkeypatch.setattr("core.periodic_jobs.WATCHING_SINCE", noon - timedelta(minutes=10))
     # when
-    late = {job.name: job.last_run_at for job in periodic_jobs_late()}
+    with time_machine.travel(noon, tick=False):
+        late = {job.name: job.last_run_at for job in periodic_jobs_late()}
     # then the jobs due every few minutes are late, the nightly one not yet
     assert late[EVERY_MINUTE] is None
     assert NIGHTLY not in late
