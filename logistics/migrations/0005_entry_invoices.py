@@ -5,40 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('logistics', '0004_tracking_event_kind_index'),
-        ('orders', '0012_refunds'),
+        ("logistics", "0004_tracking_event_kind_index"),
+        ("orders", "0012_refunds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invoicerecord',
-            name='kind',
-            field=models.CharField(choices=[('outgoing', 'Outgoing (sale)'), ('entry', 'Entry (return)')], default='outgoing', max_length=10, verbose_name='kind'),
+            model_name="invoicerecord",
+            name="kind",
+            field=models.CharField(
+                choices=[("outgoing", "Outgoing (sale)"), ("entry", "Entry (return)")],
+                default="outgoing",
+                max_length=10,
+                verbose_name="kind",
+            ),
         ),
         migrations.AddField(
-            model_name='invoicerecord',
-            name='order',
-            field=models.ForeignKey(blank=True, help_text='For entry invoices: the order the goods came back from.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entry_invoices', to='orders.order', verbose_name='order'),
+            model_name="invoicerecord",
+            name="order",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For entry invoices: the order the goods came back from.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="entry_invoices",
+                to="orders.order",
+                verbose_name="order",
+            ),
         ),
         migrations.AddField(
-            model_name='invoicerecord',
-            name='referenced_key',
-            field=models.CharField(blank=True, help_text='The outgoing invoice it reverses.', max_length=44, verbose_name='referenced access key'),
+            model_name="invoicerecord",
+            name="referenced_key",
+            field=models.CharField(
+                blank=True,
+                help_text="The outgoing invoice it reverses.",
+                max_length=44,
+                verbose_name="referenced access key",
+            ),
         ),
         migrations.AddField(
-            model_name='invoicerecord',
-            name='source',
-            field=models.CharField(blank=True, help_text='What an entry invoice was issued for (return:12): once each.', max_length=60, null=True, unique=True, verbose_name='issued for'),
+            model_name="invoicerecord",
+            name="source",
+            field=models.CharField(
+                blank=True,
+                help_text="What an entry invoice was issued for (return:12): once each.",
+                max_length=60,
+                null=True,
+                unique=True,
+                verbose_name="issued for",
+            ),
         ),
         migrations.AlterField(
-            model_name='invoicerecord',
-            name='shipment',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invoice', to='logistics.shipment', verbose_name='shipment'),
+            model_name="invoicerecord",
+            name="shipment",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="invoice",
+                to="logistics.shipment",
+                verbose_name="shipment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoicerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'entry'), ('shipment__isnull', False), _connector='OR'), name='invoice_outgoing_has_shipment'),
+            model_name="invoicerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind", "entry"), ("shipment__isnull", False), _connector="OR"),
+                name="invoice_outgoing_has_shipment",
+            ),
         ),
     ]

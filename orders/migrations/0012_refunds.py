@@ -5,56 +5,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0011_delete_webhookevent'),
-        ('promotions', '0002_voucher_holder_cpf'),
+        ("orders", "0011_delete_webhookevent"),
+        ("promotions", "0002_voucher_holder_cpf"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SandboxRefund',
+            name="SandboxRefund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('idempotency_key', models.CharField(max_length=100, unique=True, verbose_name='idempotency key')),
-                ('reference', models.CharField(blank=True, max_length=80, verbose_name='payment reference')),
-                ('destination', models.JSONField(blank=True, default=dict, verbose_name='destination')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('requests', models.PositiveIntegerField(default=1, verbose_name='requests')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "idempotency_key",
+                    models.CharField(max_length=100, unique=True, verbose_name="idempotency key"),
+                ),
+                ("reference", models.CharField(blank=True, max_length=80, verbose_name="payment reference")),
+                ("destination", models.JSONField(blank=True, default=dict, verbose_name="destination")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="amount")),
+                ("requests", models.PositiveIntegerField(default=1, verbose_name="requests")),
             ],
             options={
-                'verbose_name': 'sandbox refund',
-                'verbose_name_plural': 'sandbox refunds',
-                'ordering': ['pk'],
+                "verbose_name": "sandbox refund",
+                "verbose_name_plural": "sandbox refunds",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('source', models.CharField(help_text='What it refunds, e.g. return:12.', max_length=60, unique=True, verbose_name='reason')),
-                ('method', models.CharField(choices=[('original', 'Back to the card or Pix it was paid with'), ('bank_transfer', "Transfer to the customer's account or Pix key"), ('store_credit', 'Store credit')], max_length=20, verbose_name='method')),
-                ('status', models.CharField(choices=[('pending', 'To be made'), ('done', 'Made'), ('failed', 'Failed: a person must look')], default='pending', editable=False, max_length=10, verbose_name='status')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('destination', models.JSONField(blank=True, default=dict, help_text='The Pix key or bank account of a transfer.', verbose_name='destination')),
-                ('provider_reference', models.CharField(blank=True, max_length=80, verbose_name='provider reference')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.CharField(blank=True, max_length=300, verbose_name='last error')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='made at')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='orders.order', verbose_name='order')),
-                ('payment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='orders.payment', verbose_name='payment')),
-                ('voucher', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='refund', to='promotions.voucher', verbose_name='store credit voucher')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="What it refunds, e.g. return:12.",
+                        max_length=60,
+                        unique=True,
+                        verbose_name="reason",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("original", "Back to the card or Pix it was paid with"),
+                            ("bank_transfer", "Transfer to the customer's account or Pix key"),
+                            ("store_credit", "Store credit"),
+                        ],
+                        max_length=20,
+                        verbose_name="method",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "To be made"),
+                            ("done", "Made"),
+                            ("failed", "Failed: a person must look"),
+                        ],
+                        default="pending",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="amount")),
+                (
+                    "destination",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="The Pix key or bank account of a transfer.",
+                        verbose_name="destination",
+                    ),
+                ),
+                (
+                    "provider_reference",
+                    models.CharField(blank=True, max_length=80, verbose_name="provider reference"),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("last_error", models.CharField(blank=True, max_length=300, verbose_name="last error")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="made at")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="orders.order",
+                        verbose_name="order",
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="orders.payment",
+                        verbose_name="payment",
+                    ),
+                ),
+                (
+                    "voucher",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refund",
+                        to="promotions.voucher",
+                        verbose_name="store credit voucher",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'refund',
-                'verbose_name_plural': 'refunds',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'updated_at'], name='refund_status_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='refund_amount_positive')],
+                "verbose_name": "refund",
+                "verbose_name_plural": "refunds",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["status", "updated_at"], name="refund_status_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gt", 0)), name="refund_amount_positive"
+                    )
+                ],
             },
         ),
     ]

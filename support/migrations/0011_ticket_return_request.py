@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('returns', '0001_initial'),
-        ('support', '0010_drop_ticket_last_message_at'),
+        ("returns", "0001_initial"),
+        ("support", "0010_drop_ticket_last_message_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ticket',
-            name='return_request',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='ticket', to='returns.returnrequest', verbose_name='return request'),
+            model_name="ticket",
+            name="return_request",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="ticket",
+                to="returns.returnrequest",
+                verbose_name="return request",
+            ),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_catalog_version_bump_owed'),
+        ("catalog", "0005_catalog_version_bump_owed"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='is_durable',
-            field=models.BooleanField(default=False, help_text='An apparent defect may be claimed within 90 days of delivery for durable goods, 30 for others.', verbose_name='durable goods'),
+            model_name="product",
+            name="is_durable",
+            field=models.BooleanField(
+                default=False,
+                help_text="An apparent defect may be claimed within 90 days of delivery for durable goods, 30 for others.",
+                verbose_name="durable goods",
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promotions', '0001_initial'),
+        ("promotions", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='voucher',
-            name='holder_cpf',
-            field=models.CharField(blank=True, help_text='Store credit: only the customer with this CPF may use it.', max_length=11, verbose_name='only for CPF'),
+            model_name="voucher",
+            name="holder_cpf",
+            field=models.CharField(
+                blank=True,
+                help_text="Store credit: only the customer with this CPF may use it.",
+                max_length=11,
+                verbose_name="only for CPF",
+            ),
         ),
     ]

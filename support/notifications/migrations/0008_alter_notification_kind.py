@@ -4,15 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0007_contact_preference'),
+        ("notifications", "0007_contact_preference"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('welcome', 'Welcome'), ('order_received', 'Order received'), ('payment_confirmed', 'Payment confirmed'), ('payment_expired', 'Payment expired'), ('low_stock', 'Stock to reorder'), ('order_cancelled', 'Order cancelled'), ('information_request', 'Information requested'), ('shipment_shipped', 'Order shipped'), ('shipment_news', 'Delivery news'), ('short_pick', 'Units not found when picking'), ('shipping_alert', 'Shipments needing attention'), ('late_payment_refund', 'Payment after cancellation refunded'), ('ticket_received', 'Ticket received'), ('ticket_reply', 'Reply on a ticket'), ('support_sla_alert', 'Ticket deadline alert'), ('return_update', 'Return request news'), ('store_credit', 'Store credit issued')], max_length=40, verbose_name='kind'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("welcome", "Welcome"),
+                    ("order_received", "Order received"),
+                    ("payment_confirmed", "Payment confirmed"),
+                    ("payment_expired", "Payment expired"),
+                    ("low_stock", "Stock to reorder"),
+                    ("order_cancelled", "Order cancelled"),
+                    ("information_request", "Information requested"),
+                    ("shipment_shipped", "Order shipped"),
+                    ("shipment_news", "Delivery news"),
+                    ("short_pick", "Units not found when picking"),
+                    ("shipping_alert", "Shipments needing attention"),
+                    ("late_payment_refund", "Payment after cancellation refunded"),
+                    ("ticket_received", "Ticket received"),
+                    ("ticket_reply", "Reply on a ticket"),
+                    ("support_sla_alert", "Ticket deadline alert"),
+                    ("return_update", "Return request news"),
+                    ("store_credit", "Store credit issued"),
+                ],
+                max_length=40,
+                verbose_name="kind",
+            ),
         ),
     ]
