@@ -8,7 +8,6 @@ exits non-zero naming what failed. `--smoke` runs every step briefly on tiny dat
 """
 
 import argparse
-import fcntl
 import json
 import os
 import re
@@ -18,7 +17,6 @@ import sys
 import tempfile
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -38,7 +36,9 @@ from bench.support_desk_run import (
     check_services,
     collect_static,
     django_process,
+    failures,
     get,
+    one_run_at_a_time,
     request,
     store_env,
     wrk,
@@ -250,50 +250,6 @@ def measure(plan: Plan) -> dict:
     return results
 
 
-@contextmanager
-def one_run_at_a_time(plan: Plan):
-    """Two full runs would share databases and a port: the second waits. Smoke runs have their
-    own database and port, so they run side by side."""
-    if plan.smoke:
-        yield
-        return
-    with (Path(tempfile.gettempdir()) / "bench_returns_queue.lock").open("w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print("waiting for another run of bench/returns_queue to finish", flush=True)
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
-
-
-def failures(results: dict) -> list[str]:
-    """What went wrong: a page's answer, its query count (over budget, or growing with the
-    data), or its load (no request, responses other than 2xx or 3xx, socket errors)."""
-    found = []
-    tiny = {page["name"]: page for page in results.get("tiny_pages", [])}
-    for page in [*tiny.values(), *results["pages"]]:
-        name, load = page["name"], page.get("load")
-        if not load:
-            name = f"{name} (tiny database)"
-        if page["status"] != 200:
-            found.append(f"{name}: answered {page['status']} when its queries were counted")
-        if page["queries"] > page["budget"]:
-            found.append(f"{name}: {page['queries']} queries, over the view's budget of {page['budget']}")
-        if not load:
-            continue
-        if page["name"] in tiny and page["queries"] != tiny[page["name"]]["queries"]:
-            found.append(
-                f"{name}: {page['queries']} queries, {tiny[page['name']]['queries']} on the tiny database"
-            )
-        if not load["requests"]:
-            found.append(f"{name}: no request completed")
-        if load["errors"]:
-            found.append(f"{name}: {load['errors']} of {load['requests']} responses were not 2xx or 3xx")
-        if load["socket_errors"]:
-            found.append(f"{name}: {load['socket_errors']}")
-    return found
-
-
 def print_results(results: dict) -> None:
     data = results["data"]
     print(
@@ -331,7 +287,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     plan = parse_plan()
     try:
-        with one_run_at_a_time(plan):
+        with one_run_at_a_time(plan, bench="returns_queue"):
             check_services(plan)
             results = measure(plan)
     except BenchFailed as error:

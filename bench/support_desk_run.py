@@ -353,17 +353,17 @@ def measure(plan: Plan) -> dict:
 
 
 @contextmanager
-def one_run_at_a_time(plan: Plan):
-    """Two full runs would share databases, port and Redis: the second waits. Smoke runs have
-    their own database and port, so they run side by side."""
+def one_run_at_a_time(plan, bench: str = "support_desk"):
+    """Two full runs of a bench would share databases, port and Redis: the second waits.
+    Smoke runs have their own database and port, so they run side by side."""
     if plan.smoke:
         yield
         return
-    with (Path(tempfile.gettempdir()) / "bench_support_desk.lock").open("w") as lock:
+    with (Path(tempfile.gettempdir()) / f"bench_{bench}.lock").open("w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print("waiting for another run of bench/support_desk to finish", flush=True)
+            print(f"waiting for another run of bench/{bench} to finish", flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
