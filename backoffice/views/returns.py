@@ -303,46 +303,42 @@ def return_detail_view(request: HttpRequest, number: str) -> HttpResponse:
     return _render_request(request, return_get(number=number))
 
 
-@require_POST
-def return_approve_view(request: HttpRequest, number: str) -> HttpResponse:
+def _decide(request: HttpRequest, number: str, *, form_class, service, done: str) -> HttpResponse:
+    """Approve or reject with a note: the form checks the note, the service the rest."""
     return_request = get_object_or_404(ReturnRequest, number=number)
-    form = ApproveForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("note", [])))
         return redirect("backoffice:return-detail", number=number)
     try:
-        return_approve(
-            request_id=return_request.pk, actor=Actor.staff(request.user), note=form.cleaned_data["note"]
-        )
+        service(request_id=return_request.pk, actor=Actor.staff(request.user), note=form.cleaned_data["note"])
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("Return %(number)s approved: the carrier is being asked for the parcel's code.")
-            % {"number": number},
-        )
+        messages.success(request, done % {"number": number})
     return redirect("backoffice:return-detail", number=number)
+
+
+@require_POST
+def return_approve_view(request: HttpRequest, number: str) -> HttpResponse:
+    return _decide(
+        request,
+        number,
+        form_class=ApproveForm,
+        service=return_approve,
+        done=_("Return %(number)s approved: the carrier is being asked for the parcel's code."),
+    )
 
 
 @require_POST
 def return_reject_view(request: HttpRequest, number: str) -> HttpResponse:
-    return_request = get_object_or_404(ReturnRequest, number=number)
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("note", [])))
-        return redirect("backoffice:return-detail", number=number)
-    try:
-        return_reject(
-            request_id=return_request.pk, actor=Actor.staff(request.user), note=form.cleaned_data["note"]
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Return %(number)s rejected; the customer was told why.") % {"number": number}
-        )
-    return redirect("backoffice:return-detail", number=number)
+    return _decide(
+        request,
+        number,
+        form_class=RejectForm,
+        service=return_reject,
+        done=_("Return %(number)s rejected; the customer was told why."),
+    )
 
 
 def return_receive_view(request: HttpRequest) -> HttpResponse:

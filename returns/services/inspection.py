@@ -17,7 +17,13 @@ from inventory.services import default_bin, quarantine_bin, stock_return
 from logistics.services import invoice_issue_entry
 from orders.models import Payment, Refund
 from orders.services import order_note_add, refund_request
-from returns.exceptions import ReasonRequired, ReturnLineNotInOrder, ReturnLinesRequired, UnitsNotOnRequest
+from returns.exceptions import (
+    ReasonRequired,
+    ReturnLineNotInOrder,
+    ReturnLinesRequired,
+    ReturnTransitionNotAllowed,
+    UnitsNotOnRequest,
+)
 from returns.locks import lock_return_request
 from returns.models import ReturnLine, ReturnRequest, ReturnUnit
 from returns.notifications import return_notify
@@ -152,12 +158,6 @@ def _settle(*, request: ReturnRequest, actor: Actor) -> ReturnRequest:
         destination=destination,
     )
     return_transition(request=request, to=RS.REFUNDED, actor=actor, note=str(request.refund_total))
-    order_note_add(
-        order_id=request.order_id,
-        actor=ORDER_NOTES,
-        note=_("%(number)s: refund of R$ %(amount)s asked.")
-        % {"number": request.number, "amount": request.refund_total},
-    )
     return_notify(request=request, step="refunded")
     return request
 
@@ -178,7 +178,7 @@ def return_inspect(
     request = lock_return_request(request_id)
     actor.require_perm("returns.receive_return")
     if request.status != RS.RECEIVED:
-        return_transition(request=request, to=RS.INSPECTED, actor=actor)  # refuses in the one way
+        raise ReturnTransitionNotAllowed()
     lines = _decisions_check(request, decisions)
     warehouse = _return_shipment(request).warehouse
     received, accepted = Counter(), Counter()
@@ -214,6 +214,12 @@ def return_inspect(
         items_refund=items_refund,
         shipping_refund=shipping_refund,
         decision_note=decision_note,
+    )
+    order_note_add(
+        order_id=request.order_id,
+        actor=ORDER_NOTES,
+        note=_("%(number)s inspected: %(accepted)d of %(received)d units accepted back.")
+        % {"number": request.number, "accepted": accepted.total(), "received": received.total()},
     )
     if accepted:
         order_lines = {line.order_line_id: line.order_line for line in lines.values()}
