@@ -12,7 +12,7 @@ from inbox.models import WebhookEvent
 from support.channels.email import sandbox_inbound_email
 from support.channels.whatsapp import sandbox_whatsapp_inbound
 from support.models import Message, Ticket
-from tests.worker.test_welcome_email import wait_for
+from tests.worker.test_welcome_email import wait_for, wait_for_emails
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres]
 
@@ -64,7 +64,7 @@ def test_an_email_posted_again_and_again_opens_one_ticket_answered_once(
 
     assert set(statuses) == {200}
     wait_for(lambda: WebhookEvent.objects.filter(sender="email", status="applied").first())
-    acknowledgement = wait_for(lambda: list(outbox.iterdir()))
+    acknowledgement = wait_for_emails(outbox)
     assert WebhookEvent.objects.filter(sender="email").count() == 1
     assert Ticket.objects.count() == 1
     assert Message.objects.filter(direction="in", message_id="<storm-1@mail>").count() == 1

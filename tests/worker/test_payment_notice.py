@@ -11,7 +11,7 @@ from orders.models import Order, Payment
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
 from tests.orders.factories import OrderFactory
-from tests.worker.test_welcome_email import wait_for
+from tests.worker.test_welcome_email import wait_for, wait_for_emails
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres]
 
@@ -44,7 +44,6 @@ def test_a_real_worker_confirms_a_boleto_from_its_signed_clearing_notice(celery_
     paid = wait_for(lambda: Order.objects.filter(pk=order.pk, status=Order.Status.VALIDATED).first())
     assert paid.payments.get().status == Payment.Status.PAID
     assert Reservation.objects.get().status == Reservation.Status.ALLOCATED
-    emails = wait_for(lambda: list(outbox.iterdir()))
-    message = emails[0].read_text()
+    message = wait_for_emails(outbox)[0]
     assert f"To: {order.email}" in message
     assert f"Subject: Payment confirmed for order {order.number}" in message

@@ -19,6 +19,20 @@ def wait_for(condition, *, timeout: float = 30.0):
     pytest.fail(f"condition not met within {timeout} seconds")
 
 
+EMAIL_END = "-" * 79  # the line Django's file backend writes after each whole message
+
+
+def wait_for_emails(outbox) -> list[str]:
+    """The emails the worker wrote to `outbox`, once each file holds a whole message: the
+    file backend creates the file before it writes, so an empty one is still being written."""
+
+    def written():
+        texts = [path.read_text() for path in sorted(outbox.iterdir())]
+        return texts if texts and all(EMAIL_END in text for text in texts) else None
+
+    return wait_for(written)
+
+
 def test_a_real_worker_sends_the_welcome_email(celery_worker_process):
     outbox = celery_worker_process
 
@@ -30,8 +44,7 @@ def test_a_real_worker_sends_the_welcome_email(celery_worker_process):
         lambda: Notification.objects.filter(recipient=user, status=Notification.Status.SENT).first()
     )
     assert sent.attempts == 1
-    emails = wait_for(lambda: list(outbox.iterdir()))
-    message = emails[0].read_text()
+    message = wait_for_emails(outbox)[0]
     assert "To: rita@example.com.br" in message
     assert "Subject: Welcome to Loja Aurora" in message
     assert "Hello, Rita!" in message
