@@ -132,6 +132,12 @@ STAFF_URLS = [
     ("returns/<str:number>/approve/", returns.return_approve_view, "return-approve", "returns.decide_return"),
     ("returns/<str:number>/reject/", returns.return_reject_view, "return-reject", "returns.decide_return"),
     (
+        "returns/<str:number>/exchange/ship-now/",
+        returns.return_exchange_ship_now_view,
+        "return-exchange-ship-now",
+        "returns.ship_exchange_early",
+    ),
+    (
         "returns/<str:number>/inspect/",
         returns.return_inspect_view,
         "return-inspect",

@@ -37,12 +37,14 @@ class Order(TimeStampedModel):
     class Channel(models.TextChoices):
         WEB = "web", _("Web store")
         TELESALES = "telesales", _("Telesales")
+        EXCHANGE = "exchange", _("Exchange")
 
     class CancelReason(models.TextChoices):
         CUSTOMER = "customer", _("Customer asked")
         STAFF = "staff", _("Cancelled by staff")
         PAYMENT_EXPIRED = "payment_expired", _("Pix or boleto expired")
         NOT_PAID = "not_paid", _("Payment never went through")
+        EXCHANGE_CALLED_OFF = "exchange_called_off", _("Exchange called off")
         RISK = "risk", _("Refused by the risk analysis")
         ANALYST = "analyst", _("Refused by an analyst")
 
@@ -51,6 +53,7 @@ class Order(TimeStampedModel):
         REGISTRATION_DATA = "registration_data", _("Registration data")
         ADDRESS = "address", _("Address")
         STOCK = "stock", _("Stock")
+        RETURN = "return", _("Waiting for the returned items")
 
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     status = models.CharField(
@@ -116,6 +119,12 @@ class Order(TimeStampedModel):
     held_at = models.DateTimeField(_("on hold since"), null=True, blank=True, editable=False)
     cancel_reason = models.CharField(
         _("cancelled because"), max_length=20, choices=CancelReason.choices, blank=True, editable=False
+    )
+    awaits_return = models.BooleanField(
+        _("ships after the return arrives"),
+        default=False,
+        editable=False,
+        help_text=_("An exchange's replacement, held until the items it replaces are back."),
     )
     units_short = models.PositiveIntegerField(
         _("units short"),

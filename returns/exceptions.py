@@ -89,3 +89,43 @@ class UnitsNotOnRequest(DomainError):
 class ReturnNotWithdrawable(DomainError):
     code = "return_not_withdrawable"
     message = gettext_lazy("This return can no longer be withdrawn: the parcel is on its way.")
+
+
+class ReplacementRequired(DomainError):
+    code = "replacement_required"
+    message = gettext_lazy("Choose the item you want in exchange for each one you return.")
+
+
+class ReplacementNotAvailable(DomainError):
+    code = "replacement_not_available"
+
+    def __init__(self, *, item: str) -> None:
+        super().__init__(
+            _("%(item)s is not available for an exchange now: choose another item or ask for a refund.")
+            % {"item": item}
+        )
+
+
+class ReplacementCheaper(DomainError):
+    code = "replacement_cheaper"
+
+    def __init__(self, *, item: str, price: str) -> None:
+        super().__init__(
+            _(
+                "Another product must cost at least what %(item)s cost (%(price)s): choose another "
+                "or ask for a refund."
+            )
+            % {"item": item, "price": price}
+        )
+
+
+class ExchangeNotPending(DomainError):
+    code = "exchange_not_pending"
+    message = gettext_lazy("This return has no replacement waiting to ship.")
+
+
+class ReturnPhotosTooMany(DomainError):
+    code = "return_photos_too_many"
+
+    def __init__(self, *, count: int) -> None:
+        super().__init__(_("Send at most %(count)d photos.") % {"count": count})

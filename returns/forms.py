@@ -12,14 +12,22 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_brl
 from core.uploads import IncomingFile
+from inventory.selectors import variant_ids_by_sku
 from orders.exceptions import BankAccountInvalid, PixKeyInvalid
 from orders.models import Order, Payment
 from orders.services.refunds import bank_account_clean, pix_key_clean
-from returns.exceptions import DefectDateRequired, ReturnLinesRequired, ReturnQuantityInvalid
+from returns.exceptions import (
+    DefectDateRequired,
+    ReplacementRequired,
+    ReturnLinesRequired,
+    ReturnQuantityInvalid,
+)
 from returns.models import ReturnRequest
 from returns.selectors import ReturnableLine
 from returns.services.requests import MAX_PHOTOS, LineAsk
+from storefront.catalog.models import Variant
 
 Reason = ReturnRequest.Reason
 Resolution = ReturnRequest.Resolution
@@ -42,6 +50,10 @@ PARCEL_HELP = {
 RESOLUTION_HELP = {
     Resolution.REFUND: _("The way you paid: back to the card or Pix, or by transfer for a boleto."),
     Resolution.STORE_CREDIT: _("A voucher for your next purchases, once we inspect the items."),
+    Resolution.EXCHANGE: _(
+        "Another size or colour, or another product of equal or greater value paying the difference. "
+        "We hold it for you now and send it when the items come back."
+    ),
 }
 # Customers pay back for a boleto: money goes to a Pix key or an account of theirs.
 BOLETO_PAID = (Payment.Status.PAID, Payment.Status.PARTIALLY_REFUNDED)
@@ -83,6 +95,12 @@ class PhotosField(forms.FileField):
         return [IncomingFile(name=upload.name, content=upload.read()) for upload in uploads]
 
 
+def variant_choice(variant: Variant) -> str:
+    """A variant as a choice: its options (size, colour) and today's price."""
+    options = " / ".join(value.value for value in variant.attribute_values.all()) or variant.sku
+    return f"{options} · {format_brl(variant.price)}"
+
+
 def order_paid_by_boleto(order: Order) -> bool:
     """Read from the payments the order's page selector prefetched."""
     return any(
@@ -119,10 +137,9 @@ class ReturnRequestForm(forms.Form):
         initial=ReturnRequest.ParcelMode.DROP_OFF,
         widget=forms.RadioSelect,
     )
-    # Exchanges come later: only money back or store credit for now.
     resolution = forms.ChoiceField(
         label=_("What you want"),
-        choices=[(value, label) for value, label in Resolution.choices if value != Resolution.EXCHANGE],
+        choices=Resolution.choices,
         initial=Resolution.REFUND,
         widget=forms.RadioSelect,
     )
@@ -161,14 +178,47 @@ class ReturnRequestForm(forms.Form):
                     initial=0,
                     widget=forms.NumberInput(attrs={"min": 0, "max": row.returnable, "inputmode": "numeric"}),
                 )
+                self.fields[self.replacement_field(row)] = forms.TypedChoiceField(
+                    label=_("In exchange for"),
+                    choices=[
+                        ("", "—"),
+                        *((variant.pk, variant_choice(variant)) for variant in row.replacements),
+                    ],
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                )
+                self.fields[self.replacement_sku_field(row)] = forms.CharField(
+                    label=_("or another product's code"),
+                    max_length=64,
+                    required=False,
+                    help_text=_("The SKU shown on the product's page."),
+                )
 
     @staticmethod
     def line_field(row: ReturnableLine) -> str:
         return f"line_{row.line.pk}"
 
+    @staticmethod
+    def replacement_field(row: ReturnableLine) -> str:
+        return f"replace_{row.line.pk}"
+
+    @staticmethod
+    def replacement_sku_field(row: ReturnableLine) -> str:
+        return f"replace_sku_{row.line.pk}"
+
     def line_rows(self) -> list[tuple[ReturnableLine, forms.BoundField | None]]:
         """Each line with its quantity field (None when nothing of it may be returned)."""
         return [(row, self[self.line_field(row)] if row.returnable else None) for row in self.rows]
+
+    def replacement_rows(self) -> list[tuple[ReturnableLine, forms.BoundField, forms.BoundField]]:
+        """Each returnable line with its exchange choices: a variant of the same product or
+        another product's SKU."""
+        return [
+            (row, self[self.replacement_field(row)], self[self.replacement_sku_field(row)])
+            for row in self.rows
+            if row.returnable
+        ]
 
     def closes_on(self, reason: str) -> date | None:
         """The last day any line may still be returned for `reason` (None: counted from when
@@ -209,9 +259,11 @@ class ReturnRequestForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         self._lines_clean(cleaned)
+        if cleaned.get("resolution") == Resolution.EXCHANGE:
+            self._replacements_clean(cleaned)
         if cleaned.get("reason") == Reason.HIDDEN_DEFECT and not cleaned.get("noticed_on"):
             self.add_error("noticed_on", DefectDateRequired.message)
-        if self.needs_refund_destination and cleaned.get("resolution") == Resolution.REFUND:
+        if self.needs_refund_destination and cleaned.get("resolution") != Resolution.STORE_CREDIT:
             cleaned["refund_bank_account"] = self._bank_account_clean(cleaned)
         else:
             cleaned["refund_pix_key"], cleaned["refund_bank_account"] = "", {}
@@ -234,6 +286,32 @@ class ReturnRequestForm(forms.Form):
         if not asked and not line_errors:
             self.add_error(None, ReturnLinesRequired.message)
 
+    def _replacements_clean(self, cleaned: dict) -> None:
+        """Each line asked back names its replacement: a variant chosen from the list, or a SKU
+        typed (that wins); whether it may be had is the service's to check."""
+        typed = {
+            row.line.pk: cleaned.get(self.replacement_sku_field(row), "").strip()
+            for row in self.rows
+            if row.returnable and cleaned.get(self.line_field(row))
+        }
+        found = variant_ids_by_sku(
+            skus=[code for sku in typed.values() if sku for code in (sku, sku.upper())]
+        )
+        self.replacements = {}
+        for row in self.rows:
+            if row.line.pk not in typed:
+                continue
+            sku = typed[row.line.pk]
+            variant_id = (
+                found.get(sku) or found.get(sku.upper()) if sku else cleaned.get(self.replacement_field(row))
+            )
+            if variant_id:
+                self.replacements[row.line.pk] = variant_id
+            elif sku:
+                self.add_error(self.replacement_sku_field(row), gettext("No product has this code."))
+            else:
+                self.add_error(self.replacement_field(row), ReplacementRequired.message)
+
     def _bank_account_clean(self, cleaned: dict) -> dict:
         """A whole bank account or none (ignored when a Pix key was given), in the form the
         transfer takes it; the wrong field says why."""
@@ -249,8 +327,13 @@ class ReturnRequestForm(forms.Form):
 
     def asks(self) -> list[LineAsk]:
         """The lines asked back, with how many units of each."""
+        replacements = getattr(self, "replacements", {})
         return [
-            LineAsk(order_line_id=row.line.pk, quantity=self.cleaned_data[self.line_field(row)])
+            LineAsk(
+                order_line_id=row.line.pk,
+                quantity=self.cleaned_data[self.line_field(row)],
+                replacement_variant_id=replacements.get(row.line.pk),
+            )
             for row in self.rows
             if row.returnable and self.cleaned_data.get(self.line_field(row))
         ]

@@ -20,21 +20,31 @@ STEPS = frozenset(
         "refunded",
         "expired",
         "withdrawn",
+        "exchange_shipping",
     }
 )
 
 
 def return_links(*, request: ReturnRequest) -> dict[str, str]:
-    """Absolute links to the request's page and its printable authorisation."""
+    """Absolute links to the request's page, its printable authorisation and, for an exchange,
+    the replacement order's page (where a difference is paid)."""
     query = f"?t={order_access_token(order=request.order)}"
 
     def link(name: str) -> str:
         return settings.SITE_URL + reverse(name, kwargs={"number": request.number}) + query
 
-    return {
+    links = {
         "return_url": link("returns:return-detail"),
         "authorisation_url": link("returns:return-authorisation"),
     }
+    exchange = request.exchange_order
+    if exchange is not None:
+        links["exchange_url"] = (
+            settings.SITE_URL
+            + reverse("checkout:order-track", kwargs={"number": exchange.number})
+            + f"?t={order_access_token(order=exchange)}"
+        )
+    return links
 
 
 def return_notify(*, request: ReturnRequest, step: str) -> Notification:
@@ -47,7 +57,8 @@ def return_notify(*, request: ReturnRequest, step: str) -> Notification:
         order=request.order,
         dedup_key=f"{kind}:{request.pk}:{step}",
         request=request,
-        return_lines=list(request.lines.select_related("order_line")),
+        return_lines=list(request.lines.select_related("order_line", "replacement_variant__product")),
+        exchange_order=request.exchange_order,
         step=step,
         **return_links(request=request),
     )

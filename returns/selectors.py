@@ -22,6 +22,7 @@ from returns.models import (
     ReturnUnit,
 )
 from returns.windows import window_ends_on
+from storefront.catalog.models import Variant
 
 RS = ReturnRequest.Status
 # Inspected and finished requests count the units accepted; rejected and expired ones none.
@@ -62,6 +63,7 @@ class ReturnableLine:
     returnable: int
     claimed: int
     ends_on: dict[str, date] = field(default_factory=dict)  # reason -> last day
+    replacements: list[Variant] = field(default_factory=list)  # the product's variants on sale
 
     @property
     def regret_ends_on(self) -> date | None:
@@ -72,15 +74,33 @@ class ReturnableLine:
         return self.ends_on.get(ReturnRequest.Reason.DEFECT)
 
 
-def returnable_lines(*, order: Order, today: date | None = None) -> list[ReturnableLine]:
-    """Each line of a delivered order with how many units may still be asked back and the last
-    day for each reason (empty before delivery). Two queries whatever the order's size."""
+def returnable_lines(
+    *, order: Order, today: date | None = None, with_replacements: bool = False
+) -> list[ReturnableLine]:
+    """Each line of a delivered order with how many units may still be asked back, the last
+    day for each reason (empty before delivery) and, if asked, the variants of its product on
+    sale now (an exchange's choices). A fixed number of queries whatever the order's size."""
     today = today or timezone.localdate()
     delivered_on = order_delivered_on(order=order)
     policy = return_policy()
     claimed = units_claimed(order_id=order.pk)
+    lines = list(order.lines.select_related("variant__product").order_by("pk"))
+    on_sale = defaultdict(list)
+    replacements = (
+        Variant.objects.filter(
+            product_id__in={line.variant.product_id for line in lines},
+            is_active=True,
+            stock_online__gt=0,
+            product__is_published=True,
+        )
+        .select_related("product")
+        .prefetch_related("attribute_values")
+        .order_by("product_id", "position", "pk")
+    )
+    for variant in replacements if with_replacements else ():
+        on_sale[variant.product_id].append(variant)
     rows = []
-    for line in order.lines.select_related("variant__product").order_by("pk"):
+    for line in lines:
         taken = claimed.get(line.pk, 0)
         ends_on = {}
         if delivered_on is not None:
@@ -96,15 +116,24 @@ def returnable_lines(*, order: Order, today: date | None = None) -> list[Returna
             }
         rows.append(
             ReturnableLine(
-                line=line, returnable=max(line.quantity - taken, 0), claimed=taken, ends_on=ends_on
+                line=line,
+                returnable=max(line.quantity - taken, 0),
+                claimed=taken,
+                ends_on=ends_on,
+                replacements=on_sale[line.variant.product_id],
             )
         )
     return rows
 
 
 def _with_page_data(queryset: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
-    return queryset.select_related("order", "customer", "carrier_service", "ticket").prefetch_related(
-        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line", "replacement_variant")),
+    return queryset.select_related(
+        "order", "customer", "carrier_service", "ticket", "exchange_order"
+    ).prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=ReturnLine.objects.select_related("order_line", "replacement_variant__product"),
+        ),
         Prefetch("lines__units", queryset=ReturnUnit.objects.select_related("bin", "lot")),
         Prefetch("events", queryset=ReturnEvent.objects.order_by("created_at", "pk")),
         Prefetch("tracking_events", queryset=ReturnTrackingEvent.objects.order_by("occurred_at", "pk")),

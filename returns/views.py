@@ -24,13 +24,15 @@ from core.itf import itf_svg
 from core.uploads import UploadRefused
 from logistics.models import Shipment
 from logistics.selectors import shipment_list_for_order
+from orders.exceptions import BankAccountInvalid, PixKeyInvalid
 from orders.models import Order
-from orders.selectors import order_get_for_customer, order_get_for_guest
+from orders.selectors import order_access_token, order_get_for_customer, order_get_for_guest
 from returns.exceptions import (
     DefectDateRequired,
     OrderNotReturnable,
     RefundDestinationRequired,
     ReturnDetailsRequired,
+    ReturnPhotosTooMany,
     ReturnWindowClosed,
 )
 from returns.forms import ReturnRequestForm
@@ -48,8 +50,9 @@ from returns.services.requests import WITHDRAWABLE
 RS = ReturnRequest.Status
 # Query budgets, asserted in tests/returns/test_views.py.
 # Asking: session, user, order, lines, timeline, payments, refunds, delivery, policy, claimed,
-# lines, the policy again for the form's help, navigation.
-RETURN_CREATE_QUERIES = 13
+# lines, the variants an exchange may choose and their options, the policy again for the
+# form's help, navigation.
+RETURN_CREATE_QUERIES = 15
 RETURN_DETAIL_QUERIES = 9  # session, user, request, lines, units, events, tracking, photos, (cart)
 RETURN_AUTHORISATION_QUERIES = 11  # the request's page, shipments, their tracking, warehouse
 # Orders a customer may still ask to return something of (a hidden defect after completion).
@@ -60,6 +63,9 @@ ERROR_FIELDS = {
     ReturnDetailsRequired: "description",
     ReturnWindowClosed: "reason",
     RefundDestinationRequired: "refund_pix_key",
+    PixKeyInvalid: "refund_pix_key",
+    BankAccountInvalid: "refund_account",
+    ReturnPhotosTooMany: "photos",
     UploadRefused: "photos",
 }
 
@@ -103,6 +109,14 @@ def _order_url(order: Order, token: str) -> str:
     if token:
         return _with_token(reverse("checkout:order-track", kwargs={"number": order.number}), token)
     return reverse("checkout:order-detail", kwargs={"number": order.number})
+
+
+def _exchange_url(return_request: ReturnRequest, token: str) -> str:
+    """The replacement order's page; a guest opens it with its own signed link."""
+    exchange = return_request.exchange_order
+    if exchange is None:
+        return ""
+    return _order_url(exchange, order_access_token(order=exchange) if token else "")
 
 
 def _return_url(name: str, return_request: ReturnRequest, token: str) -> str:
@@ -159,7 +173,7 @@ def return_create_view(request: HttpRequest, number: str) -> HttpResponse:
     token = _token(request)
     if request.method == "POST":
         _owner_check(request, order)
-    rows = returnable_lines(order=order)
+    rows = returnable_lines(order=order, with_replacements=True)
     context = {"order": order, "access_token": token, "order_url": _order_url(order, token)}
     unavailable = _not_returnable_message(order, rows)
     if unavailable:
@@ -227,6 +241,8 @@ def return_progress(return_request: ReturnRequest) -> list[Step]:
             continue
         if step_status == RS.REFUNDED and return_request.resolution == ReturnRequest.Resolution.STORE_CREDIT:
             label = gettext_lazy("Credit issued")
+        elif step_status == RS.REFUNDED and return_request.resolution == ReturnRequest.Resolution.EXCHANGE:
+            label = gettext_lazy("Replacement sent")
         if index < reached or (index == reached and finished):
             state = "done"
         elif index == reached:
@@ -268,6 +284,8 @@ def return_detail_view(request: HttpRequest, number: str) -> HttpResponse:
             "access_token": token,
             "order_url": _order_url(return_request.order, token),
             "authorisation_url": _return_url("returns:return-authorisation", return_request, token),
+            "exchange": return_request.exchange_order,
+            "exchange_url": _exchange_url(return_request, token),
         },
     )
 

@@ -23,7 +23,14 @@ from logistics.models import Shipment
 from returns.exceptions import UnitsNotOnRequest
 from returns.models import ReturnLine, ReturnPhoto, ReturnRequest, ReturnUnit
 from returns.selectors import QUEUES, return_get, return_queue, return_queue_counts
-from returns.services import UnitDecision, return_approve, return_inspect, return_receive, return_reject
+from returns.services import (
+    UnitDecision,
+    return_approve,
+    return_exchange_ship_now,
+    return_inspect,
+    return_receive,
+    return_reject,
+)
 from storefront.catalog.models import Variant
 
 PAGE_SIZE = 25
@@ -275,6 +282,7 @@ def _render_request(
         "reject_form": RejectForm(auto_id="reject_%s"),
         "can_inspect": can_inspect,
         "inspection": inspection,
+        "can_ship_early": return_request.is_open and request.user.has_perm("returns.ship_exchange_early"),
     }
     if inspection is not None and request.headers.get("HX-Request") == "true":
         return render(request, "backoffice/returns/_inspection.html", context)
@@ -423,3 +431,16 @@ def return_photo_view(request: HttpRequest, number: str, pk: int) -> FileRespons
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+def return_exchange_ship_now_view(request: HttpRequest, number: str) -> HttpResponse:
+    """A manager sends an exchange's replacement before the return arrives."""
+    return_request = get_object_or_404(ReturnRequest, number=number)
+    try:
+        return_exchange_ship_now(request_id=return_request.pk, actor=Actor.staff(request.user))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Return %(number)s: the replacement ships now.") % {"number": number})
+    return redirect("backoffice:return-detail", number=number)

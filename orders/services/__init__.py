@@ -14,7 +14,7 @@ from orders.services.payments import (
     payment_void,
     payments_expire,
 )
-from orders.services.placement import Buyer, Delivery, order_place
+from orders.services.placement import Buyer, Delivery, order_place, order_place_replacement
 from orders.services.refunds import (
     bank_account_clean,
     order_refundable,
@@ -27,6 +27,7 @@ from orders.services.refunds import (
     refund_transition,
     refunds_reconcile,
 )
+from orders.services.risk import order_release_after_return
 from orders.services.sales import product_sales_refresh
 from orders.services.transitions import order_note_add, order_transition, payment_transition
 
@@ -39,7 +40,9 @@ __all__ = [
     "is_sandbox_active",
     "order_note_add",
     "order_place",
+    "order_place_replacement",
     "order_refundable",
+    "order_release_after_return",
     "order_transition",
     "orders_unpaid_cancel",
     "payment_capture",

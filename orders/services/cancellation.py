@@ -44,13 +44,18 @@ def order_cancel(
             payment_charge_cancel_task.delay_on_commit(payment_id=payment_id)
         else:
             payment_reverse_task.delay_on_commit(payment_id=payment_id)
+    if reason == Order.CancelReason.EXCHANGE_CALLED_OFF:
+        return order  # the customer hears it from their return request
     latest = order.payments.order_by("-created_at", "-pk").first()
     if reason in UNPAID:
         payment_expired_notify(order=order, payment=latest)
     else:
         order_cancelled_notify(order=order, payment=latest, by_customer=by_customer)
-    if reason in (Order.CancelReason.RISK, Order.CancelReason.ANALYST):
-        return order  # refused sales are not to be won back
+    if (
+        reason in (Order.CancelReason.RISK, Order.CancelReason.ANALYST)
+        or order.channel == Order.Channel.EXCHANGE
+    ):
+        return order  # refused sales and exchanges are not sales to win back
     RecoveryOpportunity.objects.get_or_create(
         order=order,
         defaults={

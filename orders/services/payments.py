@@ -189,7 +189,7 @@ def payment_start(
                 payment_reverse_task.delay_on_commit(payment_id=payment.pk)
                 return payment
             # An authorised card counts as paid; it is captured once the order is validated.
-            _order_paid(order_id=payment.order_id, actor=PROVIDER_ACTOR, note="card authorised")
+            order_paid(order_id=payment.order_id, actor=PROVIDER_ACTOR, note="card authorised")
             order_received_notify(payment=payment)
             return payment
         if method == Payment.Method.PIX:
@@ -212,7 +212,7 @@ def payment_start(
         return payment
 
 
-def _order_paid(*, order_id: int, actor: Actor, note: str) -> None:
+def order_paid(*, order_id: int, actor: Actor, note: str) -> None:
     """The order is paid: its stock is allocated to bins and lots, and the risk analysis runs
     once this commits."""
     order = order_transition(order_id=order_id, to=Order.Status.PAID, actor=actor, note=note)
@@ -226,7 +226,7 @@ def payment_mark_paid(*, payment: Payment, actor: Actor, note: str = "") -> Paym
     Caller holds the payment lock and has checked the payment is still open."""
     payment.paid_at = timezone.now()
     payment_transition(payment=payment, to=Payment.Status.PAID, update_fields=("paid_at",))
-    _order_paid(order_id=payment.order_id, actor=actor, note=note)
+    order_paid(order_id=payment.order_id, actor=actor, note=note)
     payment_confirmed_notify(payment=payment)
     return payment
 

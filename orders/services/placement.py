@@ -1,7 +1,7 @@
 from dataclasses import asdict, dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from orders.models import (
     OrderLine,
 )
 from orders.pricing import order_totals
+from orders.services.payments import order_paid
 from storefront.catalog.models import Variant
 
 # Placement
@@ -79,20 +80,7 @@ def order_place(
     existing = Order.objects.filter(cart_token=cart_token).first()
     if existing is not None:
         return existing
-    variants = (
-        Variant.objects.select_related("product")
-        .prefetch_related("attribute_values")
-        .in_bulk([variant_id for variant_id, _quantity in lines])
-    )
-    not_for_sale = [
-        variant_id
-        for variant_id, _quantity in lines
-        if variant_id not in variants
-        or not (variants[variant_id].is_active and variants[variant_id].product.is_published)
-    ]
-    if not_for_sale:
-        raise OutOfStock(variant_ids=not_for_sale)
-    priced = [(variants[variant_id], quantity) for variant_id, quantity in lines]
+    priced = _variants_for_sale(lines)
     totals = order_totals(
         lines=[(variant.price, quantity) for variant, quantity in priced],
         shipping=delivery.price,
@@ -116,6 +104,33 @@ def order_place(
         delivery_days=delivery.days,
         **{**asdict(buyer), "email": buyer.email.strip().lower()},
     )
+    _lines_hold(order=order, priced=priced, actor=actor, expires_at=timezone.now() + payment_window)
+    OrderEvent.objects.create(order=order, to_status=order.status, actor=actor.label, note="placed")
+    return order
+
+
+def _variants_for_sale(lines: list[tuple[int, int]]) -> list[tuple[Variant, int]]:
+    """The lines' variants with their quantities; raises OutOfStock naming any not on sale."""
+    variants = (
+        Variant.objects.select_related("product")
+        .prefetch_related("attribute_values")
+        .in_bulk([variant_id for variant_id, _quantity in lines])
+    )
+    not_for_sale = [
+        variant_id
+        for variant_id, _quantity in lines
+        if variant_id not in variants
+        or not (variants[variant_id].is_active and variants[variant_id].product.is_published)
+    ]
+    if not_for_sale:
+        raise OutOfStock(variant_ids=not_for_sale)
+    return [(variants[variant_id], quantity) for variant_id, quantity in lines]
+
+
+def _lines_hold(
+    *, order: Order, priced: list[tuple[Variant, int]], actor: Actor, expires_at: datetime | None
+) -> None:
+    """The order's lines at today's prices and their stock held, then its real number."""
     OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
@@ -133,10 +148,68 @@ def order_place(
         lines=[(variant.pk, quantity) for variant, quantity in priced],
         reference=f"order:{order.pk}",
         actor=actor,
-        expires_at=timezone.now() + payment_window,
+        expires_at=expires_at,
     )
     # Numbers come from one shared counter, locked until commit: take it last.
     order.number = str(sequence_next("order-number", start=ORDER_NUMBER_START))
     order.save(update_fields=["number"])
-    OrderEvent.objects.create(order=order, to_status=order.status, actor=actor.label, note="placed")
+
+
+# The order's delivery and contact, copied onto its replacement.
+COPIED_FROM_ORIGINAL = (
+    "customer_id",
+    "language",
+    "email",
+    "full_name",
+    "cpf",
+    "phone",
+    "cep",
+    "street",
+    "street_number",
+    "complement",
+    "district",
+    "city",
+    "state",
+    "delivery_service",
+    "delivery_label",
+    "delivery_days",
+)
+
+
+@transaction.atomic
+def order_place_replacement(
+    *,
+    original_order_id: int,
+    lines: list[tuple[int, int]],
+    credit: Decimal,
+    awaits_return: bool,
+    note: str,
+    actor: Actor,
+) -> Order:
+    """An exchange's replacement: `(variant_id, quantity)` lines at today's prices, sent to
+    the original order's address at no shipping cost, `credit` (what the units it replaces
+    were paid) taken off. Its stock is held at once; with nothing left to pay it is paid now,
+    otherwise the customer pays the difference on its page. While `awaits_return`, it is held
+    after payment instead of going to the warehouse (see `order_release_after_return`).
+
+    Raises OutOfStock (nothing is created)."""
+    original = Order.objects.get(pk=original_order_id)
+    priced = _variants_for_sale(lines)
+    totals = order_totals(lines=[(variant.price, quantity) for variant, quantity in priced], discount=credit)
+    order = Order.objects.create(
+        number=f"~{uuid4().hex}",  # the real number comes last
+        channel=Order.Channel.EXCHANGE,
+        items_total=totals.items,
+        discount_total=totals.discount,
+        shipping_total=totals.shipping,
+        grand_total=totals.grand,
+        placed_at=timezone.now(),
+        awaits_return=awaits_return,
+        **{field: getattr(original, field) for field in COPIED_FROM_ORIGINAL},
+    )
+    # Unpaid, its stock waits as long as any order's; paid, it is held until it ships.
+    _lines_hold(order=order, priced=priced, actor=actor, expires_at=timezone.now() + PAYMENT_WINDOW)
+    OrderEvent.objects.create(order=order, to_status=order.status, actor=actor.label, note=note)
+    if not order.grand_total:
+        order_paid(order_id=order.pk, actor=actor, note=note)
     return order

@@ -202,6 +202,10 @@ def order_analyse(*, order_id: int) -> RiskAnalysis | None:
     order = lock_order(order_id)
     if order.status != Order.Status.PAID:
         return None
+    if order.channel == Order.Channel.EXCHANGE:
+        # The store chose to send it: no risk to score, only the return or stock to wait for.
+        _order_go_on(order=order, note="exchange")
+        return None
     facts = order_risk_facts(order=order)
     weights = {
         **DEFAULT_WEIGHTS,
@@ -253,6 +257,16 @@ def order_analyse(*, order_id: int) -> RiskAnalysis | None:
         order_hold(
             order_id=order.pk, reason=Order.HoldReason.FRAUD, actor=ANALYSIS_ACTOR, note=f"risk score {score}"
         )
+    else:
+        _order_go_on(order=order, note=f"risk score {score}")
+    return analysis
+
+
+def _order_go_on(*, order: Order, note: str) -> None:
+    """An order cleared to ship goes to the warehouse, unless it waits for the items an
+    exchange replaces or for stock."""
+    if order.awaits_return:
+        order_hold(order_id=order.pk, reason=Order.HoldReason.RETURN, actor=ANALYSIS_ACTOR, note=note)
     elif order.units_short:
         order_hold(
             order_id=order.pk,
@@ -261,8 +275,25 @@ def order_analyse(*, order_id: int) -> RiskAnalysis | None:
             note=f"{order.units_short} units short",
         )
     else:
-        order_validate(order_id=order.pk, actor=ANALYSIS_ACTOR, note=f"risk score {score}")
-    return analysis
+        order_validate(order_id=order.pk, actor=ANALYSIS_ACTOR, note=note)
+
+
+def order_release_after_return(*, order_id: int, actor: Actor, note: str) -> Order:
+    """An exchange's replacement may ship now (the items came back, or a manager trusts the
+    customer): held for it, it goes to the warehouse (or waits for stock); not paid yet, it
+    goes on once paid. Must run inside the caller's transaction; safe to repeat."""
+    order = lock_order(order_id)
+    if not order.awaits_return:
+        return order
+    order.awaits_return = False
+    order.save(update_fields=["awaits_return", "updated_at"])
+    if order.status != Order.Status.ON_HOLD or order.hold_reason != Order.HoldReason.RETURN:
+        return order
+    if order_stock_recheck(order_id=order_id):
+        order.hold_reason = Order.HoldReason.STOCK
+        order.save(update_fields=["hold_reason", "updated_at"])
+        return order
+    return order_validate(order_id=order_id, actor=actor, note=note)
 
 
 def order_hold(*, order_id: int, reason: str, actor: Actor, note: str = "") -> Order:

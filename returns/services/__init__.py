@@ -1,6 +1,7 @@
 """Every write the returns app makes, split by step; the public names are re-exported here."""
 
 from returns.services.completion import orders_complete
+from returns.services.exchanges import return_exchange_ship_now
 from returns.services.inspection import UnitDecision, return_inspect
 from returns.services.parcels import (
     return_find_by_parcel,
@@ -14,12 +15,11 @@ from returns.services.parcels import (
 from returns.services.requests import (
     LineAsk,
     return_approve,
-    return_event,
     return_reject,
     return_request_create,
-    return_transition,
     return_withdraw,
 )
+from returns.services.transitions import return_event, return_transition
 
 __all__ = [
     "LineAsk",
@@ -27,6 +27,7 @@ __all__ = [
     "orders_complete",
     "return_approve",
     "return_event",
+    "return_exchange_ship_now",
     "return_find_by_parcel",
     "return_inspect",
     "return_parcel_authorise",

@@ -28,8 +28,9 @@ from returns.locks import lock_return_request
 from returns.models import ReturnLine, ReturnRequest, ReturnUnit
 from returns.notifications import return_notify
 from returns.selectors import return_policy, units_claimed
+from returns.services.exchanges import exchange_confirm_or_call_off, exchange_release
 from returns.services.parcels import _return_shipment
-from returns.services.requests import return_transition
+from returns.services.transitions import return_transition
 from returns.windows import SHIPPING_REFUNDED_BY_LAW
 
 RS = ReturnRequest.Status
@@ -140,23 +141,39 @@ def _refund_method(request: ReturnRequest) -> tuple[str, dict]:
     return Refund.Method.BANK_TRANSFER, dict(request.refund_bank_account)
 
 
-def _settle(*, request: ReturnRequest, actor: Actor) -> ReturnRequest:
-    """Ask for the money once (after commit a task makes the refund) and finish the request;
-    nothing accepted closes it. Exchanges wait at inspected for their replacement."""
-    if request.refund_total <= 0:
-        return_transition(request=request, to=RS.CLOSED, actor=actor, note=request.decision_note)
-        return request
-    if request.resolution == ReturnRequest.Resolution.EXCHANGE:
-        return request
+def _refund(*, request: ReturnRequest, amount: Decimal, actor: Actor) -> None:
+    """Ask for the money once: after commit a task makes the refund."""
     method, destination = _refund_method(request)
     refund_request(
         order_id=request.order_id,
-        amount=request.refund_total,
+        amount=amount,
         method=method,
         source=f"return:{request.pk}",
         actor=actor,
         destination=destination,
     )
+
+
+def _settle(*, request: ReturnRequest, actor: Actor) -> ReturnRequest:
+    """Finish the request: an exchange sends its replacement (the items' value went into it;
+    the shipping the law refunds is paid back), a refund asks for the money, and nothing
+    accepted closes it."""
+    if request.resolution == ReturnRequest.Resolution.EXCHANGE:
+        exchange_release(request=request, actor=actor, note=f"{request.number} inspected")
+        if request.shipping_refund:
+            _refund(request=request, amount=request.shipping_refund, actor=actor)
+        return_transition(
+            request=request,
+            to=RS.EXCHANGED,
+            actor=actor,
+            note=request.exchange_order.number,
+            items_refund=Decimal("0.00"),
+        )
+        return request
+    if request.refund_total <= 0:
+        return_transition(request=request, to=RS.CLOSED, actor=actor, note=request.decision_note)
+        return request
+    _refund(request=request, amount=request.refund_total, actor=actor)
     return_transition(request=request, to=RS.REFUNDED, actor=actor, note=str(request.refund_total))
     return_notify(request=request, step="refunded")
     return request
@@ -229,6 +246,7 @@ def return_inspect(
             freight=shipping_refund,
             source=f"return:{request.pk}",
         )
+    exchange_confirm_or_call_off(request=request, actor=actor)
     return_notify(request=request, step="inspected")
     return _settle(request=request, actor=actor)
 
@@ -251,4 +269,5 @@ def return_settle_without_parcel(*, request: ReturnRequest, actor: Actor) -> Ret
         items_refund=items_refund,
         shipping_refund=shipping_refund,
     )
+    exchange_confirm_or_call_off(request=request, actor=actor)
     return _settle(request=request, actor=actor)

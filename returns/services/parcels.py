@@ -17,7 +17,8 @@ from returns.exceptions import ParcelUnknown
 from returns.locks import lock_return_request
 from returns.models import ReturnRequest, ReturnTrackingEvent
 from returns.notifications import return_notify
-from returns.services.requests import return_event, return_transition
+from returns.services.exchanges import exchange_call_off
+from returns.services.transitions import return_event, return_transition
 
 RS = ReturnRequest.Status
 Kind = TrackingEvent.Kind
@@ -243,7 +244,8 @@ def return_receive(*, code: str, actor: Actor) -> ReturnRequest:
 
 def returns_expire(*, today: date | None = None) -> int:
     """Expire one batch of authorised requests whose parcel was never posted by the
-    authorisation's last day, telling the customer; return how many."""
+    authorisation's last day (a replacement not yet sent is called off), telling the
+    customer; return how many."""
     today = today or timezone.localdate()
     due = list(
         ReturnRequest.objects.filter(status=RS.AWAITING_SHIPMENT, authorisation_valid_until__lt=today)
@@ -257,6 +259,7 @@ def returns_expire(*, today: date | None = None) -> int:
             if request.status != RS.AWAITING_SHIPMENT or request.authorisation_valid_until >= today:
                 continue
             return_transition(request=request, to=RS.EXPIRED, actor=PARCEL_ACTOR, note="never posted")
+            exchange_call_off(request=request, note=f"{request.number} expired")
             return_notify(request=request, step="expired")
             expired += 1
     return expired

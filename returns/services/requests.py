@@ -12,36 +12,38 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from core.actor import Actor, ActorKind
+from core.actor import Actor
 from core.sequences import sequence_next
-from core.transitions import status_move
 from core.uploads import PICTURES, IncomingFile, upload_check, upload_name
+from inventory.exceptions import OutOfStock
 from orders.locks import lock_order
-from orders.models import Order, Payment
+from orders.models import Order, OrderLine, Payment
+from orders.services.refunds import refund_destination_clean
 from returns.exceptions import (
     DefectDateRequired,
     OrderNotReturnable,
     ReasonRequired,
     RefundDestinationRequired,
+    ReplacementNotAvailable,
     ReturnDetailsRequired,
     ReturnLineNotInOrder,
     ReturnLinesRequired,
     ReturnNotWithdrawable,
+    ReturnPhotosTooMany,
     ReturnQuantityInvalid,
-    ReturnTransitionNotAllowed,
     ReturnWindowClosed,
 )
 from returns.locks import lock_return_request
-from returns.models import (
-    RETURN_TRANSITION_PERMISSIONS,
-    RETURN_TRANSITIONS,
-    ReturnEvent,
-    ReturnLine,
-    ReturnPhoto,
-    ReturnRequest,
-)
+from returns.models import ReturnLine, ReturnPhoto, ReturnRequest
 from returns.notifications import return_notify
 from returns.selectors import order_delivered_on, return_policy, units_claimed
+from returns.services.exchanges import (
+    exchange_call_off,
+    exchange_place,
+    exchange_place_or_refund,
+    replacements_check,
+)
+from returns.services.transitions import return_event, return_transition
 from returns.windows import AUTO_APPROVED, window_ends_on
 
 Reason = ReturnRequest.Reason
@@ -64,36 +66,9 @@ class LineAsk:
     replacement_variant_id: int | None = None
 
 
-def return_event(
-    *, request: ReturnRequest, actor: Actor, note: str = "", from_status: str = "", to_status: str = ""
-) -> ReturnEvent:
-    """A line on the request's timeline (a note when no status changes)."""
-    return ReturnEvent.objects.create(
-        request=request, from_status=from_status, to_status=to_status, actor=actor.label, note=note
-    )
-
-
-def return_transition(
-    *, request: ReturnRequest, to: str, actor: Actor, note: str = "", by_customer: bool = False, **fields
-) -> ReturnRequest:
-    """The one way to change `ReturnRequest.status`, along RETURN_TRANSITIONS, with its event.
-    Staff need the move's permission; a customer may only withdraw their own request.
-    Caller holds the request's lock. Raises ReturnTransitionNotAllowed or PermissionMissing."""
-    if to not in RETURN_TRANSITIONS[request.status]:
-        raise ReturnTransitionNotAllowed()
-    if not (by_customer and actor.kind == ActorKind.CUSTOMER and to == RS.CLOSED):
-        actor.require_perm(RETURN_TRANSITION_PERMISSIONS[to])
-    from_status = request.status
-    status_move(
-        row=request, to=to, transitions=RETURN_TRANSITIONS, refused=ReturnTransitionNotAllowed(), **fields
-    )
-    return_event(request=request, actor=actor, note=note, from_status=from_status, to_status=to)
-    return request
-
-
 def _photos_check(photos: list[IncomingFile]) -> list[str]:
     if len(photos) > MAX_PHOTOS:
-        raise ReturnDetailsRequired()
+        raise ReturnPhotosTooMany(count=MAX_PHOTOS)
     return [
         upload_check(photo, allowed=PICTURES, limit=settings.STORE_SUPPORT_ATTACHMENT_MAX_BYTES)
         for photo in photos
@@ -102,8 +77,9 @@ def _photos_check(photos: list[IncomingFile]) -> list[str]:
 
 def _lines_check(
     *, order: Order, asks: list[LineAsk], reason: str, noticed_on: date | None, today: date
-) -> None:
-    """Every line is the order's, within what may still be returned and inside its window."""
+) -> dict[int, OrderLine]:
+    """Every line is the order's, within what may still be returned and inside its window;
+    returns the order's lines by id."""
     if not asks or any(ask.quantity < 1 for ask in asks):
         raise ReturnLinesRequired()
     lines = {line.pk: line for line in order.lines.select_related("variant__product")}
@@ -128,15 +104,27 @@ def _lines_check(
         )
         if today > ends_on:
             raise ReturnWindowClosed(item=line.product_name, ended_on=ends_on)
+    return lines
 
 
-def _refund_destination_check(*, order: Order, resolution: str, pix_key: str, bank_account: dict) -> None:
-    """Money back for a boleto needs somewhere to go: a boleto cannot be paid back to its payer."""
+def _refund_destination_check(
+    *, order: Order, resolution: str, pix_key: str, bank_account: dict
+) -> tuple[str, dict]:
+    """Money back for a boleto needs somewhere to go (a boleto cannot be paid back to its
+    payer): a valid Pix key or bank account, returned normalised; none is kept otherwise.
+    Raises RefundDestinationRequired, PixKeyInvalid or BankAccountInvalid."""
     paid_by_boleto = order.payments.filter(
         method=Payment.Method.BOLETO, status__in=[Payment.Status.PAID, Payment.Status.PARTIALLY_REFUNDED]
     ).exists()
-    if resolution == ReturnRequest.Resolution.REFUND and paid_by_boleto and not (pix_key or bank_account):
+    # An exchange may still end in money back (called off, or the shipping the law refunds).
+    if resolution == ReturnRequest.Resolution.STORE_CREDIT or not paid_by_boleto:
+        return "", {}
+    if not (pix_key.strip() or bank_account):
         raise RefundDestinationRequired()
+    destination = refund_destination_clean({"pix_key": pix_key.strip(), **bank_account})
+    if "pix_key" in destination:
+        return destination["pix_key"], {}
+    return "", destination
 
 
 def _ticket_ask(request: ReturnRequest) -> None:
@@ -185,11 +173,13 @@ def return_request_create(
         noticed_on is None or noticed_on > today or noticed_on < order_delivered_on(order=order)
     ):
         raise DefectDateRequired()
-    _lines_check(order=order, asks=lines, reason=reason, noticed_on=noticed_on, today=today)
+    order_lines = _lines_check(order=order, asks=lines, reason=reason, noticed_on=noticed_on, today=today)
+    if resolution == ReturnRequest.Resolution.EXCHANGE:
+        replacements_check(lines=order_lines, asks=lines)
     if reason in NEEDS_EVIDENCE and (not description.strip() or not photos):
         raise ReturnDetailsRequired()
     content_types = _photos_check(photos)
-    _refund_destination_check(
+    refund_pix_key, refund_bank_account = _refund_destination_check(
         order=order, resolution=resolution, pix_key=refund_pix_key, bank_account=refund_bank_account or {}
     )
     request = ReturnRequest.objects.create(
@@ -201,15 +191,17 @@ def return_request_create(
         noticed_on=noticed_on if reason == Reason.HIDDEN_DEFECT else None,
         resolution=resolution,
         parcel_mode=parcel_mode,
-        refund_pix_key=refund_pix_key.strip(),
-        refund_bank_account=refund_bank_account or {},
+        refund_pix_key=refund_pix_key,
+        refund_bank_account=refund_bank_account,
     )
     ReturnLine.objects.bulk_create(
         ReturnLine(
             request=request,
             order_line_id=ask.order_line_id,
             quantity=ask.quantity,
-            replacement_variant_id=ask.replacement_variant_id,
+            replacement_variant_id=ask.replacement_variant_id
+            if resolution == ReturnRequest.Resolution.EXCHANGE
+            else None,
         )
         for ask in lines
     )
@@ -220,25 +212,44 @@ def return_request_create(
         row.file.save(secrets.token_urlsafe(24), ContentFile(photo.content), save=False)
         row.save()
     return_event(request=request, actor=actor, to_status=RS.REQUESTED, note=request.get_reason_display())
-    return_notify(request=request, step="requested")
     _ticket_ask(request)
-    if reason in AUTO_APPROVED:
-        return return_approve(request_id=request.pk, actor=AUTO_ACTOR)
+    if reason in AUTO_APPROVED:  # the approval is the customer's only notice
+        return _approve(request=request, actor=AUTO_ACTOR, by_customer_choice=True)
+    return_notify(request=request, step="requested")
     return request
 
 
 @transaction.atomic
 def return_approve(*, request_id: int, actor: Actor, note: str = "") -> ReturnRequest:
-    """Accept the request: the carrier is asked for the parcel's authorisation after commit;
-    a missing item, with nothing to send back, goes straight to settling.
-    Raises ReturnTransitionNotAllowed or PermissionMissing."""
+    """Accept the request (see `_approve`). Raises ReturnTransitionNotAllowed or
+    PermissionMissing."""
+    return _approve(request=lock_return_request(request_id), actor=actor, note=note)
+
+
+def _approve(
+    *, request: ReturnRequest, actor: Actor, note: str = "", by_customer_choice: bool = False
+) -> ReturnRequest:
+    """The request is accepted: an exchange's replacement is held, the carrier is asked for the
+    parcel's authorisation after commit, and a missing item, with nothing to send back, goes
+    straight to settling. Approved as the customer asks (regret, dissatisfaction), a
+    replacement sold out meanwhile refuses the request (ReplacementNotAvailable, the customer
+    chooses again); approved by staff, it turns into a refund. Caller holds the lock."""
     from returns.services.inspection import return_settle_without_parcel
     from returns.tasks import return_parcel_authorise as return_parcel_authorise_task
 
-    request = lock_return_request(request_id)
     return_transition(
         request=request, to=RS.APPROVED, actor=actor, note=note, decided_at=timezone.now(), decision_note=note
     )
+    if request.resolution == ReturnRequest.Resolution.EXCHANGE:
+        ship_at_once = return_policy().ship_replacement_at_once
+        if not by_customer_choice:
+            exchange_place_or_refund(request=request, actor=actor, ship_at_once=ship_at_once)
+        else:
+            try:
+                exchange_place(request=request, actor=actor, ship_at_once=ship_at_once)
+            except OutOfStock as error:
+                sold_out = request.lines.filter(replacement_variant_id__in=error.variant_ids).first()
+                raise ReplacementNotAvailable(item=sold_out.order_line.product_name) from error
     return_notify(request=request, step="approved")
     if not request.needs_parcel:
         return return_settle_without_parcel(request=request, actor=actor)
@@ -268,12 +279,14 @@ def return_reject(*, request_id: int, actor: Actor, note: str) -> ReturnRequest:
 @transaction.atomic
 def return_withdraw(*, request_id: int, customer) -> ReturnRequest:
     """The customer no longer wants to return: allowed until the parcel is posted (the view
-    checked the request is theirs). Raises ReturnNotWithdrawable."""
+    checked the request is theirs); a replacement not yet sent is called off.
+    Raises ReturnNotWithdrawable."""
     request = lock_return_request(request_id)
     if request.status not in WITHDRAWABLE:
         raise ReturnNotWithdrawable()
     return_transition(
         request=request, to=RS.CLOSED, actor=Actor.customer(customer), by_customer=True, note="withdrawn"
     )
+    exchange_call_off(request=request, note=f"{request.number} withdrawn")
     return_notify(request=request, step="withdrawn")
     return request

@@ -50,7 +50,7 @@ def _short(day) -> str:
         return date_format(day, "SHORT_DATE_FORMAT")
 
 
-def test_a_regret_is_received_approved_and_authorised_with_the_code_to_post(
+def test_a_regret_is_approved_at_once_and_authorised_with_the_code_to_post(
     django_capture_on_commit_callbacks,
 ):
     order = _english_order(django_capture_on_commit_callbacks)
@@ -58,10 +58,8 @@ def test_a_regret_is_received_approved_and_authorised_with_the_code_to_post(
         request = ask_return(order)
     request.refresh_from_db()
     messages = _messages(request)
-    assert set(messages) == {"requested", "approved", "authorised"}
+    assert set(messages) == {"approved", "authorised"}  # approved at once: no "received" first
     number, code, day = request.number, request.authorisation_code, _short(request.authorisation_valid_until)
-    assert messages["requested"].subject == f"We received your return request {number}"
-    assert "It needs no review" in messages["requested"].body_text
     assert messages["approved"].subject == f"Return {number} is approved"
     authorised = messages["authorised"]
     assert authorised.subject == f"Return {number}: post it by {day} with code {code}"

@@ -104,7 +104,7 @@ def test_the_form_shows_each_line_with_its_regret_and_defect_dates_in_bounded_qu
     assert _day(today + timedelta(days=30)) in html  # a defect of non-durable goods
     for line in order.lines.all():
         assert f'name="line_{line.pk}"' in html and 'max="1"' in html
-    assert 'value="exchange"' not in html  # exchanges are not offered yet
+    assert 'value="exchange"' in html and html.count('data-testid="exchange-line"') == 3
     assert 'data-testid="refund-destination"' not in html  # paid by card
 
 
