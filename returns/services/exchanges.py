@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.money import format_brl
 from inventory.exceptions import OutOfStock
-from orders.models import Order, OrderLine
+from orders.models import CUSTOMER_CANCELLABLE, Order, OrderLine
 from orders.services import order_place_replacement, order_release_after_return
 from orders.services.cancellation import order_cancel
 from returns.exceptions import (
@@ -32,17 +32,6 @@ if TYPE_CHECKING:
     from returns.services.requests import LineAsk
 
 EXCHANGE_ACTOR = Actor.job("returns_exchange")
-# A replacement order still waiting to be sent can be called off; one on its way cannot.
-NOT_YET_SHIPPED = frozenset(
-    {
-        Order.Status.AWAITING_PAYMENT,
-        Order.Status.PAID,
-        Order.Status.ON_HOLD,
-        Order.Status.VALIDATED,
-        Order.Status.PICKING,
-        Order.Status.PACKED,
-    }
-)
 
 
 def _unit_credit(*, line: OrderLine, replacement: Variant) -> Decimal:
@@ -121,7 +110,7 @@ def exchange_call_off(*, request: ReturnRequest, note: str) -> None:
     replacement not yet sent is cancelled, its stock freed and any difference paid refunded.
     Caller holds the request's lock."""
     exchange = request.exchange_order
-    if exchange is None or exchange.status not in NOT_YET_SHIPPED:
+    if exchange is None or exchange.status not in CUSTOMER_CANCELLABLE:  # gone, or on its way
         return
     order_cancel(
         order_id=exchange.pk, actor=EXCHANGE_ACTOR, reason=Order.CancelReason.EXCHANGE_CALLED_OFF, note=note
