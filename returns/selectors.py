@@ -178,6 +178,16 @@ def return_list_for_order(*, order: Order) -> list[ReturnRequest]:
     )
 
 
+def units_returned(requests: list[ReturnRequest]) -> dict[int, int]:
+    """Units of each order line accepted back, read from requests whose lines were loaded
+    (`return_list_for_order`)."""
+    returned: dict[int, int] = defaultdict(int)
+    for request in requests:
+        for line in request.lines.all():
+            returned[line.order_line_id] += line.accepted_quantity
+    return returned
+
+
 # The returns team's queues: which statuses each one holds.
 QUEUES: dict[str, tuple[str, ...]] = {
     "decide": (RS.REQUESTED,),

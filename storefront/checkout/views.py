@@ -27,7 +27,7 @@ from orders.selectors import (
 )
 from orders.services.cancellation import order_cancel_by_customer
 from orders.services.payments import card_tokenise, payment_start
-from returns.selectors import return_list_for_order, returnable_lines
+from returns.selectors import return_list_for_order, returnable_lines, units_returned
 from storefront.cart.selectors import CartView, cart_view
 from storefront.cart.session import request_cart
 from storefront.checkout.forms import CheckoutDetailsForm, CheckoutPaymentForm, PlaceOrderForm
@@ -334,12 +334,17 @@ def _order_for_request(request: HttpRequest, number: str) -> Order:
 
 
 def _order_returns(order: Order) -> dict:
-    """Whether anything of the order may still be asked back, and its return requests."""
+    """Whether anything of the order may still be asked back, its return requests, and on
+    each line how many units came back."""
     if order.status not in RETURNS_SHOWN:
         return {"can_return": False, "return_requests": []}
+    requests = return_list_for_order(order=order)
+    returned = units_returned(requests)
+    for line in order.lines.all():  # the lines the page's selector loaded
+        line.returned_quantity = returned.get(line.pk, 0)
     return {
         "can_return": any(row.returnable for row in returnable_lines(order=order)),
-        "return_requests": return_list_for_order(order=order),
+        "return_requests": requests,
     }
 
 

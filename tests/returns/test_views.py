@@ -481,6 +481,9 @@ def test_a_delivered_orders_page_offers_returns_and_lists_them_in_bounded_querie
     assert f'href="{_create_url(order)}"' in html
     assert f'href="{_detail_url(request)}"' in html
     assert html.count('data-testid="order-return-accepted"') == 2
+    # The lines say what came back: one unit of the first, the whole second.
+    assert html.count('data-testid="order-line-returned"') == 2
+    assert [line.returned_quantity for line in response.context["order"].lines.all()] == [1, 2]
     assert 'data-testid="order-refund"' in html
     assert "R$\N{NO-BREAK SPACE}315,00" in html  # three units at R$ 100,00 and the shipping
 
