@@ -14,6 +14,7 @@ from inventory.services import bin_upsert, stock_receive, stock_reserve
 from orders.models import Order, RecoveryOpportunity, Refund
 from returns.exceptions import ExchangeNotPending, ReplacementCheaper, ReplacementNotAvailable
 from returns.models import ReturnPolicy, ReturnRequest, ReturnUnit
+from returns.notifications import return_links
 from returns.services import (
     LineAsk,
     UnitDecision,
@@ -24,6 +25,7 @@ from returns.services import (
     return_request_create,
     return_withdraw,
 )
+from support.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory, VariantFactory
 from tests.logistics.factories import stocked_variant, warehouse
@@ -337,3 +339,21 @@ def test_the_back_office_ships_a_replacement_early_for_a_manager(
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.exchange_order.status == Order.Status.VALIDATED
+
+
+def test_the_approval_tells_the_customer_the_difference_to_pay_with_the_replacements_link(
+    django_capture_on_commit_callbacks,
+):
+    order = delivered_order(django_capture_on_commit_callbacks, language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        request = _exchange(order, _other_product(price="150.00"))
+    request.refresh_from_db()
+    approved = Notification.objects.get(dedup_key=f"{Notification.Kind.RETURN_UPDATE}:{request.pk}:approved")
+    exchange = request.exchange_order
+    amount = format_brl(Decimal("50.00"), "en")
+    assert (
+        f"Your replacement, order {exchange.number}, is reserved for you. Pay the difference of {amount}"
+    ) in approved.body_text
+    assert return_links(request=request)["exchange_url"] in approved.body_text
+    assert "It ships as soon as the items you return arrive and are checked." in approved.body_text
+    assert not Notification.objects.filter(dedup_key__endswith=f":{request.pk}:requested").exists()
