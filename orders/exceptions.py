@@ -64,6 +64,13 @@ class OrderNotCancellable(DomainError):
     )
 
 
+class OrderAwaitsReturn(DomainError):
+    code = "order_awaits_return"
+    message = _(
+        "This order is an exchange's replacement waiting for the returned items: the returns team sends it."
+    )
+
+
 class OrderStillShort(DomainError):
     code = "order_still_short"
 

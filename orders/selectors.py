@@ -137,22 +137,22 @@ def order_risk_facts(*, order: Order) -> RiskFacts:
     )
 
 
+def _held_for_analysts() -> QuerySet[Order]:
+    """Held orders but exchanges' replacements waiting for their returns (the returns team's)."""
+    return Order.objects.filter(status=Order.Status.ON_HOLD).exclude(hold_reason=Order.HoldReason.RETURN)
+
+
 def order_hold_queue(*, reason: str = "") -> QuerySet[Order]:
-    """Held orders, the longest waiting first (paginate the result)."""
-    orders = Order.objects.filter(status=Order.Status.ON_HOLD)
+    """Orders held for the analysts, the longest waiting first (paginate the result)."""
+    orders = _held_for_analysts()
     if reason:
         orders = orders.filter(hold_reason=reason)
     return orders.order_by("held_at", "pk")
 
 
 def order_hold_counts() -> dict[str, int]:
-    """How many orders wait for each hold reason."""
-    return dict(
-        Order.objects.filter(status=Order.Status.ON_HOLD)
-        .values_list("hold_reason")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
+    """How many orders wait for each hold reason the analysts work."""
+    return dict(_held_for_analysts().values_list("hold_reason").annotate(count=Count("pk")).order_by())
 
 
 def order_workspace(*, number: str) -> Order:

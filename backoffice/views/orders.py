@@ -49,7 +49,11 @@ def hold_queue_view(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": page,
             "reason": reason,
-            "reasons": [(value, label, counts.get(value, 0)) for value, label in Order.HoldReason.choices],
+            "reasons": [
+                (value, label, counts.get(value, 0))
+                for value, label in Order.HoldReason.choices
+                if value != Order.HoldReason.RETURN
+            ],
             "total": sum(counts.values()),
         },
     )
@@ -66,6 +70,7 @@ def order_workspace_view(request: HttpRequest, number: str) -> HttpResponse:
             "history": order_customer_history(order=order),
             "form": OrderActionForm(initial={"seen": order.updated_at}),
             "can_act": order.status == Order.Status.ON_HOLD
+            and order.hold_reason != Order.HoldReason.RETURN
             and request.user.has_perm("orders.validate_order"),
             "can_cancel": order.can_be_cancelled_by_customer and request.user.has_perm("orders.cancel_order"),
         },

@@ -9,7 +9,13 @@ from datetime import datetime
 from django.db import transaction
 
 from core.actor import Actor
-from orders.exceptions import OrderChangedMeanwhile, OrderStillShort, ReasonRequired, TransitionNotAllowed
+from orders.exceptions import (
+    OrderAwaitsReturn,
+    OrderChangedMeanwhile,
+    OrderStillShort,
+    ReasonRequired,
+    TransitionNotAllowed,
+)
 from orders.locks import lock_order
 from orders.models import Order, OrderEvent
 from orders.services.notifications import order_information_request_notify
@@ -17,9 +23,13 @@ from orders.services.risk import order_reject, order_stock_recheck, order_valida
 
 
 def _lock_as_seen(*, order_id: int, seen: datetime) -> Order:
+    """The order, locked, as the analyst saw it; a replacement held for its return is the
+    returns team's, not the analysts'."""
     order = lock_order(order_id)
     if order.updated_at != seen:
         raise OrderChangedMeanwhile()
+    if order.status == Order.Status.ON_HOLD and order.hold_reason == Order.HoldReason.RETURN:
+        raise OrderAwaitsReturn()
     return order
 
 

@@ -39,6 +39,7 @@ POST_ONLY = {
     "chat-close": {},
     "return-approve": {"note": "ok"},
     "return-reject": {"note": "Fora do prazo."},
+    "return-exchange-ship-now": {},
 }
 TICKET_URLS = (
     "ticket-desk-detail",
@@ -50,7 +51,13 @@ TICKET_URLS = (
 )
 
 
-RETURN_URLS = ("return-detail", "return-approve", "return-reject", "return-inspect")
+RETURN_URLS = (
+    "return-detail",
+    "return-approve",
+    "return-reject",
+    "return-inspect",
+    "return-exchange-ship-now",
+)
 
 
 def return_row() -> ReturnRequest:

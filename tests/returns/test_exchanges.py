@@ -11,7 +11,10 @@ from core.actor import Actor, PermissionMissing
 from core.money import format_brl
 from inventory.models import Reservation
 from inventory.services import bin_upsert, stock_receive, stock_reserve
+from orders.exceptions import OrderAwaitsReturn
 from orders.models import Order, RecoveryOpportunity, Refund
+from orders.selectors import order_hold_counts, order_hold_queue
+from orders.services.review import order_approve
 from returns.exceptions import ExchangeNotPending, ReplacementCheaper, ReplacementNotAvailable
 from returns.models import ReturnPolicy, ReturnRequest, ReturnUnit
 from returns.notifications import return_links
@@ -357,3 +360,20 @@ def test_the_approval_tells_the_customer_the_difference_to_pay_with_the_replacem
     assert return_links(request=request)["exchange_url"] in approved.body_text
     assert "It ships as soon as the items you return arrive and are checked." in approved.body_text
     assert not Notification.objects.filter(dedup_key__endswith=f":{request.pk}:requested").exists()
+
+
+def test_a_replacement_held_for_its_return_is_not_the_analysts_to_approve(
+    django_capture_on_commit_callbacks, make_staff
+):
+    order = delivered_order(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = _exchange(order, _other_size(order.lines.get().variant))
+    exchange = Order.objects.get(pk=ReturnRequest.objects.get(pk=request.pk).exchange_order_id)
+    assert exchange.hold_reason == Order.HoldReason.RETURN
+    assert not order_hold_queue().filter(pk=exchange.pk).exists()
+    assert Order.HoldReason.RETURN not in order_hold_counts()
+    analyst = Actor.staff(make_staff(Role.ORDER_ANALYST))
+    with pytest.raises(OrderAwaitsReturn):
+        order_approve(order_id=exchange.pk, actor=analyst, seen=exchange.updated_at)
+    exchange.refresh_from_db()
+    assert exchange.status == Order.Status.ON_HOLD
