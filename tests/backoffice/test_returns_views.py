@@ -313,7 +313,7 @@ def test_scanning_units_counts_them_by_sku_or_ean(staff_client, django_capture_o
     response = scan(client, request, EAN, counts={line.order_line_id: 2})
     (inspected,) = response.context["inspection"].lines
     assert inspected.counted == 2
-    assert "set the other units apart" in response.content.decode()
+    assert "separe as outras unidades" in response.content.decode()
 
 
 def test_a_scanned_code_not_on_the_request_shows_the_message_and_changes_nothing(

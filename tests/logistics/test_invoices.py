@@ -93,5 +93,5 @@ def test_an_order_without_an_invoice_standing_is_refused(django_capture_on_commi
         with pytest.raises(OrderNotInvoiced) as refused:
             issue_entry(order)
         # then
-        assert refused.value.message == "This order has no invoice to return against."
+        assert refused.value.message == "Este pedido não tem nota fiscal de saída para a devolução."
     assert list(InvoiceRecord.objects.values_list("pk", flat=True)) == issued
