@@ -7,7 +7,7 @@ from support.selectors import customer_story
 
 # Query budget, asserted in tests/backoffice/test_customer_360.py.
 # session, user, two-factor, permissions (2), customer, totals, orders, payments, shipments, tracking,
-# risk findings, notes, tickets, messages, notifications, (navigation)
+# risk findings, notes, return requests with their tickets, tickets, messages, notifications, (navigation)
 CUSTOMER_360_QUERIES = 17
 
 
