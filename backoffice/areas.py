@@ -47,6 +47,13 @@ AREAS: tuple[Area, ...] = (
         permission="orders.view_order",
     ),
     Area(
+        title=_("Failed refunds"),
+        description=_("Refunds the payment provider did not pay after every retry, to make again."),
+        icon="cash-stack",
+        url_name="backoffice:failed-refund-list",
+        permission="orders.retry_refund",
+    ),
+    Area(
         title=_("Telesales"),
         description=_(
             "Place an order for a customer on the phone; they pay by Pix or boleto from the email."

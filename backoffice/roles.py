@@ -164,6 +164,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {
             "inventory.approve_count",
             "notifications.retry_notification",
+            "orders.retry_refund",
             "catalog.add_category",
             "catalog.change_category",
             "catalog.add_product",

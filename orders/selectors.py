@@ -38,6 +38,16 @@ def refund_list_for_order(*, order: Order) -> QuerySet[Refund]:
     return _refunds_shown().filter(order=order)
 
 
+def refund_list_failed() -> QuerySet[Refund]:
+    """Refunds that failed and wait for a person, the longest waiting first, with their order
+    and the payment the money goes back to."""
+    return (
+        Refund.objects.filter(status=Refund.Status.FAILED)
+        .select_related("order", "payment")
+        .order_by("updated_at", "pk")
+    )
+
+
 def order_get_for_customer(*, customer, number: str) -> Order:
     """The customer's own order; anyone else's is not found, never forbidden (no hint it exists)."""
     order = _with_page_data(Order.objects.filter(customer=customer, number=number)).first()

@@ -1,5 +1,7 @@
 """Every back-office URL: anonymous visitors log in, customers and wrong roles get 403."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -8,6 +10,7 @@ from backoffice.roles import ROLE_PERMISSIONS, Role
 from backoffice.urls import URL_PERMISSIONS
 from inventory.models import StockCount, Transfer
 from logistics.models import PickList
+from orders.models import Refund
 from returns.models import ReturnPhoto, ReturnRequest
 from support.services.chat import chat_start
 from tests.accounts.factories import UserFactory
@@ -40,6 +43,7 @@ POST_ONLY = {
     "return-approve": {"note": "ok"},
     "return-reject": {"note": "Fora do prazo."},
     "return-exchange-ship-now": {},
+    "refund-retry": {},
 }
 TICKET_URLS = (
     "ticket-desk-detail",
@@ -73,6 +77,18 @@ def return_row() -> ReturnRequest:
     )
 
 
+def failed_refund() -> Refund:
+    """A refund row the provider failed to make."""
+    return Refund.objects.create(
+        order=OrderFactory(),
+        source="return:access",
+        method=Refund.Method.STORE_CREDIT,
+        amount=Decimal("10.00"),
+        status=Refund.Status.FAILED,
+        last_error="GatewayUnavailable",
+    )
+
+
 def open_count() -> StockCount:
     return StockCount.objects.create(warehouse=WarehouseFactory(), created_by="job:test")
 
@@ -82,6 +98,7 @@ def url_for(name: str) -> str:
     pk = {
         "notification-retry": lambda: NotificationFactory(failed=True).pk,
         "sandbox-payment-notify": lambda: sandbox_pix().pk,
+        "refund-retry": lambda: failed_refund().pk,
         "purchase-order-receive": lambda: purchase_order().pk,
         "purchase-order-close": lambda: purchase_order().pk,
         "stock-count-detail": lambda: (
