@@ -63,8 +63,14 @@ def notification_queue(
     preference = _whatsapp_preference(recipient) if channel == Notification.Channel.EMAIL else None
     rendered = partial(_render, kind=kind, language=language, context=context)
     if preference is not None and kind in WHATSAPP_NOTICES:
-        # The customer chose WhatsApp: the store writes first, so only an approved template goes.
-        link = context.get("order_url") or context.get("ticket_url") or settings.SITE_URL
+        # The customer chose WhatsApp: the store writes first, so only an approved template goes,
+        # with one link: the page the message is about (a return's own page, not its order's).
+        link = (
+            context.get("return_url")
+            or context.get("order_url")
+            or context.get("ticket_url")
+            or settings.SITE_URL
+        )
         channel, to_address = Notification.Channel.WHATSAPP, preference.whatsapp_phone
         template = "order_update"
         template_parameters = [rendered(channel=Notification.Channel.EMAIL)[0], link]

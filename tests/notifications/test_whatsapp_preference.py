@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from core.actor import Actor
 from orders.services.cancellation import order_cancel_by_staff
+from returns.models import ReturnRequest
+from returns.notifications import return_links, return_notify
 from support.notifications.models import ContactPreference, Notification, SandboxWhatsAppMessage
 from support.notifications.services import whatsapp_consent_set
 from tests.accounts.factories import UserFactory
@@ -63,3 +65,31 @@ def test_a_number_without_area_code_is_refused(client):
     refused = client.post(reverse("accounts:notice-channel"), {"whatsapp": "on", "phone": "98765-4321"})
     assert list(refused.context_data["notice_form"].errors) == ["phone"]
     assert not ContactPreference.objects.exists()
+
+
+def test_a_return_update_on_whatsapp_links_to_the_returns_own_page(django_capture_on_commit_callbacks):
+    customer = UserFactory()
+    whatsapp_consent_set(user=customer, phone=PHONE, consent=True)
+    order = OrderFactory(customer=customer)
+    request = ReturnRequest.objects.create(
+        number=f"{order.number}-D1",
+        order=order,
+        customer=customer,
+        status=ReturnRequest.Status.APPROVED,
+        reason=ReturnRequest.Reason.DEFECT,
+        resolution=ReturnRequest.Resolution.REFUND,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = return_notify(request=request, step="approved")
+    notification.refresh_from_db()
+    assert (notification.channel, notification.template, notification.status) == (
+        "whatsapp",
+        "order_update",
+        "sent",
+    )
+    return_url = return_links(request=request)["return_url"]
+    assert reverse("returns:return-detail", kwargs={"number": request.number}) + "?t=" in return_url
+    assert notification.template_parameters[1] == return_url
+    sent = SandboxWhatsAppMessage.objects.get(message_id=notification.external_id)
+    assert sent.body.endswith(return_url)
+    assert f"/pedidos/{order.number}/acompanhar/" not in sent.body
