@@ -37,7 +37,7 @@ from inventory.services import stock_count_open, stock_receive, transfer_send
 from logistics.models import CarrierService, ShippingRate
 from logistics.services import pick_list_create
 from orders.locks import lock_payment
-from orders.models import Order
+from orders.models import Order, Refund
 from orders.selectors import order_access_token
 from orders.services import payment_mark_expired
 from returns.models import ReturnRequest
@@ -369,7 +369,7 @@ def with_token(name: str, order: Order) -> str:
 def site(django_capture_on_commit_callbacks, make_staff) -> Site:
     """A small store with something on every page: orders waiting for payment (Pix, boleto, a
     declined card), cancelled, on hold, validated, being picked, picked, packed and shipped;
-    a purchase, a count, a transfer and a failed message."""
+    a purchase, a count, a transfer, a failed message and a failed refund."""
     capture = django_capture_on_commit_callbacks
     job = Actor.job("test")
     pac = CarrierService.objects.create(code="pac", carrier="Correios", name="PAC", position=1)
@@ -390,6 +390,13 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
     purchase_order(quantity=5)
     stock_count_open(warehouse=WarehouseFactory(), actor=job)
     NotificationFactory(failed=True)
+    Refund.objects.create(  # a refund the provider failed to make, for the managers' retry
+        order=OrderFactory(number="900010"),
+        source="return:fuzz",
+        method=Refund.Method.STORE_CREDIT,
+        amount=10,
+        status=Refund.Status.FAILED,
+    )
 
     visitor, customer_client, manager_client = Client(), Client(), Client()
     customer, manager = UserFactory(), make_staff(Role.MANAGER)
