@@ -516,6 +516,66 @@ class InvoiceRecord(TimeStampedModel):
         return f"{self.series}-{self.number}"
 
 
+class CarrierClaim(TimeStampedModel):
+    """A claim against the carrier for a parcel it damaged or lost (the Correios "reclamação"
+    asking for compensation): opened once per `source` (what asked for it, "return:12"),
+    filed at the carrier by a task, then paid or refused by the carrier's answer."""
+
+    class Reason(models.TextChoices):
+        DAMAGED = "damaged", _("Damaged in transport")
+        LOST = "lost", _("Lost in transport")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To be filed")
+        FILED = "filed", _("Open at the carrier")
+        PAID = "paid", _("Paid")
+        REFUSED = "refused", _("Refused")
+
+    shipment = models.ForeignKey(
+        Shipment, verbose_name=_("shipment"), on_delete=models.PROTECT, related_name="claims"
+    )
+    source = models.CharField(
+        _("claimed for"),
+        max_length=60,
+        unique=True,
+        help_text=_("What asked for the claim (return:12): once each."),
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    amount = models.DecimalField(_("amount claimed"), **PRICE)
+    description = models.TextField(_("description"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, editable=False
+    )
+    protocol = models.CharField(_("carrier claim number"), max_length=40, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("filing attempts"), default=0)
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    last_error = models.CharField(_("last carrier error"), max_length=300, blank=True)
+    opened_by = models.CharField(_("opened by"), max_length=200)
+    settled_by = models.CharField(_("answer recorded by"), max_length=200, blank=True)
+    settled_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("carrier claim")
+        verbose_name_plural = _("carrier claims")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="carrier_claim_amount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="carrier_claim_status_idx")]
+        permissions = [("settle_carrierclaim", _("Can record the carrier's answer to a claim"))]
+
+    def __str__(self) -> str:
+        return self.protocol or self.source
+
+
+CARRIER_CLAIM_TRANSITIONS: dict[str, frozenset[str]] = {
+    CarrierClaim.Status.PENDING: frozenset({CarrierClaim.Status.FILED}),
+    CarrierClaim.Status.FILED: frozenset({CarrierClaim.Status.PAID, CarrierClaim.Status.REFUSED}),
+    CarrierClaim.Status.PAID: frozenset(),
+    CarrierClaim.Status.REFUSED: frozenset(),
+}
+
+
 class SandboxParcel(TimeStampedModel):
     """The sandbox carrier's own books, standing in for the carrier's systems: every booking
     it accepted, how often it was asked for it, and the tracking events it has published."""
