@@ -92,6 +92,14 @@ class ReturnAuthorisation:
 
 
 @dataclass(frozen=True)
+class ClaimFiled:
+    """The carrier's receipt for a claim about a parcel (damaged or lost): its claim number,
+    which the carrier's answer (paid or refused) will quote."""
+
+    protocol: str
+
+
+@dataclass(frozen=True)
 class CarrierEvent:
     """One tracking event as the carrier reports it, in the store's kinds (TrackingEvent.Kind)."""
 
@@ -121,3 +129,10 @@ class CarrierGateway(Protocol):
     ) -> ReturnAuthorisation:
         """Authorise a reverse parcel; the same key always gets the same authorisation, never a
         second parcel. Raises CarrierUnavailable."""
+
+    def claim_open(
+        self, *, tracking_code: str, reason: str, amount: Decimal, description: str, idempotency_key: str
+    ) -> ClaimFiled:
+        """File a claim for a parcel the carrier damaged or lost (`reason`: CarrierClaim.Reason),
+        asking `amount` in compensation; the same key always gets the same claim, never a
+        second one. Raises CarrierUnavailable."""

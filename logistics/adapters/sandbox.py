@@ -1,11 +1,13 @@
 """A carrier for development and tests that behaves like Correios: real S10 tracking codes,
 idempotent bookings kept in its own books, tracking events published by webhook and by
-query, reverse-logistics codes, and failures or delays on request.
+query, reverse-logistics codes, claims for damaged or lost parcels, and failures or delays on
+request.
 
 What the carrier does to a parcel depends on the recipient's name: a normal name is
 delivered at the first attempt; the names below exercise the other paths. A reverse parcel
 (a customer sending goods back) goes by the sender's name instead: posted, in transit and
-delivered to our warehouse, unless the customer never posts it.
+delivered to our warehouse, unless the customer never posts it. A claim meets an outage when
+its description names UNAVAILABLE_NAME.
 """
 
 import hashlib
@@ -23,6 +25,7 @@ from logistics.adapters.base import (
     Booking,
     CarrierEvent,
     CarrierUnavailable,
+    ClaimFiled,
     Quote,
     ReturnAuthorisation,
     ReturnShipmentRequest,
@@ -44,6 +47,8 @@ NEVER_POSTED_NAME = "SANDBOX NEVER POSTED"  # a reverse parcel whose customer ne
 MAX_WEIGHT_GRAMS = 30_000
 # Reverse parcels (logística reversa) travel under their own service indicator.
 REVERSE_PREFIX = "LR"
+# Claim numbers the sandbox hands out: this prefix and eight digits.
+CLAIM_PREFIX = "RC"
 # A drop-off authorisation is good for this many calendar days; a pickup is tried within a
 # week (about five business days).
 RETURN_VALID_DAYS = 10
@@ -156,6 +161,14 @@ class SandboxCarrier:
             tracking_code=parcel.tracking_code,
             mode=request.mode,
         )
+
+    def claim_open(
+        self, *, tracking_code: str, reason: str, amount: Decimal, description: str, idempotency_key: str
+    ) -> ClaimFiled:
+        if UNAVAILABLE_NAME in description.upper():
+            raise CarrierUnavailable("sandbox asked to fail")
+        # Like a real provider, the claim number follows from the key: asking again opens nothing new.
+        return ClaimFiled(protocol=f"{CLAIM_PREFIX}{_serial(idempotency_key):08d}")
 
 
 def _parcel_book(*, idempotency_key: str, prefix: str, service: str, name: str) -> tuple[SandboxParcel, bool]:
