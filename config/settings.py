@@ -493,6 +493,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "logistics.shipments_dispatch_reconcile",
         "schedule": 300.0,
     },
+    "logistics-carrier-claims-reconcile": {
+        "task": "logistics.carrier_claims_reconcile",
+        "schedule": 300.0,
+    },
     "logistics-shipments-track": {
         "task": "logistics.shipments_track",
         "schedule": 1800.0,

@@ -97,3 +97,24 @@ class ShipmentNotDispatchable(DomainError):
 class OrderNotInvoiced(DomainError):
     code = "order_not_invoiced"
     message = _("This order has no invoice to return against.")
+
+
+class NoDeliveredShipment(DomainError):
+    """A claim against the carrier needs a parcel the carrier delivered."""
+
+    code = "no_delivered_shipment"
+
+    def __init__(self, *, number: str) -> None:
+        super().__init__(
+            _("Order %(number)s has no parcel delivered by the carrier: there is nothing to claim for.")
+            % {"number": number}
+        )
+
+
+class CarrierClaimTransitionNotAllowed(DomainError):
+    code = "carrier_claim_transition_not_allowed"
+
+    def __init__(self, *, status: str, to: str) -> None:
+        super().__init__(
+            _("This claim is %(status)s: it cannot become %(to)s.") % {"status": status, "to": to}
+        )

@@ -35,3 +35,22 @@ def shipments_overdue_alert() -> None:
     from logistics.services import shipments_overdue_alert
 
     shipments_overdue_alert()
+
+
+@shared_task(
+    name="logistics.carrier_claim_file",
+    autoretry_for=(CarrierUnavailable, OperationalError),
+    retry_backoff=True,
+    max_retries=8,
+)
+def carrier_claim_file(*, claim_id: int) -> None:
+    from logistics.services import carrier_claim_file
+
+    carrier_claim_file(claim_id=claim_id)
+
+
+@shared_task(name="logistics.carrier_claims_reconcile")
+def carrier_claims_reconcile() -> None:
+    from logistics.services import carrier_claims_reconcile
+
+    carrier_claims_reconcile()

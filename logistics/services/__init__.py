@@ -1,5 +1,12 @@
 """Every write logistics makes, split by step; the public names are re-exported here."""
 
+from logistics.services.claims import (
+    carrier_claim_file,
+    carrier_claim_open,
+    carrier_claim_settle,
+    carrier_claim_transition,
+    carrier_claims_reconcile,
+)
 from logistics.services.deadlines import shipments_overdue_alert
 from logistics.services.dispatch import (
     carrier_gateway,
@@ -24,6 +31,11 @@ __all__ = [
     "PackingLine",
     "RateRow",
     "box_upsert",
+    "carrier_claim_file",
+    "carrier_claim_open",
+    "carrier_claim_settle",
+    "carrier_claim_transition",
+    "carrier_claims_reconcile",
     "carrier_gateway",
     "carrier_service_set_rates",
     "invoice_issue",
