@@ -6,12 +6,22 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from core.actor import Actor
+from core.exceptions import DomainError
 from core.storable_text import UNSTORABLE_FILE_MESSAGE, UnstorableLine, uploaded_text
 from logistics.exceptions import RateFileInvalid
-from logistics.models import Box, CarrierService, InvoiceRecord, Shipment, ShippingRate, TrackingEvent
-from logistics.services import shipping_rates_import
+from logistics.models import (
+    Box,
+    CarrierClaim,
+    CarrierService,
+    InvoiceRecord,
+    Shipment,
+    ShippingRate,
+    TrackingEvent,
+)
+from logistics.services import carrier_claim_settle, shipping_rates_import
 from logistics.services.rates import RATE_COLUMNS
 
 MAX_RATE_FILE_BYTES = 2 * 1024 * 1024
@@ -150,3 +160,44 @@ class InvoiceRecordAdmin(ReadOnlyAdmin):
     list_filter = ["series"]
     search_fields = ["=access_key", "=shipment__order__number", "=order__number"]
     show_full_result_count = False
+
+
+@admin.register(CarrierClaim)
+class CarrierClaimAdmin(ReadOnlyAdmin):
+    """Claims are opened and filed by the services; staff record the carrier's answer."""
+
+    list_display = ["source", "shipment", "reason", "amount", "status", "protocol", "attempts", "filed_at"]
+    list_filter = ["status", "reason"]
+    list_select_related = ["shipment"]
+    search_fields = ["=source", "=protocol", "=shipment__tracking_code", "=shipment__order__number"]
+    show_full_result_count = False
+    actions = ["record_paid", "record_refused"]
+
+    def has_settle_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("logistics.settle_carrierclaim")
+
+    def _settle(self, request: HttpRequest, queryset, *, paid: bool) -> None:
+        settled = 0
+        for claim_id in queryset.values_list("pk", flat=True):
+            try:
+                carrier_claim_settle(claim_id=claim_id, paid=paid, actor=Actor.staff(request.user))
+            except DomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                settled += 1
+        if settled:
+            self.message_user(
+                request,
+                ngettext(
+                    "Answer recorded on %(count)s claim.", "Answer recorded on %(count)s claims.", settled
+                )
+                % {"count": settled},
+            )
+
+    @admin.action(permissions=["settle"], description=gettext_lazy("The carrier paid the selected claims"))
+    def record_paid(self, request: HttpRequest, queryset) -> None:
+        self._settle(request, queryset, paid=True)
+
+    @admin.action(permissions=["settle"], description=gettext_lazy("The carrier refused the selected claims"))
+    def record_refused(self, request: HttpRequest, queryset) -> None:
+        self._settle(request, queryset, paid=False)
