@@ -41,11 +41,11 @@ from orders.models import Order, Refund
 from orders.selectors import order_access_token
 from orders.services import payment_mark_expired
 from returns.models import ReturnRequest
-from returns.services import return_receive
+from returns.services import LineAsk, return_receive, return_request_create
 from support.models import Macro
 from support.services.chat import chat_start
 from tests.accounts.factories import UserFactory
-from tests.catalog.factories import ProductFactory
+from tests.catalog.factories import ProductFactory, VariantFactory
 from tests.inventory.factories import WarehouseFactory, purchase_order
 from tests.logistics.factories import (
     pack,
@@ -407,8 +407,12 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
     ticket = open_ticket(customer=customer, order=OrderFactory(number="900007", customer=customer))
     Macro.objects.create(name="Prazo", body="Seu protocolo é {protocol}.")
     chat_start(name="Rita Souza", email="rita@example.com.br", body="Vocês entregam em Manaus?")
-    # Returns: a defect with its photo waiting for a decision, and a parcel received for inspection.
+    # Returns: a defect with its photo waiting for a decision, and a parcel received for
+    # inspection whose exchange waits for it (for the "ship it now" button).
     defective, regretted = (delivered_order(capture, number=number) for number in ("900008", "900009"))
+    regretted_line = regretted.lines.get()
+    other_size = VariantFactory(product=regretted_line.variant.product)
+    stock_receive(variant_id=other_size.pk, warehouse=WarehouseFactory(), quantity=2, actor=job)
     with capture(execute=True):
         ask_return(
             defective,
@@ -416,7 +420,15 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
             description="Veio riscado.",
             photos=[return_photo()],
         )
-        received = ask_return(regretted)
+        received = return_request_create(
+            order_id=regretted.pk,
+            actor=job,
+            reason=ReturnRequest.Reason.REGRET,
+            lines=[
+                LineAsk(order_line_id=regretted_line.pk, quantity=1, replacement_variant_id=other_size.pk)
+            ],
+            resolution=ReturnRequest.Resolution.EXCHANGE,
+        )
     received.refresh_from_db()
     return_receive(code=received.tracking_code, actor=job)
     with capture(execute=True):

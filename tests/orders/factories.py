@@ -19,7 +19,7 @@ class OrderFactory(DjangoModelFactory):
         model = Order
 
     # Far from the numbers placement draws (from 100001), so both can be made in one test.
-    number = factory.Sequence(lambda n: f"{900000 + n}")
+    number = factory.Sequence(lambda n: f"{700000 + n}")
     email = factory.Sequence(lambda n: f"comprador{n}@example.com.br")
     full_name = factory.Faker("name", locale="pt_BR")
     phone = "11987654321"
