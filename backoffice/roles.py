@@ -64,6 +64,8 @@ _PICK_AND_PACK = {
     "orders.fulfil_order",
 }
 _SHIPPING = {
+    "logistics.view_carrierclaim",
+    "logistics.settle_carrierclaim",
     "logistics.dispatch_shipment",
     "logistics.view_shipment",
     "logistics.view_invoicerecord",

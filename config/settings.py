@@ -396,6 +396,8 @@ CELERY_TASK_ROUTES = {
     "orders.order_analyse": {"queue": Queue.DEFAULT.value},
     "orders.orders_analyse_reconcile": {"queue": Queue.DEFAULT.value},
     "logistics.shipment_dispatch": {"queue": Queue.LOGISTICS.value},
+    "logistics.carrier_claim_file": {"queue": Queue.LOGISTICS.value},
+    "logistics.carrier_claims_reconcile": {"queue": Queue.LOGISTICS.value},
     "logistics.shipments_dispatch_reconcile": {"queue": Queue.LOGISTICS.value},
     "logistics.shipments_track": {"queue": Queue.LOGISTICS.value},
     "logistics.shipments_overdue_alert": {"queue": Queue.LOGISTICS.value},

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.cep import is_capital_cep, normalize_cep, state_for_cep
 from inventory.models import Bin, ReservationAllocation, Warehouse
-from logistics.models import PickLine, PickList, Shipment, ShippingRate, TrackingEvent
+from logistics.models import CarrierClaim, PickLine, PickList, Shipment, ShippingRate, TrackingEvent
 from orders.models import Order
 
 # Correios' cubic factor: a parcel weighs at least its volume in cm3 / 6000, in kg.
@@ -225,3 +225,8 @@ def deliveries_on(*, day: date) -> QuerySet[Shipment]:
         .select_related("order", "service")
         .order_by("delivered_at", "pk")
     )
+
+
+def carrier_claim_for(*, source: str) -> CarrierClaim | None:
+    """The claim opened for `source` (e.g. a return request), if any."""
+    return CarrierClaim.objects.filter(source=source).first()

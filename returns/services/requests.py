@@ -5,6 +5,7 @@ returns team; withdrawn by the customer while nothing is on its way."""
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from celery import current_app
 from django.conf import settings
@@ -16,6 +17,7 @@ from core.actor import Actor
 from core.sequences import sequence_next
 from core.uploads import PICTURES, IncomingFile, upload_check, upload_name
 from inventory.exceptions import OutOfStock
+from logistics.services import carrier_claim_open
 from orders.locks import lock_order
 from orders.models import Order, OrderLine, Payment
 from orders.services.refunds import refund_destination_clean
@@ -226,12 +228,28 @@ def return_approve(*, request_id: int, actor: Actor, note: str = "") -> ReturnRe
     return _approve(request=lock_return_request(request_id), actor=actor, note=note)
 
 
+def _carrier_claim(*, request: ReturnRequest, actor: Actor) -> None:
+    """Damage in transport is the carrier's to make good: a claim for the units' value is
+    filed against the parcel that delivered them (once per request)."""
+    lines = request.lines.select_related("order_line")
+    amount = sum((line.order_line.unit_price * line.quantity for line in lines), Decimal("0"))
+    claim = carrier_claim_open(
+        order_id=request.order_id,
+        source=f"return:{request.pk}",
+        amount=amount,
+        description=f"{request.number}: {request.description}"[:2000],
+        actor=actor,
+    )
+    return_event(request=request, actor=actor, note=f"carrier claim {claim.pk} opened")
+
+
 def _approve(
     *, request: ReturnRequest, actor: Actor, note: str = "", by_customer_choice: bool = False
 ) -> ReturnRequest:
     """The request is accepted: an exchange's replacement is held, the carrier is asked for the
     parcel's authorisation after commit, and a missing item, with nothing to send back, goes
-    straight to settling. Approved as the customer asks (regret, dissatisfaction), a
+    straight to settling; damage in transport files a claim against the carrier. Approved as
+    the customer asks (regret, dissatisfaction), a
     replacement sold out meanwhile refuses the request (ReplacementNotAvailable, the customer
     chooses again); approved by staff, it turns into a refund. Caller holds the lock."""
     from returns.services.inspection import return_settle_without_parcel
@@ -250,6 +268,8 @@ def _approve(
             except OutOfStock as error:
                 sold_out = request.lines.filter(replacement_variant_id__in=error.variant_ids).first()
                 raise ReplacementNotAvailable(item=sold_out.order_line.product_name) from error
+    if request.reason == Reason.TRANSPORT_DAMAGE:
+        _carrier_claim(request=request, actor=actor)
     return_notify(request=request, step="approved")
     if not request.needs_parcel:
         return return_settle_without_parcel(request=request, actor=actor)
