@@ -141,8 +141,8 @@ def test_an_order_the_carrier_delivered_nothing_of_is_refused_and_nothing_is_sto
         claim_open(shipment)
     assert refused.value.code == "no_delivered_shipment"
     assert str(refused.value.message) == (
-        f"Order {shipment.order.number} has no parcel delivered by the carrier: "
-        "there is nothing to claim for."
+        f"O pedido {shipment.order.number} não tem volume entregue pela transportadora: "
+        "não há o que reclamar."
     )
     assert not CarrierClaim.objects.exists() and callbacks == []
 
