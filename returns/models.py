@@ -157,6 +157,12 @@ class ReturnRequest(TimeStampedModel):
             models.Index(fields=["order", "status"], name="return_order_idx"),
             models.Index(fields=["status", "authorisation_valid_until"], name="return_expiry_idx"),
             models.Index(fields=["status", "last_polled_at"], name="return_tracking_idx"),
+            # The finished tab, newest first: one status list no other index can read in order.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(status__in=["refunded", "exchanged", "closed", "rejected", "expired"]),
+                name="return_done_created_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(items_refund__gte=0), name="return_items_refund_not_negative"),
