@@ -1,6 +1,8 @@
 """The returns team's screens: the queues, a request decided, a parcel scanned in and its units
 inspected, each through the same services the rest of the store calls."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
@@ -46,7 +48,9 @@ def many_requests(count: int, *, status: str = RS.REQUESTED, orders: int = 3) ->
             status=status,
             reason=ReturnRequest.Reason.DEFECT,
             resolution=ReturnRequest.Resolution.REFUND,
-            tracking_code=f"QB{index:09d}BR" if status != RS.REQUESTED else None,
+            tracking_code=f"QB{placed[index % orders].pk:05d}{index:04d}BR"
+            if status != RS.REQUESTED
+            else None,
         )
         for index in range(count)
     )
@@ -112,7 +116,17 @@ def test_the_queue_shows_a_page_of_the_oldest_requests_within_its_queries(
 def test_the_queue_keeps_its_queries_on_any_tab_and_search(staff_client, django_assert_max_num_queries):
     requests = many_requests(30, status=RS.IN_TRANSIT)
     client = staff_client(Role.RETURNS)
-    for query in ("?queue=in_transit", "?queue=done", f"?queue=in_transit&q={requests[3].order.email}"):
+    many_requests(30, status=RS.REFUNDED)
+    searches = (
+        "?queue=in_transit",
+        "?queue=done",
+        "?queue=done&page=2",
+        f"?queue=in_transit&q={requests[3].order.email}",
+        f"?queue=in_transit&q={requests[3].number}",
+        f"?queue=done&q={requests[3].order.number}",
+        f"?queue=in_transit&q={requests[3].tracking_code}",
+    )
+    for query in searches:
         with django_assert_max_num_queries(views.QUEUE_QUERIES):
             response = client.get(reverse("backoffice:return-queue") + query)
         assert response.status_code == 200
@@ -129,6 +143,71 @@ def test_the_queue_finds_a_request_by_its_number_order_or_tracking_code(staff_cl
     shown = {request.number for request in response.context["page_obj"]}
     expected = {request.number for request in requests if request.order_id == wanted.order_id}
     assert shown == ({wanted.number} if field != "order_number" else expected)
+
+
+def test_the_queue_finds_the_requests_of_a_customer_by_email_in_any_case(staff_client):
+    # given two requests of one customer on their way back, and another customer's
+    requests = many_requests(4, status=RS.IN_TRANSIT, orders=2)
+    wanted = requests[0].order
+    # when the email is typed with capitals and spaces around it
+    response = staff_client(Role.RETURNS).get(
+        reverse("backoffice:return-queue"), {"queue": "in_transit", "q": f"  {wanted.email.upper()} "}
+    )
+    # then
+    shown = [request.number for request in response.context["page_obj"]]
+    assert shown == [request.number for request in requests if request.order_id == wanted.pk]
+
+
+def test_an_order_number_finds_only_the_requests_of_that_order(staff_client):
+    # given an order whose number begins another order's number
+    (short,) = many_requests(1, status=RS.IN_TRANSIT, orders=1)
+    longer = OrderFactory(number=f"{short.order.number}1")
+    ReturnRequest.objects.create(
+        number=f"{longer.number}-D1",
+        order=longer,
+        status=RS.IN_TRANSIT,
+        reason=ReturnRequest.Reason.DEFECT,
+        resolution=ReturnRequest.Resolution.REFUND,
+    )
+    # when
+    response = staff_client(Role.RETURNS).get(
+        reverse("backoffice:return-queue"), {"queue": "in_transit", "q": short.order.number}
+    )
+    # then
+    assert [request.number for request in response.context["page_obj"]] == [short.number]
+
+
+def test_a_search_stays_within_its_tab_and_says_so(staff_client):
+    # given a request still on its way back
+    (request,) = many_requests(1, status=RS.IN_TRANSIT, orders=1)
+    # when its number is searched in the finished tab
+    response = staff_client(Role.RETURNS).get(
+        reverse("backoffice:return-queue"), {"queue": "done", "q": request.number}
+    )
+    # then nothing is shown, and the page says the search was within this queue
+    assert list(response.context["page_obj"]) == []
+    assert response.context["queue"] == "done"
+    assert "Nenhuma solicitação de devolução desta fila corresponde à busca." in response.content.decode()
+
+
+def test_the_finished_tab_shows_every_finished_request_newest_first(staff_client):
+    # given finished requests of every finished status, made at different times, and open ones
+    finished = []
+    for age, status in enumerate((RS.REFUNDED, RS.EXCHANGED, RS.CLOSED, RS.REJECTED, RS.EXPIRED)):
+        (request,) = many_requests(1, status=status, orders=1)
+        ReturnRequest.objects.filter(pk=request.pk).update(created_at=timezone.now() - timedelta(days=age))
+        finished.append(request.number)
+    # two of the same instant: the later one first
+    same = many_requests(2, status=RS.REFUNDED, orders=1)
+    ReturnRequest.objects.filter(pk__in=[request.pk for request in same]).update(
+        created_at=timezone.now() - timedelta(days=10)
+    )
+    many_requests(3, status=RS.INSPECTED)
+    # when
+    response = staff_client(Role.RETURNS).get(reverse("backoffice:return-queue"), {"queue": "done"})
+    # then
+    shown = [request.number for request in response.context["page_obj"]]
+    assert shown == [*finished, same[1].number, same[0].number]
 
 
 def test_an_unknown_queue_shows_the_requests_to_decide(staff_client):
