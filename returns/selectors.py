@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core import signing
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from inventory.models import Bin
+from logistics.models import Shipment
 from orders.models import Order, OrderLine
 from orders.selectors import ACCESS_MAX_AGE, ACCESS_SALT
 from returns.models import (
@@ -230,3 +232,36 @@ def return_queue_counts() -> dict[str, int]:
         for queue, statuses in QUEUES.items()
         if queue != "done"
     }
+
+
+def return_unit_codes(*, request: ReturnRequest) -> dict[int, frozenset[str]]:
+    """The codes a unit of each line of the request scans as (its SKU, upper case, and its
+    variant's EAN), by order line: what the inspection checks a scanned code against. Reads the
+    request's lines as loaded (`return_get`), plus one query for the EANs."""
+    lines = list(request.lines.all())
+    eans = dict(
+        Variant.objects.filter(pk__in={line.order_line.variant_id for line in lines})
+        .exclude(ean="")
+        .values_list("pk", "ean")
+    )
+    return {
+        line.order_line_id: frozenset(
+            code for code in (line.order_line.sku.upper(), eans.get(line.order_line.variant_id, "")) if code
+        )
+        for line in lines
+    }
+
+
+def return_restock_bins(*, request: ReturnRequest) -> list[Bin]:
+    """The bins a unit of the request may go back on sale in: the sellable bins of the
+    warehouse the order left from (its first delivered parcel, where the carrier brings the
+    return), the default bin first. One query."""
+    warehouse = (
+        Shipment.objects.filter(order_id=request.order_id, status=Shipment.Status.DELIVERED)
+        .order_by("pk")
+        .values("warehouse_id")[:1]
+    )
+    bins = Bin.objects.filter(warehouse_id=Subquery(warehouse), is_sellable=True, is_active=True).exclude(
+        code=Bin.DISPATCH_CODE
+    )
+    return sorted(bins, key=lambda bin: (bin.code != Bin.DEFAULT_CODE, bin.position, bin.code))

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,10 +18,17 @@ from django.views.decorators.http import require_POST
 from core.actor import Actor
 from core.exceptions import DomainError
 from inventory.models import Bin
-from logistics.models import Shipment
+from logistics.selectors import carrier_claim_for
 from returns.exceptions import UnitsNotOnRequest
 from returns.models import ReturnLine, ReturnPhoto, ReturnRequest, ReturnUnit
-from returns.selectors import QUEUES, return_get, return_queue, return_queue_counts
+from returns.selectors import (
+    QUEUES,
+    return_get,
+    return_queue,
+    return_queue_counts,
+    return_restock_bins,
+    return_unit_codes,
+)
 from returns.services import (
     UnitDecision,
     return_approve,
@@ -31,7 +37,6 @@ from returns.services import (
     return_receive,
     return_reject,
 )
-from storefront.catalog.models import Variant
 
 PAGE_SIZE = 25
 # Query budgets, asserted in tests/backoffice/test_returns_views.py and by bench/returns_queue.
@@ -115,7 +120,9 @@ class InspectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, data=None, *, request: ReturnRequest, eans: dict[int, str], bins: list[Bin]):
+    def __init__(
+        self, data=None, *, request: ReturnRequest, codes: dict[int, frozenset[str]], bins: list[Bin]
+    ):
         # Rows that appear with a count carry their defaults, so they never show as missing.
         super().__init__(data.copy() if data is not None else None)
         self.request = request
@@ -123,11 +130,7 @@ class InspectionForm(forms.Form):
         self.lines = [
             InspectedLine(
                 line=line,
-                codes=frozenset(
-                    code
-                    for code in (line.order_line.sku.upper(), eans.get(line.order_line.variant_id, ""))
-                    if code
-                ),
+                codes=codes.get(line.order_line_id, frozenset()),
                 counted=self._count_from(data, line),
                 rows=[],
             )
@@ -230,29 +233,6 @@ class InspectionForm(forms.Form):
         return sum(inspected.counted for inspected in self.lines)
 
 
-def _restock_bins(request: ReturnRequest) -> list[Bin]:
-    """The bins that sell in the warehouse the order left from (its first delivered parcel,
-    where the carrier brings the return): the default bin first."""
-    warehouse = (
-        Shipment.objects.filter(order_id=OuterRef("order_id"), status=Shipment.Status.DELIVERED)
-        .order_by("pk")
-        .values("warehouse_id")[:1]
-    )
-    bins = Bin.objects.filter(
-        warehouse_id=Subquery(
-            ReturnRequest.objects.filter(pk=request.pk).annotate(warehouse=warehouse).values("warehouse")[:1]
-        ),
-        is_sellable=True,
-        is_active=True,
-    ).exclude(code=Bin.DISPATCH_CODE)
-    return sorted(bins, key=lambda bin: (bin.code != Bin.DEFAULT_CODE, bin.position, bin.code))
-
-
-def _eans(request: ReturnRequest) -> dict[int, str]:
-    variant_ids = [line.order_line.variant_id for line in request.lines.all()]
-    return dict(Variant.objects.filter(pk__in=variant_ids).exclude(ean="").values_list("pk", "ean"))
-
-
 def _ticket(request: ReturnRequest):
     """The request's support ticket, when the desk opened one."""
     try:
@@ -271,7 +251,9 @@ def _render_request(
     can_inspect = _can_inspect(request, return_request)
     if can_inspect and inspection is None:
         inspection = InspectionForm(
-            request=return_request, eans=_eans(return_request), bins=_restock_bins(return_request)
+            request=return_request,
+            codes=return_unit_codes(request=return_request),
+            bins=return_restock_bins(request=return_request),
         )
     context = {
         "return_request": return_request,
@@ -283,6 +265,9 @@ def _render_request(
         "can_inspect": can_inspect,
         "inspection": inspection,
         "can_ship_early": return_request.is_open and request.user.has_perm("returns.ship_exchange_early"),
+        "claim": carrier_claim_for(source=f"return:{return_request.pk}")
+        if return_request.reason == ReturnRequest.Reason.TRANSPORT_DAMAGE
+        else None,
     }
     if inspection is not None and request.headers.get("HX-Request") == "true":
         return render(request, "backoffice/returns/_inspection.html", context)
@@ -377,7 +362,10 @@ def return_inspect_view(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, _("This return request is not waiting for its inspection."))
         return _to_request(request, number)
     form = InspectionForm(
-        request.POST, request=return_request, eans=_eans(return_request), bins=_restock_bins(return_request)
+        request.POST,
+        request=return_request,
+        codes=return_unit_codes(request=return_request),
+        bins=return_restock_bins(request=return_request),
     )
     action = request.POST.get("action", "scan")
     try:

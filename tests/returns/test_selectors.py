@@ -1,4 +1,5 @@
-"""The returns team's reads: the queues and their search."""
+"""The returns team's reads: the queues and their search, and what an inspection checks a
+scanned unit against."""
 
 from datetime import timedelta
 
@@ -6,13 +7,20 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from inventory.models import Bin
+from inventory.services.stock import bin_upsert
+from logistics.models import Shipment
 from returns.models import ReturnRequest
-from returns.selectors import QUEUES, return_queue
+from returns.selectors import QUEUES, return_queue, return_restock_bins, return_unit_codes
+from tests.inventory.factories import WarehouseFactory
+from tests.logistics.factories import stocked_variant
 from tests.orders.factories import OrderFactory
+from tests.returns.factories import ask_return, delivered_order
 
 pytestmark = pytest.mark.django_db
 
 RS = ReturnRequest.Status
+EAN = "7891234567895"
 
 
 def request_row(*, order=None, status: str = RS.IN_TRANSIT, sequence: int = 1, **fields) -> ReturnRequest:
@@ -111,3 +119,53 @@ def test_the_finished_tab_can_be_read_through_its_index():
         cursor.execute("SET LOCAL enable_sort = off")
         plan = queryset.explain()
     assert "return_done_created_idx" in plan
+
+
+# What an inspection checks a scanned unit against
+
+
+def received(capture, *, ean: str = "") -> ReturnRequest:
+    order = delivered_order(capture, lines=[(stocked_variant(units=3, ean=ean), 2)])
+    with capture(execute=True):
+        request = ask_return(order)
+    return ReturnRequest.objects.prefetch_related("lines__order_line").get(pk=request.pk)
+
+
+def test_a_unit_scans_as_its_sku_or_its_ean(django_capture_on_commit_callbacks, django_assert_num_queries):
+    request = received(django_capture_on_commit_callbacks, ean=EAN)
+    line = request.lines.get()
+    request = ReturnRequest.objects.prefetch_related("lines__order_line").get(pk=request.pk)
+    with django_assert_num_queries(1):
+        codes = return_unit_codes(request=request)
+    assert codes == {line.order_line_id: frozenset({line.order_line.sku.upper(), EAN})}
+
+
+def test_a_unit_without_an_ean_scans_as_its_sku_only(django_capture_on_commit_callbacks):
+    request = received(django_capture_on_commit_callbacks)
+    line = request.lines.get()
+    assert return_unit_codes(request=request) == {
+        line.order_line_id: frozenset({line.order_line.sku.upper()})
+    }
+
+
+def test_units_go_back_to_the_sellable_bins_of_the_warehouse_the_order_left_from(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    request = received(django_capture_on_commit_callbacks)
+    place = Shipment.objects.get(order_id=request.order_id).warehouse
+    bin_upsert(warehouse=place, code=Bin.DEFAULT_CODE, position=90)
+    bin_upsert(warehouse=place, code="B-02-02", position=2)
+    closed = bin_upsert(warehouse=place, code="Z-09-09", position=9)
+    Bin.objects.filter(pk=closed.pk).update(is_active=False)
+    bin_upsert(warehouse=place, code=Bin.DISPATCH_CODE, position=0)
+    bin_upsert(warehouse=WarehouseFactory(shop=True), code="C-03-03", position=3)
+    with django_assert_num_queries(1):
+        bins = return_restock_bins(request=request)
+    expected = list(
+        Bin.objects.filter(warehouse=place, is_sellable=True, is_active=True)
+        .exclude(code__in=[Bin.DEFAULT_CODE, Bin.DISPATCH_CODE])
+        .order_by("position", "code")
+    )
+    assert [bin.code for bin in bins] == [Bin.DEFAULT_CODE, *[bin.code for bin in expected]]
+    assert "B-02-02" in [bin.code for bin in bins]
+    assert not {"Z-09-09", Bin.DISPATCH_CODE, "C-03-03"} & {bin.code for bin in bins}
