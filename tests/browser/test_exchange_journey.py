@@ -9,15 +9,13 @@ from playwright.sync_api import expect
 
 from core.actor import Actor
 from core.money import format_brl
-from inventory.services import bin_upsert, stock_receive
 from orders.models import Order
 from returns.models import ReturnRequest
 from tests.accounts.factories import UserFactory
 from tests.browser.test_checkout_journey import pay_by_card
 from tests.browser.test_return_journey import log_in, shoot
-from tests.catalog.factories import VariantFactory
-from tests.logistics.factories import stocked_variant, warehouse
-from tests.returns.factories import delivered_order
+from tests.logistics.factories import stocked_variant
+from tests.returns.factories import delivered_order, other_variant_in_stock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,15 +30,7 @@ def test_a_customer_exchanges_for_a_dearer_size_and_pays_the_difference(
     bought = stocked_variant(units=5)
     order = delivered_order(django_capture_on_commit_callbacks, customer=customer, lines=[(bought, 1)])
     line = order.lines.get()
-    size_g = VariantFactory(product=bought.product, sku="CAMISA-G", price=Decimal("120.00"))
-    place = warehouse()
-    stock_receive(
-        variant_id=size_g.pk,
-        warehouse=place,
-        quantity=2,
-        actor=JOB,
-        bin=bin_upsert(warehouse=place, code="B-01-01", position=2),
-    )
+    size_g = other_variant_in_stock(bought, price="120.00", units=2, sku="CAMISA-G")
     log_in(page, customer)
 
     # the form offers the product's sizes in stock with today's price

@@ -1,19 +1,22 @@
 """Delivered orders made through the real services, ready to be returned."""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import time_machine
 from django.utils import timezone
 
 from core.actor import Actor
 from core.uploads import IncomingFile
+from inventory.services import bin_upsert, stock_receive
 from logistics.adapters.base import CarrierEvent
 from logistics.models import Shipment, TrackingEvent
 from logistics.services import tracking_events_apply
 from orders.models import Order
 from returns.models import ReturnRequest
 from returns.services import LineAsk, return_request_create
-from tests.logistics.factories import shipped_order
+from tests.catalog.factories import VariantFactory
+from tests.logistics.factories import shipped_order, warehouse
 from tests.support.factories import PNG
 
 
@@ -45,6 +48,22 @@ def delivered_order(capture, *, delivered_at: datetime | None = None, **fields) 
     assert order.status == Order.Status.DELIVERED, order.status
     assert Shipment.objects.get(pk=shipment.pk).delivered_at == delivered_at
     return order
+
+
+def other_variant_in_stock(variant, *, price: str = "100.00", units: int = 3, **fields):
+    """Another variant of `variant`'s product (another size), with `units` on hand in a bin of
+    the warehouse: what an exchange may ask for."""
+    other = VariantFactory(product=variant.product, price=Decimal(price), **fields)
+    place = warehouse()
+    stock_receive(
+        variant_id=other.pk,
+        warehouse=place,
+        quantity=units,
+        actor=Actor.job("test"),
+        bin=bin_upsert(warehouse=place, code="B-01-01", position=2),
+    )
+    other.refresh_from_db()
+    return other
 
 
 def photo(name: str = "defeito.png") -> IncomingFile:

@@ -10,7 +10,7 @@ from backoffice.roles import Role
 from core.actor import Actor, PermissionMissing
 from core.money import format_brl
 from inventory.models import Reservation
-from inventory.services import bin_upsert, stock_receive, stock_reserve
+from inventory.services import stock_reserve
 from orders.exceptions import OrderAwaitsReturn
 from orders.models import Order, RecoveryOpportunity, Refund
 from orders.selectors import order_hold_counts, order_hold_queue
@@ -31,9 +31,9 @@ from returns.services import (
 from support.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory, VariantFactory
-from tests.logistics.factories import stocked_variant, warehouse
+from tests.logistics.factories import stocked_variant
 from tests.orders.test_payment_start import pay_by_card
-from tests.returns.factories import delivered_order, photo
+from tests.returns.factories import delivered_order, other_variant_in_stock, photo
 
 pytestmark = pytest.mark.django_db
 
@@ -43,25 +43,14 @@ JOB = Actor.job("test")
 PT = {"HTTP_ACCEPT_LANGUAGE": "pt-br"}
 
 
-def _stock(variant, units: int = 3):
-    stock_receive(
-        variant_id=variant.pk,
-        warehouse=warehouse(),
-        quantity=units,
-        actor=JOB,
-        bin=bin_upsert(warehouse=warehouse(), code="B-01-01", position=2),
-    )
-    variant.refresh_from_db()
-    return variant
-
-
 def _other_size(variant, *, price: str = "100.00"):
     """Another variant of the same product, in stock."""
-    return _stock(VariantFactory(product=variant.product, price=Decimal(price)))
+    return other_variant_in_stock(variant, price=price)
 
 
 def _other_product(*, price: str):
-    return _stock(ProductFactory(stock=0, price=Decimal(price)).variants.get())
+    """A variant of another product, in stock."""
+    return other_variant_in_stock(ProductFactory(stock=0).variants.get(), price=price)
 
 
 def _exchange(order, replacement, *, reason=ReturnRequest.Reason.REGRET, quantity=None, **fields):

@@ -2,19 +2,15 @@
 replaces are back: the worker puts it on hold for the return instead of sending it to the
 warehouse, and the inspection that accepts the items releases it."""
 
-from decimal import Decimal
-
 import pytest
 from django.db import transaction
 
 from core.actor import Actor
-from inventory.services import bin_upsert, stock_receive
 from orders.models import Order
 from returns.models import ReturnRequest, ReturnUnit
 from returns.services import LineAsk, UnitDecision, return_inspect, return_receive, return_request_create
-from tests.catalog.factories import VariantFactory
-from tests.logistics.factories import stocked_variant, warehouse
-from tests.returns.factories import delivered_order
+from tests.logistics.factories import stocked_variant
+from tests.returns.factories import delivered_order, other_variant_in_stock
 from tests.worker.test_welcome_email import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres]
@@ -27,15 +23,7 @@ def test_a_replacement_ships_only_after_its_return_is_received(
 ):
     bought = stocked_variant(units=5)
     order = delivered_order(django_capture_on_commit_callbacks, lines=[(bought, 1)])
-    size_g = VariantFactory(product=bought.product, price=Decimal("100.00"))
-    place = warehouse()
-    stock_receive(
-        variant_id=size_g.pk,
-        warehouse=place,
-        quantity=2,
-        actor=JOB,
-        bin=bin_upsert(warehouse=place, code="B-01-01", position=2),
-    )
+    size_g = other_variant_in_stock(bought, units=2)
     line = order.lines.get()
     celery_worker.start(STORE_SANDBOX_CARRIER_DELAY_SECONDS="0")
 
