@@ -97,8 +97,7 @@ class PhotosField(forms.FileField):
 
 def variant_choice(variant: Variant) -> str:
     """A variant as a choice: its options (size, colour) and today's price."""
-    options = " / ".join(value.value for value in variant.attribute_values.all()) or variant.sku
-    return f"{options} · {format_brl(variant.price)}"
+    return f"{variant.options_label or variant.sku} · {format_brl(variant.price)}"
 
 
 def order_paid_by_boleto(order: Order) -> bool:

@@ -128,7 +128,7 @@ def _variants_for_sale(lines: list[tuple[int, int]]) -> list[tuple[Variant, int]
 
 
 def _lines_hold(
-    *, order: Order, priced: list[tuple[Variant, int]], actor: Actor, expires_at: datetime | None
+    *, order: Order, priced: list[tuple[Variant, int]], actor: Actor, expires_at: datetime
 ) -> None:
     """The order's lines at today's prices and their stock held, then its real number."""
     OrderLine.objects.bulk_create(
@@ -136,7 +136,7 @@ def _lines_hold(
             order=order,
             variant=variant,
             product_name=variant.product.name,
-            variant_label=" / ".join(value.value for value in variant.attribute_values.all()),
+            variant_label=variant.options_label,
             sku=variant.sku,
             unit_price=variant.price,
             quantity=quantity,

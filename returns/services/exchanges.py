@@ -92,11 +92,19 @@ def exchange_place_or_refund(*, request: ReturnRequest, actor: Actor, ship_at_on
         with transaction.atomic():
             exchange_place(request=request, actor=actor, ship_at_once=ship_at_once)
     except OutOfStock:
-        note = _("The item you chose in exchange sold out meanwhile: you get your money back instead.")
-        request.resolution = ReturnRequest.Resolution.REFUND
-        request.decision_note = "\n".join(filter(None, [request.decision_note, note]))
-        request.save(update_fields=["resolution", "decision_note", "updated_at"])
-        return_event(request=request, actor=actor, note=note)
+        _turn_into_refund(
+            request=request,
+            actor=actor,
+            note=_("The item you chose in exchange sold out meanwhile: you get your money back instead."),
+        )
+
+
+def _turn_into_refund(*, request: ReturnRequest, actor: Actor, note: str) -> None:
+    """The request gives money back instead of a replacement; `note` tells the customer why."""
+    request.resolution = ReturnRequest.Resolution.REFUND
+    request.decision_note = "\n".join(filter(None, [request.decision_note, note]))
+    request.save(update_fields=["resolution", "decision_note", "updated_at"])
+    return_event(request=request, actor=actor, note=note)
 
 
 def exchange_is_live(request: ReturnRequest) -> bool:
@@ -136,10 +144,7 @@ def exchange_confirm_or_call_off(*, request: ReturnRequest, actor: Actor) -> Non
     else:
         note = _("The replacement order was cancelled, so you get your money back instead.")
     exchange_call_off(request=request, note=f"{request.number}: exchange called off")
-    request.resolution = ReturnRequest.Resolution.REFUND
-    request.decision_note = "\n".join(filter(None, [request.decision_note, note]))
-    request.save(update_fields=["resolution", "decision_note", "updated_at"])
-    return_event(request=request, actor=actor, note=note)
+    _turn_into_refund(request=request, actor=actor, note=note)
 
 
 def exchange_release(*, request: ReturnRequest, actor: Actor, note: str) -> None:

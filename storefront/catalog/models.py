@@ -285,6 +285,11 @@ class Variant(TimeStampedModel):
     def is_available(self) -> bool:
         return self.is_active and self.stock_online > 0
 
+    @property
+    def options_label(self) -> str:
+        """Its options as a shopper reads them ("M / Azul"), from `attribute_values` (prefetch them)."""
+        return " / ".join(value.value for value in self.attribute_values.all())
+
 
 class ProductImage(TimeStampedModel):
     product = models.ForeignKey(
