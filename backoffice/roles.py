@@ -176,11 +176,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def roles_sync(apps, role_permissions: dict[str, set[str]]) -> None:
-    """Create the role groups and give each exactly the permissions of `role_permissions`.
-
-    Meant for data migrations, with their historical registry.
-    """
+def _permissions_create(apps) -> None:
+    """Make sure every model's permissions exist (they are otherwise created after migrating)."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
@@ -192,12 +189,34 @@ def roles_sync(apps, role_permissions: dict[str, set[str]]) -> None:
         if is_historical:
             app_config.models_module = None
 
+
+def _permissions_q(perms: set[str]) -> models.Q:
+    wanted = models.Q(pk__in=[])
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        wanted |= models.Q(content_type__app_label=app_label, codename=codename)
+    return wanted
+
+
+def roles_sync(apps, role_permissions: dict[str, set[str]]) -> None:
+    """Create the role groups and give each exactly the permissions of `role_permissions`.
+
+    Meant for data migrations, with their historical registry.
+    """
+    _permissions_create(apps)
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     for role, perms in role_permissions.items():
         group, _created = group_model.objects.get_or_create(name=role)
-        wanted = models.Q(pk__in=[])
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            wanted |= models.Q(content_type__app_label=app_label, codename=codename)
-        group.permissions.set(permission_model.objects.filter(wanted))
+        group.permissions.set(permission_model.objects.filter(_permissions_q(perms)))
+
+
+def roles_grant(apps, role_permissions: dict[str, set[str]]) -> None:
+    """Add permissions to role groups, keeping what they have: for the data migration of an
+    app that brings its own permissions. The next `roles_sync` table carries them too."""
+    _permissions_create(apps)
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, perms in role_permissions.items():
+        group, _created = group_model.objects.get_or_create(name=role)
+        group.permissions.add(*permission_model.objects.filter(_permissions_q(perms)))

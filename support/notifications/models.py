@@ -27,6 +27,9 @@ class Notification(TimeStampedModel):
         SUPPORT_SLA_ALERT = "support_sla_alert", _("Ticket deadline alert")
         RETURN_UPDATE = "return_update", _("Return request news")
         STORE_CREDIT = "store_credit", _("Store credit issued")
+        SATISFACTION_SURVEY = "satisfaction_survey", _("Satisfaction survey after delivery")
+        TICKET_SURVEY = "ticket_survey", _("Satisfaction survey after a ticket")
+        SALES_RECOVERY = "sales_recovery", _("Sales recovery")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

@@ -24,6 +24,18 @@ APPROVED_TEMPLATES = {
         "en": "Hello! There is news about your request, protocol {{1}}. "
         "Reply to this message to continue the conversation, or follow it at {{2}}",
     },
+    "satisfaction_survey": {
+        "pt-br": "Olá, {{1}}! Como foi a sua compra {{2}}? Dê a sua nota de 0 a 10 em {{3}}",
+        "en": "Hello, {{1}}! How was your order {{2}}? Rate it from 0 to 10 at {{3}}",
+    },
+    "ticket_survey": {
+        "pt-br": "Olá, {{1}}! Como foi o nosso atendimento no protocolo {{2}}? Dê a sua nota em {{3}}",
+        "en": "Hello, {{1}}! How did we do on your request {{2}}? Rate us at {{3}}",
+    },
+    "sales_recovery": {
+        "pt-br": "Olá, {{1}}! {{2}} Continue de onde parou em {{3}}",
+        "en": "Hello, {{1}}! {{2}} Pick up where you left off at {{3}}",
+    },
 }
 
 
