@@ -40,6 +40,13 @@ AREAS: tuple[Area, ...] = (
         permission="support.view_ticket",
     ),
     Area(
+        title=_("Satisfaction surveys"),
+        description=_("NPS after delivery and CSAT after tickets, by carrier, product, agent and month."),
+        icon="emoji-smile",
+        url_name="backoffice:survey-results",
+        permission="surveys.view_survey",
+    ),
+    Area(
         title=_("Orders on hold"),
         description=_("Orders waiting for an analyst: fraud review, registration data, address, stock."),
         icon="shield-check",

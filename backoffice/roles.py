@@ -114,6 +114,9 @@ _RETURNS_SETUP = {
     "returns.change_returnpolicy",
 }
 _OMBUDSMAN = {"support.view_ticket", "support.work_ombudsman", "support.assign_ticket", "support.view_macro"}
+# Satisfaction surveys: support reads the results and comments; managers set when they go out.
+_SURVEY_RESULTS = {"surveys.view_survey"}
+_SURVEY_SETUP = {"surveys.view_surveypolicy", "surveys.add_surveypolicy", "surveys.change_surveypolicy"}
 # Queues, deadlines, macros and the store's calendar (closed days, opening hours).
 _SUPPORT_SETUP = {
     "support.view_ticketqueue",
@@ -141,9 +144,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SHIPPING: frozenset(_CATALOG_READ | _SHIPPING),
     Role.RETURNS: frozenset(_CUSTOMER_DATA | _CATALOG_READ | _RETURNS),
     Role.SUPPORT_AGENT: frozenset(
-        _CUSTOMER_DATA | _MESSAGES | _SUPPORT_DESK | {"notifications.retry_notification"}
+        _CUSTOMER_DATA | _MESSAGES | _SUPPORT_DESK | _SURVEY_RESULTS | {"notifications.retry_notification"}
     ),
-    Role.OMBUDSMAN: frozenset(_CUSTOMER_DATA | _MESSAGES | _OMBUDSMAN),
+    Role.OMBUDSMAN: frozenset(_CUSTOMER_DATA | _MESSAGES | _OMBUDSMAN | _SURVEY_RESULTS),
     Role.TELESALES: frozenset(_CUSTOMER_DATA | _CATALOG_READ | _ASSISTED_SALES),
     Role.MANAGER: frozenset(
         _CUSTOMER_DATA
@@ -163,6 +166,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _SUPPORT_SETUP
         | _RETURNS
         | _RETURNS_SETUP
+        | _SURVEY_RESULTS
+        | _SURVEY_SETUP
         | {
             "inventory.approve_count",
             "notifications.retry_notification",

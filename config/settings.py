@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "returns",
     "support.notifications",
     "support",
+    "support.surveys",
     "backoffice",
 ]
 
@@ -470,6 +471,14 @@ CELERY_BEAT_SCHEDULE = {
     "support-return-tickets-sync": {
         "task": "support.return_tickets_sync",
         "schedule": 60.0,
+    },
+    "surveys-send-due": {
+        "task": "surveys.surveys_send_due",
+        "schedule": 3600.0,
+    },
+    "surveys-ticket-surveys-reconcile": {
+        "task": "surveys.ticket_surveys_reconcile",
+        "schedule": 900.0,
     },
     "returns-authorise-reconcile": {
         "task": "returns.returns_authorise_reconcile",

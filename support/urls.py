@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from support import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("chat/", views.chat_view, name="chat"),
     path("chat/mensagens/", views.chat_messages_view, name="chat-messages"),
     path("chat/enviar/", views.chat_say_view, name="chat-say"),
+    path("pesquisa/", include("support.surveys.urls")),
 ]

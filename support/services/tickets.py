@@ -211,6 +211,11 @@ def ticket_transition(
         row=ticket, to=to, transitions=TICKET_TRANSITIONS, refused=TicketTransitionNotAllowed(), **fields
     )
     _event(ticket, actor, note, from_status=from_status, to_status=to)
+    if to == Ticket.Status.RESOLVED:
+        # The customer is asked how it went (support/surveys: once per ticket, after commit).
+        from support.surveys.tasks import ticket_survey_send as ticket_survey_send_task
+
+        ticket_survey_send_task.delay_on_commit(ticket_id=ticket.pk)
     return ticket
 
 
