@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "support.notifications",
     "support",
     "support.surveys",
+    "support.bot",
     "backoffice",
 ]
 
@@ -199,6 +200,10 @@ STORE_TICKET_REOPEN_DAYS = env.int("STORE_TICKET_REOPEN_DAYS", default=7)
 STORE_SUPPORT_ATTACHMENT_MAX_BYTES = env.int("STORE_SUPPORT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # A chat nobody answered in this many minutes becomes a ticket answered by email.
 STORE_CHAT_TICKET_AFTER_MINUTES = env.int("STORE_CHAT_TICKET_AFTER_MINUTES", default=3)
+# The service bot answers these channels (whatsapp, chat) until a person takes over, and
+# forgets a conversation (its step and the order proven) after this many idle minutes.
+STORE_SUPPORT_BOT_CHANNELS = env.list("STORE_SUPPORT_BOT_CHANNELS", default=["whatsapp", "chat"])
+STORE_SUPPORT_BOT_IDLE_MINUTES = env.int("STORE_SUPPORT_BOT_IDLE_MINUTES", default=30)
 # Secret each inbound-mail provider signs the messages it posts with, by provider name.
 STORE_INBOUND_EMAIL_SECRETS = {
     "sandbox": env("STORE_SANDBOX_INBOUND_EMAIL_SECRET", default="whsec_inbound_mail_local_only")
@@ -383,6 +388,7 @@ CELERY_TASK_ROUTES = {
     "support.tickets_close_resolved": {"queue": Queue.DEFAULT.value},
     "support.delivery_incident_tickets_open": {"queue": Queue.DEFAULT.value},
     "support.chats_unanswered_to_tickets": {"queue": Queue.DEFAULT.value},
+    "bot.conversations_expire": {"queue": Queue.DEFAULT.value},
     "orders.payments_expire": {"queue": Queue.PAYMENTS.value},
     "orders.orders_unpaid_cancel": {"queue": Queue.PAYMENTS.value},
     "orders.payment_capture": {"queue": Queue.PAYMENTS.value},
@@ -463,6 +469,10 @@ CELERY_BEAT_SCHEDULE = {
     "support-chats-unanswered-to-tickets": {
         "task": "support.chats_unanswered_to_tickets",
         "schedule": 30.0,
+    },
+    "bot-conversations-expire": {
+        "task": "bot.conversations_expire",
+        "schedule": 600.0,
     },
     "support-tickets-close-resolved": {
         "task": "support.tickets_close_resolved",

@@ -371,7 +371,7 @@ def chat_get_for_visitor(*, token: str) -> ChatSession | None:
     """The chat of the visitor's session, with its latest messages, or None."""
     if not token:
         return None
-    chat = ChatSession.objects.select_related("ticket").filter(token=token).first()
+    chat = ChatSession.objects.select_related("ticket", "bot_conversation").filter(token=token).first()
     if chat is not None:
         chat.recent = list(reversed(chat.messages.order_by("-pk")[:CHAT_MESSAGES_SHOWN]))
     return chat
@@ -379,8 +379,11 @@ def chat_get_for_visitor(*, token: str) -> ChatSession | None:
 
 def chat_list_live() -> QuerySet[ChatSession]:
     """Chats waiting for an agent (oldest first), then those an agent has."""
+    from support.bot.selectors import chats_waiting_for_agents
+
     return (
         ChatSession.objects.exclude(status=ChatSession.Status.TICKETED)
+        .filter(chats_waiting_for_agents())  # not those the service bot is answering
         .select_related("agent")
         .order_by("-status", "created_at")[:CHAT_MESSAGES_SHOWN]  # "waiting" sorts after "active"
     )

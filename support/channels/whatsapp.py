@@ -119,6 +119,13 @@ def _message_store(*, phone: str, name: str, incoming: Incoming) -> Message | Ti
     )
 
 
+def _bot_answers(*, phone: str, name: str, incoming: Incoming) -> bool:
+    """The service bot answers numbers no person is talking to (support/bot)."""
+    from support.bot.services import bot_whatsapp_hear
+
+    return bot_whatsapp_hear(phone=phone, name=name, incoming=incoming)
+
+
 def whatsapp_notice_apply(*, event: WebhookEvent) -> Outcome:
     """Each customer message joins the number's open WhatsApp ticket, or opens one; each
     status reaches the message the store sent. A file the store does not take is left out,
@@ -132,6 +139,9 @@ def whatsapp_notice_apply(*, event: WebhookEvent) -> Outcome:
         for message in value.get("messages", []):
             phone = str(message["from"])[:20]
             incoming, missing = _incoming(message)
+            if _bot_answers(phone=phone, name=names.get(message["from"], ""), incoming=incoming):
+                stored += 1
+                continue
             try:
                 result = _message_store(phone=phone, name=names.get(message["from"], ""), incoming=incoming)
             except AttachmentRefused as refused:

@@ -44,7 +44,22 @@ def chat_start(*, name: str, email: str, body: str, customer=None) -> ChatSessio
         token=secrets.token_urlsafe(32), customer=customer, name=name[:150], email=email.strip().lower()
     )
     _say(chat, body=body, from_visitor=True, author_label=name)
+    _bot_hear(chat, body=body)
     return chat
+
+
+def _bot_hear(chat: ChatSession, *, body: str) -> None:
+    """The service bot answers while no agent has taken the chat (support/bot)."""
+    from support.bot.services import bot_chat_hear
+
+    bot_chat_hear(chat=chat, body=body)
+
+
+def chat_bot_say(*, chat_id: int, body: str, author_label: str) -> ChatMessage:
+    """The service bot writes in a chat. Caller holds the chat's lock."""
+    return ChatMessage.objects.create(
+        session_id=chat_id, from_visitor=False, author_label=author_label[:200], body=body
+    )
 
 
 @transaction.atomic
@@ -53,6 +68,8 @@ def chat_visitor_say(*, chat_id: int, body: str) -> ChatMessage:
     ticket (it reopens a ticket waiting on them). Raises ChatClosed when that ticket is closed."""
     chat = _lock_chat(chat_id)
     message = _say(chat, body=body, from_visitor=True, author_label=chat.name)
+    if chat.status == ChatSession.Status.WAITING:
+        _bot_hear(chat, body=body)
     if chat.status == ChatSession.Status.TICKETED:
         try:
             ticket_customer_message(
@@ -158,9 +175,12 @@ def chats_idle_to_tickets(*, now: datetime | None = None) -> int:
 def chats_unanswered_to_tickets(*, now: datetime | None = None) -> int:
     """Chats no agent answered in time become tickets answered by email; the visitor is told
     the protocol in the chat and by email. Returns how many."""
+    from support.bot.selectors import chats_waiting_for_agents
+
     cutoff = (now or timezone.now()) - timedelta(minutes=settings.STORE_CHAT_TICKET_AFTER_MINUTES)
     due = list(
-        ChatSession.objects.filter(status=ChatSession.Status.WAITING, created_at__lt=cutoff)
+        ChatSession.objects.filter(status=ChatSession.Status.WAITING)
+        .filter(chats_waiting_for_agents(waiting_before=cutoff))  # counted from the bot's handover
         .order_by("created_at")
         .values_list("pk", flat=True)[:UNANSWERED_BATCH]
     )

@@ -21,6 +21,13 @@ from support.services.chat import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def desk_without_bot(settings):
+    """The desk's own path for these messages; the service bot in front of it has its tests in
+    tests/bot."""
+    settings.STORE_SUPPORT_BOT_CHANNELS = []
+
+
 @pytest.fixture
 def agent(make_staff):
     return Actor.staff(make_staff(Role.SUPPORT_AGENT))

@@ -1,0 +1,72 @@
+"""What the bot reads: the order a person proves is theirs (by number and CPF, or among a
+signed-in customer's own), the order with what its answers show, and which chats and WhatsApp
+numbers the bot holds rather than a person."""
+
+from datetime import datetime
+
+from django.db.models import Prefetch, Q
+
+from logistics.models import Shipment, TrackingEvent
+from orders.models import Order, Payment
+from support.models import Channel, Ticket
+
+OWN_ORDERS_SHOWN = 5
+
+
+def order_proven(*, number: str, cpf: str) -> Order | None:
+    """The order with this number and this CPF; None when either does not match (one query,
+    so an unknown number and someone else's order look the same)."""
+    if not number or not cpf:
+        return None
+    return Order.objects.filter(number=number, cpf=cpf).only("pk", "number", "customer_id").first()
+
+
+def order_list_for_customer(*, customer) -> list[Order]:
+    """A signed-in customer's latest orders, to pick one from."""
+    return list(Order.objects.filter(customer=customer).order_by("-placed_at", "-pk")[:OWN_ORDERS_SHOWN])
+
+
+def order_for_answer(*, order_id: int) -> Order:
+    """The order with its parcels (carrier, latest tracking first) and payments (latest first)."""
+    return (
+        Order.objects.filter(pk=order_id)
+        .prefetch_related(
+            Prefetch(
+                "shipments",
+                queryset=Shipment.objects.exclude(status=Shipment.Status.CANCELLED)
+                .select_related("service")
+                .prefetch_related(
+                    Prefetch(
+                        "tracking_events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-pk")
+                    )
+                )
+                .order_by("pk"),
+                to_attr="bot_shipments",
+            ),
+            Prefetch(
+                "payments", queryset=Payment.objects.order_by("-created_at", "-pk"), to_attr="bot_payments"
+            ),
+        )
+        .get()
+    )
+
+
+def ticket_active_for_number(*, phone: str) -> Ticket | None:
+    """The number's WhatsApp ticket a person is working (not resolved or closed), if any."""
+    return (
+        Ticket.objects.active()
+        .filter(channel=Channel.WHATSAPP, contact_phone=phone, merged_into__isnull=True)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def chats_waiting_for_agents(*, waiting_before: datetime | None = None) -> Q:
+    """Chats (of ChatSession) that wait for a person: those the bot never held, and those it
+    handed over; with `waiting_before`, only those waiting since before then (from the handover
+    for a chat the bot held first)."""
+    if waiting_before is None:
+        return ~Q(bot_conversation__status="active")
+    return Q(bot_conversation__isnull=True, created_at__lt=waiting_before) | Q(
+        bot_conversation__status="handed_over", bot_conversation__handed_over_at__lt=waiting_before
+    )
