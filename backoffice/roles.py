@@ -137,6 +137,19 @@ _SUPPORT_SETUP = {
     "core.delete_openinghours",
 }
 
+# Complaint triage: managers edit the routing table (topic -> queue, urgency -> priority) and
+# read the models, verdicts and corrections; agents correct verdicts with support.answer_ticket.
+_TRIAGE_SETUP = {
+    "triage.view_topicroute",
+    "triage.change_topicroute",
+    "triage.view_urgencyroute",
+    "triage.change_urgencyroute",
+    "triage.view_triagemodel",
+    "triage.view_verdict",
+    "triage.view_tickettriage",
+    "triage.view_correction",
+}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORDER_ANALYST: frozenset(_CUSTOMER_DATA | _MESSAGES | _SANDBOX_PAYMENTS | _ORDER_REVIEW),
     Role.FRAUD_ANALYST: frozenset(_CUSTOMER_DATA | _RISK_ANALYST | _ORDER_REVIEW),
@@ -164,6 +177,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _SUPPORT_DESK
         | _OMBUDSMAN
         | _SUPPORT_SETUP
+        | _TRIAGE_SETUP
         | _RETURNS
         | _RETURNS_SETUP
         | _SURVEY_RESULTS

@@ -13,6 +13,7 @@ from backoffice.views import (
     support,
     surveys,
     telesales,
+    triage,
 )
 
 app_name = "backoffice"
@@ -176,6 +177,12 @@ STAFF_URLS = [
     ("support/<str:protocol>/reply/", support.ticket_reply_view, "ticket-reply", "support.view_ticket"),
     ("support/<str:protocol>/note/", support.ticket_note_view, "ticket-note", "support.view_ticket"),
     ("support/<str:protocol>/act/", support.ticket_act_view, "ticket-act", "support.view_ticket"),
+    (
+        "support/<str:protocol>/triage/",
+        triage.ticket_triage_correct_view,
+        "ticket-triage-correct",
+        "support.answer_ticket",
+    ),
     ("surveys/", surveys.survey_results_view, "survey-results", "surveys.view_survey"),
     ("security/logins/", security.login_lock_list_view, "login-lock-list", "axes.view_accessattempt"),
     (

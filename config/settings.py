@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "support",
     "support.surveys",
     "support.bot",
+    "support.triage",
     "backoffice",
 ]
 

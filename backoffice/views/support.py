@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from backoffice.forms import TicketActionForm, TicketNewForm, TicketNoteForm, TicketReplyForm
+from backoffice.views.triage import triage_panel
 from core.actor import Actor
 from core.exceptions import DomainError
 from orders.models import Order
@@ -147,6 +148,7 @@ def ticket_desk_detail_view(request: HttpRequest, protocol: str) -> HttpResponse
             "can_escalate": not ticket.queue.is_ombudsman
             and not ticket.escalation_list
             and request.user.has_perm("support.escalate_ticket"),
+            "triage_panel": triage_panel(request, ticket),
         },
     )
 

@@ -173,10 +173,13 @@ def ticket_open(
     ticket.save(update_fields=[*SLA_FIELDS, "last_customer_message_at"])
     _event(ticket, actor, to_status=Ticket.Status.NEW)
     if incoming.body_text or incoming.files:
-        _message_add(
+        message = _message_add(
             ticket=ticket, incoming=incoming, direction=Message.Direction.INBOUND, author_label=contact.label
         )
-    if queue.assignment == TicketQueue.Assignment.ROUND_ROBIN:
+        from support.triage.services import triage_incoming
+
+        triage_incoming(ticket=ticket, message=message)  # may route it to another queue
+    if ticket.queue.assignment == TicketQueue.Assignment.ROUND_ROBIN:
         _assign_round_robin(ticket=ticket)
     if acknowledge:
         from support.services.replies import ticket_acknowledge
@@ -254,6 +257,9 @@ def ticket_customer_message(*, ticket_id: int, incoming: Incoming, actor: Actor)
     )
     ticket.last_customer_message_at = message.created_at
     ticket.save(update_fields=["last_customer_message_at", "updated_at"])
+    from support.triage.services import triage_incoming
+
+    triage_incoming(ticket=ticket, message=message)
     if incoming.is_automatic:
         return message  # an auto-reply or bounce moves nothing
     if ticket.status == Ticket.Status.WAITING_CUSTOMER:

@@ -36,6 +36,7 @@ POST_ONLY = {
     "two-factor-remove": {},
     "support-bulk": {"action": "take"},
     "ticket-reply": {"body": "Olá", "status_after": "waiting_customer"},
+    "ticket-triage-correct": {"topic": "delivery", "urgency": "normal"},
     "ticket-note": {"body": "Cliente ligou."},
     "ticket-act": {"action": "take"},
     "chat-say": {"body": "Olá!"},
@@ -52,6 +53,7 @@ TICKET_URLS = (
     "ticket-reply",
     "ticket-note",
     "ticket-act",
+    "ticket-triage-correct",
 )
 
 

@@ -43,6 +43,7 @@ from storefront.catalog.services import (
 from storefront.catalog.text import clean_description
 from storefront.promotions.services import voucher_upsert
 from support.services.replies import macro_upsert
+from support.triage.services import triage_model_ensure
 
 DEFAULT_SEED = 2026
 SEED_ACTOR = Actor.job("seed_demo")
@@ -97,6 +98,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Catalog written in {time.monotonic() - started:.1f} s.")
         self.seed_stock_work(taxonomy=taxonomy)
         self.seed_staff(staff_password=staff_password)
+        self.seed_triage()
         self.stdout.write(self.style.SUCCESS("Demo store ready."))
 
     # Taxonomy
@@ -416,6 +418,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"Staff login ({', '.join(roles)}): {login}")
             for name, body, set_status in demo_data.MACROS:
                 macro_upsert(name=name, body=body, set_status=set_status)
+
+    def seed_triage(self) -> None:
+        """The complaint triage classifier, trained from the shipped messages unless one is there."""
+        model = triage_model_ensure()
+        self.stdout.write(
+            f"Complaint triage model v{model.version}: macro-F1 topic {model.topic_macro_f1:.3f}, "
+            f"urgency {model.urgency_macro_f1:.3f} on {model.test_size} held-out messages."
+        )
 
 
 def _alt_text(spec: demo_data.ProductSpec, index: int) -> str:
