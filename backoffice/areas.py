@@ -70,6 +70,22 @@ AREAS: tuple[Area, ...] = (
         permission="orders.place_assisted_order",
     ),
     Area(
+        title=_("Recovery calls"),
+        description=_("Lost sales to call, highest value first, with the items, the reason and the history."),
+        icon="telephone-outbound",
+        url_name="backoffice:recovery-call-list",
+        permission="orders.work_recovery_calls",
+    ),
+    Area(
+        title=_("Sales recovery"),
+        description=_(
+            "Reminders sent, opened and the orders and revenue they brought back, per kind and step."
+        ),
+        icon="arrow-counterclockwise",
+        url_name="backoffice:recovery-report",
+        permission="orders.view_recovery_report",
+    ),
+    Area(
         title=_("Stock"),
         description=_("Stock by warehouse, bin and lot; receiving, counts, transfers and what to reorder."),
         icon="box-seam",

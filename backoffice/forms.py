@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -9,6 +10,7 @@ from orders.models import Payment
 from storefront.checkout.forms import CheckoutDetailsForm
 from support.forms import MESSAGE_MAX_LENGTH, AttachmentsField
 from support.models import Channel, Macro, PhoneCall, Priority, Ticket, TicketQueue
+from support.recovery.models import RecoveryCall
 
 # More units than this in one line is a typo.
 MAX_UNITS = 1_000_000
@@ -137,6 +139,8 @@ class TelesalesForm(CheckoutDetailsForm):
         initial=Payment.Method.PIX,
     )
     key = forms.UUIDField(widget=forms.HiddenInput)
+    # The lost sale the agent called about, so the order counts as recovered by the call.
+    recovery = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -389,3 +393,44 @@ class TicketNewForm(forms.Form):
         if data.get("channel") == Channel.CONSUMER_BODY and queue is not None and not queue.is_ombudsman:
             self.add_error("queue", _("Cases from consumer-protection bodies go to the ombudsman."))
         return data
+
+
+class RecoveryCallForm(forms.Form):
+    """How a recovery call went; an order placed on the call is counted by the telesales form."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            choice
+            for choice in RecoveryCall.Outcome.choices
+            if choice[0] != RecoveryCall.Outcome.ORDER_PLACED
+        ],
+        widget=forms.RadioSelect,
+    )
+    call_back_at = forms.DateTimeField(
+        label=_("Call back at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("outcome") == RecoveryCall.Outcome.CALL_BACK and not data.get("call_back_at"):
+            self.add_error("call_back_at", _("Say when to call back."))
+        elif data.get("call_back_at") and data["call_back_at"] <= timezone.now():
+            self.add_error("call_back_at", _("Choose a time in the future."))
+        return data
+
+
+class RecoveryReportForm(forms.Form):
+    DEFAULT_DAYS = 30
+
+    days = forms.TypedChoiceField(
+        label=_("Lost in the last"),
+        coerce=int,
+        choices=[(7, _("7 days")), (30, _("30 days")), (90, _("90 days"))],
+        initial=DEFAULT_DAYS,
+    )

@@ -113,6 +113,20 @@ _RETURNS_SETUP = {
     "returns.view_returnpolicy",
     "returns.change_returnpolicy",
 }
+# Winning back lost sales: telesales call; managers set the reminders and read what they bring.
+_RECOVERY_CALLS = {"orders.work_recovery_calls"}
+_RECOVERY_SETUP = {
+    "orders.view_recovery_report",
+    "recovery.view_recoverypolicy",
+    "recovery.change_recoverypolicy",
+    "recovery.view_recoverysequence",
+    "recovery.change_recoverysequence",
+    "recovery.view_recoverystep",
+    "recovery.add_recoverystep",
+    "recovery.change_recoverystep",
+    "recovery.delete_recoverystep",
+    "recovery.view_recoveryoptout",
+}
 _OMBUDSMAN = {"support.view_ticket", "support.work_ombudsman", "support.assign_ticket", "support.view_macro"}
 # Satisfaction surveys: support reads the results and comments; managers set when they go out.
 _SURVEY_RESULTS = {"surveys.view_survey"}
@@ -160,7 +174,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _CUSTOMER_DATA | _MESSAGES | _SUPPORT_DESK | _SURVEY_RESULTS | {"notifications.retry_notification"}
     ),
     Role.OMBUDSMAN: frozenset(_CUSTOMER_DATA | _MESSAGES | _OMBUDSMAN | _SURVEY_RESULTS),
-    Role.TELESALES: frozenset(_CUSTOMER_DATA | _CATALOG_READ | _ASSISTED_SALES),
+    Role.TELESALES: frozenset(_CUSTOMER_DATA | _CATALOG_READ | _ASSISTED_SALES | _RECOVERY_CALLS),
     Role.MANAGER: frozenset(
         _CUSTOMER_DATA
         | _MESSAGES
@@ -182,6 +196,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _RETURNS_SETUP
         | _SURVEY_RESULTS
         | _SURVEY_SETUP
+        | _RECOVERY_CALLS
+        | _RECOVERY_SETUP
         | {
             "inventory.approve_count",
             "notifications.retry_notification",

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "support.notifications",
     "support",
     "support.surveys",
+    "support.recovery",
     "support.bot",
     "support.triage",
     "backoffice",
@@ -401,6 +402,7 @@ CELERY_TASK_ROUTES = {
     "orders.refunds_reconcile": {"queue": Queue.PAYMENTS.value},
     "orders.orders_stock_recheck": {"queue": Queue.DEFAULT.value},
     "cart.carts_abandoned_record": {"queue": Queue.DEFAULT.value},
+    "recovery.recovery_reminders_send_due": {"queue": Queue.DEFAULT.value},
     "orders.order_analyse": {"queue": Queue.DEFAULT.value},
     "orders.orders_analyse_reconcile": {"queue": Queue.DEFAULT.value},
     "logistics.shipment_dispatch": {"queue": Queue.LOGISTICS.value},
@@ -429,7 +431,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "cart-abandoned-record": {
         "task": "cart.carts_abandoned_record",
-        "schedule": 3600.0,
+        "schedule": 600.0,
+    },
+    "recovery-reminders-send-due": {
+        "task": "recovery.recovery_reminders_send_due",
+        "schedule": 300.0,
     },
     "orders-payments-settle-reconcile": {
         "task": "orders.payments_settle_reconcile",

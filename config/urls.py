@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/", include("storefront.accounts.urls")),
     path("carrinho/", include("storefront.cart.urls")),
     path("ajuda/", include("support.urls")),
+    path("lembretes/", include("support.recovery.urls")),
     path("", include("storefront.checkout.urls")),
     path("", include("returns.urls")),
     path("payments/", include("orders.urls")),

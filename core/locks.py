@@ -4,7 +4,7 @@ Every app keeps its lock helpers in its own `locks.py`, each locking in primary-
 order. When a service needs rows of several models, it fetches the ids first and locks
 the models in this order, always, so two transactions never wait on each other:
 
-    Cart -> Voucher -> Payment -> Order -> Refund -> OrderLine -> pick list -> shipment
+    Cart -> Voucher -> Payment -> Order -> Refund -> RecoveryOpportunity -> OrderLine -> pick list -> shipment
          -> stock document (purchase order, transfer, count) -> Reservation -> StockLevel -> StockQuant
          -> Product -> Variant
          -> Ticket -> Sequence -> Notification

@@ -104,8 +104,8 @@ class BlockedAddressAdmin(admin.ModelAdmin):
 
 @admin.register(RecoveryOpportunity)
 class RecoveryOpportunityAdmin(ReadOnlyModelAdmin):
-    list_display = ["kind", "email", "value", "order", "created_at", "recovered_at"]
-    list_filter = ["kind"]
+    list_display = ["kind", "email", "value", "status", "close_reason", "lost_at", "recovered_value"]
+    list_filter = ["kind", "status"]
     list_select_related = ["order"]
     search_fields = ["=email", "=order__number"]
     date_hierarchy = "created_at"

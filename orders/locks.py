@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 
 from core.locks import for_update
-from orders.models import Order, Payment, Refund
+from orders.models import Order, Payment, RecoveryOpportunity, Refund
 
 
 def lock_order(order_id: int) -> Order:
@@ -19,3 +19,8 @@ def lock_payments(ids: Iterable[int]) -> list[Payment]:
 def lock_refund(refund_id: int) -> Refund:
     """A refund is locked after its payment and its order."""
     return for_update(Refund.objects.filter(pk=refund_id)).get()
+
+
+def lock_recovery_opportunity(opportunity_id: int) -> RecoveryOpportunity:
+    """A lost sale is locked after the order it came from."""
+    return for_update(RecoveryOpportunity.objects.filter(pk=opportunity_id)).get()

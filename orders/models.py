@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -644,15 +645,38 @@ class BlockedAddress(TimeStampedModel):
 
 
 class RecoveryOpportunity(TimeStampedModel):
-    """A sale that slipped away (a cancelled or expired order, an abandoned cart), kept for
-    the recovery campaigns of customer support."""
+    """A sale that slipped away (a cart left behind, a Pix or boleto that expired, an order
+    the customer cancelled or could not pay), and how winning it back goes: the reminders of
+    its kind's sequence, the telesales calls, and the order that recovered it."""
 
     class Kind(models.TextChoices):
-        CANCELLED_ORDER = "cancelled_order", _("Cancelled order")
-        EXPIRED_PAYMENT = "expired_payment", _("Payment expired")
         ABANDONED_CART = "abandoned_cart", _("Abandoned cart")
+        EXPIRED_PAYMENT = "expired_payment", _("Pix or boleto expired")
+        CARD_DECLINED = "card_declined", _("Card declined")
+        CANCELLED_ORDER = "cancelled_order", _("Cancelled by the customer")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Being recovered")
+        RECOVERED = "recovered", _("Recovered")
+        CLOSED = "closed", _("Closed")
+
+    class CloseReason(models.TextChoices):
+        PURCHASED = "purchased", _("Bought on their own")
+        OPTED_OUT = "opted_out", _("Asked for no more reminders")
+        ITEMS_GONE = "items_gone", _("The items are no longer for sale")
+        NOT_INTERESTED = "not_interested", _("Not interested, on the phone")
+        WRONG_NUMBER = "wrong_number", _("Wrong phone number")
+        RAN_OUT = "ran_out", _("Nothing came of it in time")
+
+    class Via(models.TextChoices):
+        LINK = "link", _("A reminder's link")
+        CALL = "call", _("A telesales call")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    close_reason = models.CharField(
+        _("closed because"), max_length=20, choices=CloseReason.choices, blank=True
+    )
     order = models.OneToOneField(
         Order,
         verbose_name=_("order"),
@@ -665,15 +689,77 @@ class RecoveryOpportunity(TimeStampedModel):
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.SET_NULL, null=True, blank=True
     )
+    name = models.CharField(_("name"), max_length=150, blank=True)
     email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="pt-br")
     value = models.DecimalField(_("value"), **PRICE)
+    # What was left behind, as [variant id, quantity] pairs: what a reminder shows and its link restores.
+    lines = models.JSONField(_("items"), default=list, blank=True)
+    # When the sale was lost: the reminders' delays count from here.
+    lost_at = models.DateTimeField(_("lost at"), default=timezone.now)
+    # The position of the next reminder in its kind's sequence, and when it is due (none left: null).
+    next_step = models.PositiveSmallIntegerField(_("next reminder"), default=1)
+    next_message_at = models.DateTimeField(_("next reminder at"), null=True, blank=True, default=timezone.now)
+    clicked_at = models.DateTimeField(_("first clicked at"), null=True, blank=True)
+    call_after = models.DateTimeField(_("call back after"), null=True, blank=True)
     recovered_at = models.DateTimeField(_("recovered at"), null=True, blank=True)
+    recovered_order = models.OneToOneField(
+        Order,
+        verbose_name=_("recovered by order"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recovered_from",
+    )
+    recovered_value = models.DecimalField(_("value recovered"), **PRICE, null=True, blank=True)
+    recovered_via = models.CharField(_("recovered through"), max_length=10, choices=Via.choices, blank=True)
+    recovered_step = models.PositiveSmallIntegerField(_("recovered by reminder"), null=True, blank=True)
+    recovered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recovered by agent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("recovery opportunity")
         verbose_name_plural = _("recovery opportunities")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["kind", "created_at"], name="recovery_kind_idx")]
+        indexes = [
+            models.Index(fields=["kind", "created_at"], name="recovery_kind_idx"),
+            # The reminder job takes open opportunities by due time; the call list, by value.
+            models.Index(
+                fields=["next_message_at"], condition=Q(status="open"), name="recovery_open_due_idx"
+            ),
+            models.Index(
+                fields=["-value", "id"],
+                condition=Q(status="open") & ~Q(phone=""),
+                name="recovery_call_list_idx",
+            ),
+            models.Index(fields=["email", "status"], name="recovery_email_idx"),
+            models.Index(fields=["customer", "status"], name="recovery_customer_idx"),
+        ]
+        permissions = [
+            ("work_recovery_calls", _("Can call customers to win back lost sales")),
+            ("view_recovery_report", _("Can see what sales recovery brings")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+RECOVERY_TRANSITIONS: dict[str, frozenset[str]] = {
+    RecoveryOpportunity.Status.OPEN: frozenset(
+        {RecoveryOpportunity.Status.RECOVERED, RecoveryOpportunity.Status.CLOSED}
+    ),
+    # An order placed through an earlier reminder's link still counts once reminders stopped.
+    RecoveryOpportunity.Status.CLOSED: frozenset({RecoveryOpportunity.Status.RECOVERED}),
+    RecoveryOpportunity.Status.RECOVERED: frozenset(),
+}

@@ -36,7 +36,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture
 def migrated_defaults(transactional_db):
     """What data migrations set up and transactional tests flush: the staff roles, the
-    store's opening hours and the support desk's queues with their deadlines."""
+    store's opening hours, the support desk's queues with their deadlines and the recovery reminders."""
     from importlib import import_module
 
     from django.apps import apps
@@ -46,6 +46,7 @@ def migrated_defaults(transactional_db):
     roles_sync(apps, ROLE_PERMISSIONS)
     import_module("core.migrations.0004_default_opening_hours").default_hours_create(apps, None)
     import_module("support.migrations.0002_default_queues").default_queues_create(apps, None)
+    import_module("support.recovery.migrations.0002_default_sequences").default_sequences_create(apps, None)
 
 
 @pytest.fixture

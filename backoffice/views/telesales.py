@@ -11,11 +11,26 @@ from backoffice.forms import TelesalesForm
 from backoffice.services import telesales_order_place
 from core.exceptions import DomainError
 from inventory.exceptions import OutOfStock
+from orders.models import RecoveryOpportunity
 from orders.services import Buyer
+from support.recovery.selectors import recovery_order_draft
+from support.recovery.services import recovery_order_placed
+
+
+def _draft(request: HttpRequest) -> dict:
+    """A call from the recovery list starts from the lost sale's person, address and items."""
+    if not (
+        request.GET.get("recovery", "").isdigit() and request.user.has_perm("orders.work_recovery_calls")
+    ):
+        return {}
+    opportunity = (
+        RecoveryOpportunity.objects.select_related("order").filter(pk=request.GET["recovery"]).first()
+    )
+    return recovery_order_draft(opportunity=opportunity) if opportunity else {}
 
 
 def telesales_order_view(request: HttpRequest) -> HttpResponse:
-    form = TelesalesForm(request.POST or None, initial={"key": uuid.uuid4()})
+    form = TelesalesForm(request.POST or None, initial={"key": uuid.uuid4(), **_draft(request)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         buyer = Buyer(**{field: data[field] for field in Buyer.__dataclass_fields__})
@@ -33,6 +48,9 @@ def telesales_order_view(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, error.message)
         else:
+            called = data["recovery"] and request.user.has_perm("orders.work_recovery_calls")
+            attribution = {"opportunity_id": data["recovery"], "agent": request.user} if called else {}
+            recovery_order_placed(order=order, **attribution)
             messages.success(
                 request,
                 _("Order %(number)s placed; the payment instructions went to %(email)s.")

@@ -51,23 +51,35 @@ def order_cancel(
         payment_expired_notify(order=order, payment=latest)
     else:
         order_cancelled_notify(order=order, payment=latest, by_customer=by_customer)
-    if (
-        reason in (Order.CancelReason.RISK, Order.CancelReason.ANALYST)
-        or order.channel == Order.Channel.EXCHANGE
-    ):
-        return order  # refused sales and exchanges are not sales to win back
-    RecoveryOpportunity.objects.get_or_create(
-        order=order,
-        defaults={
-            "kind": RecoveryOpportunity.Kind.EXPIRED_PAYMENT
-            if reason in UNPAID
-            else RecoveryOpportunity.Kind.CANCELLED_ORDER,
-            "customer": order.customer,
-            "email": order.email,
-            "value": order.grand_total,
-        },
-    )
+    kind = _lost_sale_kind(order=order, reason=reason)
+    if kind:
+        RecoveryOpportunity.objects.get_or_create(
+            order=order,
+            defaults={
+                "kind": kind,
+                "customer": order.customer,
+                "name": order.full_name,
+                "email": order.email.lower(),
+                "phone": order.phone,
+                "language": order.language,
+                "value": order.grand_total,
+                "lines": [[line.variant_id, line.quantity] for line in order.lines.all()],
+            },
+        )
     return order
+
+
+def _lost_sale_kind(*, order: Order, reason: str) -> str:
+    """Which kind of lost sale a cancellation is worth winning back, or "" for none: orders
+    refused by the risk analysis, cancelled by staff or replaced by an exchange are not."""
+    if order.channel == Order.Channel.EXCHANGE:
+        return ""
+    if reason == Order.CancelReason.CUSTOMER:
+        return RecoveryOpportunity.Kind.CANCELLED_ORDER
+    if reason not in UNPAID:
+        return ""
+    declined = order.payments.filter(method=Payment.Method.CARD, status=Payment.Status.FAILED).exists()
+    return RecoveryOpportunity.Kind.CARD_DECLINED if declined else RecoveryOpportunity.Kind.EXPIRED_PAYMENT
 
 
 @transaction.atomic

@@ -29,6 +29,11 @@ class Cart(TimeStampedModel):
         related_name="carts",
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    # Who the shopper said they are at checkout's first step: someone to remind of the cart.
+    contact_email = models.EmailField(_("email given at checkout"), blank=True)
+    contact_name = models.CharField(_("name given at checkout"), max_length=150, blank=True)
+    contact_phone = models.CharField(_("phone given at checkout"), max_length=20, blank=True)
+    contact_language = models.CharField(_("language at checkout"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("cart")

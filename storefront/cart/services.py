@@ -2,10 +2,10 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
-from orders.models import RecoveryOpportunity
+from orders.models import Order, RecoveryOpportunity
 from storefront.cart.exceptions import CartClosed, CartLineNotFound, QuantityUnavailable, VariantNotForSale
 from storefront.cart.locks import lock_cart
 from storefront.cart.models import CART_TRANSITIONS, MAX_LINE_QUANTITY, Cart, CartLine
@@ -176,25 +176,52 @@ def cart_restore(*, cart_id: int, lines: list[tuple[int, int]]) -> int:
     return missing
 
 
-# A customer's cart untouched this long counts as abandoned (and is worth a reminder).
-ABANDONED_AFTER = timedelta(hours=24)
+@transaction.atomic
+def cart_contact_set(
+    *, cart_id: int, email: str, name: str = "", phone: str = "", language: str = ""
+) -> Cart:
+    """Keep who the shopper said they are at checkout, so a cart left behind can be recalled
+    to them. Blank values keep what was given before."""
+    cart = _open_cart(cart_id)
+    given = {
+        "contact_email": email,
+        "contact_name": name,
+        "contact_phone": phone,
+        "contact_language": language,
+    }
+    changed = [field for field, value in given.items() if value and getattr(cart, field) != value]
+    for field in changed:
+        setattr(cart, field, given[field])
+    if changed:
+        cart.save(update_fields=changed)  # not `updated_at`: typing an email is not shopping
+    return cart
+
+
+# A cart with items untouched this long counts as left behind: its first reminder goes an
+# hour after the last change, so it is recorded well before.
+ABANDONED_AFTER = timedelta(minutes=30)
 ABANDONED_BATCH = 500
 
 
 def carts_abandoned_record(*, now: datetime | None = None) -> int:
-    """Record the customers' carts left with items for a day as recovery opportunities, once
-    each; return how many were recorded. Guests' carts have no one to write to."""
+    """Record the carts left with items by someone the store can write to (a customer, or a
+    shopper who gave their email at checkout) as recovery opportunities, once each; return
+    how many were recorded. Anonymous carts have no one to remind."""
     now = now or timezone.now()
+    last_phone = (
+        Order.objects.filter(customer_id=OuterRef("customer_id")).order_by("-placed_at").values("phone")[:1]
+    )
     carts = (
         Cart.objects.filter(
-            status=Cart.Status.OPEN,
-            customer__isnull=False,
-            updated_at__lt=now - ABANDONED_AFTER,
-            lines__isnull=False,
+            status=Cart.Status.OPEN, updated_at__lt=now - ABANDONED_AFTER, lines__isnull=False
         )
+        .exclude(customer__isnull=True, contact_email="")
         .exclude(token__in=RecoveryOpportunity.objects.filter(cart_token__isnull=False).values("cart_token"))
-        .annotate(value=Sum(F("lines__quantity") * F("lines__variant__price")))
+        .annotate(
+            value=Sum(F("lines__quantity") * F("lines__variant__price")), last_phone=Subquery(last_phone)
+        )
         .select_related("customer")
+        .prefetch_related("lines")
         .order_by("updated_at")[:ABANDONED_BATCH]
     )
     recorded = RecoveryOpportunity.objects.bulk_create(
@@ -203,8 +230,13 @@ def carts_abandoned_record(*, now: datetime | None = None) -> int:
                 kind=RecoveryOpportunity.Kind.ABANDONED_CART,
                 cart_token=cart.token,
                 customer=cart.customer,
-                email=cart.customer.email,
+                name=cart.contact_name or getattr(cart.customer, "full_name", ""),
+                email=(cart.contact_email or cart.customer.email).lower(),
+                phone=cart.contact_phone or cart.last_phone or "",
+                language=cart.contact_language or getattr(cart.customer, "language", "") or "pt-br",
                 value=cart.value,
+                lines=[[line.variant_id, line.quantity] for line in cart.lines.all()],
+                lost_at=cart.updated_at,
             )
             for cart in carts
         ),

@@ -10,4 +10,5 @@ urlpatterns = [
     path("adicionar/", views.cart_add_view, name="cart-add"),
     path("linha/<int:line_id>/", views.cart_line_update_view, name="cart-line-update"),
     path("recuperar/<str:number>/", views.cart_restore_view, name="cart-restore"),
+    path("voltar/<str:token>/", views.cart_recover_view, name="cart-recover"),
 ]

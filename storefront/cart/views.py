@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,7 +13,9 @@ from orders.selectors import order_get_for_guest
 from storefront.cart.forms import CartAddForm, CartLineQuantityForm
 from storefront.cart.selectors import cart_item_count, cart_view
 from storefront.cart.services import cart_add, cart_restore, cart_set_quantity
-from storefront.cart.session import request_cart, request_cart_for_update
+from storefront.cart.session import recovery_attribution_set, request_cart, request_cart_for_update
+from support.recovery.exceptions import RecoveryLinkInvalid
+from support.recovery.services import recovery_click_record, recovery_lines_for_sale, recovery_link_read
 
 # Query budgets, asserted in tests/cart/test_views.py.
 CART_PAGE_QUERIES = 8  # session, cart, lines with products, attribute values, navigation, (user)
@@ -109,4 +112,33 @@ def cart_restore_view(request: HttpRequest, number: str) -> HttpResponse:
         messages.success(
             request, _("The items of order %(number)s are back in your cart.") % {"number": order.number}
         )
+    return redirect("cart:cart-detail")
+
+
+@never_cache
+@require_GET
+def cart_recover_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a recovery reminder: puts the lost sale's items back in the cart at
+    today's prices, as far as they are in stock, and remembers the reminder so the order
+    counts as recovered. A changed link, or items no longer for sale, change nothing."""
+    try:
+        opened = recovery_link_read(token=token)
+    except RecoveryLinkInvalid as error:
+        return render(request, "cart/cart_recover_failed.html", {"message": error.message}, status=404)
+    lines = recovery_lines_for_sale(opportunity=opened.opportunity)
+    if not lines:
+        message = _("The items of this link are no longer for sale. Have a look at what is new in the store.")
+        return render(request, "cart/cart_recover_failed.html", {"message": message}, status=410)
+    missing = cart_restore(
+        cart_id=request_cart_for_update(request).pk,
+        lines=[(variant.pk, quantity) for variant, quantity in lines],
+    )
+    now = timezone.now()
+    recovery_click_record(opportunity_id=opened.opportunity.pk, step=opened.step, now=now)
+    recovery_attribution_set(request, opportunity_id=opened.opportunity.pk, step=opened.step, clicked_at=now)
+    gone = len(opened.opportunity.lines) > len(lines) or missing
+    if gone:
+        messages.warning(request, _("Some of the items are no longer available and were left out."))
+    else:
+        messages.success(request, _("Your items are back in your cart, at today's prices."))
     return redirect("cart:cart-detail")

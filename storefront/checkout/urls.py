@@ -6,6 +6,7 @@ app_name = "checkout"
 
 urlpatterns = [
     path("checkout/", views.checkout_details_view, name="checkout-details"),
+    path("checkout/contato/", views.checkout_contact_view, name="checkout-contact"),
     path("checkout/pagamento/", views.checkout_payment_view, name="checkout-payment"),
     path("checkout/pagamento/resumo/", views.checkout_quote_view, name="checkout-quote"),
     path("checkout/revisao/", views.checkout_review_view, name="checkout-review"),

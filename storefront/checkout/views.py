@@ -1,7 +1,9 @@
 import segno
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +31,8 @@ from orders.services.cancellation import order_cancel_by_customer
 from orders.services.payments import card_tokenise, payment_start
 from returns.selectors import return_list_for_order, returnable_lines, units_returned
 from storefront.cart.selectors import CartView, cart_view
-from storefront.cart.session import request_cart
+from storefront.cart.services import cart_contact_set
+from storefront.cart.session import recovery_attribution_pop, request_cart
 from storefront.checkout.forms import CheckoutDetailsForm, CheckoutPaymentForm, PlaceOrderForm
 from storefront.checkout.services import (
     CheckoutQuote,
@@ -43,6 +46,7 @@ from storefront.checkout.session import (
     checkout_state_clear,
     checkout_state_update,
 )
+from support.recovery.services import recovery_order_placed
 
 ORDERS_PAGE_SIZE = 10
 # Query budgets, asserted in tests/checkout/test_views.py.
@@ -102,10 +106,37 @@ def checkout_details_view(request: HttpRequest) -> HttpResponse:
         form = CheckoutDetailsForm(request.POST)
         if form.is_valid():
             checkout_state_update(request, view.cart, details=form.cleaned_data)
+            details = form.cleaned_data
+            cart_contact_set(
+                cart_id=view.cart.pk,
+                email=details["email"],
+                name=details["full_name"],
+                phone=details["phone"],
+                language=get_language(),
+            )
             return redirect("checkout:checkout-payment")
     else:
         form = CheckoutDetailsForm(initial=state.get("details") or _customer_initial(request))
+    # The email is kept as soon as it is typed: a cart left halfway through the form can still be recalled.
+    form.fields["email"].widget.attrs.update(
+        {"hx-post": reverse("checkout:checkout-contact"), "hx-trigger": "change", "hx-swap": "none"}
+    )
     return render(request, "checkout/checkout_details.html", {"form": form, "view": view, "step": 1})
+
+
+@never_cache
+@require_POST
+def checkout_contact_view(request: HttpRequest) -> HttpResponse:
+    """The email typed at checkout's first step, sent as soon as it is typed."""
+    cart = request_cart(request)
+    field = forms.EmailField(max_length=254)
+    try:
+        email = field.clean(request.POST.get("email", "")).strip().lower()
+    except ValidationError:
+        return HttpResponse(status=204)  # the form shows the error when it is sent
+    if cart is not None:
+        cart_contact_set(cart_id=cart.pk, email=email, language=get_language())
+    return HttpResponse(status=204)
 
 
 def _customer_initial(request: HttpRequest) -> dict:
@@ -276,6 +307,7 @@ def checkout_review_view(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             messages.warning(request, error.message)
             return redirect("checkout:checkout-review")
+        recovery_order_placed(order=order, **recovery_attribution_pop(request))
         return _pay_and_confirm(request, order, state["payment"])
     return render(
         request,

@@ -19,6 +19,7 @@ from tests.inventory.factories import WarehouseFactory, purchase_order
 from tests.logistics.factories import shipment_row, warehouse
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import OrderFactory, sandbox_pix
+from tests.recovery.factories import lost_order
 from tests.support.factories import open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,7 @@ def url_for(name: str) -> str:
         "notification-retry": lambda: NotificationFactory(failed=True).pk,
         "sandbox-payment-notify": lambda: sandbox_pix().pk,
         "refund-retry": lambda: failed_refund().pk,
+        "recovery-call-detail": lambda: lost_order(order=OrderFactory()).pk,
         "purchase-order-receive": lambda: purchase_order().pk,
         "purchase-order-close": lambda: purchase_order().pk,
         "stock-count-detail": lambda: (
