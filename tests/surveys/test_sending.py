@@ -26,21 +26,27 @@ pytestmark = pytest.mark.django_db
 SCORE_LINK = re.compile(r'href="http://testserver(/ajuda/pesquisa/[^"/]+/)"')
 
 
-def test_the_survey_goes_out_the_policy_days_after_delivery_and_not_before(django_capture_on_commit_callbacks):
+def test_the_survey_goes_out_the_policy_days_after_delivery_and_not_before(
+    django_capture_on_commit_callbacks,
+):
     # given an order delivered now, and the default policy (7 days)
     order = delivered_order(django_capture_on_commit_callbacks)
     delivered_at = timezone.now()
     # when the job runs a minute short of seven days later
-    with time_machine.travel(delivered_at + timedelta(days=7) - timedelta(minutes=1)):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert surveys_send_due() == 0
+    with (
+        time_machine.travel(delivered_at + timedelta(days=7) - timedelta(minutes=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert surveys_send_due() == 0
     # then nothing was asked
     assert not Survey.objects.exists()
     # when it runs once seven days have passed
     mail.outbox.clear()
-    with time_machine.travel(delivered_at + timedelta(days=7, minutes=1)):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert surveys_send_due() == 1
+    with (
+        time_machine.travel(delivered_at + timedelta(days=7, minutes=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert surveys_send_due() == 1
     # then the customer has the survey by email, the scale as eleven one-click links
     survey = Survey.objects.get(order=order)
     assert survey.kind == Survey.Kind.NPS
