@@ -54,8 +54,8 @@ from support.services.replies import ticket_open_for_call, whatsapp_window_open
 PAGE_SIZE = 25
 # Query budgets, asserted in tests/backoffice/test_support_views.py.
 DESK_QUERIES = 10  # session, user, two-factor, permissions (2), queues, counts, count, page, (navigation)
-TICKET_QUERIES = 16  # session, user, two-factor, permissions (2), ticket, messages, attachments, events,
-# escalations, tags, viewer upsert, viewers, macros, agents, (navigation)
+TICKET_QUERIES = 17  # session, user, two-factor, permissions (2), ticket, messages, attachments, events,
+# escalations, tags, viewer upsert, viewers, triage, macros, agents, (navigation)
 
 
 def _may_see(user, ticket: Ticket) -> bool:
