@@ -241,7 +241,7 @@ class Classifier:
         pushes = [
             (value * weights[column], column)
             for column, value in zip(row.indices, row.data, strict=True)
-            if column < len(words)
+            if column < len(words) and len(words[column]) > 2  # "no", "de": true, but say nothing
         ]
         pushes = sorted((push for push in pushes if push[0] > 0), reverse=True)[:TOP_TERMS]
         return tuple(Term(term=str(words[column]), weight=round(float(push), 3)) for push, column in pushes)
