@@ -24,8 +24,11 @@ class SurveyPolicy(TimeStampedModel):
     days_after_delivery = models.PositiveSmallIntegerField(
         _("days after delivery"),
         default=7,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
-        help_text=_("The survey of an order goes out this many days after its last parcel is delivered."),
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+        help_text=_(
+            "The survey of an order goes out this many days after its last parcel is delivered "
+            "(0: at the next run of the job)."
+        ),
     )
     nps_enabled = models.BooleanField(_("ask after delivery"), default=True)
     csat_enabled = models.BooleanField(_("ask after a ticket is resolved"), default=True)

@@ -15,8 +15,9 @@ from support.surveys.models import Survey
 from support.surveys.selectors import survey_get_for_link, survey_path
 from support.surveys.services import survey_answer, survey_details_add
 
-# Query budget, asserted in tests/surveys/test_views.py: session, user, survey with its order
-# or ticket, the survey's lock and update (a first click), navigation.
+# Query budget, asserted in tests/surveys/test_answering.py: session and user (when signed in),
+# the survey with its order or ticket; on a first click its lock and update in a savepoint
+# (3 more); the navigation. A detractor's click also opens the follow-up ticket.
 SURVEY_PAGE_QUERIES = 8
 REFUSED_STATUS = {SurveyNotYours: 403, SurveyLinkExpired: 410, SurveyLinkInvalid: 404}
 

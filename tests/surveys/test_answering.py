@@ -171,7 +171,12 @@ def test_the_customer_signed_in_answers_their_own_survey(client, django_capture_
     assert Survey.objects.get(pk=survey.pk).score == 9
 
 
-def test_the_survey_page_has_bounded_queries(client, survey, django_assert_max_num_queries):
+def test_the_survey_page_has_bounded_queries(
+    client, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    owner = UserFactory()
+    _order, survey = surveyed_order(django_capture_on_commit_callbacks, customer=owner)
+    client.force_login(owner)
     with django_assert_max_num_queries(SURVEY_PAGE_QUERIES):
         response = client.get(survey_path(survey=survey, score=9))
     assert response.status_code == 200

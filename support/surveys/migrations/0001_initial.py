@@ -30,9 +30,9 @@ class Migration(migrations.Migration):
                     "days_after_delivery",
                     models.PositiveSmallIntegerField(
                         default=7,
-                        help_text="The survey of an order goes out this many days after its last parcel is delivered.",
+                        help_text="The survey of an order goes out this many days after its last parcel is delivered (0: at the next run of the job).",
                         validators=[
-                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MinValueValidator(0),
                             django.core.validators.MaxValueValidator(60),
                         ],
                         verbose_name="days after delivery",
