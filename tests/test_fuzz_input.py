@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, example, given
@@ -406,7 +406,8 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
     manager_client.force_login(manager)
     ticket = open_ticket(customer=customer, order=OrderFactory(number="900007", customer=customer))
     Macro.objects.create(name="Prazo", body="Seu protocolo é {protocol}.")
-    chat_start(name="Rita Souza", email="rita@example.com.br", body="Vocês entregam em Manaus?")
+    with override_settings(STORE_SUPPORT_BOT_CHANNELS=[]):  # a chat waiting for an agent
+        chat_start(name="Rita Souza", email="rita@example.com.br", body="Vocês entregam em Manaus?")
     # Returns: a defect with its photo waiting for a decision, and a parcel received for
     # inspection whose exchange waits for it (for the "ship it now" button).
     defective, regretted = (delivered_order(capture, number=number) for number in ("900008", "900009"))

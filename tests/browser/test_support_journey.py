@@ -219,8 +219,9 @@ def test_an_email_becomes_a_ticket_and_the_reply_goes_back_in_its_thread(page, s
     assert "Pode sim, Ana. Enviamos a etiqueta de troca." in sent.body
 
 
-def test_a_whatsapp_message_becomes_a_ticket_and_the_reply_goes_back_on_whatsapp(page, staff):
-    # given a message to the store's WhatsApp number
+def test_a_whatsapp_message_becomes_a_ticket_and_the_reply_goes_back_on_whatsapp(page, staff, settings):
+    # given a message to the store's WhatsApp number, with the service bot off (tests/bot)
+    settings.STORE_SUPPORT_BOT_CHANNELS = []
     body, signature = sandbox_whatsapp_inbound(phone="5511987654321", text="Meu pedido atrasou", name="Rita")
     response = page.request.post(
         "/support/whatsapp/sandbox/",

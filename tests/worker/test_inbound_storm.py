@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from inbox.models import WebhookEvent
+from support.bot.models import Conversation
 from support.channels.email import sandbox_inbound_email
 from support.channels.whatsapp import sandbox_whatsapp_inbound
 from support.models import Message, Ticket
@@ -30,9 +31,7 @@ def storm(url: str, body: bytes, headers: dict[str, str]) -> list[int]:
         return list(pool.map(post, range(COPIES)))
 
 
-def test_a_whatsapp_message_posted_again_and_again_becomes_one_message_on_one_ticket(
-    celery_worker_process, migrated_defaults
-):
+def test_a_whatsapp_message_posted_again_and_again_is_answered_once(celery_worker_process, migrated_defaults):
     body, signature = sandbox_whatsapp_inbound(phone="5511912345678", text="Cadê meu pedido?", name="Rita")
     url = reverse("support-webhooks:whatsapp", kwargs={"provider": "sandbox"})
 
@@ -42,10 +41,13 @@ def test_a_whatsapp_message_posted_again_and_again_becomes_one_message_on_one_ti
     applied = wait_for(lambda: WebhookEvent.objects.filter(sender="whatsapp", status="applied").first())
     assert WebhookEvent.objects.filter(sender="whatsapp").count() == 1
     assert applied.note == "1 messages, 0 statuses"
-    ticket = Ticket.objects.get()
-    assert list(ticket.messages.filter(direction="in").values_list("body_text", flat=True)) == [
-        "Cadê meu pedido?"
+    # The service bot took it (asking for the order number), once.
+    conversation = Conversation.objects.get()
+    assert list(conversation.lines.values_list("from_customer", "body")) == [
+        (True, "Cadê meu pedido?"),
+        (False, conversation.lines.last().body),
     ]
+    assert not Ticket.objects.exists()
 
 
 def test_an_email_posted_again_and_again_opens_one_ticket_answered_once(
