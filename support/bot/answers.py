@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.calendar import business_calendar
 from core.models import OpeningHours, StoreHoliday
+from core.money import format_brl
 from orders.models import Order, Payment
 from orders.selectors import order_access_token
 from orders.services.notifications import order_links
@@ -167,20 +168,27 @@ def payment(*, order_id: int, now: datetime) -> list[str]:
         or (charge.expires_at is not None and charge.expires_at <= now)
         or (charge.boleto_due_date is not None and charge.boleto_due_date < timezone.localdate(now))
     )
-    amount = formats.number_format(order.grand_total, decimal_pos=2, use_l10n=True, force_grouping=True)
-    if expired:
-        what = _("boleto") if charge.method == Payment.Method.BOLETO else _("Pix code")
+    amount = format_brl(order.grand_total)
+    if expired and charge.method == Payment.Method.BOLETO:
         return [
             _(
-                "The %(what)s of order %(number)s has expired. You can buy the same items again at "
+                "The boleto of order %(number)s has expired. You can buy the same items again at "
                 '%(url)s, or write "person" to talk to our team.'
             )
-            % {"what": what, "number": order.number, "url": links["restore_url"]}
+            % {"number": order.number, "url": links["restore_url"]}
+        ]
+    if expired:
+        return [
+            _(
+                "The Pix code of order %(number)s has expired. You can buy the same items again at "
+                '%(url)s, or write "person" to talk to our team.'
+            )
+            % {"number": order.number, "url": links["restore_url"]}
         ]
     if charge.method == Payment.Method.BOLETO:
         return [
             _(
-                "Second copy of the boleto of order %(number)s (R$ %(amount)s, due on %(day)s). "
+                "Second copy of the boleto of order %(number)s (%(amount)s, due on %(day)s). "
                 "Digitable line:\n%(line)s\nOr open the boleto at %(url)s"
             )
             % {
@@ -193,7 +201,7 @@ def payment(*, order_id: int, now: datetime) -> list[str]:
         ]
     return [
         _(
-            "Pix copy-and-paste code of order %(number)s (R$ %(amount)s, valid until %(moment)s). "
+            "Pix copy-and-paste code of order %(number)s (%(amount)s, valid until %(moment)s). "
             "Copy the next message into your bank's app:"
         )
         % {
