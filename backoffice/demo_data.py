@@ -129,6 +129,14 @@ STAFF = [
     ("atendimento@loja.example", "Atendente Demonstração", [Role.SUPPORT_AGENT]),
     ("estoque@loja.example", "Estoquista Demonstração", [Role.WAREHOUSE]),
     ("expedicao@loja.example", "Expedição Demonstração", [Role.SHIPPING]),
+    ("vendas@loja.example", "Vendas Demonstração", [Role.TELESALES]),
+]
+
+# Carts left behind by shoppers who gave their contact at checkout: (name, email, phone, hours ago).
+LOST_CARTS = [
+    ("Marina Costa", "marina.costa@example.com.br", "11991234567", 2),
+    ("Carlos Pereira", "carlos.pereira@example.com.br", "21998765432", 26),
+    ("Juliana Ramos", "juliana.ramos@example.com.br", "31997654321", 50),
 ]
 
 DEMO_PRODUCTS = 300

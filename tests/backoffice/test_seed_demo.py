@@ -207,3 +207,17 @@ def test_the_demo_store_has_stock_work_to_show():
     assert Bin.objects.filter(warehouse__sells_online=True).count() == 6  # with the default bin
     assert ReorderRule.objects.count() == 6
     assert PurchaseOrder.objects.get().lines.count() == 3
+
+
+def test_the_demo_store_has_lost_carts_to_call():
+    from orders.models import RecoveryOpportunity
+
+    call_command("seed_demo", "--products", "10", stdout=StringIO())
+    call_command("seed_demo", "--products", "10", stdout=StringIO())
+    lost = RecoveryOpportunity.objects.order_by("lost_at")
+    assert [opportunity.email for opportunity in lost] == [
+        "juliana.ramos@example.com.br",
+        "carlos.pereira@example.com.br",
+        "marina.costa@example.com.br",
+    ]
+    assert all(opportunity.phone and opportunity.lines and opportunity.value for opportunity in lost)

@@ -26,7 +26,10 @@ from inventory.services import (
     warehouse_upsert,
 )
 from logistics.services import RateRow, box_upsert, carrier_service_set_rates
+from orders.models import RecoveryOpportunity
 from storefront.accounts.services import staff_user_ensure
+from storefront.cart.models import Cart
+from storefront.cart.services import cart_add, cart_contact_set, cart_create, carts_abandoned_record
 from storefront.catalog.models import AttributeValue, Brand, Category, Product, ProductImage, Variant
 from storefront.catalog.services import (
     attribute_value_upsert,
@@ -99,6 +102,7 @@ class Command(BaseCommand):
         self.seed_stock_work(taxonomy=taxonomy)
         self.seed_staff(staff_password=staff_password)
         self.seed_triage()
+        self.seed_lost_carts()
         self.stdout.write(self.style.SUCCESS("Demo store ready."))
 
     # Taxonomy
@@ -418,6 +422,22 @@ class Command(BaseCommand):
                 self.stdout.write(f"Staff login ({', '.join(roles)}): {login}")
             for name, body, set_status in demo_data.MACROS:
                 macro_upsert(name=name, body=body, set_status=set_status)
+
+    @transaction.atomic
+    def seed_lost_carts(self) -> None:
+        """A few carts left behind by shoppers who gave their contact at checkout, recorded as
+        lost sales, so the recovery call list and report have something to show."""
+        if RecoveryOpportunity.objects.exists():
+            return
+        variants = list(Variant.objects.filter(is_active=True, stock_online__gt=0).order_by("sku")[:6])
+        for index, (name, email, phone, hours_ago) in enumerate(demo_data.LOST_CARTS):
+            cart = cart_create()
+            for variant in variants[2 * index : 2 * index + 2]:
+                cart_add(cart_id=cart.pk, variant_id=variant.pk, quantity=1 + index % 2)
+            cart_contact_set(cart_id=cart.pk, email=email, name=name, phone=phone, language="pt-br")
+            # Left that long ago, as if the shopper had walked away then.
+            Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now() - timedelta(hours=hours_ago))
+        self.stdout.write(f"Lost carts to win back: {carts_abandoned_record()}.")
 
     def seed_triage(self) -> None:
         """The complaint triage classifier, trained from the shipped messages unless one is there."""
