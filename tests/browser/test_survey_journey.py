@@ -58,6 +58,12 @@ def test_a_customer_answers_from_the_email_and_a_detractor_score_opens_a_ticket(
     link = score_link(email.alternatives[0][0], 2)
     assert link.startswith(live_server.url)
 
+    # the plain-text email (and WhatsApp) link opens the whole scale, keeping nothing yet
+    page.goto(re.search(r"(http\S+/ajuda/pesquisa/\S+/)", email.body).group(1))
+    expect(page.get_by_test_id("survey-scale").get_by_role("link")).to_have_count(11)
+    shoot(page, "survey-scale")
+    assert Survey.objects.get(order=order).score is None
+
     # the customer clicks 2 in the email: the score is kept at once, and the form offered
     page.goto(link)
     expect(page.get_by_test_id("survey-score")).to_contain_text("2")
