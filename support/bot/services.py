@@ -375,11 +375,14 @@ def _chat_conversation(chat: ChatSession, *, now: datetime) -> Conversation:
             chat=chat,
             customer=chat.customer,
             name=chat.name,
-            language=getattr(chat.customer, "language", "") or settings.LANGUAGE_CODE,
+            # The account's language, else the one the visitor browses in.
+            language=getattr(chat.customer, "language", "")
+            or translation.get_language()
+            or settings.LANGUAGE_CODE,
             started_at=now,
             last_activity_at=now,
         )
-    return for_update(Conversation.objects.filter(pk=conversation.pk)).select_related("customer").get()
+    return for_update(Conversation.objects.filter(pk=conversation.pk)).get()
 
 
 def bot_chat_hear(*, chat: ChatSession, body: str) -> None:

@@ -121,3 +121,11 @@ def test_the_chat_polling_stays_within_its_queries(client, django_assert_max_num
     with django_assert_max_num_queries(5):
         response = client.get(reverse("support:chat-messages"))
     assert response.status_code == 200
+
+
+def test_the_bot_speaks_the_language_the_visitor_browses_in():
+    with translation.override("en"):
+        chat = chat_start(name="Ann", email="ann@example.com", body="where is my order?")
+    assert Conversation.objects.get().language == "en"
+    with translation.override("en"):
+        assert said(chat) == [answers.ask_order_number()]
