@@ -740,6 +740,8 @@ class RecoveryOpportunity(TimeStampedModel):
                 name="recovery_call_list_idx",
             ),
             models.Index(fields=["email", "status"], name="recovery_email_idx"),
+            # The recovery report counts the sales lost in a period.
+            models.Index(fields=["lost_at", "kind"], name="recovery_lost_at_idx"),
             models.Index(fields=["customer", "status"], name="recovery_customer_idx"),
         ]
         permissions = [
