@@ -51,6 +51,7 @@ REPEAT_WINDOW = timedelta(days=7)
 REPEAT_BURST_GAP = timedelta(minutes=30)
 REPEAT_HIGH, REPEAT_URGENT = 2, 4
 REPEAT_LOOKBACK = 200  # messages read at most
+REPEAT_TICKETS = 50  # other tickets of the person read at most
 CONVERSATION_MESSAGES = 30  # the customer's latest messages the model reads
 URGENCY_RANK = {Urgency.NORMAL: 0, Urgency.HIGH: 1, Urgency.URGENT: 2}
 PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
@@ -153,11 +154,7 @@ def triage_model_ensure() -> TriageModel:
     digest = dataset_digest()
     if digest not in _shipped:
         _shipped[digest] = _train(corrections=[])
-    try:
-        with transaction.atomic():
-            return _store(_shipped[digest])
-    except RuntimeError:  # another process stored one meanwhile
-        return TriageModel.objects.defer("artifact").order_by("-version").first()
+    return _store(_shipped[digest])
 
 
 def classifier_current() -> tuple[int, Classifier]:
@@ -203,16 +200,22 @@ def repeat_contacts(*, ticket: Ticket, message: Message) -> int:
     )
     person = Q(pk__in=[])
     if ticket.customer_id:
-        person |= Q(ticket__customer_id=ticket.customer_id)
+        person |= Q(customer_id=ticket.customer_id)
     if ticket.contact_email:
-        person |= Q(ticket__contact_email=ticket.contact_email)
+        person |= Q(contact_email=ticket.contact_email)
     if ticket.contact_phone:
-        person |= Q(ticket__contact_phone=ticket.contact_phone)
+        person |= Q(contact_phone=ticket.contact_phone)
+    others = list(  # by the person's indexes first: a short list, whatever the desk's size
+        Ticket.objects.filter(person, last_customer_message_at__gte=since)
+        .exclude(pk=ticket.pk)
+        .order_by("-last_customer_message_at")
+        .values_list("pk", flat=True)[:REPEAT_TICKETS]
+    )
     here = Q(ticket=ticket)
     if answered_at is not None:
         here &= Q(created_at__gt=answered_at)
     times = list(
-        Message.objects.filter((person & ~Q(ticket=ticket)) | here)
+        Message.objects.filter(Q(ticket_id__in=others) | here)
         .filter(
             direction=Message.Direction.INBOUND,
             is_automatic=False,

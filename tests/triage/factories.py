@@ -31,5 +31,5 @@ def customer_ticket(
 def backdate(ticket: Ticket, *, days: float) -> None:
     """Move a ticket and its messages into the past."""
     moment = ticket.created_at - timedelta(days=days)
-    Ticket.objects.filter(pk=ticket.pk).update(created_at=moment)
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=moment, last_customer_message_at=moment)
     Message.objects.filter(ticket=ticket).update(created_at=moment)
