@@ -1,8 +1,14 @@
 import os
+from decimal import Decimal
 
 import pytest
 
+from core.actor import Actor
+from inventory.services import stock_receive
+from logistics.models import CarrierService, ShippingRate
+from tests.catalog.factories import ProductFactory
 from tests.conftest import CHROMIUM
+from tests.inventory.factories import WarehouseFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make around it are still plain synchronous code.
@@ -91,3 +97,18 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def product():
+    """A kettle of R$ 150,00 with four units in stock, and PAC to deliver it for R$ 25,00."""
+    pac = CarrierService.objects.create(code="pac", carrier="Correios", name="PAC", position=1)
+    ShippingRate.objects.create(service=pac, max_weight_grams=30000, price=Decimal("25.00"), days=7)
+    product = ProductFactory(name="Chaleira de inox", price=Decimal("150.00"), stock=0)
+    stock_receive(
+        variant_id=product.variants.get().pk,
+        warehouse=WarehouseFactory(),
+        quantity=4,
+        actor=Actor.job("test"),
+    )
+    return product

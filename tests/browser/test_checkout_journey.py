@@ -7,29 +7,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from core.actor import Actor
-from inventory.services import stock_receive
-from logistics.models import CarrierService, ShippingRate
 from orders.models import Order, Payment, SandboxCharge
-from tests.catalog.factories import ProductFactory
-from tests.inventory.factories import WarehouseFactory
 from tests.promotions.factories import VoucherFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def product():
-    pac = CarrierService.objects.create(code="pac", carrier="Correios", name="PAC", position=1)
-    ShippingRate.objects.create(service=pac, max_weight_grams=30000, price=Decimal("25.00"), days=7)
-    product = ProductFactory(name="Chaleira de inox", price=Decimal("150.00"), stock=0)
-    stock_receive(
-        variant_id=product.variants.get().pk,
-        warehouse=WarehouseFactory(),
-        quantity=4,
-        actor=Actor.job("test"),
-    )
-    return product
 
 
 def checkout_to_payment(page, product):

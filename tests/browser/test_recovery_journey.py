@@ -4,7 +4,6 @@ list and places the order; the manager reads what recovery brought."""
 
 import re
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from backoffice.roles import Role
-from core.actor import Actor
-from inventory.services import stock_receive
-from logistics.models import CarrierService, ShippingRate
 from orders.models import Order, RecoveryOpportunity
 from storefront.cart.models import Cart
 from storefront.cart.services import carts_abandoned_record
 from support.recovery.services import recovery_reminders_send_due
 from tests.accounts.factories import UserFactory
-from tests.catalog.factories import ProductFactory
-from tests.inventory.factories import WarehouseFactory
 from tests.recovery.factories import lost_cart
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,20 +33,6 @@ def shoot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / name, full_page=True)
     assert page.evaluate(FITS), f"{name} is wider than the screen"
-
-
-@pytest.fixture
-def product():
-    pac = CarrierService.objects.create(code="pac", carrier="Correios", name="PAC", position=1)
-    ShippingRate.objects.create(service=pac, max_weight_grams=30000, price=Decimal("25.00"), days=7)
-    product = ProductFactory(name="Chaleira de inox", price=Decimal("150.00"), stock=0)
-    stock_receive(
-        variant_id=product.variants.get().pk,
-        warehouse=WarehouseFactory(),
-        quantity=4,
-        actor=Actor.job("test"),
-    )
-    return product
 
 
 def context_for(browser, live_server, viewport):
@@ -84,7 +64,9 @@ def staff_login(browser, live_server, role: str, viewport):
     return page
 
 
-def test_a_shopper_who_left_at_checkout_buys_from_the_reminder_on_a_phone(browser, live_server, product):
+def test_a_shopper_who_left_at_checkout_buys_from_the_reminder_on_a_phone(
+    browser, live_server, product, migrated_defaults
+):
     # given a shopper who typed their email at checkout and walked away
     laptop = context_for(browser, live_server, LAPTOP).new_page()
     laptop.goto(product.get_absolute_url())
