@@ -228,7 +228,11 @@ def _chat_panel(request: HttpRequest, chat, form=None) -> HttpResponse:
     return render(
         request,
         "support/_chat_panel.html",
-        {"chat": chat, "form": form or (ChatSayForm() if chat else _chat_start_form(request))},
+        {
+            "chat": chat,
+            "form": form or (ChatSayForm() if chat else _chat_start_form(request)),
+            "bot_answers": "chat" in settings.STORE_SUPPORT_BOT_CHANNELS,  # support/bot
+        },
     )
 
 

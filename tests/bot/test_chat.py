@@ -129,3 +129,18 @@ def test_the_bot_speaks_the_language_the_visitor_browses_in():
     assert Conversation.objects.get().language == "en"
     with translation.override("en"):
         assert said(chat) == [answers.ask_order_number()]
+
+
+@pytest.mark.parametrize("channels", [["whatsapp", "chat"], ["whatsapp"]])
+def test_the_chat_box_says_who_answers(client, settings, channels):
+    settings.STORE_SUPPORT_BOT_CHANNELS = channels
+    html = client.get(reverse("support:chat")).content.decode()
+    assistant = "chat" in channels
+    with translation.override("pt-br"):
+        from django.utils.translation import gettext
+
+        said_first = gettext(
+            "Our virtual assistant answers at once, at any hour: your order, a boleto or Pix code, returns, "
+            "opening hours. Ask for a person whenever you like."
+        )
+    assert (said_first in html) == assistant
