@@ -229,3 +229,35 @@ def test_every_process_uses_the_highest_stored_version(customer):
     version, classifier = classifier_current()
     assert version == TriageModel.objects.get().version == 1
     assert classifier_current()[1] is classifier  # loaded once
+
+
+def test_a_reclame_aqui_post_and_a_chat_are_classified_when_they_become_tickets(make_staff):
+    from support.services.chat import chat_close, chat_start, chat_visitor_say
+
+    result = complaints_import(
+        complaints=[
+            PublicComplaint(
+                source="reclame_aqui",
+                reference="RA-99",
+                url="https://www.reclameaqui.com.br/loja-aurora/ra-99/",
+                author_name="Paulo Reis",
+                author_email="paulo@example.com.br",
+                text="Cobraram duas vezes no meu cartão e não estornam. Empresa caloteira, vou processar.",
+                published_at=timezone.now() - timedelta(hours=1),
+            )
+        ],
+        actor=Actor.job("test"),
+    )
+    post = result.opened[0]
+    post.refresh_from_db()
+    assert (post.channel, post.queue.code, post.triage.topic, post.priority) == (
+        "social",
+        "sac",
+        "payment",
+        "urgent",
+    )
+
+    chat = chat_start(name="Lia", email="lia@example.com.br", body="oi, o tenis ficou pequeno")
+    chat_visitor_say(chat_id=chat.pk, body="consigo trocar pelo 40?")
+    ticket = chat_close(chat_id=chat.pk, actor=Actor.staff(make_staff(Role.SUPPORT_AGENT)))
+    assert (ticket.channel, TicketTriage.objects.get(ticket=ticket).topic) == ("chat", "return_exchange")
