@@ -136,3 +136,20 @@ class Line(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id}: {'customer' if self.from_customer else 'bot'}"
+
+
+class ProofFailure(models.Model):
+    """A wrong order number and CPF pair, kept for an hour under a digest of each, so that
+    guessing across conversations (a new chat each time) meets the same limit as in one."""
+
+    key = models.CharField(_("digest of the number or CPF tried"), max_length=64)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("failed proof")
+        verbose_name_plural = _("failed proofs")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["key", "created_at"], name="bot_proof_failure_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} {self.created_at:%Y-%m-%d %H:%M}"

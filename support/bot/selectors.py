@@ -2,15 +2,42 @@
 signed-in customer's own), the order with what its answers show, and which chats and WhatsApp
 numbers the bot holds rather than a person."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
+from django.utils.crypto import salted_hmac
 
 from logistics.models import Shipment, TrackingEvent
 from orders.models import Order, Payment
+from support.bot.models import ProofFailure
 from support.models import Channel, Ticket
 
 OWN_ORDERS_SHOWN = 5
+# Wrong pairs naming one order number, or one CPF, within the hour, whatever the conversation,
+# before every proof with it is refused for the rest of that hour.
+PROOF_FAILURES_PER_HOUR = 5
+PROOF_FAILURES_KEPT = timedelta(hours=1)
+
+
+def proof_keys(*, number: str, cpf: str) -> list[str]:
+    """Digests of the number and the CPF tried: no CPF is kept in the clear."""
+    return [
+        salted_hmac("bot.proof.number", number).hexdigest(),
+        salted_hmac("bot.proof.cpf", cpf).hexdigest(),
+    ]
+
+
+def proof_is_blocked(*, number: str, cpf: str, now: datetime) -> bool:
+    """Whether that order number or that CPF failed too often within the hour."""
+    return (
+        ProofFailure.objects.filter(
+            key__in=proof_keys(number=number, cpf=cpf), created_at__gt=now - PROOF_FAILURES_KEPT
+        )
+        .values("key")
+        .annotate(failures=Count("pk"))
+        .filter(failures__gte=PROOF_FAILURES_PER_HOUR)
+        .exists()
+    )
 
 
 def order_proven(*, number: str, cpf: str) -> Order | None:

@@ -21,8 +21,15 @@ from core.transitions import status_move
 from support.bot import answers
 from support.bot.exceptions import ConversationTransitionNotAllowed
 from support.bot.intents import Intent, cpf_in, intent_of, order_number_in
-from support.bot.models import CONVERSATION_TRANSITIONS, Conversation, Line
-from support.bot.selectors import order_list_for_customer, order_proven, ticket_active_for_number
+from support.bot.models import CONVERSATION_TRANSITIONS, Conversation, Line, ProofFailure
+from support.bot.selectors import (
+    PROOF_FAILURES_KEPT,
+    order_list_for_customer,
+    order_proven,
+    proof_is_blocked,
+    proof_keys,
+    ticket_active_for_number,
+)
 from support.models import Channel, ChatSession, Message
 from support.notifications.models import Notification
 from support.notifications.services import notification_queue
@@ -109,8 +116,14 @@ def _about_order(conversation: Conversation, *, now: datetime) -> list[str]:
 
 
 def _prove(conversation: Conversation, *, number: str, cpf: str, now: datetime) -> Reply:
-    order = order_proven(number=number, cpf=cpf)
+    """Check the pair; a wrong one counts in the conversation and, for an hour, against the
+    number and the CPF everywhere (a blocked pair is refused in the same words, right or not)."""
+    blocked = proof_is_blocked(number=number, cpf=cpf, now=now)
+    order = None if blocked else order_proven(number=number, cpf=cpf)
     if order is None:
+        ProofFailure.objects.bulk_create(
+            [ProofFailure(key=key) for key in proof_keys(number=number, cpf=cpf)]
+        )
         conversation.failed_proofs += 1
         conversation.order_number_given = ""
         conversation.step = Conversation.Step.ORDER_NUMBER
@@ -413,7 +426,8 @@ def bot_chat_hear(*, chat: ChatSession, body: str) -> None:
 
 def conversations_expire(*, now: datetime | None = None) -> int:
     """Forget the proven order and the step of conversations idle for longer than
-    STORE_SUPPORT_BOT_IDLE_MINUTES; their next message starts over. Returns how many."""
+    STORE_SUPPORT_BOT_IDLE_MINUTES (their next message starts over), and failed proofs past
+    their hour. Returns how many conversations."""
     cutoff = (now or timezone.now()) - _idle_after()
     due = list(
         Conversation.objects.filter(status=Conversation.Status.ACTIVE, last_activity_at__lt=cutoff)
@@ -421,6 +435,7 @@ def conversations_expire(*, now: datetime | None = None) -> int:
         .order_by("last_activity_at")
         .values_list("pk", flat=True)[:EXPIRE_BATCH]
     )
+    ProofFailure.objects.filter(created_at__lt=(now or timezone.now()) - PROOF_FAILURES_KEPT).delete()
     return Conversation.objects.filter(pk__in=due, last_activity_at__lt=cutoff).update(
         step=Conversation.Step.MENU,
         topic="",

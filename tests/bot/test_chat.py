@@ -144,3 +144,26 @@ def test_the_chat_box_says_who_answers(client, settings, channels):
             "opening hours. Ask for a person whenever you like."
         )
     assert (said_first in html) == assistant
+
+
+def test_guessing_across_new_chats_meets_the_same_limit_and_the_right_pair_is_refused_too():
+    order = shipped_order_with_news()
+    wrong = ["11144477735", "39053344705", "86288366757", "71428793860", "87748248800"]
+    for cpf in wrong:  # one wrong guess per new chat, as a new session would
+        chat = chat_start(name="X", email="x@example.com", body=f"cadê meu pedido {order.number} {cpf}")
+        assert said(chat)[-1] == pt(answers.proof_failed)
+    chat = chat_start(name="X", email="x@example.com", body=f"cadê meu pedido {order.number} {CPF}")
+    assert said(chat)[-1] == pt(answers.proof_failed)
+    assert order.shipments.get().tracking_code not in "".join(said(chat))
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        chat = chat_start(name="X", email="x@example.com", body=f"cadê meu pedido {order.number} {CPF}")
+        assert order.shipments.get().tracking_code in said(chat)[-2]
+
+
+def test_no_cpf_is_kept_in_the_clear():
+    from support.bot.models import ProofFailure
+
+    order = shipped_order_with_news()
+    chat_start(name="X", email="x@example.com", body=f"cadê meu pedido {order.number} {OTHER_CPF}")
+    keys = list(ProofFailure.objects.values_list("key", flat=True))
+    assert len(keys) == 2 and not any(OTHER_CPF in key or order.number in key for key in keys)
