@@ -53,6 +53,10 @@ def normalize(text: str) -> str:
     return " ".join(plain.lower().split())
 
 
+def is_menu_choice(text: str) -> bool:
+    return normalize(text).strip(" .!?)") in MENU_CHOICES
+
+
 def intent_of(text: str) -> Intent:
     words = normalize(text)
     bare = words.strip(" .!?)")

@@ -20,7 +20,7 @@ from core.locks import for_update
 from core.transitions import status_move
 from support.bot import answers
 from support.bot.exceptions import ConversationTransitionNotAllowed
-from support.bot.intents import Intent, cpf_in, intent_of, order_number_in
+from support.bot.intents import Intent, cpf_in, intent_of, is_menu_choice, order_number_in
 from support.bot.models import CONVERSATION_TRANSITIONS, Conversation, Line, ProofFailure
 from support.bot.selectors import (
     PROOF_FAILURES_KEPT,
@@ -199,10 +199,13 @@ def _respond(conversation: Conversation, text: str, *, now: datetime) -> Reply:
     if intent == Intent.PERSON:
         return Reply(hand_over=True)
     step = conversation.step
+    if step != Conversation.Step.MENU and is_menu_choice(text) and conversation.customer is None:
+        return _choose(conversation, intent, text, now=now)  # a guest's menu number changes topic
     if step == Conversation.Step.CPF:
         cpf = cpf_in(text)
         if cpf:
-            return _prove(conversation, number=conversation.order_number_given, cpf=cpf, now=now)
+            number = order_number_in(text) or conversation.order_number_given
+            return _prove(conversation, number=number, cpf=cpf, now=now)
         if intent not in (Intent.UNKNOWN, Intent.MENU) and not order_number_in(text):
             return _choose(conversation, intent, text, now=now)
         if any(char.isdigit() for char in text):

@@ -324,3 +324,18 @@ def _signature() -> str:
         from support.bot.services import bot_name
 
         return f"\n\n— {bot_name()}, {settings.SITE_NAME}"
+
+
+def test_a_menu_number_in_the_middle_of_a_proof_changes_the_topic(say):
+    say("cadê meu pedido")
+    reply = say("4")
+    assert reply[0].startswith(pt(lambda: answers.hours(now=timezone.now()))[0][:20])
+    assert conversation_of().step == Conversation.Step.MENU
+
+
+def test_a_number_given_again_with_the_cpf_is_the_one_checked(say):
+    order = shipped_order_with_news()
+    say("cadê meu pedido")
+    say("999999")
+    reply = say(f"desculpe, é o {order.number}, cpf {CPF}")
+    assert order.shipments.get().tracking_code in reply[0]
