@@ -436,7 +436,7 @@ def pages_data(*, requests: int, customers: int, orders: int, statuses: Counter,
         ReturnRequest.objects.filter(status="received").order_by("-pk").values_list("number", flat=True)[0]
     )
     return {
-        "staff_email": STAFF_EMAIL,
+        "staff": {"returns": STAFF_EMAIL},
         "in_transit_number": in_transit["number"],
         "in_transit_tracking": in_transit["tracking_code"],
         "busiest_email": busiest["order__email"],
