@@ -103,7 +103,9 @@ def test_an_agent_answers_with_a_macro_and_the_customer_gets_it(
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.RESOLVED  # as the macro suggested and the agent kept
-    assert mail.outbox[-1].body.startswith(f"Olá! Seu protocolo é {ticket.protocol}. Até logo.")
+    reply, survey = mail.outbox  # resolving it asks how the service went
+    assert reply.body.startswith(f"Olá! Seu protocolo é {ticket.protocol}. Até logo.")
+    assert ticket.protocol in survey.subject
 
 
 def test_an_empty_reply_is_refused_and_changes_nothing(staff_client):
