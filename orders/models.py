@@ -740,8 +740,22 @@ class RecoveryOpportunity(TimeStampedModel):
                 name="recovery_call_list_idx",
             ),
             models.Index(fields=["email", "status"], name="recovery_email_idx"),
-            # The recovery report counts the sales lost in a period.
-            models.Index(fields=["lost_at", "kind"], name="recovery_lost_at_idx"),
+            # The recovery report counts the sales lost in a period: every column its three
+            # queries of lost sales read, so that they read this index and not the rows (items
+            # and all: three times its size).
+            models.Index(
+                fields=[
+                    "lost_at",
+                    "kind",
+                    "status",
+                    "recovered_via",
+                    "recovered_step",
+                    "value",
+                    "recovered_value",
+                    "id",
+                ],
+                name="recovery_lost_at_cover_idx",
+            ),
             models.Index(fields=["customer", "status"], name="recovery_customer_idx"),
         ]
         permissions = [
