@@ -60,6 +60,13 @@ def greeting(*, name: str) -> str:
     return f"{hello} {intro}\n{menu()}"
 
 
+def reminders_stopped() -> str:
+    return _(
+        "Done: you will get no more reminders of carts and unpaid orders on WhatsApp or by email. "
+        "Messages about your orders still arrive."
+    )
+
+
 def not_understood() -> str:
     return _("Sorry, I did not understand.") + "\n" + menu()
 

@@ -53,6 +53,14 @@ def normalize(text: str) -> str:
     return " ".join(plain.lower().split())
 
 
+# Whole messages that ask for no more reminders, as the WhatsApp reminders tell customers to reply.
+STOP_WORDS = frozenset({"sair", "parar", "pare", "stop", "cancelar lembretes", "nao quero mais lembretes"})
+
+
+def is_stop_request(text: str) -> bool:
+    return normalize(text).strip(" .!?") in STOP_WORDS
+
+
 def is_menu_choice(text: str) -> bool:
     return normalize(text).strip(" .!?)") in MENU_CHOICES
 

@@ -4,7 +4,9 @@ numbers the bot holds rather than a person."""
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from logistics.models import Shipment, TrackingEvent
@@ -79,10 +81,13 @@ def order_for_answer(*, order_id: int) -> Order:
 
 
 def ticket_active_for_number(*, phone: str) -> Ticket | None:
-    """The number's WhatsApp ticket a person is working (not resolved or closed), if any."""
+    """The number's WhatsApp ticket a person is working, or resolved so recently that a reply
+    reopens it (the desk's reopening window), if any."""
+    reopen_since = timezone.now() - timedelta(days=settings.STORE_TICKET_REOPEN_DAYS)
     return (
-        Ticket.objects.active()
-        .filter(channel=Channel.WHATSAPP, contact_phone=phone, merged_into__isnull=True)
+        Ticket.objects.filter(channel=Channel.WHATSAPP, contact_phone=phone, merged_into__isnull=True)
+        .exclude(status=Ticket.Status.CLOSED)
+        .exclude(status=Ticket.Status.RESOLVED, resolved_at__lt=reopen_since)
         .order_by("-created_at", "-pk")
         .first()
     )

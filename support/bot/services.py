@@ -20,7 +20,7 @@ from core.locks import for_update
 from core.transitions import status_move
 from support.bot import answers
 from support.bot.exceptions import ConversationTransitionNotAllowed
-from support.bot.intents import Intent, cpf_in, intent_of, is_menu_choice, order_number_in
+from support.bot.intents import Intent, cpf_in, intent_of, is_menu_choice, is_stop_request, order_number_in
 from support.bot.models import CONVERSATION_TRANSITIONS, Conversation, Line, ProofFailure
 from support.bot.selectors import (
     PROOF_FAILURES_KEPT,
@@ -33,6 +33,7 @@ from support.bot.selectors import (
 from support.models import Channel, ChatSession, Message
 from support.notifications.models import Notification
 from support.notifications.services import notification_queue
+from support.recovery.services import recovery_opt_out_whatsapp
 from support.services.tickets import Contact, Incoming, ticket_open
 
 BOT_ACTOR = Actor.job("bot")
@@ -198,6 +199,9 @@ def _respond(conversation: Conversation, text: str, *, now: datetime) -> Reply:
     intent = intent_of(text)
     if intent == Intent.PERSON:
         return Reply(hand_over=True)
+    if conversation.channel == Conversation.Channel.WHATSAPP and is_stop_request(text):
+        recovery_opt_out_whatsapp(phone=conversation.phone)
+        return Reply(lines=[answers.reminders_stopped()])
     step = conversation.step
     if step != Conversation.Step.MENU and is_menu_choice(text) and conversation.customer is None:
         return _choose(conversation, intent, text, now=now)  # a guest's menu number changes topic
@@ -231,19 +235,19 @@ def _respond(conversation: Conversation, text: str, *, now: datetime) -> Reply:
 
 def _whatsapp_say(conversation: Conversation, body: str, *, ticket=None) -> Line:
     """A bot line out through the gateway path ticket replies take (free text: the customer's
-    message just opened the 24-hour window), logged as a notification."""
+    message just opened the 24-hour window), logged as a notification of its own kind."""
     line = Line.objects.create(conversation=conversation, from_customer=False, body=body)
     line.notification = notification_queue(
-        kind=Notification.Kind.TICKET_REPLY,
+        kind=Notification.Kind.BOT_REPLY,
         dedup_key=f"bot_line:{line.pk}",
         recipient=conversation.customer,
         to_address=conversation.phone,
         language=conversation.language,
+        # A code to copy goes alone, unsigned.
         context={
-            "message": {
-                "body_text": body,
-                "author_label": "" if isinstance(body, answers.Verbatim) else bot_name(),
-            },
+            "body": body,
+            "signed": not isinstance(body, answers.Verbatim),
+            "bot_name": bot_name(),
             "ticket": ticket,
         },
         channel=Notification.Channel.WHATSAPP,

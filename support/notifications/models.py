@@ -30,6 +30,7 @@ class Notification(TimeStampedModel):
         SATISFACTION_SURVEY = "satisfaction_survey", _("Satisfaction survey after delivery")
         TICKET_SURVEY = "ticket_survey", _("Satisfaction survey after a ticket")
         SALES_RECOVERY = "sales_recovery", _("Sales recovery")
+        BOT_REPLY = "bot_reply", _("Service bot answer")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

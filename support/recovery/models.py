@@ -131,6 +131,7 @@ class RecoveryOptOut(TimeStampedModel):
     class Source(models.TextChoices):
         LINK = "link", _("The link in a reminder")
         MAIL_CLIENT = "mail_client", _("The unsubscribe button of their email program")
+        WHATSAPP = "whatsapp", _("A reply on WhatsApp")
         STAFF = "staff", _("Asked a staff member")
 
     email = models.EmailField(_("email"), unique=True)

@@ -281,7 +281,7 @@ def recovery_opt_out(*, email: str, source: str, now: datetime | None = None) ->
         defaults={
             "source": source,
             "opted_out_at": now,
-            "customer": opportunities.exclude(customer=None).values_list("customer", flat=True).first(),
+            "customer_id": opportunities.exclude(customer=None).values_list("customer", flat=True).first(),
         },
     )
     if not created and not opt_out.is_in_force:
@@ -290,6 +290,15 @@ def recovery_opt_out(*, email: str, source: str, now: datetime | None = None) ->
     for opportunity_id in opportunities.filter(status=Status.OPEN).values_list("pk", flat=True):
         _close(lock_recovery_opportunity(opportunity_id), Reason.OPTED_OUT)
     return opt_out
+
+
+def recovery_opt_out_whatsapp(*, phone: str) -> int:
+    """The person at a WhatsApp number replied to stop the reminders: every customer who gave
+    the store that number for WhatsApp opts out; return how many."""
+    emails = ContactPreference.objects.filter(whatsapp_phone=phone).values_list("user__email", flat=True)
+    return sum(
+        recovery_opt_out(email=email, source=RecoveryOptOut.Source.WHATSAPP) is not None for email in emails
+    )
 
 
 @transaction.atomic

@@ -11,13 +11,16 @@ from django.utils import timezone, translation
 from backoffice.roles import Role
 from core.actor import Actor
 from core.models import StoreHoliday
-from orders.models import Order, Payment
+from orders.models import Order, Payment, RecoveryOpportunity
 from support.bot import answers
 from support.bot.models import Conversation, Line
 from support.bot.services import PROOF_ATTEMPTS, conversations_expire
 from support.models import Ticket
 from support.notifications.models import Notification
+from support.notifications.services import whatsapp_consent_set
+from support.recovery.models import RecoveryOptOut
 from support.services import ticket_reply
+from tests.accounts.factories import UserFactory
 from tests.bot.factories import (
     CPF,
     OTHER_CPF,
@@ -28,6 +31,7 @@ from tests.bot.factories import (
     delivered_order,
     shipped_order_with_news,
 )
+from tests.recovery.factories import lost_cart
 from tests.support.factories import PNG
 
 pytestmark = pytest.mark.django_db
@@ -108,12 +112,28 @@ def test_after_the_handover_the_next_messages_go_to_the_ticket_not_the_bot(say):
     assert Ticket.objects.count() == 1
 
 
-def test_the_bot_answers_again_once_the_ticket_is_resolved(say, make_staff):
+def test_a_reply_soon_after_the_ticket_is_resolved_reopens_it(say, make_staff):
     say("atendente")
     ticket = Ticket.objects.get()
     agent = Actor.staff(make_staff(Role.SUPPORT_AGENT))
     ticket_reply(
         ticket_id=ticket.pk, actor=agent, body_text="Resolvido.", status_after=Ticket.Status.RESOLVED
+    )
+    assert say("ainda não chegou") == []
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.OPEN
+    assert ticket.messages.filter(direction="in").last().body_text == "ainda não chegou"
+
+
+def test_the_bot_answers_again_once_the_reopening_window_is_over(say, make_staff, settings):
+    say("atendente")
+    ticket = Ticket.objects.get()
+    agent = Actor.staff(make_staff(Role.SUPPORT_AGENT))
+    ticket_reply(
+        ticket_id=ticket.pk, actor=agent, body_text="Resolvido.", status_after=Ticket.Status.RESOLVED
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(
+        resolved_at=timezone.now() - timedelta(days=settings.STORE_TICKET_REOPEN_DAYS, minutes=1)
     )
     assert say("horário de atendimento")[0].startswith(pt(answers.hours, now=timezone.now())[0][:20])
     assert conversation_of().status == Conversation.Status.ACTIVE
@@ -339,3 +359,17 @@ def test_a_number_given_again_with_the_cpf_is_the_one_checked(say):
     say("999999")
     reply = say(f"desculpe, é o {order.number}, cpf {CPF}")
     assert order.shipments.get().tracking_code in reply[0]
+
+
+def test_replying_sair_to_a_whatsapp_reminder_stops_the_reminders(say):
+    customer = UserFactory(full_name="Rita Alves")
+    whatsapp_consent_set(user=customer, phone=PHONE, consent=True)
+    lost = lost_cart(lost_at=timezone.now() - timedelta(hours=2), customer=customer)
+
+    [answer] = say("SAIR")
+
+    assert answer.startswith(pt(answers.reminders_stopped))
+    opt_out = RecoveryOptOut.objects.get()
+    assert (opt_out.source, opt_out.customer) == (RecoveryOptOut.Source.WHATSAPP, customer)
+    lost.refresh_from_db()
+    assert (lost.status, lost.close_reason) == (RecoveryOpportunity.Status.CLOSED, "opted_out")

@@ -33,8 +33,10 @@ APPROVED_TEMPLATES = {
         "en": "Hello, {{1}}! How did we do on your request {{2}}? Rate us at {{3}}",
     },
     "sales_recovery": {
-        "pt-br": "Olá, {{1}}! {{2}} Continue de onde parou em {{3}}",
-        "en": "Hello, {{1}}! {{2}} Pick up where you left off at {{3}}",
+        "pt-br": "Olá, {{1}}! {{2}} Continue de onde parou em {{3}} "
+        "(para não receber mais lembretes, responda SAIR)",
+        "en": "Hello, {{1}}! {{2}} Pick up where you left off at {{3}} "
+        "(to get no more reminders, reply STOP)",
     },
 }
 
