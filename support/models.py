@@ -584,12 +584,17 @@ class ChatSession(TimeStampedModel):
         blank=True,
         related_name="chat",
     )
+    # Since when the chat waits for a person; empty while the service bot answers it.
+    waiting_since = models.DateTimeField(_("waiting for an agent since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("chat")
         verbose_name_plural = _("chats")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["status", "created_at"], name="chat_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="chat_status_idx"),
+            models.Index(fields=["status", "waiting_since"], name="chat_waiting_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_status_display()})"

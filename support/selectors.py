@@ -379,11 +379,11 @@ def chat_get_for_visitor(*, token: str) -> ChatSession | None:
 
 def chat_list_live() -> QuerySet[ChatSession]:
     """Chats waiting for an agent (oldest first), then those an agent has."""
-    from support.bot.selectors import chats_waiting_for_agents
-
     return (
-        ChatSession.objects.exclude(status=ChatSession.Status.TICKETED)
-        .filter(chats_waiting_for_agents())  # not those the service bot is answering
+        ChatSession.objects.filter(
+            Q(status=ChatSession.Status.ACTIVE)
+            | Q(status=ChatSession.Status.WAITING, waiting_since__isnull=False)  # not the bot's
+        )
         .select_related("agent")
         .order_by("-status", "created_at")[:CHAT_MESSAGES_SHOWN]  # "waiting" sorts after "active"
     )

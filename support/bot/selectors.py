@@ -5,7 +5,7 @@ numbers the bot holds rather than a person."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -90,15 +90,4 @@ def ticket_active_for_number(*, phone: str) -> Ticket | None:
         .exclude(status=Ticket.Status.RESOLVED, resolved_at__lt=reopen_since)
         .order_by("-created_at", "-pk")
         .first()
-    )
-
-
-def chats_waiting_for_agents(*, waiting_before: datetime | None = None) -> Q:
-    """Chats (of ChatSession) that wait for a person: those the bot never held, and those it
-    handed over; with `waiting_before`, only those waiting since before then (from the handover
-    for a chat the bot held first)."""
-    if waiting_before is None:
-        return ~Q(bot_conversation__status="active")
-    return Q(bot_conversation__isnull=True, created_at__lt=waiting_before) | Q(
-        bot_conversation__status="handed_over", bot_conversation__handed_over_at__lt=waiting_before
     )

@@ -408,7 +408,7 @@ def _chat_conversation(chat: ChatSession, *, now: datetime) -> Conversation:
 def bot_chat_hear(*, chat: ChatSession, body: str) -> None:
     """Answer the visitor of a chat no agent has taken, in the chat. Once handed over, the chat
     waits for an agent as any other and the bot stays quiet. Caller holds the chat's lock."""
-    from support.services.chat import chat_bot_say
+    from support.services.chat import chat_bot_say, chat_waiting_set
 
     if not _enabled(Conversation.Channel.CHAT) or chat.status != ChatSession.Status.WAITING:
         return
@@ -425,6 +425,7 @@ def bot_chat_hear(*, chat: ChatSession, body: str) -> None:
         if reply.hand_over:
             chat_bot_say(chat_id=chat.pk, body=answers.handing_over_chat(now=now), author_label=bot_name())
             _transition(conversation, to=Conversation.Status.HANDED_OVER, handed_over_at=now)
+    chat_waiting_set(chat=chat, since=now if reply.hand_over else None)
     _save(conversation, now=now)
 
 

@@ -41,7 +41,11 @@ def _say(chat: ChatSession, *, body: str, from_visitor: bool, author_label: str)
 def chat_start(*, name: str, email: str, body: str, customer=None) -> ChatSession:
     """A visitor opens the chat with their first message."""
     chat = ChatSession.objects.create(
-        token=secrets.token_urlsafe(32), customer=customer, name=name[:150], email=email.strip().lower()
+        token=secrets.token_urlsafe(32),
+        customer=customer,
+        name=name[:150],
+        email=email.strip().lower(),
+        waiting_since=timezone.now(),
     )
     _say(chat, body=body, from_visitor=True, author_label=name)
     _bot_hear(chat, body=body)
@@ -53,6 +57,15 @@ def _bot_hear(chat: ChatSession, *, body: str) -> None:
     from support.bot.services import bot_chat_hear
 
     bot_chat_hear(chat=chat, body=body)
+
+
+def chat_waiting_set(*, chat: ChatSession, since: datetime | None) -> ChatSession:
+    """The chat waits for a person from `since`, or (None) the service bot answers it, out of
+    the agents' list and the unanswered-chat clock. Caller holds the chat's lock."""
+    if chat.waiting_since != since:
+        chat.waiting_since = since
+        chat.save(update_fields=["waiting_since", "updated_at"])
+    return chat
 
 
 def chat_bot_say(*, chat_id: int, body: str, author_label: str) -> ChatMessage:
@@ -175,13 +188,10 @@ def chats_idle_to_tickets(*, now: datetime | None = None) -> int:
 def chats_unanswered_to_tickets(*, now: datetime | None = None) -> int:
     """Chats no agent answered in time become tickets answered by email; the visitor is told
     the protocol in the chat and by email. Returns how many."""
-    from support.bot.selectors import chats_waiting_for_agents
-
     cutoff = (now or timezone.now()) - timedelta(minutes=settings.STORE_CHAT_TICKET_AFTER_MINUTES)
     due = list(
-        ChatSession.objects.filter(status=ChatSession.Status.WAITING)
-        .filter(chats_waiting_for_agents(waiting_before=cutoff))  # counted from the bot's handover
-        .order_by("created_at")
+        ChatSession.objects.filter(status=ChatSession.Status.WAITING, waiting_since__lt=cutoff)
+        .order_by("waiting_since")
         .values_list("pk", flat=True)[:UNANSWERED_BATCH]
     )
     for chat_id in due:
