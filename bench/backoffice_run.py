@@ -44,13 +44,14 @@ from bench.support_desk_run import (
     failures,
     get,
     one_run_at_a_time,
+    print_table,
     request,
     store_env,
     wrk,
 )
+from bench.support_desk_seed import SeedFailed
 
 LOGIN_PATH = "/backoffice/login/"
-SLOW_MS = 150  # DESIGN.md: back-office first pages within 150 ms
 
 
 @dataclass(frozen=True)
@@ -248,32 +249,6 @@ def measure(plan: Plan) -> dict:
     return results
 
 
-def print_table(results: dict) -> None:
-    """Each page's load, time alone, queries (against its budget and the tiny database's) and
-    slowest query; then the plan of that query for every page over SLOW_MS alone."""
-    tiny = {page["name"]: page["queries"] for page in results.get("tiny_pages", [])}
-    print(
-        "\n| page | req/s | p50 ms | p99 ms | alone ms | its SQL ms | queries | budget | tiny db "
-        "| slowest query ms | its indexes |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    for page in results["pages"]:
-        load, slowest = page["load"], page["slowest"] or {}
-        scans = slowest.get("indexes", []) + [f"seq scan {table}" for table in slowest.get("seq_scans", [])]
-        print(
-            f"| {page['name']} | {load['rps']:.0f} | {load['p50']:.1f} | {load['p99']:.1f} "
-            f"| {page['request_ms']} | {page['sql_ms']} | {page['queries']} | {page['budget']} "
-            f"| {tiny.get(page['name'], '')} | {slowest.get('ms', '')} | {', '.join(scans)} |"
-        )
-    for page in results["pages"]:
-        if page["slowest"] and page["request_ms"] > SLOW_MS:
-            slowest = page["slowest"]
-            print(
-                f"\n{page['name']}: {page['request_ms']} ms alone (over {SLOW_MS} ms); "
-                f"its slowest query took {slowest['ms']} ms:\n{slowest['sql']}\n\n{slowest['plan']}"
-            )
-
-
 def main(screens: Screens, description: str, summary: Callable[[dict], str]) -> None:
     """Run a bench of back-office screens: `summary` words what was seeded, above the table."""
     # Stopped from outside, still stop the server (the `finally` blocks run on SystemExit).
@@ -292,6 +267,39 @@ def main(screens: Screens, description: str, summary: Callable[[dict], str]) -> 
         f"{results['data']['seed_seconds']} s. Load average (1 min) before the load: "
         f"{results['data']['load_average_before']}, after: {results['data']['load_average_after']}."
     )
-    print_table(results)
+    print_table(results, under_load=False)
     if found := failures(results):
         sys.exit(f"bench/{screens.bench} failed:\n" + "\n".join(found))
+
+
+def data_main(description: str, *, option: str, seed: Callable[..., dict], budgets: dict, per_customer: int):
+    """The command line of a bench's data module, run in a Django process of its own:
+    `seed --<option>=N` calls `seed` (with `<option>=N`, `customers` and the staff members'
+    password) and prints what it returns as JSON; `count` counts the queries of the pages on
+    stdin with these views' budgets, through bench/support_desk_queries.py."""
+    import django
+
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("command", choices=["seed", "count"])
+    parser.add_argument(f"--{option}", dest="rows", type=int, default=100_000)
+    parser.add_argument("--customers", type=int, help=f"default: one for every {per_customer}, at least 20")
+    options = parser.parse_args()
+    django.setup()
+    if options.command == "count":
+        from bench import support_desk_queries
+
+        support_desk_queries.BUDGETS.update(budgets)
+        request = json.load(sys.stdin)
+        json.dump(support_desk_queries.measure(request["cookies"], request["pages"]), sys.stdout)
+        return
+    try:
+        result = seed(
+            **{option: options.rows},
+            customers=options.customers or max(20, options.rows // per_customer),
+            staff_password=os.environ["BENCH_STAFF_PASSWORD"],
+        )
+    except SeedFailed as error:
+        sys.exit(f"seeding failed: {error}")
+    print(json.dumps(result))

@@ -27,20 +27,28 @@ status, query count, the view's budget, timings and the slowest query's plan (th
 bench/support_desk_queries.py, with the recovery screens' budgets).
 """
 
-import argparse
 import json
-import os
 import random
-import sys
 import time
 import uuid
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
-import django
-
-from bench.support_desk_seed import CITIES, PLAIN, SeedFailed, Table, cumulative, person, valid_cpf
+from bench.backoffice_run import data_main
+from bench.support_desk_seed import (
+    CITIES,
+    NOTIFICATION_COLUMNS,
+    ORDER_COLUMNS,
+    PLAIN,
+    SeedFailed,
+    Table,
+    bench_variants,
+    cumulative,
+    person,
+    staff_member_ensure,
+    valid_cpf,
+)
 
 SEED = 2026
 SPAN = timedelta(days=90)  # the longest period the report shows
@@ -70,17 +78,13 @@ CALL_NOTES = ("", "", "Pediu para ligar depois do almoço.", "Caixa postal.", "V
 
 
 def seed(*, opportunities: int, customers: int, staff_password: str) -> dict:
-    from django.contrib.auth.models import Group
     from django.core.management.color import no_style
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from backoffice.models import RolePolicy
     from backoffice.roles import Role
     from orders.models import Order, RecoveryOpportunity
     from storefront.accounts.models import User
-    from storefront.accounts.services import staff_user_ensure
-    from storefront.catalog.models import Category, Product, Variant
     from support.notifications.models import Notification
     from support.recovery.models import RecoveryCall, RecoveryMessage, RecoveryStep
 
@@ -90,42 +94,19 @@ def seed(*, opportunities: int, customers: int, staff_password: str) -> dict:
     now = timezone.now()
     started = time.monotonic()
 
-    for role in (Role.TELESALES, Role.MANAGER):
-        if RolePolicy.objects.filter(group__name=role, requires_two_factor=True).exists():
-            raise SeedFailed(f"the {role} role requires two-factor login: the bench logs in with a password")
-    telesales, _created = staff_user_ensure(
-        email=TELESALES_EMAIL,
-        full_name="Televendas do Bench",
-        password=staff_password,
-        group_names=[Role.TELESALES],
+    telesales = staff_member_ensure(
+        email=TELESALES_EMAIL, full_name="Televendas do Bench", role=Role.TELESALES, password=staff_password
     )
-    staff_user_ensure(
-        email=MANAGER_EMAIL, full_name="Gerente do Bench", password=staff_password, group_names=[Role.MANAGER]
+    staff_member_ensure(
+        email=MANAGER_EMAIL, full_name="Gerente do Bench", role=Role.MANAGER, password=staff_password
     )
-    if not Group.objects.filter(name=Role.TELESALES).exists():
-        raise SeedFailed("there is no Telesales role to log in with")
     steps: dict[str, list[tuple[int, timedelta, str]]] = {}
     for kind, position, delay, channel in RecoveryStep.objects.filter(sequence__is_active=True).values_list(
         "sequence__kind", "position", "delay", "channel"
     ):
         steps.setdefault(kind, []).append((position, delay, channel))
-    category = Category.objects.create(name="Bench", slug="bench")
-    variants = []
-    for number in range(40):
-        product = Product.objects.create(
-            category=category, name=f"Produto {number}", slug=f"produto-{number}", is_published=True
-        )
-        variants.append(
-            Variant.objects.create(
-                product=product,
-                sku=f"BENCH-{number:03d}",
-                ean=f"789{number:09d}0",
-                price=Decimal(rng.randrange(3990, 59990)) / 100,
-                # One in eight sold out since, one in twenty no longer sold.
-                stock_online=0 if number % 8 == 7 else 50,
-                is_active=number % 20 != 19,
-            )
-        )
+    # One in eight sold out since, one in twenty no longer sold.
+    variants = bench_variants(rng, 40, sold_out_every=8, retired_every=20)
 
     users = Table(
         User, ["id", "email", "full_name", "password", "is_staff", "date_joined", "created_at", "updated_at"]
@@ -136,34 +117,7 @@ def seed(*, opportunities: int, customers: int, staff_password: str) -> dict:
         users.add(next_user, f"televendas{number}@loja-aurora.example", person(rng), "!", True, now, now, now)
         agents.append(next_user)
         next_user += 1
-    orders = Table(
-        Order,
-        [
-            "id",
-            "number",
-            "status",
-            "customer_id",
-            "email",
-            "full_name",
-            "cpf",
-            "phone",
-            "cep",
-            "street",
-            "street_number",
-            "district",
-            "city",
-            "state",
-            "delivery_service",
-            "delivery_label",
-            "delivery_days",
-            "items_total",
-            "shipping_total",
-            "grand_total",
-            "placed_at",
-            "created_at",
-            "updated_at",
-        ],
-    )
+    orders = Table(Order, ORDER_COLUMNS)
     order_ids = iter(range(1, 10 * opportunities + 1000))
 
     def order_add(who: tuple, status: str, total: Decimal, placed) -> int:
@@ -244,25 +198,7 @@ def seed(*, opportunities: int, customers: int, staff_password: str) -> dict:
             "updated_at",
         ],
     )
-    notifications = Table(
-        Notification,
-        [
-            "id",
-            "kind",
-            "channel",
-            "recipient_id",
-            "to_address",
-            "language",
-            "subject",
-            "body_text",
-            "status",
-            "sent_at",
-            "template",
-            "dedup_key",
-            "created_at",
-            "updated_at",
-        ],
-    )
+    notifications = Table(Notification, NOTIFICATION_COLUMNS)
     messages = Table(
         RecoveryMessage,
         ["opportunity_id", "step", "email", "notification_id", "clicked_at", "created_at", "updated_at"],
@@ -405,7 +341,6 @@ def seed(*, opportunities: int, customers: int, staff_password: str) -> dict:
                     "Seus itens ainda estão esperando por você.",
                     "sent",
                     at,
-                    "sales_recovery" if whatsapp else "",
                     f"sales_recovery:{opportunity_id}:{position}",
                     at,
                     at,
@@ -459,36 +394,5 @@ def pages_data(*, opportunities: int, customers: int, counts: Counter, started: 
     }
 
 
-def count() -> list[dict]:
-    from bench import support_desk_queries
-
-    support_desk_queries.BUDGETS.update(BUDGETS)
-    request = json.load(sys.stdin)
-    return support_desk_queries.measure(request["cookies"], request["pages"])
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("command", choices=["seed", "count"])
-    parser.add_argument("--opportunities", type=int, default=100_000)
-    parser.add_argument("--customers", type=int, help="default: one for every 4 lost sales, at least 20")
-    options = parser.parse_args()
-    django.setup()
-    if options.command == "count":
-        json.dump(count(), sys.stdout)
-        return
-    try:
-        result = seed(
-            opportunities=options.opportunities,
-            customers=options.customers or max(20, options.opportunities // 4),
-            staff_password=os.environ["BENCH_STAFF_PASSWORD"],
-        )
-    except SeedFailed as error:
-        sys.exit(f"seeding failed: {error}")
-    print(json.dumps(result))
-
-
 if __name__ == "__main__":
-    main()
+    data_main(__doc__, option="opportunities", seed=seed, budgets=BUDGETS, per_customer=4)

@@ -18,19 +18,25 @@ its status, query count, the view's budget, timings and the slowest query's plan
 bench/support_desk_queries.py, with the returns screens' budgets).
 """
 
-import argparse
-import json
-import os
 import random
-import sys
 import time
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
-import django
-
-from bench.support_desk_seed import CITIES, PLAIN, SeedFailed, Table, cumulative, person, valid_cpf
+from bench.backoffice_run import data_main
+from bench.support_desk_seed import (
+    CITIES,
+    ORDER_COLUMNS,
+    PLAIN,
+    SeedFailed,
+    Table,
+    bench_variants,
+    cumulative,
+    person,
+    staff_member_ensure,
+    valid_cpf,
+)
 
 SEED = 2026
 SPAN = timedelta(days=365)
@@ -129,19 +135,15 @@ DESCRIPTIONS = (
 
 
 def seed(*, requests: int, customers: int, staff_password: str) -> dict:
-    from django.contrib.auth.models import Group
     from django.core.management.color import no_style
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from backoffice.models import RolePolicy
     from backoffice.roles import Role
     from logistics.models import CarrierService
     from orders.models import Order, OrderLine
     from returns.models import ReturnEvent, ReturnLine, ReturnRequest, ReturnTrackingEvent
     from storefront.accounts.models import User
-    from storefront.accounts.services import staff_user_ensure
-    from storefront.catalog.models import Category, Product, Variant
 
     if ReturnRequest.objects.exists() or User.objects.exists():
         raise SeedFailed("the database is not empty: the bench seeds a freshly migrated one")
@@ -149,29 +151,10 @@ def seed(*, requests: int, customers: int, staff_password: str) -> dict:
     now = timezone.now()
     started = time.monotonic()
 
-    group = Group.objects.get(name=Role.RETURNS)
-    if RolePolicy.objects.filter(group=group, requires_two_factor=True).exists():
-        raise SeedFailed("the Returns role requires two-factor login: the bench logs in with a password")
-    staff, _created = staff_user_ensure(
-        email=STAFF_EMAIL,
-        full_name="Devoluções do Bench",
-        password=staff_password,
-        group_names=[Role.RETURNS],
+    staff = staff_member_ensure(
+        email=STAFF_EMAIL, full_name="Devoluções do Bench", role=Role.RETURNS, password=staff_password
     )
-    category = Category.objects.create(name="Bench", slug="bench")
-    variants = []
-    for number in range(20):
-        product = Product.objects.create(
-            category=category, name=f"Produto {number}", slug=f"produto-{number}"
-        )
-        variants.append(
-            Variant.objects.create(
-                product=product,
-                sku=f"BENCH-{number:03d}",
-                ean=f"789{number:09d}{0}",
-                price=Decimal(rng.randrange(3990, 59990)) / 100,
-            )
-        )
+    variants = bench_variants(rng, 20)
     service = CarrierService.objects.filter(code="pac").first() or CarrierService.objects.first()
 
     users = Table(User, ["id", "email", "full_name", "password", "date_joined", "created_at", "updated_at"])
@@ -186,34 +169,7 @@ def seed(*, requests: int, customers: int, staff_password: str) -> dict:
     with transaction.atomic(), connection.cursor() as cursor:
         users.write(cursor)
 
-    orders = Table(
-        Order,
-        [
-            "id",
-            "number",
-            "status",
-            "customer_id",
-            "email",
-            "full_name",
-            "cpf",
-            "phone",
-            "cep",
-            "street",
-            "street_number",
-            "district",
-            "city",
-            "state",
-            "delivery_service",
-            "delivery_label",
-            "delivery_days",
-            "items_total",
-            "shipping_total",
-            "grand_total",
-            "placed_at",
-            "created_at",
-            "updated_at",
-        ],
-    )
+    orders = Table(Order, ORDER_COLUMNS)
     lines = Table(
         OrderLine,
         [
@@ -457,36 +413,5 @@ def pages_data(*, requests: int, customers: int, orders: int, statuses: Counter,
 OPEN = {"requested", "approved", "awaiting_shipment", "in_transit", "received", "inspected"}
 
 
-def count() -> list[dict]:
-    from bench import support_desk_queries
-
-    support_desk_queries.BUDGETS.update(BUDGETS)
-    request = json.load(sys.stdin)
-    return support_desk_queries.measure(request["cookies"], request["pages"])
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("command", choices=["seed", "count"])
-    parser.add_argument("--requests", type=int, default=100_000)
-    parser.add_argument("--customers", type=int, help="default: one for every 3 requests, at least 20")
-    options = parser.parse_args()
-    django.setup()
-    if options.command == "count":
-        json.dump(count(), sys.stdout)
-        return
-    try:
-        result = seed(
-            requests=options.requests,
-            customers=options.customers or max(20, options.requests // 3),
-            staff_password=os.environ["BENCH_STAFF_PASSWORD"],
-        )
-    except SeedFailed as error:
-        sys.exit(f"seeding failed: {error}")
-    print(json.dumps(result))
-
-
 if __name__ == "__main__":
-    main()
+    data_main(__doc__, option="requests", seed=seed, budgets=BUDGETS, per_customer=3)

@@ -128,6 +128,48 @@ SENTENCES = (
     "Transportadora confirmou extravio; seguir com reenvio do pedido.",
     "Verificado no gateway: pagamento compensado hoje às 14h.",
 )
+# An order's columns as the benches write them; the others take their defaults.
+ORDER_COLUMNS = (
+    "id",
+    "number",
+    "status",
+    "customer_id",
+    "email",
+    "full_name",
+    "cpf",
+    "phone",
+    "cep",
+    "street",
+    "street_number",
+    "district",
+    "city",
+    "state",
+    "delivery_service",
+    "delivery_label",
+    "delivery_days",
+    "items_total",
+    "shipping_total",
+    "grand_total",
+    "placed_at",
+    "created_at",
+    "updated_at",
+)
+# A notification's columns as the benches write them.
+NOTIFICATION_COLUMNS = (
+    "id",
+    "kind",
+    "channel",
+    "recipient_id",
+    "to_address",
+    "language",
+    "subject",
+    "body_text",
+    "status",
+    "sent_at",
+    "dedup_key",
+    "created_at",
+    "updated_at",
+)
 ORDER_STATUSES = ("delivered", "completed", "completed", "shipped", "paid", "cancelled")
 CHANNELS = ("web", "email", "whatsapp", "chat", "phone", "social")
 CHANNEL_WEIGHTS = (30, 35, 20, 8, 5, 2)
@@ -200,6 +242,43 @@ def valid_cpf(rng: random.Random) -> str:
     return "".join(map(str, digits))
 
 
+def staff_member_ensure(*, email: str, full_name: str, role: str, password: str):
+    """A staff member of one role, who logs in with a password: refused when the role's policy
+    asks for two-factor login."""
+    from backoffice.models import RolePolicy
+    from storefront.accounts.services import staff_user_ensure
+
+    if RolePolicy.objects.filter(group__name=role, requires_two_factor=True).exists():
+        raise SeedFailed(f"the {role} role requires two-factor login: the bench logs in with a password")
+    return staff_user_ensure(email=email, full_name=full_name, password=password, group_names=[role])[0]
+
+
+def bench_variants(
+    rng: random.Random, count: int, *, sold_out_every: int = 0, retired_every: int = 0
+) -> list:
+    """`count` published products of one variant each, in a category of their own; every
+    `sold_out_every`-th out of stock online and every `retired_every`-th no longer sold."""
+    from storefront.catalog.models import Category, Product, Variant
+
+    category = Category.objects.create(name="Bench", slug="bench")
+    variants = []
+    for number in range(count):
+        product = Product.objects.create(
+            category=category, name=f"Produto {number}", slug=f"produto-{number}", is_published=True
+        )
+        variants.append(
+            Variant.objects.create(
+                product=product,
+                sku=f"BENCH-{number:03d}",
+                ean=f"789{number:09d}0",
+                price=Decimal(rng.randrange(3990, 59990)) / 100,
+                stock_online=0 if sold_out_every and number % sold_out_every == sold_out_every - 1 else 50,
+                is_active=not retired_every or number % retired_every != retired_every - 1,
+            )
+        )
+    return variants
+
+
 def seed(*, tickets: int, messages: int, customers: int, agent_password: str, progress: bool) -> dict:
     from django.contrib.auth.models import Group
     from django.core.management.color import no_style
@@ -248,34 +327,7 @@ def seed(*, tickets: int, messages: int, customers: int, agent_password: str, pr
 
     # Customers, each with orders, each order paid once and announced by two notifications.
     users = Table(User, ["id", "email", "full_name", "password", "date_joined", "created_at", "updated_at"])
-    orders = Table(
-        Order,
-        [
-            "id",
-            "number",
-            "status",
-            "customer_id",
-            "email",
-            "full_name",
-            "cpf",
-            "phone",
-            "cep",
-            "street",
-            "street_number",
-            "district",
-            "city",
-            "state",
-            "delivery_service",
-            "delivery_label",
-            "delivery_days",
-            "items_total",
-            "shipping_total",
-            "grand_total",
-            "placed_at",
-            "created_at",
-            "updated_at",
-        ],
-    )
+    orders = Table(Order, ORDER_COLUMNS)
     payments = Table(
         Payment,
         [
@@ -291,24 +343,7 @@ def seed(*, tickets: int, messages: int, customers: int, agent_password: str, pr
             "updated_at",
         ],
     )
-    notifications = Table(
-        Notification,
-        [
-            "id",
-            "kind",
-            "channel",
-            "recipient_id",
-            "to_address",
-            "language",
-            "subject",
-            "body_text",
-            "status",
-            "sent_at",
-            "dedup_key",
-            "created_at",
-            "updated_at",
-        ],
-    )
+    notifications = Table(Notification, NOTIFICATION_COLUMNS)
     first_user = max(pk for pk, _name in agents) + 1
     people = []  # (id, email, name, phone, [order ids])
     order_id = notification_id = 0

@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from backoffice.views.customers import CUSTOMER_360_QUERIES
+from backoffice.views.recovery import CALL_DETAIL_QUERIES, CALL_LIST_QUERIES, REPORT_QUERIES
 from backoffice.views.returns import INSPECTION_QUERIES, QUEUE_QUERIES, REQUEST_QUERIES
 from backoffice.views.support import DESK_QUERIES, TICKET_QUERIES
 from bench import storefront_run
@@ -56,6 +57,44 @@ def _redis_answers() -> bool:
         return redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
     except redis.RedisError:
         return False
+
+
+def _smoke_run(script: str, *args) -> str:
+    """The output of the script's smoke run, in a process group of its own; the run must succeed."""
+    _require(shutil.which("wrk") is not None, "needs wrk: run make test, or apt-get install wrk")
+    _require(_redis_answers(), "needs Redis at 127.0.0.1:6379")
+    process = subprocess.Popen(
+        [BASE_DIR / "bench" / script, "--smoke", *args],
+        cwd=BASE_DIR,
+        env={**os.environ, "BENCH_SKIP_INSTALL": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=SMOKE_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)  # the servers it started stop with it
+        output, _ = process.communicate(timeout=60)
+        pytest.fail(f"bench/{script} --smoke took over {SMOKE_TIMEOUT_SECONDS} s:\n{output[-6000:]}")
+    assert process.returncode == 0, output[-6000:]
+    return output
+
+
+def _smoke_pages(script: str, tmp_path: Path) -> list[dict]:
+    """The pages of the script's smoke run, from its report."""
+    report = tmp_path / f"{script}.json"
+    _smoke_run(script, "--report", report)
+    return json.loads(report.read_text())["pages"]
+
+
+def _assert_answered_within_budgets(pages: list[dict], budgets: dict[str, int]) -> None:
+    for page in pages:
+        assert (page["http_status"], page["status"]) == (200, 200), page
+        assert page["load"]["requests"] > 0, page
+        assert page["load"]["errors"] == 0, page
+        assert max(page["query_counts"]) <= budgets[page["kind"]], page
 
 
 def test_the_bench_starts_the_store_with_every_setting_production_requires(tmp_path):
@@ -111,54 +150,17 @@ def test_a_clean_load_fails_nothing(monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.parametrize("script", BENCH_SCRIPTS)
 def test_bench_script_runs_in_smoke_mode(script):
-    _require(shutil.which("wrk") is not None, "needs wrk: run make test, or apt-get install wrk")
-    _require(_redis_answers(), "needs Redis at 127.0.0.1:6379")
-    # when the script runs in smoke mode, in a process group of its own
-    process = subprocess.Popen(
-        [BASE_DIR / "bench" / script, "--smoke"],
-        cwd=BASE_DIR,
-        env={**os.environ, "BENCH_SKIP_INSTALL": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        output, _ = process.communicate(timeout=SMOKE_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGTERM)  # the servers it started stop with it
-        output, _ = process.communicate(timeout=60)
-        pytest.fail(f"bench/{script} --smoke took over {SMOKE_TIMEOUT_SECONDS} s:\n{output[-6000:]}")
+    # when the script runs in smoke mode
+    output = _smoke_run(script)
     # then every step worked and every page answered 2xx under load
-    assert process.returncode == 0, output[-6000:]
     assert "|---" in output, output[-6000:]
 
 
 @pytest.mark.postgres
 def test_support_desk_pages_answer_the_agent_within_their_query_budgets(tmp_path):
-    _require(shutil.which("wrk") is not None, "needs wrk: run make test, or apt-get install wrk")
-    _require(_redis_answers(), "needs Redis at 127.0.0.1:6379")
     # given tiny support desk data served to a Support agent logged in through the login form
-    report = tmp_path / "support_desk.json"
-    process = subprocess.Popen(
-        [BASE_DIR / "bench" / "support_desk", "--smoke", "--report", report],
-        cwd=BASE_DIR,
-        env={**os.environ, "BENCH_SKIP_INSTALL": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        output, _ = process.communicate(timeout=SMOKE_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGTERM)  # gunicorn stops with it
-        output, _ = process.communicate(timeout=60)
-        pytest.fail(f"bench/support_desk --smoke took over {SMOKE_TIMEOUT_SECONDS} s:\n{output[-6000:]}")
-    assert process.returncode == 0, output[-6000:]
-    # when its report is read
-    pages = json.loads(report.read_text())["pages"]
-    budgets = {"desk": DESK_QUERIES, "ticket": TICKET_QUERIES, "customer": CUSTOMER_360_QUERIES}
+    # when its smoke run's report is read
+    pages = _smoke_pages("support_desk", tmp_path)
     # then every page answered the agent 200, under load too, within its view's query budget
     assert [page["name"] for page in pages] == [
         "desk",
@@ -168,38 +170,15 @@ def test_support_desk_pages_answer_the_agent_within_their_query_budgets(tmp_path
         "ticket, 50 messages",
         "customer 360",
     ]
-    for page in pages:
-        assert (page["http_status"], page["status"]) == (200, 200), page
-        assert page["load"]["requests"] > 0, page
-        assert page["load"]["errors"] == 0, page
-        assert max(page["query_counts"]) <= budgets[page["kind"]], page
+    budgets = {"desk": DESK_QUERIES, "ticket": TICKET_QUERIES, "customer": CUSTOMER_360_QUERIES}
+    _assert_answered_within_budgets(pages, budgets)
 
 
 @pytest.mark.postgres
 def test_returns_queue_pages_answer_the_returns_team_within_their_query_budgets(tmp_path):
-    _require(shutil.which("wrk") is not None, "needs wrk: run make test, or apt-get install wrk")
-    _require(_redis_answers(), "needs Redis at 127.0.0.1:6379")
     # given tiny returns data served to a Returns staff member logged in through the login form
-    report = tmp_path / "returns_queue.json"
-    process = subprocess.Popen(
-        [BASE_DIR / "bench" / "returns_queue", "--smoke", "--report", report],
-        cwd=BASE_DIR,
-        env={**os.environ, "BENCH_SKIP_INSTALL": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        output, _ = process.communicate(timeout=SMOKE_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGTERM)  # gunicorn stops with it
-        output, _ = process.communicate(timeout=60)
-        pytest.fail(f"bench/returns_queue --smoke took over {SMOKE_TIMEOUT_SECONDS} s:\n{output[-6000:]}")
-    assert process.returncode == 0, output[-6000:]
-    # when its report is read
-    pages = json.loads(report.read_text())["pages"]
-    budgets = {"queue": QUEUE_QUERIES, "request": REQUEST_QUERIES, "inspection": INSPECTION_QUERIES}
+    # when its smoke run's report is read
+    pages = _smoke_pages("returns_queue", tmp_path)
     # then every page answered the staff member 200, under load too, within its view's query budget
     assert [page["name"] for page in pages] == [
         "queue, to decide",
@@ -213,8 +192,24 @@ def test_returns_queue_pages_answer_the_returns_team_within_their_query_budgets(
         "request screen",
         "inspection",
     ]
-    for page in pages:
-        assert (page["http_status"], page["status"]) == (200, 200), page
-        assert page["load"]["requests"] > 0, page
-        assert page["load"]["errors"] == 0, page
-        assert max(page["query_counts"]) <= budgets[page["kind"]], page
+    budgets = {"queue": QUEUE_QUERIES, "request": REQUEST_QUERIES, "inspection": INSPECTION_QUERIES}
+    _assert_answered_within_budgets(pages, budgets)
+
+
+@pytest.mark.postgres
+def test_recovery_pages_answer_telesales_and_the_manager_within_their_query_budgets(tmp_path):
+    # given tiny sales-recovery data served to a Telesales agent and a Manager, each logged in
+    # through the login form
+    # when its smoke run's report is read
+    pages = _smoke_pages("recovery_calls", tmp_path)
+    # then every page answered its staff member 200, under load too, within its view's query budget
+    assert [(page["name"], page["who"]) for page in pages] == [
+        ("call list", "telesales"),
+        ("call list, page 100", "telesales"),
+        ("call screen", "telesales"),
+        ("report, 7 days", "manager"),
+        ("report, 30 days", "manager"),
+        ("report, 90 days", "manager"),
+    ]
+    budgets = {"calls": CALL_LIST_QUERIES, "call": CALL_DETAIL_QUERIES, "report": REPORT_QUERIES}
+    _assert_answered_within_budgets(pages, budgets)
