@@ -44,6 +44,7 @@ def recovery_call_list_view(request: HttpRequest) -> HttpResponse:
             "opportunity": opportunity,
             "items": items[opportunity.pk],
             "history": history.get(opportunity.email),
+            "last_call": next(reversed(list(opportunity.calls.all())), None),  # prefetched, in order
         }
         for opportunity in opportunities
     ]

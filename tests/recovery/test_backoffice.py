@@ -48,6 +48,17 @@ def test_the_call_list_puts_the_highest_value_first_with_items_and_history(staff
     assert rows[1]["history"] is None
 
 
+def test_the_call_list_shows_each_lost_sales_last_call(staff_client):
+    opportunity = lost_worth("80.00")
+    for outcome in (RecoveryCall.Outcome.NO_ANSWER, RecoveryCall.Outcome.CALL_BACK):
+        RecoveryCall.objects.create(opportunity=opportunity, outcome=outcome)
+
+    response = staff_client(Role.TELESALES).get(reverse("backoffice:recovery-call-list"))
+
+    assert response.context["rows"][0]["last_call"].outcome == RecoveryCall.Outcome.CALL_BACK
+    assert gettext("Call back later") in response.content.decode()
+
+
 def test_the_call_list_runs_a_bounded_number_of_queries(staff_client, django_assert_max_num_queries):
     client = staff_client(Role.TELESALES)
     variant = variant_in_stock()
