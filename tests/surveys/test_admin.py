@@ -17,10 +17,11 @@ def test_answers_are_shown_read_only_in_the_admin(staff_client):
     assert 'name="comment"' not in page and 'name="score"' not in page
 
 
-def test_managers_set_the_policy_in_the_admin_once(staff_client):
+def test_managers_change_the_policy_the_store_starts_with_and_never_add_one(staff_client):
     client = staff_client(Role.MANAGER)
+    policy = SurveyPolicy.objects.get()
     response = client.post(
-        reverse("admin:surveys_surveypolicy_add"),
+        reverse("admin:surveys_surveypolicy_change", args=[policy.pk]),
         {"days_after_delivery": "5", "nps_enabled": "on", "csat_enabled": "on"},
     )
     assert response.status_code == 302
@@ -29,11 +30,12 @@ def test_managers_set_the_policy_in_the_admin_once(staff_client):
 
 
 def test_a_policy_of_more_than_sixty_days_is_refused(staff_client):
+    policy = SurveyPolicy.objects.get()
     response = staff_client(Role.MANAGER).post(
-        reverse("admin:surveys_surveypolicy_add"), {"days_after_delivery": "90"}
+        reverse("admin:surveys_surveypolicy_change", args=[policy.pk]), {"days_after_delivery": "90"}
     )
     assert response.status_code == 200
-    assert not SurveyPolicy.objects.exists()
+    assert SurveyPolicy.objects.get().days_after_delivery == 7
 
 
 def test_support_agents_read_answers_but_not_the_policy(staff_client):

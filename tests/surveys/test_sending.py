@@ -63,7 +63,7 @@ def test_the_survey_goes_out_the_policy_days_after_delivery_and_not_before(
 
 
 def test_a_manager_sets_how_many_days_after_delivery(django_capture_on_commit_callbacks):
-    SurveyPolicy.objects.create(days_after_delivery=3)
+    SurveyPolicy.objects.update_or_create(pk=1, defaults={"days_after_delivery": 3})
     order = delivered_order(django_capture_on_commit_callbacks)
     with time_machine.travel(timezone.now() + timedelta(days=3, minutes=1)):
         surveys_send_due()
@@ -71,7 +71,7 @@ def test_a_manager_sets_how_many_days_after_delivery(django_capture_on_commit_ca
 
 
 def test_surveys_turned_off_send_nothing(django_capture_on_commit_callbacks):
-    SurveyPolicy.objects.create(nps_enabled=False)
+    SurveyPolicy.objects.update_or_create(pk=1, defaults={"nps_enabled": False})
     delivered_order(django_capture_on_commit_callbacks)
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         assert surveys_send_due() == 0
