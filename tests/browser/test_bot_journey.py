@@ -1,10 +1,9 @@
 """The service bot in the storefront's chat box, in a real browser: a guest proves an order
 with its number and CPF and reads its tracking, then asks for a person and an agent answers in
 the same chat; a signed-in customer on a phone picks their own order for the boleto's second
-copy. Screenshots of the chat at a laptop's width and a phone's go to /tmp/shots/bot."""
+copy. Screenshots of the chat at a laptop's width and a phone's are kept (tests/browser/screens.py)."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -14,19 +13,9 @@ from backoffice.roles import Role
 from orders.models import Payment
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.bot.factories import CPF, awaiting_order, shipped_order_with_news
+from tests.browser.screens import DESKTOP, PHONE, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
-SHOTS = Path("/tmp/shots/bot")  # noqa: S108  # screenshots for people to look at, nothing secret
-FITS = "document.documentElement.scrollWidth <= window.innerWidth"
-
-
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert page.evaluate(FITS), f"{name} scrolls sideways"
-    page.screenshot(path=SHOTS / f"{name}.png", caret="initial")  # hiding the caret injects a style
 
 
 def open_chat(page, *, body: str, name: str = "Rita Souza", email: str = "rita@example.com.br") -> None:

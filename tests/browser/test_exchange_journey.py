@@ -12,8 +12,9 @@ from core.money import format_brl
 from orders.models import Order
 from returns.models import ReturnRequest
 from tests.accounts.factories import UserFactory
+from tests.browser.screens import shoot_widths
 from tests.browser.test_checkout_journey import pay_by_card
-from tests.browser.test_return_journey import log_in, shoot
+from tests.browser.test_return_journey import log_in
 from tests.logistics.factories import stocked_variant
 from tests.returns.factories import delivered_order, other_variant_in_stock
 
@@ -43,7 +44,7 @@ def test_a_customer_exchanges_for_a_dearer_size_and_pays_the_difference(
         format_brl(Decimal("120.00"), "pt-br")
     )
     choice.select_option(str(size_g.pk))
-    shoot(page, "exchange-create")
+    shoot_widths(page, "exchange-create")
     page.get_by_test_id("return-submit").click()
 
     # approved at once: the replacement is held and shows the difference to pay
@@ -53,7 +54,7 @@ def test_a_customer_exchanges_for_a_dearer_size_and_pays_the_difference(
     assert (exchange.channel, exchange.grand_total) == (Order.Channel.EXCHANGE, Decimal("20.00"))
     expect(page.get_by_test_id("return-line-replacement")).to_contain_text("CAMISA-G")
     expect(page.get_by_test_id("exchange-difference")).to_contain_text(format_brl(Decimal("20.00"), "pt-br"))
-    shoot(page, "exchange-detail")
+    shoot_widths(page, "exchange-detail")
 
     # the difference is paid by card on the replacement's page
     page.get_by_test_id("exchange-pay").click()
@@ -68,4 +69,4 @@ def test_a_customer_exchanges_for_a_dearer_size_and_pays_the_difference(
     expect(page.get_by_test_id("return-exchange")).to_contain_text(exchange.number)
     exchange.refresh_from_db()
     assert (exchange.status, exchange.hold_reason) == (Order.Status.ON_HOLD, Order.HoldReason.RETURN)
-    shoot(page, "exchange-paid")
+    shoot_widths(page, "exchange-paid")

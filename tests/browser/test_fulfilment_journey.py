@@ -10,12 +10,12 @@ from backoffice.roles import ROLE_PERMISSIONS, Role, roles_sync
 from logistics.models import Shipment
 from orders.models import Order
 from tests.accounts.factories import UserFactory
+from tests.browser.screens import PHONE
 from tests.logistics.factories import stocked_variant, validated_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "armazem-2026-seguro"
-PHONE = {"width": 390, "height": 844}
 
 
 def log_in(browser, live_server, user, viewport):

@@ -10,12 +10,11 @@ from core.actor import Actor
 from support.models import Message, Ticket
 from support.services import ticket_reply
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
+from tests.browser.screens import SHOTS, shoot_widths
 from tests.orders.factories import OrderFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
 ANSWER = "Olá! Seu pedido sai hoje pela transportadora."
 
 
@@ -34,17 +33,7 @@ def log_in(page, user) -> None:
     expect(page.get_by_role("button", name="Sair")).to_be_visible()
 
 
-def shoot(page, tmp_path, name: str) -> None:
-    """The page at a phone's width and a laptop's, each fitting the screen without sideways
-    scrolling, saved for a person to look at."""
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        assert fits, f"{name} scrolls sideways at {viewport['width']} px"
-        page.screenshot(path=tmp_path / f"{name}-{viewport['width']}.png", full_page=True)
-
-
-def test_a_customer_asks_about_an_order_and_follows_the_answer(page, tmp_path, desk):
+def test_a_customer_asks_about_an_order_and_follows_the_answer(page, desk):
     # given a customer with an order
     customer = UserFactory()
     order = OrderFactory(customer=customer)
@@ -55,7 +44,7 @@ def test_a_customer_asks_about_an_order_and_follows_the_answer(page, tmp_path, d
     page.get_by_test_id("order-help").click()
     expect(page.get_by_label("Pedido", exact=True)).to_have_value(order.number)
     expect(page.get_by_test_id("contact-form")).to_be_visible()
-    shoot(page, tmp_path, "help")
+    shoot_widths(page, "help")
 
     # the customer writes, and is given the protocol on the ticket's page
     page.get_by_label("Assunto").fill("Entrega atrasada")
@@ -67,10 +56,10 @@ def test_a_customer_asks_about_an_order_and_follows_the_answer(page, tmp_path, d
     expect(page.get_by_role("alert")).to_contain_text(ticket.protocol)
     expect(page.get_by_test_id("protocol")).to_have_text(ticket.protocol)
     expect(page.get_by_test_id("ticket-status")).to_have_text("Em andamento")
-    shoot(page, tmp_path, "ticket")
+    shoot_widths(page, "ticket")
     for name in ("help", "ticket"):
-        assert (tmp_path / f"{name}-390.png").stat().st_size > 0
-        assert (tmp_path / f"{name}-1366.png").stat().st_size > 0
+        assert (SHOTS / f"{name}-390.png").stat().st_size > 0
+        assert (SHOTS / f"{name}-1366.png").stat().st_size > 0
 
     # an agent answers (from the desk, through its service)
     ticket_reply(ticket_id=ticket.pk, actor=desk, body_text=ANSWER)

@@ -4,7 +4,6 @@ list and places the order; the manager reads what recovery brought."""
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -18,21 +17,12 @@ from storefront.cart.models import Cart
 from storefront.cart.services import carts_abandoned_record
 from support.recovery.services import recovery_reminders_send_due
 from tests.accounts.factories import UserFactory
+from tests.browser.screens import DESKTOP, PHONE, shoot
 from tests.recovery.factories import lost_cart
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "vendas-2026-seguro"
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 900}
-FITS = "document.documentElement.scrollWidth <= window.innerWidth"
-SHOTS = Path("/tmp/shots")  # noqa: S108  # screenshots for people to look at, nothing secret
-
-
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / name, full_page=True)
-    assert page.evaluate(FITS), f"{name} is wider than the screen"
 
 
 def context_for(browser, live_server, viewport):
@@ -68,7 +58,7 @@ def test_a_shopper_who_left_at_checkout_buys_from_the_reminder_on_a_phone(
     browser, live_server, product, migrated_defaults
 ):
     # given a shopper who typed their email at checkout and walked away
-    laptop = context_for(browser, live_server, LAPTOP).new_page()
+    laptop = context_for(browser, live_server, DESKTOP).new_page()
     laptop.goto(product.get_absolute_url())
     laptop.get_by_role("button", name="Adicionar ao carrinho").click()
     expect(laptop.get_by_test_id("cart-count")).to_have_text("1")
@@ -94,7 +84,7 @@ def test_a_shopper_who_left_at_checkout_buys_from_the_reminder_on_a_phone(
     phone.goto(link.removeprefix("http://testserver"))
     expect(phone.get_by_text("Seus itens voltaram para o carrinho")).to_be_visible()
     expect(phone.get_by_text("Chaleira de inox")).to_be_visible()
-    shoot(phone, "recovery-cart-390.png")
+    shoot(phone, "recovery-cart-390")
     phone.get_by_test_id("checkout").click()
     phone.get_by_label("E-mail").fill("bia@example.com.br")
     phone.get_by_label("Nome completo").fill("Beatriz Lima")
@@ -113,7 +103,7 @@ def test_a_shopper_who_left_at_checkout_buys_from_the_reminder_on_a_phone(
     # and one click on the reminder's other link stops any more
     phone.goto(unsubscribe.removeprefix("http://testserver"))
     expect(phone.get_by_test_id("unsubscribe")).to_contain_text("Sem mais lembretes")
-    shoot(phone, "recovery-unsubscribe-390.png")
+    shoot(phone, "recovery-unsubscribe-390")
 
 
 def test_an_agent_calls_a_lost_sale_and_places_the_order_and_the_manager_sees_it(
@@ -131,19 +121,19 @@ def test_an_agent_calls_a_lost_sale_and_places_the_order_and_the_manager_sees_it
     lost_cart(lost_at=timezone.now() - timedelta(hours=3), email="joana@example.com.br", name="Joana Dias")
 
     # when a telesales agent opens the call list and the lost sale worth the most
-    page = staff_login(browser, live_server, Role.TELESALES, LAPTOP)
+    page = staff_login(browser, live_server, Role.TELESALES, DESKTOP)
     page.goto("/backoffice/recovery/calls/")
     rows = page.get_by_test_id("recovery-call")
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("Carlos Pereira")
     expect(rows.first).to_contain_text("R$\N{NO-BREAK SPACE}300,00")
-    shoot(page, "recovery-calls-1366.png")
+    shoot(page, "recovery-calls-1366")
     page.set_viewport_size(PHONE)
-    shoot(page, "recovery-calls-390.png")
-    page.set_viewport_size(LAPTOP)
+    shoot(page, "recovery-calls-390")
+    page.set_viewport_size(DESKTOP)
     rows.first.get_by_role("link").click()
     expect(page.get_by_text("O que ficou para trás")).to_be_visible()
-    shoot(page, "recovery-call-1366.png")
+    shoot(page, "recovery-call-1366")
 
     # and places the order on the call, from the lost sale's items
     page.get_by_test_id("recovery-place-order").click()
@@ -158,10 +148,10 @@ def test_an_agent_calls_a_lost_sale_and_places_the_order_and_the_manager_sees_it
     lost.refresh_from_db()
     assert (lost.status, lost.recovered_via) == (RecoveryOpportunity.Status.RECOVERED, "call")
     assert lost.recovered_order.channel == Order.Channel.TELESALES
-    manager = staff_login(browser, live_server, Role.MANAGER, LAPTOP)
+    manager = staff_login(browser, live_server, Role.MANAGER, DESKTOP)
     manager.goto("/backoffice/recovery/")
     card = manager.get_by_test_id("recovery-kind-abandoned_cart")
     expect(card.get_by_test_id("recovery-by-call")).to_contain_text(str(lost.recovered_order.grand_total)[:3])
-    shoot(manager, "recovery-report-1366.png")
+    shoot(manager, "recovery-report-1366")
     manager.set_viewport_size(PHONE)
-    shoot(manager, "recovery-report-390.png")
+    shoot(manager, "recovery-report-390")

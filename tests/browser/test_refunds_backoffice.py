@@ -3,7 +3,6 @@ and a customer's returns on the customer 360 and on the ticket of a return."""
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -15,21 +14,13 @@ from orders.services import payment_capture
 from returns.models import ReturnRequest
 from support.services.incidents import return_ticket_open
 from tests.accounts.factories import UserFactory
+from tests.browser.screens import PHONE, shoot
 from tests.orders.factories import OrderFactory
 from tests.orders.test_payment_start import pay_by_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "gerente-2026-seguro"
-PHONE = {"width": 390, "height": 844}
-FITS = "document.documentElement.scrollWidth <= window.innerWidth"
-SHOTS = Path("/tmp/shots")  # noqa: S108  # screenshots for people to look at, nothing secret
-
-
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / name, full_page=True)
-    assert page.evaluate(FITS), f"{name} is wider than the screen"
 
 
 def failed_refund(order) -> Refund:
@@ -79,7 +70,7 @@ def test_a_manager_retries_a_failed_refund_and_reads_a_customers_returns_on_a_ph
     # the failed refund is listed, and the retry button makes it
     page.goto("/backoffice/payments/refunds/failed/")
     expect(page.get_by_test_id("failed-refund")).to_contain_text(order.number)
-    shoot(page, "failed_refunds_390.png")
+    shoot(page, "failed_refunds_390")
     page.get_by_test_id("failed-refund").get_by_role("button").click()
     expect(page.get_by_test_id("failed-refund")).to_have_count(0)
     refund.refresh_from_db()
@@ -90,12 +81,12 @@ def test_a_manager_retries_a_failed_refund_and_reads_a_customers_returns_on_a_ph
     returns = page.get_by_test_id("customer-returns")
     expect(returns).to_contain_text(request.number)
     expect(returns).to_contain_text("R$\xa0104,90")
-    shoot(page, "customer_360_returns_390.png")
+    shoot(page, "customer_360_returns_390")
 
     # the ticket of the return shows it with its status
     page.goto(f"/backoffice/support/{ticket.protocol}/")
     expect(page.get_by_test_id("ticket-return")).to_contain_text(request.number)
-    shoot(page, "ticket_return_390.png")
+    shoot(page, "ticket_return_390")
     page.get_by_test_id("ticket-return").get_by_role("link", name=request.number).click()
     expect(page).to_have_url(re.compile(f"/backoffice/returns/{request.number}/$"))
     context.close()

@@ -2,9 +2,7 @@
 page leads to the form, the request is approved at once with the carrier's code, and the
 printable authorisation opens."""
 
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -18,15 +16,13 @@ from returns.models import ReturnRequest, ReturnUnit
 from returns.notifications import return_links
 from returns.services import UnitDecision, return_inspect, return_receive
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
+from tests.browser.screens import shoot_widths
 from tests.logistics.factories import stocked_variant
 from tests.returns.factories import ask_return, delivered_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
 JOB = Actor.job("test")
-SHOTS = Path(tempfile.gettempdir()) / "shots"  # kept after the run for a person to look at
 
 
 def log_in(page, user) -> None:
@@ -35,19 +31,6 @@ def log_in(page, user) -> None:
     page.get_by_label("Senha").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Entrar").click()
     expect(page.get_by_role("button", name="Sair")).to_be_visible()
-
-
-def shoot(page, name: str) -> None:
-    """The page at a phone's width and a laptop's, each fitting the screen without sideways
-    scrolling, saved for a person to look at."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        assert fits, f"{name} scrolls sideways at {viewport['width']} px"
-        path = SHOTS / f"{name}-{viewport['width']}.png"
-        page.screenshot(path=path, full_page=True)
-        assert path.stat().st_size > 0
 
 
 def _pt_day(day) -> str:
@@ -76,14 +59,14 @@ def test_a_customer_returns_one_unit_for_regret_and_prints_the_authorisation(
         _pt_day(timezone.localdate() + timedelta(days=30))
     )
     expect(page.locator(f"input[name=line_{line.pk}]")).to_have_attribute("max", "2")
-    shoot(page, "return-create")
+    shoot_widths(page, "return-create")
 
     # sending nothing back is refused on the form, and nothing is stored
     page.locator("input[name=reason][value=regret]").check()
     page.get_by_test_id("return-submit").click()
     expect(page.get_by_test_id("return-form-errors")).to_be_visible()
     assert not ReturnRequest.objects.exists()
-    shoot(page, "return-create-errors")
+    shoot_widths(page, "return-create-errors")
 
     # one unit for regret, money back, dropped off at a post office
     page.locator(f"input[name=line_{line.pk}]").fill("1")
@@ -104,7 +87,7 @@ def test_a_customer_returns_one_unit_for_regret_and_prints_the_authorisation(
     )
     expect(page.get_by_test_id("return-progress").locator("[data-state=done]")).to_have_count(1)
     expect(page.get_by_test_id("return-withdraw")).to_be_visible()
-    shoot(page, "return-detail")
+    shoot_widths(page, "return-detail")
 
     # the printable page has the code, both addresses and the item
     page.get_by_test_id("authorisation-link").click()
@@ -114,7 +97,7 @@ def test_a_customer_returns_one_unit_for_regret_and_prints_the_authorisation(
     expect(page.get_by_test_id("authorisation-recipient")).to_contain_text("Cajamar")
     expect(page.get_by_test_id("authorisation-line")).to_contain_text(line.product_name)
     expect(page.get_by_test_id("print")).to_be_visible()
-    shoot(page, "return-authorisation")
+    shoot_widths(page, "return-authorisation")
     page.emulate_media(media="print")  # on paper, only the authorisation
     expect(page.get_by_test_id("print")).to_be_hidden()
     expect(page.get_by_test_id("authorisation-box")).to_be_visible()
@@ -124,7 +107,7 @@ def test_a_customer_returns_one_unit_for_regret_and_prints_the_authorisation(
     page.goto(f"/pedidos/{order.number}/")
     expect(page.get_by_test_id("order-return-request")).to_contain_text(request.number)
     expect(page.get_by_test_id("order-return")).to_be_visible()  # the other unit may still go back
-    shoot(page, "order-with-return")
+    shoot_widths(page, "order-with-return")
 
 
 def test_a_guest_follows_an_inspected_return_from_the_emailed_link(
@@ -159,7 +142,7 @@ def test_a_guest_follows_an_inspected_return_from_the_emailed_link(
     expect(page.get_by_test_id("return-refund-total")).to_have_text(format_brl(request.refund_total, "pt-br"))
     expect(page.get_by_test_id("return-progress").locator("[data-state=done]")).to_have_count(6)
     expect(page.get_by_test_id("return-withdraw")).to_have_count(0)
-    shoot(page, "return-detail-inspected")
+    shoot_widths(page, "return-detail-inspected")
 
     # and back to the order, where the refund shows
     page.get_by_role("link", name=order.number).first.click()

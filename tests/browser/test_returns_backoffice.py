@@ -4,7 +4,6 @@ in quarantine; the queue and the request screen at laptop and phone widths."""
 
 import io
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -20,6 +19,7 @@ from logistics.models import TrackingEvent
 from returns.models import ReturnRequest
 from returns.services import return_tracking_apply
 from tests.accounts.factories import UserFactory
+from tests.browser.screens import DESKTOP, PHONE, shoot
 from tests.logistics.factories import stocked_variant
 from tests.returns.factories import ask_return, delivered_order
 
@@ -27,10 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "devolucoes-2026-seguro"
 EAN = "7891234567895"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
-FITS = "document.documentElement.scrollWidth <= window.innerWidth"
-SHOTS = Path("/tmp/shots")  # noqa: S108  # screenshots for people to look at, nothing secret
 
 
 def log_in(browser, live_server, user, viewport):
@@ -77,12 +73,6 @@ def picture(name: str, colour: str) -> IncomingFile:
     return IncomingFile(name=name, content=content.getvalue())
 
 
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / name, full_page=True)
-    assert page.evaluate(FITS), f"{name} is wider than the screen"
-
-
 def test_a_parcel_is_scanned_in_and_its_units_inspected(
     browser, live_server, django_capture_on_commit_callbacks, migrated_defaults
 ):
@@ -104,7 +94,7 @@ def test_a_parcel_is_scanned_in_and_its_units_inspected(
     # the queue shows the defect to decide; the parcel is scanned in
     page.goto("/backoffice/returns/")
     expect(page.get_by_test_id("return-row")).to_contain_text(defect.number)
-    shoot(page, "returns_queue_1366.png")
+    shoot(page, "returns_queue_1366")
     page.get_by_test_id("receive-parcel").click()
     page.locator("input[name=code]").fill(request.tracking_code.lower())
     page.locator("input[name=code]").press("Enter")
@@ -124,9 +114,9 @@ def test_a_parcel_is_scanned_in_and_its_units_inspected(
     page.locator("#id_scan").press("Enter")
     expect(page.get_by_test_id("counted")).to_have_text(re.compile(r"^2\D+2$"))
     expect(page.get_by_test_id("unit-row")).to_have_count(2)
-    shoot(page, "returns_inspection_1366.png")
+    shoot(page, "returns_inspection_1366")
     page.set_viewport_size(PHONE)
-    shoot(page, "returns_inspection_390.png")
+    shoot(page, "returns_inspection_390")
     page.set_viewport_size(DESKTOP)
 
     # one unit back on sale in its shelf, the other in quarantine
@@ -136,7 +126,7 @@ def test_a_parcel_is_scanned_in_and_its_units_inspected(
     page.get_by_test_id("finish-inspection").click()
     expect(page.get_by_test_id("return-status")).to_have_text(re.compile("Reembols|Refunded"))
     expect(page.get_by_test_id("unit")).to_have_count(2)
-    shoot(page, "return_request_inspected_1366.png")
+    shoot(page, "return_request_inspected_1366")
 
     # then the units are back in stock where they were put, and the money was asked for
     request.refresh_from_db()
@@ -149,14 +139,14 @@ def test_a_parcel_is_scanned_in_and_its_units_inspected(
     expect(page.get_by_test_id("photos").locator("img")).to_have_count(2)
     for image in page.get_by_test_id("photos").locator("img").all():
         assert image.evaluate("(img) => img.complete && img.naturalWidth > 0")
-    shoot(page, "return_request_1366.png")
+    shoot(page, "return_request_1366")
     page.context.close()
     phone = log_in(browser, live_server, staff, PHONE)
     phone.goto("/backoffice/returns/")
-    shoot(phone, "returns_queue_390.png")
+    shoot(phone, "returns_queue_390")
     phone.goto(f"/backoffice/returns/{defect.number}/")
     expect(phone.get_by_test_id("decide-form")).to_be_visible()
-    shoot(phone, "return_request_390.png")
+    shoot(phone, "return_request_390")
     phone.goto(f"/backoffice/returns/{request.number}/")
-    shoot(phone, "return_request_inspected_390.png")
+    shoot(phone, "return_request_inspected_390")
     phone.context.close()

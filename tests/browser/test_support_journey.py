@@ -18,13 +18,11 @@ from support.models import Channel, Macro, Message, Ticket
 from support.notifications.models import SandboxWhatsAppMessage
 from support.services import Contact, Incoming, ticket_open
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
+from tests.browser.screens import DESKTOP, FITS, PHONE
 from tests.orders.factories import OrderFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
-FITS = "document.documentElement.scrollWidth <= window.innerWidth"
 
 # Some desk strings are still being translated: accept either language.
 SEND_REPLY = re.compile("Enviar resposta|Send reply")

@@ -3,9 +3,7 @@ browser: one click keeps the score, the form takes a comment and the packaging's
 a detractor's answer opens a follow-up ticket an agent finds from the results page."""
 
 import re
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -19,23 +17,10 @@ from support.models import Message, Priority, Ticket
 from support.surveys.models import Survey
 from support.surveys.services import surveys_send_due
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
+from tests.browser.screens import DESKTOP, shoot_widths
 from tests.returns.factories import delivered_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
-SHOTS = Path(tempfile.gettempdir()) / "shots"  # kept after the run for a person to look at
-
-
-def shoot(page, name: str) -> None:
-    """The page at a phone's width and a laptop's, fitting without sideways scrolling."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        assert fits, f"{name} scrolls sideways at {viewport['width']} px"
-        page.screenshot(path=SHOTS / f"{name}-{viewport['width']}.png", full_page=True)
 
 
 def score_link(html: str, score: int) -> str:
@@ -61,7 +46,7 @@ def test_a_customer_answers_from_the_email_and_a_detractor_score_opens_a_ticket(
     # the plain-text email (and WhatsApp) link opens the whole scale, keeping nothing yet
     page.goto(re.search(r"(http\S+/ajuda/pesquisa/\S+/)", email.body).group(1))
     expect(page.get_by_test_id("survey-scale").get_by_role("link")).to_have_count(11)
-    shoot(page, "survey-scale")
+    shoot_widths(page, "survey-scale")
     assert Survey.objects.get(order=order).score is None
 
     # the customer clicks 2 in the email: the score is kept at once, and the form offered
@@ -71,14 +56,14 @@ def test_a_customer_answers_from_the_email_and_a_detractor_score_opens_a_ticket(
     assert (survey.status, survey.score) == (Survey.Status.ANSWERED, 2)
     follow_up = Ticket.objects.get(pk=survey.follow_up_ticket_id)
     assert (follow_up.order_id, follow_up.priority) == (order.pk, Priority.HIGH)
-    shoot(page, "survey-details")
+    shoot_widths(page, "survey-details")
 
     # they rate the packaging 1 and say what went wrong
     page.get_by_test_id("survey-details").locator("label[for=id_packaging_score_0]").click()
     page.get_by_test_id("survey-details").locator("textarea").fill("A caixa chegou rasgada.")
     page.get_by_test_id("survey-details").get_by_role("button").click()
     expect(page.get_by_test_id("survey-done")).to_be_visible()
-    shoot(page, "survey-done")
+    shoot_widths(page, "survey-done")
     survey.refresh_from_db()
     assert (survey.comment, survey.packaging_score) == ("A caixa chegou rasgada.", 1)
 
@@ -101,10 +86,10 @@ def test_a_customer_answers_from_the_email_and_a_detractor_score_opens_a_ticket(
     desk.goto("/backoffice/surveys/")
     comment = desk.get_by_test_id("survey-comment").filter(has_text="A caixa chegou rasgada.")
     expect(comment).to_be_visible()
-    shoot(desk, "survey-results")
+    shoot_widths(desk, "survey-results")
     comment.get_by_role("link", name=re.compile(follow_up.protocol)).click()
     expect(desk.get_by_text(re.compile(f"{order.number}.*2"))).to_be_visible()
     notes = Message.objects.filter(ticket=follow_up, direction=Message.Direction.NOTE)
     assert any("A caixa chegou rasgada." in note.body_text for note in notes)
-    shoot(desk, "survey-follow-up")
+    shoot_widths(desk, "survey-follow-up")
     context.close()
