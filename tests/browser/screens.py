@@ -1,0 +1,25 @@
+"""The widths every new page is walked at, and its screenshots, kept after the run for a
+person to look at."""
+
+import tempfile
+from pathlib import Path
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+FITS = "document.documentElement.scrollWidth <= window.innerWidth"
+SHOTS = Path(tempfile.gettempdir()) / "shots"
+
+
+def shoot(page, name: str) -> None:
+    """The page at its current width, which it must fit without sideways scrolling."""
+    assert page.evaluate(FITS), f"{name} scrolls sideways at {page.viewport_size['width']} px"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    # Hiding the caret would inject an inline style, which the store's Content-Security-Policy refuses.
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True, caret="initial")
+
+
+def shoot_widths(page, name: str) -> None:
+    """The page at a phone's width and a laptop's, each fitting it."""
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        shoot(page, f"{name}-{viewport['width']}")
