@@ -13,6 +13,17 @@ from tests.promotions.factories import VoucherFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def fill_address(page) -> None:
+    """The buyer's CPF and a Rio de Janeiro address, as the checkout and telesales forms ask them."""
+    page.get_by_label("CPF").fill("529.982.247-25")
+    page.get_by_label("CEP").fill("20040-020")
+    page.get_by_label("Rua").fill("Avenida Rio Branco")
+    page.locator("#id_street_number").fill("100")
+    page.get_by_label("Bairro").fill("Centro")
+    page.get_by_label("Cidade").fill("Rio de Janeiro")
+    page.get_by_label("Estado").select_option("RJ")
+
+
 def checkout_to_payment(page, product):
     page.goto(product.get_absolute_url())
     page.get_by_role("button", name="Adicionar ao carrinho").click()
@@ -21,14 +32,8 @@ def checkout_to_payment(page, product):
     page.get_by_test_id("checkout").click()
     page.get_by_label("E-mail").fill("bia@example.com.br")
     page.get_by_label("Nome completo").fill("Beatriz Lima")
-    page.get_by_label("CPF").fill("529.982.247-25")
     page.get_by_label("Celular").fill("(21) 99876-5432")
-    page.get_by_label("CEP").fill("20040-020")
-    page.get_by_label("Rua").fill("Avenida Rio Branco")
-    page.locator("#id_street_number").fill("100")
-    page.get_by_label("Bairro").fill("Centro")
-    page.get_by_label("Cidade").fill("Rio de Janeiro")
-    page.get_by_label("Estado").select_option("RJ")
+    fill_address(page)
     page.get_by_role("button", name="Continuar para entrega e pagamento").click()
     expect(page.get_by_test_id("summary-total")).to_have_text("R$\N{NO-BREAK SPACE}175,00")
 

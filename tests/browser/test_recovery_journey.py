@@ -18,6 +18,7 @@ from storefront.cart.services import carts_abandoned_record
 from support.recovery.services import recovery_reminders_send_due
 from tests.accounts.factories import UserFactory
 from tests.browser.screens import DESKTOP, PHONE, shoot
+from tests.browser.test_checkout_journey import fill_address
 from tests.recovery.factories import lost_cart
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,16 +30,6 @@ def context_for(browser, live_server, viewport):
     context = browser.new_context(base_url=live_server.url, locale="pt-BR", viewport=viewport)
     context.set_default_timeout(10_000)
     return context
-
-
-def fill_address(page) -> None:
-    page.get_by_label("CPF").fill("529.982.247-25")
-    page.get_by_label("CEP").fill("20040-020")
-    page.get_by_label("Rua").fill("Avenida Rio Branco")
-    page.locator("#id_street_number").fill("100")
-    page.get_by_label("Bairro").fill("Centro")
-    page.get_by_label("Cidade").fill("Rio de Janeiro")
-    page.get_by_label("Estado").select_option("RJ")
 
 
 def staff_login(browser, live_server, role: str, viewport):
