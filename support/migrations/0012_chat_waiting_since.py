@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('support', '0011_ticket_return_request'),
+        ("support", "0011_ticket_return_request"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='chatsession',
-            name='waiting_since',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='waiting for an agent since'),
+            model_name="chatsession",
+            name="waiting_since",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="waiting for an agent since"),
         ),
         migrations.AddIndex(
-            model_name='chatsession',
-            index=models.Index(fields=['status', 'waiting_since'], name='chat_waiting_idx'),
+            model_name="chatsession",
+            index=models.Index(fields=["status", "waiting_since"], name="chat_waiting_idx"),
         ),
     ]
