@@ -11,7 +11,6 @@ from backoffice.forms import TelesalesForm
 from backoffice.services import telesales_order_place
 from core.exceptions import DomainError
 from inventory.exceptions import OutOfStock
-from orders.models import RecoveryOpportunity
 from orders.services import Buyer
 from support.recovery.selectors import recovery_order_draft
 from support.recovery.services import recovery_order_placed
@@ -23,10 +22,7 @@ def _draft(request: HttpRequest) -> dict:
         request.GET.get("recovery", "").isdigit() and request.user.has_perm("orders.work_recovery_calls")
     ):
         return {}
-    opportunity = (
-        RecoveryOpportunity.objects.select_related("order").filter(pk=request.GET["recovery"]).first()
-    )
-    return recovery_order_draft(opportunity=opportunity) if opportunity else {}
+    return recovery_order_draft(opportunity_id=int(request.GET["recovery"]))
 
 
 def telesales_order_view(request: HttpRequest) -> HttpResponse:

@@ -198,9 +198,13 @@ def recovery_report(*, since: datetime, until: datetime) -> list[KindFigures]:
 BUYER_FIELDS = ("cpf", "phone", "cep", "street", "street_number", "complement", "district", "city", "state")
 
 
-def recovery_order_draft(*, opportunity: RecoveryOpportunity) -> dict:
+def recovery_order_draft(*, opportunity_id: int) -> dict:
     """What an agent placing the order on the phone starts from: the person, the address of
-    the lost order (or of their last one), and the items still for sale, as "SKU quantity"."""
+    the lost order (or of their last one), and the items still for sale, as "SKU quantity";
+    nothing for an unknown lost sale."""
+    opportunity = RecoveryOpportunity.objects.select_related("order").filter(pk=opportunity_id).first()
+    if opportunity is None:
+        return {}
     source = opportunity.order or Order.objects.filter(email=opportunity.email).order_by("-placed_at").first()
     draft = {field_name: getattr(source, field_name) for field_name in BUYER_FIELDS} if source else {}
     draft.update(

@@ -146,12 +146,12 @@ def _is_opted_out(email: str) -> bool:
     return RecoveryOptOut.objects.filter(email=email.lower(), opted_back_in_at__isnull=True).exists()
 
 
-def _stop_reason(opportunity: RecoveryOpportunity) -> str:
+def _stop_reason(opportunity: RecoveryOpportunity, *, lines: list[tuple[Variant, int]]) -> str:
     if _has_bought_since(opportunity):
         return Reason.PURCHASED
     if _is_opted_out(opportunity.email):
         return Reason.OPTED_OUT
-    if not recovery_lines_for_sale(opportunity=opportunity):
+    if not lines:
         return Reason.ITEMS_GONE
     return ""
 
@@ -180,7 +180,8 @@ def recovery_advance(*, opportunity_id: int, now: datetime) -> RecoveryOpportuni
     due_at = opportunity.next_message_at
     if opportunity.status != Status.OPEN or due_at is None or due_at > now:
         return opportunity  # done by an earlier run
-    reason = _stop_reason(opportunity)
+    lines = recovery_lines_for_sale(opportunity=opportunity)
+    reason = _stop_reason(opportunity, lines=lines)
     if reason:
         return _close(opportunity, reason)
     policy = recovery_policy()
@@ -203,7 +204,7 @@ def recovery_advance(*, opportunity_id: int, now: datetime) -> RecoveryOpportuni
         opportunity.next_message_at = free_at
         opportunity.save(update_fields=["next_message_at", "updated_at"])
         return opportunity
-    _reminder_send(opportunity=opportunity, step=due[-1])
+    _reminder_send(opportunity=opportunity, step=due[-1], lines=lines)
     opportunity.next_step = due[-1].position + 1
     opportunity.next_message_at = opportunity.lost_at + later[0].delay if later else max(give_up_at, now)
     opportunity.save(update_fields=["next_step", "next_message_at", "updated_at"])
@@ -227,7 +228,9 @@ def _whatsapp_phone(opportunity: RecoveryOpportunity) -> str:
     return preference.whatsapp_phone if preference is not None and preference.uses_whatsapp else ""
 
 
-def _reminder_send(*, opportunity: RecoveryOpportunity, step: RecoveryStep) -> RecoveryMessage:
+def _reminder_send(
+    *, opportunity: RecoveryOpportunity, step: RecoveryStep, lines: list[tuple[Variant, int]]
+) -> RecoveryMessage:
     with override(opportunity.language):
         first_name = opportunity.name.split()[0] if opportunity.name.strip() else _("customer")
     subject, words = step.words(opportunity.language)
@@ -252,7 +255,7 @@ def _reminder_send(*, opportunity: RecoveryOpportunity, step: RecoveryStep) -> R
             "subject": subject,
             "message": message,
             "first_name": first_name,
-            "lines": recovery_lines_for_sale(opportunity=opportunity),
+            "lines": lines,
             "restore_url": link,
             "unsubscribe_url": unsubscribe,
         },
