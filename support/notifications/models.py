@@ -31,6 +31,8 @@ class Notification(TimeStampedModel):
         TICKET_SURVEY = "ticket_survey", _("Satisfaction survey after a ticket")
         SALES_RECOVERY = "sales_recovery", _("Sales recovery")
         BOT_REPLY = "bot_reply", _("Service bot answer")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        EMAIL_CHANGED = "email_changed", _("Account email changed")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
