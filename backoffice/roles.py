@@ -127,6 +127,8 @@ _RECOVERY_SETUP = {
     "recovery.delete_recoverystep",
     "recovery.view_recoveryoptout",
 }
+# Support answers "where is my order": it reads orders, their payments and shipments, and acts on none.
+_ORDER_READ = {"orders.view_order", "logistics.view_shipment"}
 _OMBUDSMAN = {"support.view_ticket", "support.work_ombudsman", "support.assign_ticket", "support.view_macro"}
 # Satisfaction surveys: support reads the results and comments; managers set when they go out.
 _SURVEY_RESULTS = {"surveys.view_survey"}
@@ -171,7 +173,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SHIPPING: frozenset(_CATALOG_READ | _SHIPPING),
     Role.RETURNS: frozenset(_CUSTOMER_DATA | _CATALOG_READ | _RETURNS),
     Role.SUPPORT_AGENT: frozenset(
-        _CUSTOMER_DATA | _MESSAGES | _SUPPORT_DESK | _SURVEY_RESULTS | {"notifications.retry_notification"}
+        _CUSTOMER_DATA
+        | _MESSAGES
+        | _SUPPORT_DESK
+        | _SURVEY_RESULTS
+        | _ORDER_READ
+        | {"notifications.retry_notification"}
     ),
     Role.OMBUDSMAN: frozenset(_CUSTOMER_DATA | _MESSAGES | _OMBUDSMAN | _SURVEY_RESULTS),
     Role.TELESALES: frozenset(_CUSTOMER_DATA | _CATALOG_READ | _ASSISTED_SALES | _RECOVERY_CALLS),
@@ -206,6 +213,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "catalog.change_category",
             "catalog.add_product",
             "catalog.change_product",
+            "catalog.view_pricepolicy",
+            "catalog.change_pricepolicy",
         }
     ),
 }

@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.store",
                 "storefront.catalog.context_processors.navigation",
+                "storefront.catalog.context_processors.prices",
                 "backoffice.context_processors.staff_areas",
             ],
         },

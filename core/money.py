@@ -1,5 +1,6 @@
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import F
 from django.db.models.functions import Round
 from django.utils.translation import get_language
@@ -32,6 +33,20 @@ def installment_counts(total: Decimal, *, most: int, smallest: Decimal) -> list[
     """How many interest-free instalments a total may be split into: always 1, then as many as
     keep each instalment at or above the smallest allowed."""
     return [count for count in range(1, most + 1) if count == 1 or total / count >= smallest]
+
+
+def installment_options(total: Decimal) -> list[tuple[int, Decimal]]:
+    """The interest-free instalments a card may split this total into, `(count, value of each)`,
+    within the store's instalment settings."""
+    counts = installment_counts(
+        total, most=settings.STORE_MAX_INSTALLMENTS, smallest=settings.STORE_MIN_INSTALLMENT
+    )
+    return [(count, installments_split(total, count)[-1]) for count in counts]
+
+
+def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
+    """`percent` per cent of `amount`, in centavos."""
+    return quantize_brl(Decimal(amount) * Decimal(percent) / 100)
 
 
 def cents(field: str) -> Round:

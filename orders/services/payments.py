@@ -1,7 +1,6 @@
 """Starting a payment with the provider: a card authorisation, a Pix code or a boleto."""
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -11,7 +10,7 @@ from django.utils.module_loading import import_string
 
 from core.actor import Actor
 from core.calendar import add_business_days
-from core.money import installment_counts, installments_split
+from core.money import installment_options
 from inventory.services import reservation_allocate
 from orders.adapters.base import (
     CardOutcome,
@@ -63,14 +62,6 @@ def card_tokenise(*, number: str, holder: str, expiry_month: int, expiry_year: i
         raise CardInvalid() from error
     except GatewayUnavailable as error:
         raise PaymentProviderDown() from error
-
-
-def installment_options(total: Decimal) -> list[tuple[int, Decimal]]:
-    """The interest-free instalments a card may split this total into: `(count, value of each)`."""
-    counts = installment_counts(
-        total, most=settings.STORE_MAX_INSTALLMENTS, smallest=settings.STORE_MIN_INSTALLMENT
-    )
-    return [(count, installments_split(total, count)[-1]) for count in counts]
 
 
 def _payment_open(*, order_id: int, method: str, installments: int) -> Payment:

@@ -10,6 +10,7 @@ from storefront.catalog.models import (
     AttributeValue,
     Brand,
     Category,
+    PricePolicy,
     Product,
     ProductImage,
     Variant,
@@ -41,6 +42,19 @@ class CatalogAdmin(ReadableAutocompleteMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         catalog_changed()
+
+
+@admin.register(PricePolicy)
+class PricePolicyAdmin(CatalogAdmin):
+    """The Pix discount every price shows and checkout applies: one row, set by managers."""
+
+    list_display = ["__str__", "pix_discount_percent", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made with the store
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Category)

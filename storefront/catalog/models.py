@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -368,3 +368,30 @@ class CatalogVersionBumpOwed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PricePolicy(TimeStampedModel):
+    """How prices are shown and discounted for Pix; managers set it in the admin (one row)."""
+
+    pix_discount_percent = models.DecimalField(
+        _("Pix discount (%)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(Decimal("30.00"))],
+        help_text=_("Taken off the items when the order is paid by Pix; 0 turns it off."),
+    )
+
+    class Meta:
+        verbose_name = _("price policy")
+        verbose_name_plural = _("price policy")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pix_discount_percent__gte=0, pix_discount_percent__lte=30),
+                name="price_policy_pix_discount_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pix -{self.pix_discount_percent}%"

@@ -1,6 +1,10 @@
+from decimal import Decimal
+
 from django import template
 
 from storefront.catalog.models import ProductImage
+from storefront.catalog.pricing import PriceOffer, price_policy
+from storefront.catalog.pricing import price_offer as make_price_offer
 
 register = template.Library()
 
@@ -31,3 +35,11 @@ def filter_url(context, **changes) -> str:
         else:
             query[name] = value
     return f"?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def price_offer(context, price: Decimal, compare_at: Decimal | None = None) -> PriceOffer:
+    """The shelf reading of a price (Pix price, instalments, what it was), with the price policy
+    the page read once."""
+    policy = context.get("price_policy") or price_policy()
+    return make_price_offer(price, compare_at=compare_at, policy=policy)
