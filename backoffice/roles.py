@@ -166,6 +166,9 @@ _TRIAGE_SETUP = {
     "triage.view_correction",
 }
 
+# Product reviews: support agents and managers approve or reject what customers wrote.
+_REVIEW_MODERATION = {"reviews.moderate_review"}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORDER_ANALYST: frozenset(_CUSTOMER_DATA | _MESSAGES | _SANDBOX_PAYMENTS | _ORDER_REVIEW),
     Role.FRAUD_ANALYST: frozenset(_CUSTOMER_DATA | _RISK_ANALYST | _ORDER_REVIEW),
@@ -178,6 +181,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _SUPPORT_DESK
         | _SURVEY_RESULTS
         | _ORDER_READ
+        | _REVIEW_MODERATION
         | {"notifications.retry_notification"}
     ),
     Role.OMBUDSMAN: frozenset(_CUSTOMER_DATA | _MESSAGES | _OMBUDSMAN | _SURVEY_RESULTS),
@@ -205,6 +209,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _SURVEY_SETUP
         | _RECOVERY_CALLS
         | _RECOVERY_SETUP
+        | _REVIEW_MODERATION
         | {
             "inventory.approve_count",
             "notifications.retry_notification",

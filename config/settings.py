@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "storefront.promotions",
     "storefront.cart",
     "storefront.checkout",
+    "storefront.reviews",
     "inventory",
     "orders",
     "logistics",

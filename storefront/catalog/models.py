@@ -153,6 +153,11 @@ class Product(TimeStampedModel):
     )
     in_stock = models.BooleanField(_("in stock"), default=False, editable=False)
     sales_count = models.PositiveIntegerField(_("units sold"), default=0, editable=False)
+    # Kept by the reviews' moderation from the approved reviews (0 and 0 before any).
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, default=Decimal("0.00"), editable=False
+    )
+    rating_count = models.PositiveIntegerField(_("reviews"), default=0, editable=False)
     main_image = models.ForeignKey(
         "catalog.ProductImage",
         on_delete=models.SET_NULL,
@@ -184,6 +189,11 @@ class Product(TimeStampedModel):
             ),
             models.Index(
                 fields=["category", "-sales_count", "id"], name="product_cat_sellers_idx", condition=LISTED
+            ),
+            models.Index(
+                fields=["category", "-rating_average", "-rating_count", "id"],
+                name="product_cat_rating_idx",
+                condition=LISTED,
             ),
             models.Index(fields=["-published_at", "-id"], name="product_newest_idx", condition=LISTED),
             models.Index(
