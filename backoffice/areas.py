@@ -1,10 +1,28 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from orders.services.payments import is_sandbox_active
+
+
+class AreaGroup(models.TextChoices):
+    """The menus the areas are grouped in, so that a manager's many areas fit one bar."""
+
+    SALES = "sales", _("Orders and payments")
+    SERVICE = "service", _("Customer service")
+    WAREHOUSE = "warehouse", _("Stock and delivery")
+    SECURITY = "security", _("Security")
+
+
+GROUP_ICONS = {
+    AreaGroup.SALES: "receipt",
+    AreaGroup.SERVICE: "headset",
+    AreaGroup.WAREHOUSE: "box-seam",
+    AreaGroup.SECURITY: "shield-lock",
+}
 
 
 @dataclass(frozen=True)
@@ -14,7 +32,18 @@ class Area:
     icon: str
     url_name: str
     permission: str
+    group: str
     is_shown: Callable[[], bool] = lambda: True
+
+
+@dataclass(frozen=True)
+class AreaMenu:
+    """One menu of the back-office bar: a group and the areas of it the staff member may open."""
+
+    group: str
+    title: Promise
+    icon: str
+    areas: list[Area]
 
 
 AREAS: tuple[Area, ...] = (
@@ -24,6 +53,7 @@ AREAS: tuple[Area, ...] = (
         icon="people",
         url_name="backoffice:customer-list",
         permission="accounts.view_user",
+        group=AreaGroup.SERVICE,
     ),
     Area(
         title=_("Messages"),
@@ -31,6 +61,7 @@ AREAS: tuple[Area, ...] = (
         icon="envelope",
         url_name="backoffice:notification-list",
         permission="notifications.view_notification",
+        group=AreaGroup.SERVICE,
     ),
     Area(
         title=_("Support desk"),
@@ -38,6 +69,7 @@ AREAS: tuple[Area, ...] = (
         icon="headset",
         url_name="backoffice:support-desk",
         permission="support.view_ticket",
+        group=AreaGroup.SERVICE,
     ),
     Area(
         title=_("Satisfaction surveys"),
@@ -45,13 +77,18 @@ AREAS: tuple[Area, ...] = (
         icon="emoji-smile",
         url_name="backoffice:survey-results",
         permission="surveys.view_survey",
+        group=AreaGroup.SERVICE,
     ),
     Area(
-        title=_("Orders on hold"),
-        description=_("Orders waiting for an analyst: fraud review, registration data, address, stock."),
+        title=_("Orders"),
+        description=_(
+            "Find any order by number, CPF or email; orders waiting for an analyst: fraud review, "
+            "registration data, address, stock."
+        ),
         icon="shield-check",
         url_name="backoffice:hold-queue",
         permission="orders.view_order",
+        group=AreaGroup.SALES,
     ),
     Area(
         title=_("Failed refunds"),
@@ -59,6 +96,7 @@ AREAS: tuple[Area, ...] = (
         icon="cash-stack",
         url_name="backoffice:failed-refund-list",
         permission="orders.retry_refund",
+        group=AreaGroup.SALES,
     ),
     Area(
         title=_("Telesales"),
@@ -68,6 +106,7 @@ AREAS: tuple[Area, ...] = (
         icon="telephone",
         url_name="backoffice:telesales-order",
         permission="orders.place_assisted_order",
+        group=AreaGroup.SALES,
     ),
     Area(
         title=_("Recovery calls"),
@@ -75,6 +114,7 @@ AREAS: tuple[Area, ...] = (
         icon="telephone-outbound",
         url_name="backoffice:recovery-call-list",
         permission="orders.work_recovery_calls",
+        group=AreaGroup.SALES,
     ),
     Area(
         title=_("Sales recovery"),
@@ -84,6 +124,7 @@ AREAS: tuple[Area, ...] = (
         icon="arrow-counterclockwise",
         url_name="backoffice:recovery-report",
         permission="orders.view_recovery_report",
+        group=AreaGroup.SALES,
     ),
     Area(
         title=_("Stock"),
@@ -91,6 +132,7 @@ AREAS: tuple[Area, ...] = (
         icon="box-seam",
         url_name="backoffice:stock-search",
         permission="inventory.view_stocklevel",
+        group=AreaGroup.WAREHOUSE,
     ),
     Area(
         title=_("Picking and packing"),
@@ -98,6 +140,7 @@ AREAS: tuple[Area, ...] = (
         icon="upc-scan",
         url_name="backoffice:pick-queue",
         permission="logistics.pick_orders",
+        group=AreaGroup.WAREHOUSE,
     ),
     Area(
         title=_("Shipments"),
@@ -105,6 +148,7 @@ AREAS: tuple[Area, ...] = (
         icon="truck",
         url_name="backoffice:shipment-list",
         permission="logistics.view_shipment",
+        group=AreaGroup.WAREHOUSE,
     ),
     Area(
         title=_("Returns"),
@@ -112,6 +156,7 @@ AREAS: tuple[Area, ...] = (
         icon="arrow-return-left",
         url_name="backoffice:return-queue",
         permission="returns.view_returnrequest",
+        group=AreaGroup.WAREHOUSE,
     ),
     Area(
         title=_("Sandbox payments"),
@@ -119,6 +164,7 @@ AREAS: tuple[Area, ...] = (
         icon="cash-coin",
         url_name="backoffice:sandbox-payment-list",
         permission="orders.simulate_sandbox_payment",
+        group=AreaGroup.SALES,
         is_shown=is_sandbox_active,
     ),
     Area(
@@ -130,9 +176,26 @@ AREAS: tuple[Area, ...] = (
         icon="shield-lock",
         url_name="backoffice:login-lock-list",
         permission="axes.view_accessattempt",
+        group=AreaGroup.SECURITY,
     ),
 )
 
 
 def areas_for_user(user) -> list[Area]:
     return [area for area in AREAS if user.has_perm(area.permission) and area.is_shown()]
+
+
+def area_menus_for_user(user) -> list[AreaMenu]:
+    """The areas the staff member's roles open, by group, in the groups' order; groups with
+    nothing for them are left out."""
+    areas = areas_for_user(user)
+    menus = [
+        AreaMenu(
+            group=group,
+            title=group.label,
+            icon=GROUP_ICONS[group],
+            areas=[area for area in areas if area.group == group],
+        )
+        for group in AreaGroup
+    ]
+    return [menu for menu in menus if menu.areas]
