@@ -13,6 +13,12 @@
     const available = Boolean(variant && variant.available);
     field("price").textContent = variant ? variant.price : "—";
     field("compare-at").textContent = variant ? variant.compare_at_price : "";
+    field("was").classList.toggle("d-none", !(variant && variant.compare_at_price));
+    for (const role of ["pix", "installments"]) {
+      const label = variant ? variant[role] : "";
+      field(`${role}-label`).textContent = label;
+      field(role).classList.toggle("d-none", !label);
+    }
     field("sku").textContent = variant ? variant.sku : "—";
     field("variant-id").value = variant ? variant.id : "";
     field("add-to-cart").disabled = !available;

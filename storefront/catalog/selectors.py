@@ -18,6 +18,7 @@ from storefront.catalog.models import (
     ProductRelation,
     Variant,
 )
+from storefront.catalog.pricing import price_offer, price_policy
 from storefront.catalog.text import unaccent
 
 HOME_LIMIT = 8
@@ -245,17 +246,22 @@ def product_variant_picker(*, product: Product) -> VariantPicker:
         (name, sorted(values.values(), key=lambda value: (value.position, value.value)))
         for name, values in ordered
     ]
-    variants = [
-        {
-            "id": variant.pk,
-            "sku": variant.sku,
-            "price": format_brl(variant.price),
-            "compare_at_price": format_brl(variant.compare_at_price) if variant.compare_at_price else "",
-            "available": variant.is_available,
-            "values": sorted(value.pk for value in variant.attribute_values.all()),
-        }
-        for variant in product.active_variants
-    ]
+    policy = price_policy()
+    variants = []
+    for variant in product.active_variants:
+        offer = price_offer(variant.price, compare_at=variant.compare_at_price, policy=policy)
+        variants.append(
+            {
+                "id": variant.pk,
+                "sku": variant.sku,
+                "price": format_brl(variant.price),
+                "compare_at_price": format_brl(offer.compare_at) if offer.compare_at else "",
+                "pix": offer.pix_label,
+                "installments": offer.installments_label,
+                "available": variant.is_available,
+                "values": sorted(value.pk for value in variant.attribute_values.all()),
+            }
+        )
     default = next((v for v in product.active_variants if v.is_available), None) or next(
         iter(product.active_variants), None
     )
