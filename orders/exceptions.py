@@ -45,6 +45,11 @@ class InstallmentsNotAllowed(DomainError):
     message = _("This number of instalments is not available for this total. Please choose again.")
 
 
+class PixDiscountNeedsPix(DomainError):
+    code = "pix_discount_needs_pix"
+    message = _("This order has the Pix discount: please pay it by Pix.")
+
+
 class OrderChangedMeanwhile(DomainError):
     code = "order_changed_meanwhile"
     message = _(

@@ -111,6 +111,9 @@ class Order(TimeStampedModel):
     # Totals, computed once by the pricing function and stored.
     items_total = models.DecimalField(_("items"), **PRICE)
     discount_total = models.DecimalField(_("discounts"), **PRICE, default=0)
+    pix_discount = models.DecimalField(
+        _("Pix discount"), **PRICE, default=0, help_text=_("Part of the discounts; the order is paid by Pix.")
+    )
     shipping_total = models.DecimalField(_("shipping"), **PRICE, default=0)
     grand_total = models.DecimalField(_("total"), **PRICE)
     voucher_code = models.CharField(_("voucher"), max_length=40, blank=True)
@@ -159,6 +162,10 @@ class Order(TimeStampedModel):
                 name="order_grand_total_adds_up",
             ),
             models.CheckConstraint(condition=Q(grand_total__gte=0), name="order_grand_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(pix_discount__gte=0, pix_discount__lte=F("discount_total")),
+                name="order_pix_discount_within_discounts",
+            ),
         ]
         permissions = [
             ("validate_order", _("Can approve or hold orders")),

@@ -21,7 +21,13 @@ from orders.adapters.base import (
     PaymentGateway,
     SettlementInProgress,
 )
-from orders.exceptions import CardInvalid, InstallmentsNotAllowed, PaymentNotAllowed, PaymentProviderDown
+from orders.exceptions import (
+    CardInvalid,
+    InstallmentsNotAllowed,
+    PaymentNotAllowed,
+    PaymentProviderDown,
+    PixDiscountNeedsPix,
+)
 from orders.locks import lock_order, lock_payment
 from orders.models import Order, Payment
 from orders.services.cancellation import order_cancel
@@ -80,6 +86,8 @@ def _payment_open(*, order_id: int, method: str, installments: int) -> Payment:
         existing = order.payments.filter(status__in=OPEN_PAYMENT).first()
         if existing is not None:
             return existing
+        if order.pix_discount and method != Payment.Method.PIX:
+            raise PixDiscountNeedsPix()
         if method == Payment.Method.CARD and installments not in dict(installment_options(order.grand_total)):
             raise InstallmentsNotAllowed()
         return Payment.objects.create(

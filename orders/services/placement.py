@@ -66,14 +66,15 @@ def order_place(
     channel: str = Order.Channel.WEB,
     payment_window: timedelta = PAYMENT_WINDOW,
     discount: Decimal = Decimal("0.00"),
+    pix_discount_percent: Decimal = Decimal("0.00"),
     voucher_code: str = "",
     sales_agent=None,
     actor: Actor,
 ) -> Order:
     """Turn a cart's `(variant_id, quantity)` lines into an order at today's prices, holding
     their stock until the payment window closes. `discount` comes off the items (promotions
-    are worked out by the caller). One order per cart: placing the same cart again returns
-    the first order.
+    are worked out by the caller), and `pix_discount_percent` of the rest when the order is
+    to be paid by Pix. One order per cart: placing the same cart again returns the first order.
 
     Caller must hold the cart lock. Raises OutOfStock (nothing is created) or InvalidQuantity.
     """
@@ -85,6 +86,7 @@ def order_place(
         lines=[(variant.price, quantity) for variant, quantity in priced],
         shipping=delivery.price,
         discount=discount,
+        pix_discount_percent=pix_discount_percent,
     )
     order = Order.objects.create(
         number=f"~{cart_token.hex}",  # the real number comes last, see below
@@ -95,6 +97,7 @@ def order_place(
         language=language,
         items_total=totals.items,
         discount_total=totals.discount,
+        pix_discount=totals.pix_discount,
         shipping_total=totals.shipping,
         grand_total=totals.grand,
         voucher_code=voucher_code,

@@ -12,7 +12,12 @@ from orders.adapters.base import GatewayUnavailable
 from orders.adapters.boleto import is_valid_digitable_line
 from orders.adapters.brcode import is_valid_pix_payload
 from orders.adapters.sandbox import UNAVAILABLE_HOLDER, SandboxGateway
-from orders.exceptions import InstallmentsNotAllowed, PaymentNotAllowed, PaymentProviderDown
+from orders.exceptions import (
+    InstallmentsNotAllowed,
+    PaymentNotAllowed,
+    PaymentProviderDown,
+    PixDiscountNeedsPix,
+)
 from orders.models import Order, Payment
 from orders.selectors import order_access_token, order_get_for_guest
 from orders.services.payments import (
@@ -143,6 +148,18 @@ def test_instalments_beyond_what_the_total_allows_are_refused(settings):
     with pytest.raises(InstallmentsNotAllowed):
         pay_by_card(OrderFactory(), installments=3)  # R$ 120,00 allows two
     assert not Payment.objects.exists()
+
+
+def test_an_order_priced_with_the_pix_discount_is_paid_by_pix_only():
+    order = OrderFactory(
+        discount_total=Decimal("5.00"), pix_discount=Decimal("5.00"), grand_total=Decimal("115.00")
+    )
+
+    with pytest.raises(PixDiscountNeedsPix):
+        payment_start(order_id=order.pk, method=Payment.Method.BOLETO)
+
+    assert not order.payments.exists()
+    assert payment_start(order_id=order.pk, method=Payment.Method.PIX).method == Payment.Method.PIX
 
 
 def test_capture_and_void_never_both_settle_a_card():

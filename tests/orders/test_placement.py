@@ -49,6 +49,40 @@ def test_a_discount_never_takes_the_items_below_zero():
     assert (totals.discount, totals.grand) == (Decimal("10.00"), Decimal("0.00"))
 
 
+def test_the_pix_discount_comes_off_the_discounted_items_and_never_off_shipping():
+    totals = order_totals(
+        lines=[(Decimal("100.00"), 1)],
+        shipping=Decimal("20.00"),
+        discount=Decimal("10.00"),
+        pix_discount_percent=Decimal("5"),
+    )
+    assert (totals.pix_discount, totals.discount, totals.grand) == (
+        Decimal("4.50"),
+        Decimal("14.50"),
+        Decimal("105.50"),
+    )
+
+
+def test_an_order_placed_for_pix_keeps_its_pix_discount_among_the_discounts():
+    kettle = stocked("150.00", 2)
+    cart = cart_create()
+    delivery = Delivery(service="pac", label="Correios PAC", price=Decimal("25.00"), days=6)
+    with transaction.atomic():
+        order = order_place(
+            cart_token=cart.token,
+            lines=[(kettle.pk, 1)],
+            buyer=BUYER,
+            delivery=delivery,
+            pix_discount_percent=Decimal("5"),
+            actor=JOB,
+        )
+    assert (order.pix_discount, order.discount_total, order.grand_total) == (
+        Decimal("7.50"),
+        Decimal("7.50"),
+        Decimal("167.50"),
+    )
+
+
 def test_placing_copies_names_and_prices_reserves_stock_and_numbers_the_order():
     shirt = stocked("59.90", 5, name="Camiseta")
     cart = cart_create()
