@@ -21,6 +21,7 @@ urlpatterns = [
     path("lembretes/", include("support.recovery.urls")),
     path("", include("storefront.checkout.urls")),
     path("", include("returns.urls")),
+    path("", include("storefront.reviews.urls")),
     path("payments/", include("orders.urls")),
     path("logistics/", include("logistics.urls")),
     path("support/", include("support.webhook_urls")),

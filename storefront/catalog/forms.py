@@ -9,6 +9,7 @@ from storefront.catalog.selectors import ListingFilters, Sort
 SORT_CHOICES = [
     (Sort.RELEVANCE, _("Most relevant")),
     (Sort.BEST_SELLERS, _("Best sellers")),
+    (Sort.RATING, _("Best rated")),
     (Sort.NEWEST, _("Newest")),
     (Sort.PRICE_ASC, _("Lowest price")),
     (Sort.PRICE_DESC, _("Highest price")),

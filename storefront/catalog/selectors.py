@@ -33,6 +33,7 @@ class Sort:
     PRICE_DESC = "price_desc"
     NEWEST = "newest"
     BEST_SELLERS = "best_sellers"
+    RATING = "rating"
 
 
 # Each order has a matching partial index on Product (see its Meta).
@@ -41,6 +42,7 @@ ORDERINGS = {
     Sort.PRICE_DESC: ["-price_from", "-pk"],
     Sort.NEWEST: ["-published_at", "-pk"],
     Sort.BEST_SELLERS: ["-sales_count", "pk"],
+    Sort.RATING: ["-rating_average", "-rating_count", "pk"],
 }
 
 

@@ -23,6 +23,7 @@ from storefront.catalog.selectors import (
     product_search,
     product_variant_picker,
 )
+from storefront.reviews.selectors import product_review_summary
 
 PAGE_SIZE = 24
 # The query parameters a listing reads (ListingFilterForm and the paginator).
@@ -126,5 +127,6 @@ def product_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         "ancestors": [*category_list_ancestors(category=product.category), product.category],
         "picker": product_variant_picker(product=product),
         "related_products": product_list_related(product=product),
+        "review_summary": product_review_summary(product=product),
     }
     return render(request, "catalog/product_detail.html", context)

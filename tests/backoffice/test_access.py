@@ -20,6 +20,7 @@ from tests.logistics.factories import shipment_row, warehouse
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import OrderFactory, sandbox_pix
 from tests.recovery.factories import lost_order
+from tests.reviews.factories import review_row
 from tests.support.factories import open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,7 @@ POST_ONLY = {
     "return-reject": {"note": "Fora do prazo."},
     "return-exchange-ship-now": {},
     "refund-retry": {},
+    "review-moderate": {"decision": "approve"},
 }
 TICKET_URLS = (
     "ticket-desk-detail",
@@ -102,6 +104,7 @@ def url_for(name: str) -> str:
         "notification-retry": lambda: NotificationFactory(failed=True).pk,
         "sandbox-payment-notify": lambda: sandbox_pix().pk,
         "refund-retry": lambda: failed_refund().pk,
+        "review-moderate": lambda: review_row().pk,
         "recovery-call-detail": lambda: lost_order(order=OrderFactory()).pk,
         "purchase-order-receive": lambda: purchase_order().pk,
         "purchase-order-close": lambda: purchase_order().pk,
