@@ -80,6 +80,14 @@ AREAS: tuple[Area, ...] = (
         group=AreaGroup.SERVICE,
     ),
     Area(
+        title=_("Product reviews"),
+        description=_("What customers wrote about the products they received, to publish or reject."),
+        icon="star-half",
+        url_name="backoffice:review-queue",
+        permission="reviews.moderate_review",
+        group=AreaGroup.SERVICE,
+    ),
+    Area(
         title=_("Orders"),
         description=_(
             "Find any order by number, CPF or email; orders waiting for an analyst: fraud review, "
