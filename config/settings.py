@@ -238,6 +238,16 @@ STORE_COMPLAINT_FEEDS = env.list(
     "STORE_COMPLAINT_FEEDS", default=["support.channels.social.SandboxComplaintFeed"]
 )
 
+# ADDRESSES
+# Where a CEP's street, district, city and state come from: the sandbox reads the tables
+# shipped in storefront/accounts/data; `storefront.accounts.adapters.viacep.ViaCepAddressLookup`
+# asks ViaCEP. Answers are cached; a lookup never waits longer than the timeout.
+STORE_ADDRESS_LOOKUP = env(
+    "STORE_ADDRESS_LOOKUP", default="storefront.accounts.adapters.sandbox.SandboxAddressLookup"
+)
+STORE_VIACEP_URL = env("STORE_VIACEP_URL", default="https://viacep.com.br/ws/{cep}/json/")
+STORE_ADDRESS_LOOKUP_TIMEOUT_SECONDS = env.float("STORE_ADDRESS_LOOKUP_TIMEOUT_SECONDS", default=3)
+
 # LOGISTICS
 # Carrier adapters by name; each delivery service says which one books and tracks it.
 STORE_CARRIER_GATEWAYS = {"sandbox": "logistics.adapters.sandbox.SandboxCarrier"}

@@ -1,11 +1,16 @@
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.cep import STATE_RANGES
 from core.models import TimeStampedModel
+
+STATES = sorted({state for state, _start, _end in STATE_RANGES})
 
 
 class UserManager(BaseUserManager):
@@ -63,3 +68,63 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class CustomerProfile(TimeStampedModel):
+    """What a customer tells the store once, so checkout fills it in: CPF and mobile phone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="profile"
+    )
+    cpf = models.CharField(_("CPF"), max_length=11, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True)
+
+    class Meta:
+        verbose_name = _("customer profile")
+        verbose_name_plural = _("customer profiles")
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+
+class Address(TimeStampedModel):
+    """An address a customer keeps to deliver to; one of a customer's addresses is their default."""
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="addresses",
+    )
+    label = models.CharField(_("name of the address"), max_length=40, blank=True)
+    cep = models.CharField(_("CEP"), max_length=8)
+    street = models.CharField(_("street"), max_length=200)
+    street_number = models.CharField(_("number"), max_length=20)
+    complement = models.CharField(_("complement"), max_length=100, blank=True)
+    district = models.CharField(_("district"), max_length=100)
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state"), max_length=2)
+    is_default = models.BooleanField(_("default address"), default=False)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["customer_id", "-is_default", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=Q(is_default=True), name="address_one_default_per_customer"
+            ),
+            models.CheckConstraint(condition=Q(state__in=STATES), name="address_state_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.street}, {self.street_number} - {self.city}/{self.state}"
+
+    def checkout_fields(self) -> dict[str, str]:
+        """The address as the checkout form names its fields."""
+        return {field: getattr(self, field) for field in ADDRESS_FIELDS}
+
+
+# The address fields an address shares with the checkout form and the order.
+ADDRESS_FIELDS = ("cep", "street", "street_number", "complement", "district", "city", "state")

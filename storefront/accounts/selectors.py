@@ -1,13 +1,23 @@
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
-from storefront.accounts.models import User
+from core.cep import normalize_cep
+from storefront.accounts.adapters.base import CepNotFound, FoundAddress, address_lookup
+from storefront.accounts.models import Address, CustomerProfile, User
+
+# A CEP's address hardly ever changes: found ones are kept a month, unknown ones a day (a new
+# street may be added to the directory); an outage is never kept, so the next lookup asks again.
+CEP_FOUND_SECONDS = 30 * 24 * 60 * 60
+CEP_NOT_FOUND_SECONDS = 24 * 60 * 60
+CEP_CACHE_VERSION = 1
 
 # Locked logins listed at most, newest first: more than this is an attack to look at in the admin.
 LOGIN_LOCKS_SHOWN = 100
@@ -106,3 +116,43 @@ def login_lock_list_by_address() -> list[LoginLock]:
         .order_by("-last_failure", "ip_address")[:LOGIN_LOCKS_SHOWN]
     )
     return [_lock(row, accounts=row["accounts"]) for row in rows]
+
+
+def address_for_cep(*, cep: str) -> FoundAddress:
+    """The street, district, city and state a CEP of eight digits names, from the cache or the
+    address-lookup service (STORE_ADDRESS_LOOKUP). With the cache down it asks the service.
+
+    Raises CepNotFound or AddressLookupUnavailable.
+    """
+    cep = normalize_cep(cep)
+    key = f"cep:{settings.STORE_ADDRESS_LOOKUP}:{cep}"
+    kept = cache.get(key, version=CEP_CACHE_VERSION)
+    if kept == "":
+        raise CepNotFound()
+    if kept is not None:
+        return FoundAddress(**kept)
+    try:
+        found = address_lookup().lookup(cep=cep)
+    except CepNotFound:
+        cache.set(key, "", CEP_NOT_FOUND_SECONDS, version=CEP_CACHE_VERSION)
+        raise
+    cache.set(key, asdict(found), CEP_FOUND_SECONDS, version=CEP_CACHE_VERSION)
+    return found
+
+
+def profile_get(*, user: User) -> CustomerProfile | None:
+    """The customer's kept CPF and phone, or None before they keep any."""
+    return CustomerProfile.objects.filter(user=user).first()
+
+
+def address_list_for_customer(*, customer: User) -> list[Address]:
+    """The customer's addresses, the default first, then in the order they were added."""
+    return list(Address.objects.filter(customer=customer).order_by("-is_default", "pk"))
+
+
+def address_get_for_customer(*, customer: User, address_id: int) -> Address:
+    """One of the customer's own addresses; anyone else's is not found."""
+    address = Address.objects.filter(customer=customer, pk=address_id).first()
+    if address is None:
+        raise Http404("No such address.")
+    return address

@@ -13,7 +13,7 @@ from orders.services import Buyer, Delivery, installment_options, order_place
 from storefront.cart.exceptions import CartClosed
 from storefront.cart.locks import lock_cart
 from storefront.cart.models import Cart, CartLine
-from storefront.cart.services import cart_transition
+from storefront.cart.services import cart_restore, cart_transition
 from storefront.checkout.exceptions import CartEmpty, DeliveryUnavailable, NothingToPay, TotalChanged
 from storefront.promotions.services import (
     Benefit,
@@ -166,3 +166,34 @@ def checkout_place_order(
     voucher_redemption_add(benefit=benefit, order=order)
     cart_transition(cart=cart, to=Cart.Status.ORDERED)
     return order
+
+
+@dataclass(frozen=True)
+class BoughtAgain:
+    """What "buy again" put back in the cart, and the order's items it could not."""
+
+    added: list[str]  # product names, as on the order
+    gone: list[str]  # no longer for sale or out of stock
+    short: list[str]  # back in the cart, fewer units than ordered
+
+
+def order_buy_again(*, cart_id: int, order: Order) -> BoughtAgain:
+    """Put the order's variants still for sale back in the cart, as many as were ordered and
+    stock allows, at today's prices (the cart prices them now, never the old order).
+
+    Raises CartClosed.
+    """
+    wanted = [(line.variant_id, line.quantity) for line in order.lines.all()]
+    cart_restore(cart_id=cart_id, lines=wanted)
+    in_cart = dict(CartLine.objects.filter(cart_id=cart_id).values_list("variant_id", "quantity"))
+    added, gone, short = [], [], []
+    for line in order.lines.all():
+        name = f"{line.product_name} ({line.variant_label})" if line.variant_label else line.product_name
+        kept = in_cart.get(line.variant_id, 0)
+        if kept == 0:
+            gone.append(name)
+        else:
+            added.append(name)
+            if kept < line.quantity:
+                short.append(name)
+    return BoughtAgain(added=added, gone=gone, short=short)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("pedidos/<str:number>/pagar/", views.order_pay_view, name="order-pay"),
     path("pedidos/<str:number>/boleto/", views.order_boleto_view, name="order-boleto"),
     path("pedidos/<str:number>/cancelar/", views.order_cancel_view, name="order-cancel"),
+    path("pedidos/<str:number>/comprar-de-novo/", views.order_buy_again_view, name="order-buy-again"),
 ]

@@ -1,3 +1,5 @@
+import json
+
 import segno
 from django import forms
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.cep import normalize_cep
 from core.exceptions import DomainError
 from core.itf import itf_svg
 from inventory.exceptions import OutOfStock
@@ -30,15 +33,20 @@ from orders.selectors import (
 from orders.services.cancellation import order_cancel_by_customer
 from orders.services.payments import card_tokenise, payment_start
 from returns.selectors import return_list_for_order, returnable_lines, units_returned
+from storefront.accounts.forms import cep_lookup_attrs
+from storefront.accounts.models import ADDRESS_FIELDS
+from storefront.accounts.selectors import address_list_for_customer, profile_get
+from storefront.accounts.services import address_remember, profile_fill_blanks
 from storefront.cart.selectors import CartView, cart_view
 from storefront.cart.services import cart_contact_set
-from storefront.cart.session import recovery_attribution_pop, request_cart
+from storefront.cart.session import recovery_attribution_pop, request_cart, request_cart_for_update
 from storefront.checkout.forms import CheckoutDetailsForm, CheckoutPaymentForm, PlaceOrderForm
 from storefront.checkout.services import (
     CheckoutQuote,
     checkout_place_order,
     checkout_quote,
     installment_options,
+    order_buy_again,
 )
 from storefront.checkout.session import (
     checkout_buyer,
@@ -102,6 +110,7 @@ def checkout_details_view(request: HttpRequest) -> HttpResponse:
     if view is None:
         return redirect("cart:cart-detail")
     state = checkout_state(request, view.cart)
+    addresses = address_list_for_customer(customer=request.user) if request.user.is_authenticated else []
     if request.method == "POST":
         form = CheckoutDetailsForm(request.POST)
         if form.is_valid():
@@ -114,14 +123,53 @@ def checkout_details_view(request: HttpRequest) -> HttpResponse:
                 phone=details["phone"],
                 language=get_language(),
             )
+            _remember_for_customer(request, details, save_address=bool(request.POST.get("save_address")))
             return redirect("checkout:checkout-payment")
     else:
-        form = CheckoutDetailsForm(initial=state.get("details") or _customer_initial(request))
+        form = CheckoutDetailsForm(initial=state.get("details") or _customer_initial(request, addresses))
     # The email is kept as soon as it is typed: a cart left halfway through the form can still be recalled.
     form.fields["email"].widget.attrs.update(
         {"hx-post": reverse("checkout:checkout-contact"), "hx-trigger": "change", "hx-swap": "none"}
     )
-    return render(request, "checkout/checkout_details.html", {"form": form, "view": view, "step": 1})
+    form.fields["cep"].widget.attrs.update(cep_lookup_attrs())
+    return render(
+        request,
+        "checkout/checkout_details.html",
+        {"form": form, "view": view, "step": 1, **_saved_addresses(form, addresses)},
+    )
+
+
+def _saved_addresses(form: CheckoutDetailsForm, addresses: list) -> dict:
+    """The customer's addresses to pick from, the one the form holds picked (the default at
+    first), and whether the address typed may be saved."""
+    shown = form.data if form.is_bound else form.initial
+    typed = {
+        field: normalize_cep(str(shown.get(field, ""))) if field == "cep" else str(shown.get(field, ""))
+        for field in ADDRESS_FIELDS
+    }
+    picked = next((address.pk for address in addresses if address.checkout_fields() == typed), None)
+    return {
+        "saved_addresses": [(address, json.dumps(address.checkout_fields())) for address in addresses],
+        "picked_address": picked,
+        "save_address_checked": bool(form.data.get("save_address")) if form.is_bound else not addresses,
+    }
+
+
+def _remember_for_customer(request: HttpRequest, details: dict, *, save_address: bool) -> None:
+    """A logged-in customer's CPF and phone go to their profile where it has none, and the
+    address when they ask; neither ever stops the checkout."""
+    customer = _customer(request)
+    if customer is None:
+        return
+    profile_fill_blanks(user=customer, cpf=details["cpf"], phone=details["phone"])
+    if not save_address:
+        return
+    try:
+        address_remember(customer=customer, **{field: details[field] for field in ADDRESS_FIELDS})
+    except ValidationError:
+        messages.warning(request, _("We could not save this address in your account."))
+    except DomainError as error:
+        messages.warning(request, error.message)
 
 
 @never_cache
@@ -139,8 +187,9 @@ def checkout_contact_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-def _customer_initial(request: HttpRequest) -> dict:
-    """A logged-in customer starts from their account and their last order's address."""
+def _customer_initial(request: HttpRequest, addresses: list) -> dict:
+    """A logged-in customer starts from their account: the CPF and phone on their profile and
+    their default address, else what their last order had."""
     customer = _customer(request)
     if customer is None:
         return {}
@@ -149,6 +198,14 @@ def _customer_initial(request: HttpRequest) -> dict:
     if last is not None:
         fields = ("cpf", "phone", "cep", "street", "street_number", "complement", "district", "city", "state")
         initial.update({field: getattr(last, field) for field in fields})
+    profile = profile_get(user=customer)
+    if profile is not None:
+        initial.update(
+            {field: value for field, value in (("cpf", profile.cpf), ("phone", profile.phone)) if value}
+        )
+    default = next((address for address in addresses if address.is_default), None)
+    if default is not None:
+        initial.update(default.checkout_fields())
     return initial
 
 
@@ -417,6 +474,35 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "checkout/order_list.html", {"page_obj": page, "orders": page.object_list})
+
+
+@login_required
+@require_POST
+def order_buy_again_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer's earlier order back in the cart, as far as its items are still for sale."""
+    order = order_list_for_customer(customer=request.user).filter(number=number).first()
+    if order is None:
+        raise Http404("No such order.")
+    try:
+        result = order_buy_again(cart_id=request_cart_for_update(request).pk, order=order)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:account-detail")
+    if result.added:
+        messages.success(
+            request,
+            _("Back in your cart at today's prices: %(items)s.") % {"items": ", ".join(result.added)},
+        )
+    if result.short:
+        messages.info(
+            request,
+            _("Fewer units than before, as many as we have: %(items)s.") % {"items": ", ".join(result.short)},
+        )
+    if result.gone:
+        messages.warning(
+            request, _("No longer available, left out: %(items)s.") % {"items": ", ".join(result.gone)}
+        )
+    return redirect("cart:cart-detail")
 
 
 @never_cache

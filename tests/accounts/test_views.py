@@ -4,6 +4,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
+from storefront.accounts import views
 from storefront.accounts.models import User
 from support.notifications.models import Notification
 from support.notifications.tasks import notification_deliver
@@ -127,7 +128,7 @@ def test_account_page_needs_login(client):
 def test_account_page_shows_only_the_logged_in_customer(client, django_assert_max_num_queries):
     ana, _other = UserFactory(email="ana@example.com.br"), UserFactory(email="bia@example.com.br")
     client.force_login(ana)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(views.ACCOUNT_DETAIL_QUERIES):
         response = client.get(reverse("accounts:account-detail"))
     assert "ana@example.com.br" in response.content.decode()
     assert "bia@example.com.br" not in response.content.decode()
