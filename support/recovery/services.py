@@ -22,6 +22,7 @@ from orders.models import RECOVERY_TRANSITIONS, Order, RecoveryOpportunity
 from storefront.catalog.models import Variant
 from support.notifications.models import ContactPreference, Notification
 from support.notifications.services import notification_queue
+from support.notifications.unsubscribe import unsubscribe_email_read, unsubscribe_headers, unsubscribe_token
 from support.recovery.exceptions import RecoveryClosed, RecoveryLinkInvalid, RecoveryTransitionNotAllowed
 from support.recovery.models import (
     RecoveryCall,
@@ -74,7 +75,7 @@ def recovery_link(*, opportunity_id: int, step: int) -> str:
 
 
 def recovery_unsubscribe_link(*, email: str) -> str:
-    token = signing.dumps(email.lower(), salt=UNSUBSCRIBE_SALT, compress=True)
+    token = unsubscribe_token(email=email, salt=UNSUBSCRIBE_SALT)
     return settings.SITE_URL + reverse("recovery:recovery-unsubscribe", kwargs={"token": token})
 
 
@@ -98,7 +99,7 @@ def recovery_link_read(*, token: str) -> LinkOpened:
 def recovery_email_read(*, token: str) -> str:
     """The address an unsubscribe link names. Raises RecoveryLinkInvalid."""
     try:
-        return str(signing.loads(token, salt=UNSUBSCRIBE_SALT))
+        return unsubscribe_email_read(token=token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature as error:
         raise RecoveryLinkInvalid() from error
 
@@ -247,10 +248,7 @@ def _reminder_send(
         channel=Notification.Channel.WHATSAPP if phone else Notification.Channel.EMAIL,
         template="sales_recovery" if phone else "",
         template_parameters=[first_name, message, link] if phone else None,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=unsubscribe_headers(url=unsubscribe),
         context={
             "subject": subject,
             "message": message,
