@@ -33,6 +33,7 @@ class Notification(TimeStampedModel):
         BOT_REPLY = "bot_reply", _("Service bot answer")
         PASSWORD_RESET = "password_reset", _("Password reset")
         EMAIL_CHANGED = "email_changed", _("Account email changed")
+        STOCK_ALERT = "stock_alert", _("Back in stock")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
