@@ -175,6 +175,8 @@ STORE_PAGE_CACHE_SECONDS = env.int("STORE_PAGE_CACHE_SECONDS", default=60 * 60)
 # PROMOTIONS
 # Orders whose items reach this value ship free with the cheapest service (0 turns it off).
 STORE_FREE_SHIPPING_FROM = Decimal(env("STORE_FREE_SHIPPING_FROM", default="299.00"))
+# Business days from payment to the parcel leaving the warehouse, counted in delivery promises.
+STORE_DISPATCH_BUSINESS_DAYS = env.int("STORE_DISPATCH_BUSINESS_DAYS", default=1)
 # The state whose holidays the store keeps, besides the national ones (days it closes on top
 # of those, and its opening hours, are set in the admin).
 STORE_HOLIDAY_STATE = env("STORE_HOLIDAY_STATE", default="SP")

@@ -1,4 +1,5 @@
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -19,10 +20,12 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from core.calendar import BusinessCalendar, business_calendar
 from core.cep import is_capital_cep, normalize_cep, state_for_cep
 from inventory.models import Bin, ReservationAllocation, Warehouse
 from logistics.models import CarrierClaim, PickLine, PickList, Shipment, ShippingRate, TrackingEvent
 from orders.models import Order
+from storefront.catalog.models import Variant
 
 # Correios' cubic factor: a parcel weighs at least its volume in cm3 / 6000, in kg.
 CUBIC_DIVISOR = 6000
@@ -46,6 +49,34 @@ class ShippingOption:
     label: str
     price: Decimal
     days: int
+    arrives_by: date | None = None  # filled by `delivery_dates_add`
+
+
+def parcel_for(items: Iterable[tuple[Variant, int]]) -> Parcel:
+    """The parcel `(variant, quantity)` items make: their weights and volumes added up."""
+    weight, volume = 0, Decimal("0")
+    for variant, quantity in items:
+        weight += variant.weight_grams * quantity
+        volume += variant.length_cm * variant.width_cm * variant.height_cm * quantity
+    return Parcel(weight_grams=weight, volume_cm3=volume)
+
+
+def dispatch_date(*, calendar: BusinessCalendar | None = None) -> date:
+    """The day an order paid today leaves the warehouse, at the latest."""
+    calendar = calendar or business_calendar()
+    return calendar.add_business_days(timezone.localdate(), settings.STORE_DISPATCH_BUSINESS_DAYS)
+
+
+def delivery_dates_add(options: list[ShippingOption]) -> list[ShippingOption]:
+    """The options with the day each arrives by, for an order paid today: the store's dispatch
+    days, then the carrier's business days."""
+    if not options:
+        return options
+    calendar = business_calendar()
+    leaves_on = dispatch_date(calendar=calendar)
+    return [
+        replace(option, arrives_by=calendar.add_business_days(leaves_on, option.days)) for option in options
+    ]
 
 
 def shipping_quote(*, cep: str, parcel: Parcel) -> list[ShippingOption]:

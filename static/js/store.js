@@ -70,3 +70,38 @@ document.addEventListener("change", (event) => {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-payment-form]").forEach(showPaymentFields);
 });
+
+// Delivery by CEP (product page, cart): the CEP priced last in this browser session is
+// priced again wherever the widget appears (a page, the cart redrawn), and again when the
+// product page's variant changes.
+(() => {
+  const rememberedCep = () => {
+    const match = document.cookie.match(/(?:^|;\s*)cep=(\d{8})/);
+    return match ? `${match[1].slice(0, 5)}-${match[1].slice(5)}` : "";
+  };
+  const quote = (widget) => {
+    const form = widget && widget.querySelector("form");
+    if (form && form.querySelector("[data-role=freight-cep]").value) {
+      htmx.trigger(form, "submit");
+    }
+  };
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!window.htmx) {
+      return;
+    }
+    htmx.onLoad((content) => {
+      const widgets = content.matches("[data-freight]") ? [content] : content.querySelectorAll("[data-freight]");
+      for (const widget of widgets) {
+        const field = widget.querySelector("[data-role=freight-cep]");
+        if (!field.value && rememberedCep()) {
+          field.value = rememberedCep();
+          quote(widget);
+        }
+      }
+    });
+    const buyBox = document.getElementById("buy-box");
+    if (buyBox) {
+      buyBox.addEventListener("variant:change", () => quote(document.querySelector("[data-freight]")));
+    }
+  });
+})();

@@ -4,7 +4,10 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from core.money import quantize_brl
+from logistics.selectors import ShippingOption, delivery_dates_add, parcel_for, shipping_quote
 from storefront.cart.models import Cart, CartLine
+from storefront.catalog.models import Variant
+from storefront.promotions.services import Benefit, delivery_options_priced
 
 
 @dataclass(frozen=True)
@@ -55,3 +58,26 @@ def cart_view(*, cart: Cart | None) -> CartView:
         has_price_changes=any(line.price_changed for line in lines),
         has_stock_problems=any(line.stock_short for line in lines),
     )
+
+
+def freight_estimate(*, cep: str, items: list[tuple[Variant, int]]) -> list[ShippingOption]:
+    """What delivering `(variant, quantity)` items to a CEP costs with each service (free
+    delivery included, before any voucher) and the day each arrives, for an order paid today."""
+    items_total = quantize_brl(sum((variant.price * quantity for variant, quantity in items), Decimal("0")))
+    options = shipping_quote(cep=cep, parcel=parcel_for(items))
+    return delivery_dates_add(
+        delivery_options_priced(options=options, items_total=items_total, benefit=Benefit())
+    )
+
+
+def freight_items(
+    *, variant_id: int | None, quantity: int | None, cart: Cart | None
+) -> list[tuple[Variant, int]]:
+    """What a freight estimate prices: a variant on sale (one unit unless told), or else the
+    cart's lines; nothing when neither is there."""
+    if variant_id:
+        variant = Variant.objects.filter(pk=variant_id, is_active=True, product__is_published=True).first()
+        return [(variant, quantity or 1)] if variant else []
+    if cart is None:
+        return []
+    return [(line.variant, line.quantity) for line in cart.lines.select_related("variant").order_by("pk")]

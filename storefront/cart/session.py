@@ -9,6 +9,9 @@ from storefront.cart.selectors import cart_get_open
 from storefront.cart.services import cart_create
 
 SESSION_KEY = "cart_token"
+# The CEP a shopper last priced delivery for, kept for the browser session: pages cached for
+# everyone read it in the browser, and checkout offers it.
+CEP_COOKIE = "cep"
 
 
 def _customer(request: HttpRequest):

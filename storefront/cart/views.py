@@ -10,16 +10,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.exceptions import DomainError
 from orders.models import Order
 from orders.selectors import order_get_for_guest
-from storefront.cart.forms import CartAddForm, CartLineQuantityForm
-from storefront.cart.selectors import cart_item_count, cart_view
+from storefront.cart.forms import CartAddForm, CartLineQuantityForm, FreightQuoteForm
+from storefront.cart.selectors import cart_item_count, cart_view, freight_estimate, freight_items
 from storefront.cart.services import cart_add, cart_restore, cart_set_quantity
-from storefront.cart.session import recovery_attribution_set, request_cart, request_cart_for_update
+from storefront.cart.session import (
+    CEP_COOKIE,
+    recovery_attribution_set,
+    request_cart,
+    request_cart_for_update,
+)
 from support.recovery.exceptions import RecoveryLinkInvalid
 from support.recovery.services import recovery_click_record, recovery_lines_for_sale, recovery_link_read
 
 # Query budgets, asserted in tests/cart/test_views.py.
 CART_PAGE_QUERIES = 8  # session, cart, lines with products, attribute values, navigation, (user)
 MINI_CART_QUERIES = 4
+FREIGHT_QUOTE_QUERIES = 6  # variant (or session, cart, lines), rates, closed days, opening hours
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -38,6 +44,29 @@ def mini_cart_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "cart/_mini_cart.html", {"item_count": cart_item_count(cart=request_cart(request))}
     )
+
+
+@never_cache
+@require_GET
+def freight_quote_view(request: HttpRequest) -> HttpResponse:
+    """Delivery services, prices and dates for a CEP, from a product page or the cart (htmx).
+    The CEP is remembered for the browser session, for the next page that asks."""
+    form = FreightQuoteForm(request.GET)
+    options = None
+    if form.is_valid():
+        items = freight_items(
+            variant_id=form.cleaned_data["variant"],
+            quantity=form.cleaned_data["quantity"],
+            cart=None if form.cleaned_data["variant"] else request_cart(request),
+        )
+        if not items:
+            form.add_error(None, _("There is nothing to deliver yet."))
+        else:
+            options = freight_estimate(cep=form.cleaned_data["cep"], items=items)
+    response = render(request, "cart/_freight_quote.html", {"freight_form": form, "options": options})
+    if options is not None:
+        response.set_cookie(CEP_COOKIE, form.cleaned_data["cep"], samesite="Lax", secure=request.is_secure())
+    return response
 
 
 @require_POST
