@@ -11,7 +11,7 @@ from core.cep import normalize_cep, state_for_cep, validate_cep
 from core.cpf import only_digits, validate_cpf
 from storefront.accounts.exceptions import AddressLimitReached, AddressNotFound, EmailAlreadyRegistered
 from storefront.accounts.locks import lock_customer
-from storefront.accounts.models import ADDRESS_FIELDS, Address, CustomerProfile, User
+from storefront.accounts.models import ADDRESS_FIELDS, STATES, Address, CustomerProfile, User
 from support.notifications.models import Notification
 from support.notifications.services import notification_queue
 
@@ -166,12 +166,14 @@ def _address_clean(fields: dict[str, str]) -> dict[str, str]:
     cleaned = {name: " ".join(str(fields.get(name, "")).split()) for name in ADDRESS_FIELDS}
     cleaned["cep"], cleaned["state"] = normalize_cep(cleaned["cep"]), cleaned["state"].upper()
     errors: dict[str, list] = {}
+    if cleaned["state"] not in STATES:
+        errors["state"] = [ValidationError(_("Choose the state."), code="state")]
     try:
         validate_cep(cleaned["cep"])
     except ValidationError as error:
         errors["cep"] = error.error_list
     else:
-        if cleaned["state"] and state_for_cep(cleaned["cep"]) != cleaned["state"]:
+        if cleaned["state"] in STATES and state_for_cep(cleaned["cep"]) != cleaned["state"]:
             errors["cep"] = [
                 ValidationError(
                     _("This CEP belongs to %(state)s, not %(chosen)s.")
