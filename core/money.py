@@ -3,6 +3,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import F
 from django.db.models.functions import Round
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 CENT = Decimal("0.01")
@@ -42,6 +43,12 @@ def installment_options(total: Decimal) -> list[tuple[int, Decimal]]:
         total, most=settings.STORE_MAX_INSTALLMENTS, smallest=settings.STORE_MIN_INSTALLMENT
     )
     return [(count, installments_split(total, count)[-1]) for count in counts]
+
+
+def format_percent(percent: Decimal) -> str:
+    """A percentage as people write it, in the active language: 5, 2,5 (pt-BR)."""
+    percent = Decimal(percent)
+    return number_format(percent, decimal_pos=0 if percent % 1 == 0 else 1 if percent * 10 % 1 == 0 else 2)
 
 
 def percent_of(amount: Decimal, percent: Decimal) -> Decimal:

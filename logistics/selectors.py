@@ -67,6 +67,29 @@ def dispatch_date(*, calendar: BusinessCalendar | None = None) -> date:
     return calendar.add_business_days(timezone.localdate(), settings.STORE_DISPATCH_BUSINESS_DAYS)
 
 
+# Orders whose parcels have not left: their page promises a day counted from the next dispatch.
+NOT_SHIPPED_YET = frozenset(
+    {
+        Order.Status.AWAITING_PAYMENT,
+        Order.Status.PAID,
+        Order.Status.ON_HOLD,
+        Order.Status.VALIDATED,
+        Order.Status.PICKING,
+        Order.Status.PACKED,
+    }
+)
+
+
+def order_arrival_estimate(*, order: Order) -> date | None:
+    """The day an order that has not shipped should arrive by, leaving on the next dispatch
+    day with the service chosen; None once it shipped (its shipments carry their promise) or
+    was cancelled."""
+    if order.status not in NOT_SHIPPED_YET:
+        return None
+    calendar = business_calendar()
+    return calendar.add_business_days(dispatch_date(calendar=calendar), order.delivery_days)
+
+
 def delivery_dates_add(options: list[ShippingOption]) -> list[ShippingOption]:
     """The options with the day each arrives by, for an order paid today: the store's dispatch
     days, then the carrier's business days."""

@@ -17,6 +17,11 @@ class Totals:
     grand: Decimal
     pix_discount: Decimal = ZERO
 
+    @property
+    def discount_before_pix(self) -> Decimal:
+        """The vouchers' part of the discounts."""
+        return self.discount - self.pix_discount
+
 
 def order_totals(
     *,

@@ -4,10 +4,9 @@ and the price paid by Pix, from the store's price policy."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext
 
-from core.money import format_brl, installment_options, percent_of
+from core.money import format_brl, format_percent, installment_options, percent_of
 from storefront.catalog.cache import catalog_cached
 from storefront.catalog.models import PricePolicy
 
@@ -48,9 +47,7 @@ class PriceOffer:
             return ""
         return gettext("%(price)s with Pix (%(percent)s%% off)") % {
             "price": format_brl(self.pix_price),
-            "percent": number_format(
-                self.pix_discount_percent, decimal_pos=0 if self.pix_discount_percent % 1 == 0 else 2
-            ),
+            "percent": format_percent(self.pix_discount_percent),
         }
 
 

@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.cep import STATE_RANGES, normalize_cep, state_for_cep, validate_cep
 from core.cpf import only_digits, validate_cpf
-from core.money import format_brl
+from core.money import format_brl, format_percent
 from orders.adapters.cards import card_digits, luhn_ok
 from orders.models import Payment
 
@@ -109,8 +110,30 @@ class CheckoutPaymentForm(forms.Form):
     )
     installments = forms.TypedChoiceField(label=_("Instalments"), coerce=int, required=False)
 
-    def __init__(self, *args, delivery_options=(), installment_options=(), with_delivery=True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        delivery_options=(),
+        installment_options=(),
+        pix_discount_percent=Decimal("0"),
+        with_delivery=True,
+        pix_only=False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if pix_only:  # an order priced with the Pix discount
+            self.fields["method"].choices = [(Payment.Method.PIX, Payment.Method.PIX.label)]
+        if pix_discount_percent:
+            self.fields["method"].choices = [
+                (
+                    value,
+                    _("%(method)s (%(percent)s%% off)")
+                    % {"method": label, "percent": format_percent(pix_discount_percent)}
+                    if value == Payment.Method.PIX
+                    else label,
+                )
+                for value, label in self.fields["method"].choices
+            ]
         self.fields["delivery"].choices = [(option.code, option.label) for option in delivery_options]
         self.fields["installments"].choices = [
             (count, _("%(count)s× %(value)s interest-free") % {"count": count, "value": format_brl(value)})

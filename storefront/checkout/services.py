@@ -6,14 +6,15 @@ from django.db import transaction
 from core.actor import Actor
 from core.exceptions import DomainError
 from core.money import quantize_brl
-from logistics.selectors import Parcel, ShippingOption, shipping_quote
-from orders.models import Order
+from logistics.selectors import ShippingOption, delivery_dates_add, parcel_for, shipping_quote
+from orders.models import Order, Payment
 from orders.pricing import Totals, order_totals
 from orders.services import Buyer, Delivery, installment_options, order_place
 from storefront.cart.exceptions import CartClosed
 from storefront.cart.locks import lock_cart
 from storefront.cart.models import Cart, CartLine
 from storefront.cart.services import cart_restore, cart_transition
+from storefront.catalog.pricing import price_policy_current
 from storefront.checkout.exceptions import CartEmpty, DeliveryUnavailable, NothingToPay, TotalChanged
 from storefront.promotions.services import (
     Benefit,
@@ -24,27 +25,13 @@ from storefront.promotions.services import (
 )
 
 
-def cart_parcel(*, lines: list[CartLine]) -> Parcel:
-    """The parcel a cart makes: weights and volumes of its items added up."""
-    return Parcel(
-        weight_grams=sum(line.variant.weight_grams * line.quantity for line in lines),
-        volume_cm3=sum(
-            (
-                line.variant.length_cm * line.variant.width_cm * line.variant.height_cm * line.quantity
-                for line in lines
-            ),
-            Decimal("0"),
-        ),
-    )
-
-
 def _items_total(lines: list[CartLine]) -> Decimal:
     return quantize_brl(sum((line.variant.price * line.quantity for line in lines), Decimal("0")))
 
 
 def _delivery_options(*, lines: list[CartLine], cep: str, benefit: Benefit) -> list[ShippingOption]:
     return delivery_options_priced(
-        options=shipping_quote(cep=cep, parcel=cart_parcel(lines=lines)),
+        options=shipping_quote(cep=cep, parcel=parcel_for((line.variant, line.quantity) for line in lines)),
         items_total=_items_total(lines),
         benefit=benefit,
     )
@@ -60,6 +47,7 @@ class CheckoutQuote:
     voucher_error: str
     totals: Totals
     installments: list[tuple[int, Decimal]]  # (count, value of each), interest-free
+    pix_discount_percent: Decimal  # what paying by Pix takes off the items
 
 
 def checkout_quote(
@@ -68,11 +56,14 @@ def checkout_quote(
     buyer: Buyer,
     delivery_code: str,
     voucher_code: str,
+    payment_method: str = "",
     cheapest_by_default: bool = False,
 ) -> CheckoutQuote:
-    """Price the cart's lines for the buyer's CEP, a delivery service and a voucher with the
-    same rules placing the order uses. A voucher that does not apply is reported, not raised;
-    a delivery code not offered (none chosen yet) falls back to the cheapest when asked to."""
+    """Price the cart's lines for the buyer's CEP, a delivery service, a voucher and a way to
+    pay with the same rules placing the order uses, each delivery with the day it arrives. A
+    voucher that does not apply is reported, not raised; a delivery code not offered (none
+    chosen yet) falls back to the cheapest when asked to."""
+    policy = price_policy_current()
     items_total, voucher_error = _items_total(lines), ""
     try:
         benefit = voucher_benefit(
@@ -80,7 +71,7 @@ def checkout_quote(
         )
     except DomainError as error:
         benefit, voucher_error = Benefit(), str(error.message)
-    options = _delivery_options(lines=lines, cep=buyer.cep, benefit=benefit)
+    options = delivery_dates_add(_delivery_options(lines=lines, cep=buyer.cep, benefit=benefit))
     delivery = next((option for option in options if option.code == delivery_code), None)
     if delivery is None and cheapest_by_default and options:
         delivery = options[0]
@@ -88,14 +79,17 @@ def checkout_quote(
         lines=[(line.variant.price, line.quantity) for line in lines],
         shipping=delivery.price if delivery else Decimal("0.00"),
         discount=benefit.discount,
+        pix_discount_percent=policy.pix_discount_percent if payment_method == Payment.Method.PIX else 0,
     )
+    card_total = totals.grand + totals.pix_discount
     return CheckoutQuote(
         options=options,
         delivery=delivery,
         benefit=benefit,
         voucher_error=voucher_error,
         totals=totals,
-        installments=installment_options(totals.grand) if totals.grand > 0 else [],
+        installments=installment_options(card_total) if card_total > 0 else [],
+        pix_discount_percent=policy.pix_discount_percent,
     )
 
 
@@ -106,6 +100,7 @@ def checkout_place_order(
     buyer: Buyer,
     delivery_code: str,
     voucher_code: str = "",
+    payment_method: str = "",
     expected_total: Decimal | None = None,
     customer=None,
     language: str = "pt-br",
@@ -113,8 +108,8 @@ def checkout_place_order(
     sales_agent=None,
 ) -> Order:
     """Place the order of a cart: price it again on the server (the browser's figures are only
-    compared, never used), use the voucher, hold the stock, close the cart. Submitting the same
-    cart again (a double click) returns the same order.
+    compared, never used), use the voucher and, for Pix, the Pix discount, hold the stock,
+    close the cart. Submitting the same cart again (a double click) returns the same order.
 
     Raises CartEmpty, CartClosed, DeliveryUnavailable, TotalChanged, a voucher error or
     OutOfStock, creating nothing.
@@ -141,10 +136,14 @@ def checkout_place_order(
     )
     if option is None:
         raise DeliveryUnavailable()
+    pix_discount_percent = (
+        price_policy_current().pix_discount_percent if payment_method == Payment.Method.PIX else Decimal("0")
+    )
     totals = order_totals(
         lines=[(line.variant.price, line.quantity) for line in lines],
         shipping=option.price,
         discount=benefit.discount,
+        pix_discount_percent=pix_discount_percent,
     )
     if expected_total is not None and totals.grand != expected_total:
         raise TotalChanged()
@@ -156,6 +155,7 @@ def checkout_place_order(
         buyer=buyer,
         delivery=Delivery(service=option.code, label=option.label, price=option.price, days=option.days),
         discount=benefit.discount,
+        pix_discount_percent=pix_discount_percent,
         voucher_code=benefit.voucher.code if benefit.voucher else "",
         customer=customer,
         language=language,

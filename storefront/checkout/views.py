@@ -20,7 +20,7 @@ from core.cep import normalize_cep
 from core.exceptions import DomainError
 from core.itf import itf_svg
 from inventory.exceptions import OutOfStock
-from logistics.selectors import shipment_list_for_order
+from logistics.selectors import order_arrival_estimate, shipment_list_for_order
 from orders.exceptions import CardInvalid, PaymentNotAllowed, PaymentProviderDown
 from orders.models import Order, Payment
 from orders.selectors import (
@@ -61,12 +61,16 @@ ORDERS_PAGE_SIZE = 10
 ORDER_LIST_QUERIES = 7  # session, user, count, page, lines, navigation, (cart)
 ORDER_DETAIL_QUERIES = (
     11  # session, user, order, lines, timeline, payments, shipments, tracking, refunds, navigation, (cart)
+    + 2  # the store's closed days and opening hours, for the arrival day until the order ships
 )
 # A delivered order also reads what may still be returned and its return requests.
 DELIVERED_ORDER_DETAIL_QUERIES = ORDER_DETAIL_QUERIES + 6  # delivery, policy, claimed, lines, returns, lines
 # Orders whose page offers returns: a hidden defect may still be reported after completion.
 RETURNS_SHOWN = frozenset({Order.Status.DELIVERED, Order.Status.COMPLETED})
-CHECKOUT_STEP_QUERIES = 12  # session, user, cart, lines, attributes, rates, voucher checks, navigation
+CHECKOUT_STEP_QUERIES = (
+    12  # session, user, cart, lines, attributes, rates, voucher checks, navigation
+    + 3  # price policy, the store's closed days and opening hours (arrival days)
+)
 
 # Where the last placed order is remembered, so a repeated "place order" finds it.
 PLACED_KEY = "checkout_placed"
@@ -92,13 +96,19 @@ def _checkout_cart(request: HttpRequest) -> CartView | None:
 
 
 def _quote(
-    view: CartView, state: dict, *, delivery: str | None = None, voucher: str | None = None
+    view: CartView,
+    state: dict,
+    *,
+    delivery: str | None = None,
+    voucher: str | None = None,
+    method: str | None = None,
 ) -> CheckoutQuote:
     return checkout_quote(
         lines=view.lines,
         buyer=checkout_buyer(state),
         delivery_code=state.get("delivery", "") if delivery is None else delivery,
         voucher_code=state.get("voucher", "") if voucher is None else voucher,
+        payment_method=state.get("payment_choice", {}).get("method", "") if method is None else method,
         cheapest_by_default=delivery is None,
     )
 
@@ -224,8 +234,13 @@ def checkout_payment_view(request: HttpRequest) -> HttpResponse:
         state,
         delivery=posted.get("delivery") if posted else None,
         voucher=posted.get("voucher") if posted else None,
+        method=posted.get("method", "") if posted else None,
     )
-    options = {"delivery_options": quote.options, "installment_options": quote.installments}
+    options = {
+        "delivery_options": quote.options,
+        "installment_options": quote.installments,
+        "pix_discount_percent": quote.pix_discount_percent,
+    }
     if posted is None or posted.get("action") == "quote":
         initial = {
             "delivery": quote.delivery.code if quote.delivery else "",
@@ -306,13 +321,17 @@ def _payment_page(
 @never_cache
 @require_POST
 def checkout_quote_view(request: HttpRequest) -> HttpResponse:
-    """The order summary again for another delivery service or voucher (htmx)."""
+    """The order summary again for another delivery service, voucher or way to pay (htmx)."""
     view = _checkout_cart(request)
     if view is None or checkout_buyer(checkout_state(request, view.cart)) is None:
         return HttpResponse(status=409)
     state = checkout_state(request, view.cart)
     quote = _quote(
-        view, state, delivery=request.POST.get("delivery", ""), voucher=request.POST.get("voucher", "")
+        view,
+        state,
+        delivery=request.POST.get("delivery", ""),
+        voucher=request.POST.get("voucher", ""),
+        method=request.POST.get("method", ""),
     )
     installments = CheckoutPaymentForm(
         initial={"installments": request.POST.get("installments")}, installment_options=quote.installments
@@ -352,6 +371,7 @@ def checkout_review_view(request: HttpRequest) -> HttpResponse:
                 buyer=buyer,
                 delivery_code=state["delivery"],
                 voucher_code=state.get("voucher", ""),
+                payment_method=state["payment"]["method"],
                 expected_total=form.cleaned_data["expected_total"],
                 customer=_customer(request),
                 language=get_language(),
@@ -453,14 +473,11 @@ def _order_page(request: HttpRequest, order: Order, template: str, **context) ->
             "pix_qr": segno.make(payment.pix_code, error="m").svg_data_uri(scale=5)
             if is_payable and payment.pix_code
             else "",
-            "pay_form": CheckoutPaymentForm(
-                installment_options=installment_options(order.grand_total), with_delivery=False
-            )
-            if order.can_pay_again
-            else None,
+            "pay_form": _pay_again_form(order) if order.can_pay_again else None,
             "access_token": request.GET.get("t") or request.POST.get("t", ""),
             "payment_terms": _payment_terms(),
             "shipments": shipment_list_for_order(order=order),
+            "arrival_estimate": order_arrival_estimate(order=order),
             **_order_returns(order),
             **context,
         },
@@ -525,14 +542,22 @@ def order_confirmation_view(request: HttpRequest, number: str) -> HttpResponse:
     return _order_page(request, _order_for_request(request, number), "checkout/order_confirmation.html")
 
 
+def _pay_again_form(order: Order, data=None) -> CheckoutPaymentForm:
+    """How a placed order may still be paid: by Pix alone when priced with the Pix discount."""
+    return CheckoutPaymentForm(
+        data,
+        installment_options=installment_options(order.grand_total),
+        with_delivery=False,
+        pix_only=bool(order.pix_discount),
+    )
+
+
 @never_cache
 @require_POST
 def order_pay_view(request: HttpRequest, number: str) -> HttpResponse:
     """Pay again after a declined card or a provider that did not answer."""
     order = _order_for_request(request, number)
-    form = CheckoutPaymentForm(
-        request.POST, installment_options=installment_options(order.grand_total), with_delivery=False
-    )
+    form = _pay_again_form(order, request.POST)
     if form.is_valid():
         payment = _payment_choice(form)
         if payment is not None:

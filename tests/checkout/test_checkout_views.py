@@ -16,11 +16,14 @@ from core.cpf import format_cpf
 from inventory.models import Warehouse
 from inventory.services import stock_receive
 from logistics.models import CarrierService, ShippingRate
+from logistics.templatetags.delivery import arrival_day
+from orders.adapters.base import GatewayUnavailable
 from orders.locks import lock_payment
 from orders.models import Order, Payment
 from orders.services import payment_mark_expired
 from orders.services.notifications import order_links
 from storefront.cart.models import Cart
+from storefront.catalog.models import PricePolicy
 from storefront.checkout import views
 from storefront.promotions.models import Voucher
 from tests.accounts.factories import UserFactory
@@ -400,3 +403,79 @@ def test_a_customer_checks_out_from_their_details_and_finds_the_order_in_their_a
     client.post(reverse("cart:cart-add"), {"variant": variant.pk, "quantity": 1})
     initial = client.get(reverse("checkout:checkout-details")).context["form"].initial
     assert (initial["cpf"], initial["cep"], initial["street"]) == (BUYER.cpf, BUYER.cep, BUYER.street)
+
+
+@pytest.fixture
+def pix_discount():
+    PricePolicy.objects.update_or_create(
+        pk=PricePolicy.objects.first().pk, defaults={"pix_discount_percent": 5}
+    )
+
+
+def test_paying_by_pix_takes_the_managers_discount_off_the_items_not_the_delivery(shopper, pix_discount):
+    review = to_review(shopper)
+    assert review.context["quote"].totals.pix_discount == Decimal("5.00")
+    assert 'data-testid="summary-pix-discount"' in review.content.decode()
+
+    place(shopper)
+
+    order = Order.objects.get()
+    assert (order.pix_discount, order.discount_total, order.grand_total) == (
+        Decimal("5.00"),
+        Decimal("5.00"),
+        Decimal("125.00"),
+    )
+    assert order.payments.get().amount == Decimal("125.00")
+
+
+def test_a_card_pays_the_full_price_and_its_instalments_split_it(shopper, pix_discount):
+    review = to_review(shopper, payment={"method": "card", "installments": 2, **CARD})
+    assert review.context["quote"].totals.grand == Decimal("130.00")
+    place(shopper)
+    order = Order.objects.get()
+    assert (order.pix_discount, order.grand_total) == (Decimal("0.00"), Decimal("130.00"))
+
+
+def test_choosing_pix_on_the_payment_step_shows_its_discount_over_htmx(shopper, pix_discount):
+    shopper.post(reverse("checkout:checkout-details"), DETAILS)
+    page = shopper.get(reverse("checkout:checkout-payment")).content.decode()
+    assert "Pix (5% de desconto)" in page
+
+    response = shopper.post(
+        reverse("checkout:checkout-quote"), {"delivery": "pac", "method": "pix"}, HTTP_HX_REQUEST="true"
+    )
+    card = shopper.post(
+        reverse("checkout:checkout-quote"), {"delivery": "pac", "method": "card"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.context["quote"].totals.grand == Decimal("125.00")
+    assert card.context["quote"].totals.grand == Decimal("130.00")
+    assert card.context["quote"].installments[-1][0] > 1
+
+
+def test_an_order_with_the_pix_discount_is_paid_again_by_pix_only(shopper, pix_discount, monkeypatch):
+    monkeypatch.setattr(
+        "orders.adapters.sandbox.SandboxGateway.create_pix",
+        lambda *args, **kwargs: (_ for _ in ()).throw(GatewayUnavailable("down")),
+    )
+    to_review(shopper)
+    confirmation = place(shopper).url
+    order = Order.objects.get()
+    monkeypatch.undo()
+
+    response = shopper.post(
+        reverse("checkout:order-pay", args=[order.number]),
+        {"method": "boleto", "t": token_of(confirmation)},
+    )
+
+    assert response.status_code == 200
+    assert "method" in response.context["pay_form"].errors
+    assert not order.payments.filter(method=Payment.Method.BOLETO).exists()
+
+
+def test_the_delivery_options_and_the_review_promise_a_day_not_a_count_of_days(shopper):
+    review = to_review(shopper)
+    arrives_by = review.context["quote"].delivery.arrives_by
+    page = review.content.decode()
+    assert f"chega até {arrival_day(arrives_by)}" in page
+    assert "dias úteis após o envio" not in page
