@@ -1,4 +1,5 @@
-"""Order analysis screens: the hold queue by reason and the order workspace with its actions."""
+"""Order screens: the order search, the hold queue by reason and the order workspace with its
+actions (shown to those who may take them)."""
 
 from django import forms
 from django.contrib import messages
@@ -9,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from backoffice.selectors import order_search
 from core.actor import Actor
 from core.exceptions import DomainError
+from logistics.selectors import shipment_list_for_order
 from orders.models import Order
 from orders.selectors import order_customer_history, order_hold_counts, order_hold_queue, order_workspace
 from orders.services import order_note_add
@@ -21,7 +24,8 @@ from support.services.incidents import order_question_ask
 PAGE_SIZE = 25
 # Query budgets, asserted in tests/backoffice/test_order_views.py.
 HOLD_QUEUE_QUERIES = 8
-WORKSPACE_QUERIES = 12
+ORDER_SEARCH_QUERIES = 7
+WORKSPACE_QUERIES = 14
 
 
 class OrderActionForm(forms.Form):
@@ -39,6 +43,14 @@ class OrderActionForm(forms.Form):
 
 
 def hold_queue_view(request: HttpRequest) -> HttpResponse:
+    """The orders area: a search for any order, then the orders waiting for an analyst."""
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        return render(
+            request,
+            "backoffice/orders/order_search.html",
+            {"query": query, "orders": order_search(query=query)},
+        )
     reason = request.GET.get("reason", "")
     reason = reason if reason in Order.HoldReason.values else ""
     page = Paginator(order_hold_queue(reason=reason), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -68,6 +80,7 @@ def order_workspace_view(request: HttpRequest, number: str) -> HttpResponse:
             "order": order,
             "analysis": order.analysis_list[0] if order.analysis_list else None,
             "history": order_customer_history(order=order),
+            "shipments": shipment_list_for_order(order=order),
             "form": OrderActionForm(initial={"seen": order.updated_at}),
             "can_act": order.status == Order.Status.ON_HOLD
             and order.hold_reason != Order.HoldReason.RETURN

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from backoffice.areas import areas_for_user
+from backoffice.selectors import customer_search
 from core.actor import Actor
 from core.exceptions import DomainError
 from core.periodic_jobs import periodic_jobs_late
@@ -15,7 +16,6 @@ from orders.selectors import payment_list_sandbox_pending
 from orders.services.notices import EXPIRED, PAID, sandbox_notice_deliver
 from orders.services.payments import is_sandbox_active
 from storefront.accounts.forms import LoginForm
-from storefront.accounts.selectors import customer_list
 from support.notifications.models import Notification
 from support.notifications.selectors import notification_count_failed, notification_list
 from support.notifications.services import notification_retry
@@ -45,7 +45,7 @@ class CustomerListView(ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return customer_list(search=self.request.GET.get("q", ""))
+        return customer_search(query=self.request.GET.get("q", "")[:100])
 
 
 class NotificationListView(ListView):
