@@ -199,6 +199,9 @@ ATTRIBUTES = [
         + [(str(number), str(number)) for number in range(34, 47)]
         + [("solteiro", "Solteiro"), ("casal", "Casal"), ("queen", "Queen"), ("king", "King")],
     ),
+    # Shoes have their own sizes: a shoe 38 is not a trouser 38, and a category holding both
+    # filters them apart.
+    ("numeracao", "Numeração", [(str(number), str(number)) for number in range(33, 47)]),
     ("cor", "Cor", [(slug, name) for slug, (name, _hex) in COLOURS.items()]),
     ("voltagem", "Voltagem", [("127-v", "127 V"), ("220-v", "220 V"), ("bivolt", "Bivolt")]),
     ("volume", "Volume", [(f"{ml}-ml", f"{ml} ml") for ml in (30, 50, 100, 200, 300, 500)]),
@@ -262,7 +265,7 @@ def _colours(*slugs: str, pick: tuple[int, int] = (1, 2)) -> Axis:
 LETTER_SIZES = Axis("tamanho", ("pp", "p", "m", "g", "gg", "xg"), (1, 3), run=True)
 DRESS_SIZES = Axis("tamanho", ("pp", "p", "m", "g", "gg"), (1, 3), run=True)
 TROUSER_SIZES = Axis("tamanho", ("36", "38", "40", "42", "44", "46"), (1, 3), run=True)
-SHOE_SIZES = Axis("tamanho", tuple(str(number) for number in range(34, 45)), (1, 3), run=True)
+SHOE_SIZES = Axis("numeracao", tuple(str(number) for number in range(34, 45)), (1, 3), run=True)
 BED_SIZES = Axis(
     "tamanho",
     ("solteiro", "casal", "queen", "king"),
