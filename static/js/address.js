@@ -115,6 +115,15 @@
     }
   });
 
+  // Typing in the address of a saved one makes it another address (the saved one stays as it is).
+  document.addEventListener("input", (event) => {
+    const form = event.target.form;
+    const other = form && form.querySelector("[data-saved-address-new]");
+    if (other && ADDRESS.includes(event.target.name) && !other.checked) {
+      other.checked = true;
+    }
+  });
+
   // Picking a saved address
   document.addEventListener("change", (event) => {
     const choice = event.target.closest("[data-saved-address], [data-saved-address-new]");

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.cep import STATE_RANGES
+from core.cpf import format_cpf
 from core.models import TimeStampedModel
 
 STATES = sorted({state for state, _start, _end in STATE_RANGES})
@@ -86,6 +87,17 @@ class CustomerProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.user_id)
+
+    @property
+    def cpf_display(self) -> str:
+        return format_cpf(self.cpf)
+
+    @property
+    def phone_display(self) -> str:
+        """(11) 98765-4321 or (11) 3456-7890."""
+        if len(self.phone) not in (10, 11):
+            return self.phone
+        return f"({self.phone[:2]}) {self.phone[2:-4]}-{self.phone[-4:]}"
 
 
 class Address(TimeStampedModel):

@@ -86,7 +86,7 @@ def test_the_account_page_shows_only_the_customers_own_addresses_and_orders_in_b
     assert len(response.context["orders"]) == views.ACCOUNT_ORDERS_SHOWN
     assert response.context["more_orders"]
     assert "Endereço da Bia" not in html and theirs.number not in html
-    assert "529.982.247-25" in html and "(11) 987654321" in html
+    assert "529.982.247-25" in html and "(11) 98765-4321" in html
     badges = {order.status: order.badge for order in response.context["orders"]}
     assert badges["delivered"] == "success" and badges["cancelled"] == "secondary"
     assert 'class="badge text-bg-warning" data-testid="order-status"' in html
