@@ -108,7 +108,11 @@ def _quote(
         buyer=checkout_buyer(state),
         delivery_code=state.get("delivery", "") if delivery is None else delivery,
         voucher_code=state.get("voucher", "") if voucher is None else voucher,
-        payment_method=state.get("payment_choice", {}).get("method", "") if method is None else method,
+        payment_method=(
+            state.get("payment_choice", {}).get("method", CheckoutPaymentForm.base_fields["method"].initial)
+            if method is None
+            else method
+        ),
         cheapest_by_default=delivery is None,
     )
 

@@ -7,12 +7,29 @@ from pathlib import Path
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 FITS = "document.documentElement.scrollWidth <= window.innerWidth"
+# The outermost elements that reach past the right edge, to name in a failure.
+OVERFLOWING = """() => {
+  const pastTheEdge = (element) => element.getBoundingClientRect().right > window.innerWidth + 0.5;
+  const inFixedLayer = (element) => {
+    for (let node = element; node; node = node.parentElement) {
+      if (getComputedStyle(node).position === "fixed") return true;
+    }
+    return false;
+  };
+  return [...document.querySelectorAll("body *")]
+  .filter((element) => pastTheEdge(element) && !inFixedLayer(element))
+  .filter((element) => !pastTheEdge(element.parentElement))
+  .slice(0, 5)
+  .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join(".")} ${Math.round(element.getBoundingClientRect().right)}px`);
+}"""
 SHOTS = Path(tempfile.gettempdir()) / "shots"
 
 
 def shoot(page, name: str) -> None:
     """The page at its current width, which it must fit without sideways scrolling."""
-    assert page.evaluate(FITS), f"{name} scrolls sideways at {page.viewport_size['width']} px"
+    assert page.evaluate(FITS), (
+        f"{name} scrolls sideways at {page.viewport_size['width']} px: {page.evaluate(OVERFLOWING)}"
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     # Hiding the caret would inject an inline style, which the store's Content-Security-Policy refuses.
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True, caret="initial")
