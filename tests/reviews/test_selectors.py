@@ -94,8 +94,11 @@ def test_an_orders_products_come_with_the_customers_review(customer):
     review = Review.objects.create(
         product=other, customer=customer, order_line=line, rating=3, title="Ok", comment="Ok."
     )
-    order, items = order_review_items(customer=customer, number=line.order.number)
-    assert {item.product.pk: item.review for item in items} == {line.variant.product_id: None, other.pk: review}
+    _order, items = order_review_items(customer=customer, number=line.order.number)
+    assert {item.product.pk: item.review for item in items} == {
+        line.variant.product_id: None,
+        other.pk: review,
+    }
 
 
 def test_an_order_not_yet_delivered_has_nothing_to_review(customer):

@@ -16,8 +16,8 @@ from storefront.reviews.models import Review, ReviewEvent
 from storefront.reviews.services import review_approve, review_reject, review_submit
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
-from tests.reviews.factories import MODERATOR, received_line, review_row
 from tests.returns.factories import delivered_order
+from tests.reviews.factories import MODERATOR, received_line, review_row
 
 pytestmark = pytest.mark.django_db
 
