@@ -188,11 +188,36 @@ class PickShortForm(forms.Form):
     found = forms.IntegerField(label=_("Units found in the bin"), min_value=0, max_value=MAX_UNITS)
 
 
+class BoxSelect(forms.Select):
+    """The box list, each box carrying its measures and own weight for static/js/packing.js
+    to fill the parcel's fields with."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        box = getattr(value, "instance", None)
+        if box is not None:
+            option["attrs"].update(
+                {
+                    "data-length-cm": box.length_cm,
+                    "data-width-cm": box.width_cm,
+                    "data-height-cm": box.height_cm,
+                    "data-tare-grams": box.tare_grams,
+                }
+            )
+        return option
+
+
 class PackForm(forms.Form):
     """The box being closed; the scanned codes travel with it as repeated hidden fields."""
 
     scan = forms.CharField(label=_("Scan or type each item's SKU or EAN"), max_length=64, required=False)
-    box = forms.ModelChoiceField(label=_("Box"), queryset=Box.objects.filter(is_active=True), required=False)
+    box = forms.ModelChoiceField(
+        label=_("Box"),
+        queryset=Box.objects.filter(is_active=True),
+        required=False,
+        widget=BoxSelect(attrs={"data-box-select": ""}),
+        help_text=_("Choosing a box fills in its measures and its weight with the items'."),
+    )
     weight_grams = forms.IntegerField(label=_("Weight (g)"), min_value=1, max_value=30_000, required=False)
     length_cm = forms.IntegerField(label=_("Length (cm)"), min_value=1, max_value=200, required=False)
     width_cm = forms.IntegerField(label=_("Width (cm)"), min_value=1, max_value=200, required=False)

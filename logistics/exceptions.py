@@ -83,8 +83,27 @@ class OrderNotPackable(DomainError):
 
 
 class BoxTooSmall(DomainError):
+    """Measures below the chosen box's; `field_errors` says, per measure refused, what it must reach."""
+
     code = "box_too_small"
     message = _("Parcel measures must be at least those of the box.")
+
+    def __init__(self, *, field_errors: dict[str, str] | None = None) -> None:
+        self.field_errors = field_errors or {}
+        super().__init__()
+
+
+class ParcelTooLight(DomainError):
+    """A weight below what the items and the box weigh together."""
+
+    code = "parcel_too_light"
+
+    def __init__(self, *, items_grams: int, tare_grams: int) -> None:
+        message = _(
+            "The items weigh %(items)s g and the box %(tare)s g: the parcel weighs at least %(minimum)s g."
+        ) % {"items": items_grams, "tare": tare_grams, "minimum": items_grams + tare_grams}
+        self.field_errors = {"weight_grams": message}
+        super().__init__(message)
 
 
 class ShipmentNotDispatchable(DomainError):

@@ -40,6 +40,7 @@ from logistics.selectors import (
 from logistics.services import (
     packing_check,
     packing_expected,
+    packing_items_grams,
     pick_line_confirm,
     pick_line_short,
     pick_list_create,
@@ -201,7 +202,8 @@ def pack_view(request: HttpRequest, number: str) -> HttpResponse:
                     actor=Actor.staff(request.user),
                 )
             except DomainError as error:
-                form.add_error(None, error.message)
+                for field, message in getattr(error, "field_errors", {}).items() or [(None, error.message)]:
+                    form.add_error(field, message)
             else:
                 messages.success(
                     request,
@@ -225,6 +227,7 @@ def pack_view(request: HttpRequest, number: str) -> HttpResponse:
         "form": form,
         "codes": codes,
         "lines": lines,
+        "items_grams": packing_items_grams(lines=expected),
         "is_complete": bool(lines) and all(line.is_complete for line in lines),
     }
     template = "backoffice/logistics/_pack_check.html" if is_htmx else "backoffice/logistics/pack.html"

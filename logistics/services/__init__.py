@@ -16,7 +16,15 @@ from logistics.services.dispatch import (
     shipments_dispatch_reconcile,
 )
 from logistics.services.invoices import invoice_issue, invoice_issue_entry
-from logistics.services.packing import PackingLine, box_upsert, packing_check, packing_expected, shipment_pack
+from logistics.services.packing import (
+    PackingLine,
+    box_upsert,
+    packing_check,
+    packing_expected,
+    packing_items_grams,
+    parcel_check,
+    shipment_pack,
+)
 from logistics.services.picking import pick_line_confirm, pick_line_short, pick_list_create
 from logistics.services.rates import RateRow, carrier_service_set_rates, shipping_rates_import
 from logistics.services.sandbox import sandbox_shipments_advance
@@ -42,6 +50,8 @@ __all__ = [
     "invoice_issue_entry",
     "packing_check",
     "packing_expected",
+    "packing_items_grams",
+    "parcel_check",
     "pick_line_confirm",
     "pick_line_short",
     "pick_list_create",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.locks import for_update
@@ -15,6 +16,7 @@ from logistics.exceptions import (
     CodeNotOnOrder,
     OrderNotPackable,
     PackingIncomplete,
+    ParcelTooLight,
     TooManyUnits,
 )
 from logistics.models import Box, CarrierService, Shipment, ShipmentLine
@@ -101,6 +103,35 @@ def packing_check(*, lines: list[PackingLine], codes: list[str]) -> list[Packing
     ]
 
 
+def packing_items_grams(*, lines: list[PackingLine]) -> int:
+    """What the units to box weigh, by their variants' weights."""
+    return sum(line.order_line.variant.weight_grams * line.expected for line in lines)
+
+
+def parcel_check(*, box: Box, lines: list[PackingLine], weight_grams: int, measures: dict[str, int]) -> None:
+    """A closed box measures at least the box (in whichever direction it was measured) and
+    weighs at least its items and itself.
+
+    Raises BoxTooSmall or ParcelTooLight, each naming the fields at fault.
+    """
+    sides = {"length_cm": box.length_cm, "width_cm": box.width_cm, "height_cm": box.height_cm}
+    if any(
+        side < box_side
+        for side, box_side in zip(sorted(measures.values()), sorted(sides.values()), strict=True)
+    ):
+        short = [name for name, side in sides.items() if measures[name] < side] or list(sides)
+        raise BoxTooSmall(
+            field_errors={
+                name: _("At least %(cm)s cm, the measure of the box %(box)s.")
+                % {"cm": sides[name], "box": box.name}
+                for name in short
+            }
+        )
+    items_grams = packing_items_grams(lines=lines)
+    if weight_grams < items_grams + box.tare_grams:
+        raise ParcelTooLight(items_grams=items_grams, tare_grams=box.tare_grams)
+
+
 @transaction.atomic
 def shipment_pack(
     *,
@@ -119,7 +150,8 @@ def shipment_pack(
     once every unit of the order is packed, the order is packed and the carrier is booked
     after commit.
 
-    Raises OrderNotPackable, CodeNotOnOrder, TooManyUnits, PackingIncomplete, BoxTooSmall.
+    Raises OrderNotPackable, CodeNotOnOrder, TooManyUnits, PackingIncomplete, BoxTooSmall,
+    ParcelTooLight.
     """
     actor.require_perm("logistics.pack_orders")
     order = lock_order(order_id)
@@ -131,10 +163,12 @@ def shipment_pack(
     ]
     if missing or not lines:
         raise PackingIncomplete(missing=missing)
-    measured = sorted((length_cm, width_cm, height_cm))
-    inner = sorted((box.length_cm, box.width_cm, box.height_cm))
-    if any(side < box_side for side, box_side in zip(measured, inner, strict=True)):
-        raise BoxTooSmall()
+    parcel_check(
+        box=box,
+        lines=lines,
+        weight_grams=weight_grams,
+        measures={"length_cm": length_cm, "width_cm": width_cm, "height_cm": height_cm},
+    )
     sequence = Shipment.objects.filter(order=order).count() + 1
     shipment = Shipment.objects.create(
         number=f"{order.number}-{sequence}",
