@@ -435,6 +435,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.catalog_version_bumps_owed_pay",
         "schedule": 60.0,
     },
+    "catalog-stock-alerts-reconcile": {
+        "task": "catalog.stock_alerts_reconcile",
+        "schedule": 300.0,
+    },
+    "catalog-search-words-rebuild": {
+        "task": "catalog.search_words_rebuild",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "inventory-lots-expired-sync": {
         "task": "inventory.lots_expired_sync",
         "schedule": crontab(hour=0, minute=5),

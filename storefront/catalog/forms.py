@@ -67,3 +67,28 @@ class ListingFilterForm(forms.Form):
     def ignored_messages(self) -> list[str]:
         """What the shopper typed that the listing had to ignore, in their words."""
         return [f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items()]
+
+
+class StockAlertForm(forms.Form):
+    """Avise-me: which variant, and where to write. A signed-in shopper may leave the email
+    out: their account's address is used."""
+
+    variant = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        max_length=254,
+        error_messages={"invalid": _("Write a valid email address, like nome@exemplo.com.br.")},
+    )
+
+    def __init__(self, data=None, *, user=None) -> None:
+        super().__init__(data)
+        self.user = user
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if not email and self.user is not None and self.user.is_authenticated:
+            return self.user.email
+        if not email:
+            raise forms.ValidationError(_("Write the email we should write to."), code="required")
+        return email

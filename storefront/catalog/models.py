@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -196,10 +197,16 @@ class Product(TimeStampedModel):
                 condition=LISTED,
             ),
             models.Index(fields=["-published_at", "-id"], name="product_newest_idx", condition=LISTED),
+            # The home page shows only products that can be bought: never a sold-out one.
             models.Index(
                 fields=["-published_at", "-id"],
                 name="product_featured_idx",
-                condition=Q(is_featured=True, is_published=True),
+                condition=Q(is_featured=True, is_published=True, in_stock=True),
+            ),
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="product_new_in_stock_idx",
+                condition=Q(is_published=True, in_stock=True),
             ),
         ]
 
@@ -405,3 +412,83 @@ class PricePolicy(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Pix -{self.pix_discount_percent}%"
+
+
+class StockAlert(TimeStampedModel):
+    """A shopper's "avise-me": one email to `email` when this sold-out variant can be
+    bought online again. Kept with the catalog, whose variants it watches: the catalog's own
+    stock service sees a variant come back, and the notifications it sends are a leaf every
+    app may call."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for stock")
+        NOTIFIED = "notified", _("Told it is back")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    variant = models.ForeignKey(
+        Variant, verbose_name=_("variant"), on_delete=models.CASCADE, related_name="stock_alerts"
+    )
+    email = models.EmailField(_("email"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stock_alerts",
+    )
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.WAITING)
+    notified_at = models.DateTimeField(_("told at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("back-in-stock request")
+        verbose_name_plural = _("back-in-stock requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One waiting request per variant and address: asking twice changes nothing.
+            # Its index also finds the requests waiting for a variant.
+            models.UniqueConstraint(
+                fields=["variant", "email"],
+                condition=Q(status="waiting"),
+                name="stock_alert_waiting_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="notified") | Q(notified_at__isnull=False),
+                name="stock_alert_notified_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["email"], condition=Q(status="waiting"), name="stock_alert_waiting_email_idx"
+            ),
+            models.Index(fields=["id"], condition=Q(status="waiting"), name="stock_alert_waiting_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} → {self.email}"
+
+
+STOCK_ALERT_TRANSITIONS: dict[str, frozenset[str]] = {
+    StockAlert.Status.WAITING: frozenset({StockAlert.Status.NOTIFIED, StockAlert.Status.CANCELLED}),
+    StockAlert.Status.NOTIFIED: frozenset(),
+    StockAlert.Status.CANCELLED: frozenset(),
+}
+
+
+class SearchWord(TimeStampedModel):
+    """A word of the product names, brands and categories, without accents: the vocabulary
+    a misspelt search word is corrected to ("camizeta" -> "camiseta"). Words are added as
+    products are saved and the list is rebuilt daily, dropping words nothing uses any more.
+    On PostgreSQL a trigram index finds the closest word (see its migration)."""
+
+    word = models.CharField(_("word"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word

@@ -97,12 +97,17 @@ def _card_fields(products: QuerySet[Product]) -> QuerySet[Product]:
 
 
 def product_list_featured(*, limit: int = HOME_LIMIT) -> QuerySet[Product]:
-    products = Product.objects.listed().filter(is_featured=True).order_by(*ORDERINGS[Sort.NEWEST])
+    """The home page's featured products: never a sold-out one (read from its own index)."""
+    products = (
+        Product.objects.listed().filter(is_featured=True, in_stock=True).order_by(*ORDERINGS[Sort.NEWEST])
+    )
     return _card_fields(products)[:limit]
 
 
 def product_list_new_arrivals(*, limit: int = HOME_LIMIT) -> QuerySet[Product]:
-    return _card_fields(Product.objects.listed().order_by(*ORDERINGS[Sort.NEWEST]))[:limit]
+    """The home page's newest products that can be bought now."""
+    products = Product.objects.listed().filter(in_stock=True).order_by(*ORDERINGS[Sort.NEWEST])
+    return _card_fields(products)[:limit]
 
 
 def category_subtree_ids(*, category: Category) -> list[int]:
@@ -127,22 +132,50 @@ def product_search(*, term: str) -> QuerySet[Product]:
     common word too: many times the work for the same first page.) SQLite: every word of
     the term appears in name, brand or category.
     """
-    words = unaccent(term)[:SEARCH_TERM_MAX_LENGTH].split()
+    words = search_term_words(term)
     if not words:
         return Product.objects.none()
     cleaned = " ".join(words)
     products = Product.objects.listed()
     if connection.vendor != "postgresql":
-        for word in words:
-            products = products.filter(search_text__contains=word)
-        return products.annotate(rank=Value(1.0))
-    query = SearchQuery(cleaned, config="portuguese", search_type="websearch")
-    full_text = products.filter(search_vector=query)
-    if catalog_cached(f"search-has-words:{hashlib.sha256(cleaned.encode()).hexdigest()}", full_text.exists):
-        return full_text.annotate(rank=SearchRank(F("search_vector"), query))
+        return _products_with_words(products, words).annotate(rank=Value(1.0))
+    query = _full_text_query(cleaned)
+    if product_search_has_words(term=term):
+        return products.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
     return products.filter(search_text__trigram_word_similar=cleaned).annotate(
         rank=TrigramWordSimilarity(cleaned, "search_text")
     )
+
+
+def search_term_words(term: str) -> list[str]:
+    """The words search compares: without accents, lower case, from a term of bounded length."""
+    return unaccent(term)[:SEARCH_TERM_MAX_LENGTH].split()
+
+
+def _full_text_query(cleaned: str) -> SearchQuery:
+    return SearchQuery(cleaned, config="portuguese", search_type="websearch")
+
+
+def _products_with_words(products: QuerySet[Product], words: list[str]) -> QuerySet[Product]:
+    for word in words:
+        products = products.filter(search_text__contains=word)
+    return products
+
+
+def product_search_has_words(*, term: str) -> bool:
+    """Whether the words of `term`, as typed, find a listed product (typos not forgiven):
+    kept in the cache until the catalog changes."""
+    words = search_term_words(term)
+    if not words:
+        return False
+    cleaned = " ".join(words)
+
+    def exists() -> bool:
+        if connection.vendor != "postgresql":
+            return _products_with_words(Product.objects.listed(), words).exists()
+        return Product.objects.listed().filter(search_vector=_full_text_query(cleaned)).exists()
+
+    return catalog_cached(f"search-has-words:{hashlib.sha256(cleaned.encode()).hexdigest()}", exists)
 
 
 def product_list_filtered(*, products: QuerySet[Product], filters: ListingFilters) -> QuerySet[Product]:

@@ -24,3 +24,27 @@ def catalog_version_bumps_owed_pay() -> None:
     from storefront.catalog.cache import catalog_version_bumps_owed_pay
 
     catalog_version_bumps_owed_pay()
+
+
+@shared_task(bind=True, name="catalog.stock_alerts_notify")
+def stock_alerts_notify(self, *, variant_id: int) -> None:
+    from storefront.catalog.services import stock_alerts_notify
+
+    if stock_alerts_notify(variant_id=variant_id):
+        self.delay(variant_id=variant_id)
+
+
+@shared_task(bind=True, name="catalog.stock_alerts_reconcile")
+def stock_alerts_reconcile(self, *, after_id: int = 0) -> None:
+    from storefront.catalog.services import stock_alerts_reconcile
+
+    last_id = stock_alerts_reconcile(after_id=after_id)
+    if last_id is not None:
+        self.delay(after_id=last_id)
+
+
+@shared_task(name="catalog.search_words_rebuild")
+def search_words_rebuild() -> None:
+    from storefront.catalog.services import search_words_rebuild
+
+    search_words_rebuild()

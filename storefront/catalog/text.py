@@ -1,3 +1,4 @@
+import re
 import unicodedata
 
 import nh3
@@ -35,3 +36,18 @@ def clean_description(html: str) -> str:
     return nh3.clean(
         html, tags=DESCRIPTION_TAGS, attributes={"a": {"href", "title"}}, link_rel="nofollow noopener"
     )
+
+
+WORD = re.compile(r"[a-z0-9]+")
+SEARCH_WORD_MIN_LENGTH = 3
+SEARCH_WORD_MAX_LENGTH = 60
+
+
+def search_words(text: str) -> set[str]:
+    """The words of `text` worth correcting a search to, without accents: three letters or
+    more, not a bare number ("Tênis de corrida 42" -> {"tenis", "corrida"})."""
+    return {
+        word
+        for word in WORD.findall(unaccent(text))
+        if SEARCH_WORD_MIN_LENGTH <= len(word) <= SEARCH_WORD_MAX_LENGTH and not word.isdigit()
+    }

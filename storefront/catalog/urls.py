@@ -11,6 +11,9 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("busca/", views.search_view, name="search"),
+    path("busca/sugestoes/", views.search_suggest_view, name="search-suggest"),
+    path("avise-me/", views.stock_alert_create_view, name="stock-alert-create"),
+    path("avise-me/sair/<str:token>/", views.stock_alert_unsubscribe_view, name="stock-alert-unsubscribe"),
     path("c/<slug:slug>/", views.category_detail_view, name="category-detail"),
     path("p/<slug:slug>/", views.product_detail_view, name="product-detail"),
     path(

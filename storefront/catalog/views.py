@@ -1,14 +1,22 @@
 import hashlib
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.exceptions import DomainError
 from storefront.catalog.cache import cache_anonymous_page, catalog_cached
-from storefront.catalog.forms import ListingFilterForm
-from storefront.catalog.models import Product
+from storefront.catalog.exceptions import StockAlertLinkInvalid
+from storefront.catalog.forms import ListingFilterForm, StockAlertForm
+from storefront.catalog.models import Product, Variant
 from storefront.catalog.selectors import (
     category_get,
     category_list_ancestors,
@@ -23,6 +31,8 @@ from storefront.catalog.selectors import (
     product_search,
     product_variant_picker,
 )
+from storefront.catalog.services import stock_alert_email_read, stock_alert_subscribe, stock_alerts_cancel
+from storefront.catalog.suggestions import search_completion_list, search_correction_get
 from storefront.reviews.selectors import product_review_summary
 
 PAGE_SIZE = 24
@@ -35,6 +45,7 @@ HOME_QUERIES = 4  # featured, new arrivals, navigation
 CATEGORY_QUERIES = 9  # category, ancestors, children, brands, attribute values, count, page, navigation
 SEARCH_QUERIES = 7  # brands, attribute values, count, page, navigation, (none for the term itself)
 PRODUCT_QUERIES = 9  # product, variants, their attribute values, images, ancestors, related, navigation
+SEARCH_SUGGEST_QUERIES = 3  # products, category names, brand names (none once cached)
 
 
 @cache_anonymous_page()
@@ -114,9 +125,24 @@ def search_view(request: HttpRequest) -> HttpResponse:
         request,
         "catalog/search_results.html",
         product_search(term=term),
-        {"term": term},
+        {"term": term, "correction": search_correction_get(term=term)},
         facets_key=f"search:{term_digest}",
     )
+
+
+# The search boxes whose suggestions a page may ask for; each names its own list.
+SUGGESTION_BOXES = {"header-search", "hero-search"}
+
+
+@require_GET
+def search_suggest_view(request: HttpRequest) -> HttpResponse:
+    """Completions under a search box while the shopper types (htmx)."""
+    box = request.headers.get("HX-Trigger", "")
+    context = {
+        "completions": search_completion_list(term=request.GET.get("q", "")),
+        "box": box if box in SUGGESTION_BOXES else "search",
+    }
+    return render(request, "catalog/_search_suggestions.html", context)
 
 
 @cache_anonymous_page()
@@ -130,3 +156,53 @@ def product_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         "review_summary": product_review_summary(product=product),
     }
     return render(request, "catalog/product_detail.html", context)
+
+
+# Avise-me
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@require_POST
+def stock_alert_create_view(request: HttpRequest) -> HttpResponse:
+    """A shopper asks to be told when a sold-out variant is back: answered in place on the
+    product page (htmx), or by a notice on the page again without JavaScript."""
+    form = StockAlertForm(request.POST, user=request.user)
+    alert = None
+    if form.is_valid():
+        try:
+            alert = stock_alert_subscribe(
+                variant_id=form.cleaned_data["variant"],
+                email=form.cleaned_data["email"],
+                user=request.user,
+                language=get_language(),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+    variant_id = form.cleaned_data.get("variant")
+    variant = Variant.objects.select_related("product").filter(pk=variant_id).first() if variant_id else None
+    if _is_htmx(request):
+        context = {"variant": variant, "stock_alert_form": form, "stock_alert": alert}
+        return render(request, "catalog/_stock_alert.html", context, status=200 if alert else 422)
+    if alert is not None:
+        messages.success(
+            request, _("Done! We will email %(email)s once this option is back.") % {"email": alert.email}
+        )
+    else:
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    return redirect(variant.product.get_absolute_url() if variant else "catalog:home")
+
+
+@never_cache
+@csrf_exempt  # mail programs post the one-click unsubscribe without a form of ours
+@require_http_methods(["GET", "POST"])
+def stock_alert_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        email = stock_alert_email_read(token=token)
+    except StockAlertLinkInvalid as error:
+        return render(request, "catalog/stock_alert_unsubscribe.html", {"invalid": error.message}, status=404)
+    stock_alerts_cancel(email=email)
+    # The same answer whether or not the address was waiting for anything: nothing leaks.
+    return render(request, "catalog/stock_alert_unsubscribe.html", {"stopped": True})

@@ -34,6 +34,16 @@ from storefront.catalog.services.relations import (
     product_relations_set_bought_together,
     product_sales_counts_set,
 )
+from storefront.catalog.services.search import search_words_add, search_words_rebuild
+from storefront.catalog.services.stock_alerts import (
+    stock_alert_email_read,
+    stock_alert_subscribe,
+    stock_alert_transition,
+    stock_alert_unsubscribe_link,
+    stock_alerts_cancel,
+    stock_alerts_notify,
+    stock_alerts_reconcile,
+)
 
 __all__ = [
     "RELATED_LIMIT",
@@ -60,6 +70,15 @@ __all__ = [
     "product_search_text",
     "product_upsert",
     "products_set_published",
+    "search_words_add",
+    "search_words_rebuild",
+    "stock_alert_email_read",
+    "stock_alert_subscribe",
+    "stock_alert_transition",
+    "stock_alert_unsubscribe_link",
+    "stock_alerts_cancel",
+    "stock_alerts_notify",
+    "stock_alerts_reconcile",
     "variant_delete",
     "variant_save",
     "variant_set_stock_online",

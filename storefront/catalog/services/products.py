@@ -15,8 +15,11 @@ from storefront.catalog.models import (
     Brand,
     Category,
     Product,
+    StockAlert,
     Variant,
 )
+from storefront.catalog.services.search import search_words_add
+from storefront.catalog.tasks import stock_alerts_notify as stock_alerts_notify_task
 from storefront.catalog.text import clean_description, unaccent
 
 # Products
@@ -88,6 +91,7 @@ def product_refresh_search(*, product_ids: Iterable[int]) -> None:
     for product in products:
         product.search_text = product_search_text(product)
     Product.objects.bulk_update(products, ["search_text"], batch_size=1000)
+    search_words_add(texts=[product.search_text for product in products])
     if connection.vendor != "postgresql":
         return
 
@@ -157,6 +161,12 @@ def variant_set_stock_online(*, variant_id: int, quantity: int) -> None:
     if changed and (before > 0) != (quantity > 0):
         # Pages show "in stock" or "unavailable", not counts: only a flip makes them stale.
         catalog_changed()
+    if changed and before == 0 and quantity > 0 and _has_waiting_stock_alerts(variant_id):
+        stock_alerts_notify_task.delay_on_commit(variant_id=variant_id)
+
+
+def _has_waiting_stock_alerts(variant_id: int) -> bool:
+    return StockAlert.objects.filter(variant_id=variant_id, status=StockAlert.Status.WAITING).exists()
 
 
 @transaction.atomic
