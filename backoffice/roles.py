@@ -220,6 +220,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "catalog.change_product",
             "catalog.view_pricepolicy",
             "catalog.change_pricepolicy",
+            "pages.view_storepage",
+            "pages.change_storepage",
         }
     ),
 }

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "storefront.cart",
     "storefront.checkout",
     "storefront.reviews",
+    "storefront.pages",
     "inventory",
     "orders",
     "logistics",
@@ -270,6 +271,13 @@ STORE_INVOICE_SERIES = env.int("STORE_INVOICE_SERIES", default=1)
 STORE_COMPANY_NAME = env("STORE_COMPANY_NAME", default="Loja Aurora Comércio Eletrônico Ltda")
 STORE_COMPANY_CNPJ = env("STORE_COMPANY_CNPJ", default="11222333000181")
 STORE_COMPANY_STATE = env("STORE_COMPANY_STATE", default="SP")
+# Who sells and how to reach them, shown at the foot of every storefront page (Decreto 7.962/2013).
+STORE_COMPANY_ADDRESS = env(
+    "STORE_COMPANY_ADDRESS", default="Rua Augusta, 1500, Consolação, São Paulo/SP, CEP 01304-001"
+)
+STORE_CONTACT_EMAIL = env("STORE_CONTACT_EMAIL", default="atendimento@loja-aurora.example")
+STORE_CONTACT_PHONE = env("STORE_CONTACT_PHONE", default="(11) 4002-8922")
+STORE_CONTACT_WHATSAPP = env("STORE_CONTACT_WHATSAPP", default="(11) 98765-4321")
 
 # AUTHENTICATION
 AUTH_USER_MODEL = "accounts.User"

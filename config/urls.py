@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("storefront.checkout.urls")),
     path("", include("returns.urls")),
     path("", include("storefront.reviews.urls")),
+    path("", include("storefront.pages.urls")),
     path("payments/", include("orders.urls")),
     path("logistics/", include("logistics.urls")),
     path("support/", include("support.webhook_urls")),

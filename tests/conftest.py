@@ -36,7 +36,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture
 def migrated_defaults(transactional_db):
     """What data migrations set up and transactional tests flush: the staff roles, the
-    store's opening hours, the support desk's queues with their deadlines and the recovery reminders."""
+    store's opening hours, the support desk's queues with their deadlines, the recovery reminders
+    and the legal pages."""
     from importlib import import_module
 
     from django.apps import apps
@@ -47,6 +48,7 @@ def migrated_defaults(transactional_db):
     import_module("core.migrations.0004_default_opening_hours").default_hours_create(apps, None)
     import_module("support.migrations.0002_default_queues").default_queues_create(apps, None)
     import_module("support.recovery.migrations.0002_default_sequences").default_sequences_create(apps, None)
+    import_module("storefront.pages.migrations.0002_default_pages").default_pages_create(apps, None)
 
 
 @pytest.fixture
