@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from storefront.accounts.models import User
+from storefront.accounts.models import Address, CustomerProfile, User
 
 
 class StaffUserCreationForm(BaseUserCreationForm):
@@ -37,3 +37,23 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(CustomerProfile)
+class CustomerProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "cpf", "phone", "updated_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "cpf", "phone"]
+    raw_id_fields = ["user"]
+    show_full_result_count = False
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ["customer", "label", "cep", "city", "state", "is_default"]
+    readonly_fields = ["is_default"]  # one default per customer: changed from the account page
+    list_select_related = ["customer"]
+    list_filter = ["state"]
+    search_fields = ["customer__email", "cep"]
+    raw_id_fields = ["customer"]
+    show_full_result_count = False

@@ -451,3 +451,16 @@ def test_the_checkout_page_with_many_saved_addresses_runs_bounded_queries(
     with django_assert_max_num_queries(checkout_views.CHECKOUT_STEP_QUERIES):
         response = client.get(reverse("checkout:checkout-details"))
     assert len(response.context["saved_addresses"]) == 15
+
+
+# The admin
+
+
+@pytest.mark.parametrize("model", ["address", "customerprofile"])
+def test_the_admin_lists_and_opens_addresses_and_profiles(admin_client, model):
+    ana = UserFactory()
+    address_create(customer=ana, **PAULISTA)
+    profile_update(user=ana, full_name="Ana Souza", cpf="52998224725", phone="11987654321")
+    row = Address.objects.get() if model == "address" else CustomerProfile.objects.get()
+    assert admin_client.get(reverse(f"admin:accounts_{model}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:accounts_{model}_change", args=[row.pk])).status_code == 200
