@@ -1,40 +1,32 @@
-"""Brazilian taxpayer numbers: CPF (people) and CNPJ (companies), checked by their digits."""
+"""Brazilian taxpayer numbers: CPF (people) and CNPJ (companies), checked by their digits
+with python-stdnum, which knows the alphanumeric CNPJ too."""
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.br import cnpj, cpf
 
 
 def only_digits(value: str) -> str:
     return re.sub(r"\D", "", value or "")
 
 
-def _cpf_digit(digits: str) -> int:
-    weight = len(digits) + 1
-    total = sum(int(digit) * (weight - index) for index, digit in enumerate(digits))
-    remainder = total * 10 % 11
-    return 0 if remainder == 10 else remainder
-
-
 def is_valid_cpf(value: str) -> bool:
-    digits = only_digits(value)
-    if len(digits) != 11 or digits == digits[0] * 11:
-        return False
-    return _cpf_digit(digits[:9]) == int(digits[9]) and _cpf_digit(digits[:10]) == int(digits[10])
+    """A CPF with the right check digits; a number of one repeated digit is never issued."""
+    digits = cpf.compact(value or "")
+    return cpf.is_valid(digits) and digits != digits[0] * 11
 
 
-def _cnpj_digit(digits: str) -> int:
-    weights = [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2][-len(digits) :]
-    remainder = sum(int(digit) * weight for digit, weight in zip(digits, weights, strict=True)) % 11
-    return 0 if remainder < 2 else 11 - remainder
+def compact_cnpj(value: str) -> str:
+    """A CNPJ without punctuation, letters in capitals: the form it is stored in."""
+    return cnpj.compact(value or "")
 
 
 def is_valid_cnpj(value: str) -> bool:
-    digits = only_digits(value)
-    if len(digits) != 14 or digits == digits[0] * 14:
-        return False
-    return _cnpj_digit(digits[:12]) == int(digits[12]) and _cnpj_digit(digits[:13]) == int(digits[13])
+    """A CNPJ with the right check digits, numeric or alphanumeric (issued from July 2026)."""
+    characters = compact_cnpj(value)
+    return cnpj.is_valid(characters) and characters != characters[0] * 14
 
 
 def validate_cpf(value: str) -> None:
@@ -43,22 +35,18 @@ def validate_cpf(value: str) -> None:
 
 
 def format_cpf(value: str) -> str:
-    digits = only_digits(value)
-    return f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}" if len(digits) == 11 else value
+    digits = cpf.compact(value or "")
+    return cpf.format(digits) if len(digits) == 11 and digits.isdigit() else value
 
 
 def format_cnpj(value: str) -> str:
-    digits = only_digits(value)
-    return (
-        f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}/{digits[8:12]}-{digits[12:]}"
-        if len(digits) == 14
-        else value
-    )
+    characters = compact_cnpj(value)
+    return cnpj.format(characters) if len(characters) == 14 and characters.isalnum() else value
 
 
 def validate_cnpj(value: str) -> None:
     if not is_valid_cnpj(value):
-        raise ValidationError(_("Enter a valid CNPJ (14 digits)."), code="invalid_cnpj")
+        raise ValidationError(_("Enter a valid CNPJ (14 characters)."), code="invalid_cnpj")
 
 
 # The ninth digit of a CPF names the fiscal region that issued it.

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
-from core.cpf import is_valid_cnpj, is_valid_cpf, only_digits
+from core.cpf import compact_cnpj, is_valid_cnpj, is_valid_cpf, only_digits
 from core.money import format_brl
 from core.transitions import status_move
 from orders.exceptions import (
@@ -100,12 +100,10 @@ def pix_key_clean(value: str) -> dict[str, str]:
         return {"pix_key": key.lower(), "key_type": "email"}
     if EVP_KEY.fullmatch(key.lower()):
         return {"pix_key": str(uuid.UUID(key)), "key_type": "evp"}
-    if re.fullmatch(r"[\d./\s-]+", key):
-        digits = only_digits(key)
-        if len(digits) == 11 and is_valid_cpf(digits):
-            return {"pix_key": digits, "key_type": "cpf"}
-        if len(digits) == 14 and is_valid_cnpj(digits):
-            return {"pix_key": digits, "key_type": "cnpj"}
+    if re.fullmatch(r"[\d./\s-]+", key) and is_valid_cpf(only_digits(key)):
+        return {"pix_key": only_digits(key), "key_type": "cpf"}
+    if re.fullmatch(r"[\dA-Za-z./\s-]+", key) and is_valid_cnpj(key.replace(" ", "")):
+        return {"pix_key": compact_cnpj(key.replace(" ", "")), "key_type": "cnpj"}
     raise PixKeyInvalid()
 
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from faker import Faker
 
 from core.cep import format_cep, state_for_cep, validate_cep
-from core.cpf import format_cpf, is_valid_cnpj, is_valid_cpf, validate_cpf
+from core.cpf import compact_cnpj, format_cnpj, format_cpf, is_valid_cnpj, is_valid_cpf, validate_cpf
 
 FAKE = Faker("pt_BR")
 
@@ -33,6 +33,16 @@ def test_cpf_is_shown_with_its_punctuation():
 )
 def test_cnpj_check_digits(cnpj, valid):
     assert is_valid_cnpj(cnpj) is valid
+
+
+@pytest.mark.parametrize("cnpj", ["12.ABC.345/01DE-35", "12abc34501de35", "A1.B2C.3D4/E5F6-00"])
+def test_alphanumeric_cnpjs_from_july_2026_are_checked_by_their_digits(cnpj):
+    assert is_valid_cnpj(cnpj) is (cnpj != "A1.B2C.3D4/E5F6-00")
+
+
+def test_an_alphanumeric_cnpj_is_stored_in_capitals_and_shown_with_its_punctuation():
+    assert compact_cnpj("12.abc.345/01de-35") == "12ABC34501DE35"
+    assert format_cnpj("12abc34501de35") == "12.ABC.345/01DE-35"
 
 
 def test_generated_cnpjs_pass():

@@ -273,6 +273,7 @@ def test_a_boleto_is_refunded_by_transfer_to_a_pix_key_or_bank_account(
     [
         ("529.982.247-25", {"pix_key": "52998224725", "key_type": "cpf"}),
         ("11.222.333/0001-81", {"pix_key": "11222333000181", "key_type": "cnpj"}),
+        ("12.abc.345/01de-35", {"pix_key": "12ABC34501DE35", "key_type": "cnpj"}),
         (" Ana.Souza@Example.com.br ", {"pix_key": "ana.souza@example.com.br", "key_type": "email"}),
         ("+55 (11) 98765-4321", {"pix_key": "+5511987654321", "key_type": "phone"}),
         ("+551133334444", {"pix_key": "+551133334444", "key_type": "phone"}),
