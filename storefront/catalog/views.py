@@ -46,6 +46,9 @@ CATEGORY_QUERIES = 9  # category, ancestors, children, brands, attribute values,
 SEARCH_QUERIES = 7  # brands, attribute values, count, page, navigation, (none for the term itself)
 PRODUCT_QUERIES = 9  # product, variants, their attribute values, images, ancestors, related, navigation
 SEARCH_SUGGEST_QUERIES = 3  # products, category names, brand names (none once cached)
+# A term whose words find nothing also looks for a correction, once per catalog version: do
+# the words match, the closest vocabulary words (SQLite: the vocabulary), does the correction match.
+SEARCH_CORRECTION_QUERIES = 3
 
 
 @cache_anonymous_page()
