@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 
@@ -20,9 +21,9 @@ REASON_MAX_LENGTH = 300
 
 class Review(TimeStampedModel):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for moderation")
-        APPROVED = "approved", _("Published")
-        REJECTED = "rejected", _("Rejected")
+        PENDING = "pending", pgettext_lazy("review status", "Waiting for moderation")
+        APPROVED = "approved", pgettext_lazy("review status", "Published")
+        REJECTED = "rejected", pgettext_lazy("review status", "Rejected")
 
     product = models.ForeignKey(
         "catalog.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="reviews"

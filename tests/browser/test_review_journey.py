@@ -9,7 +9,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from playwright.sync_api import expect
 
 from backoffice.roles import Role
@@ -96,7 +96,9 @@ def test_a_customer_reviews_a_delivered_product_and_staff_publish_it(
     form.locator("[name=comment]").fill("Ferve em dois minutos e a alça não esquenta. <b>Recomendo</b>")
     shoot_widths(page, "review-form")
     form.get_by_test_id("review-submit").click()
-    expect(page.get_by_test_id("review-status")).to_contain_text(pt("Waiting for moderation"))
+    with translation.override("pt-br"):
+        waiting_label = pgettext("review status", "Waiting for moderation")
+    expect(page.get_by_test_id("review-status")).to_contain_text(waiting_label)
     shoot_widths(page, "review-pending")
     review = Review.objects.get(customer=customer)
     assert (review.status, review.rating, review.title) == (Review.Status.PENDING, 5, "Ferve rápido")
