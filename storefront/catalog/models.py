@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 from storefront.catalog.barcodes import validate_ean
@@ -439,7 +440,7 @@ class StockAlert(TimeStampedModel):
     )
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.WAITING)
-    notified_at = models.DateTimeField(_("told at"), null=True, blank=True)
+    notified_at = models.DateTimeField(pgettext_lazy("stock alert", "told at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
@@ -483,7 +484,7 @@ class SearchWord(TimeStampedModel):
     products are saved and the list is rebuilt daily, dropping words nothing uses any more.
     On PostgreSQL a trigram index finds the closest word (see its migration)."""
 
-    word = models.CharField(_("word"), max_length=60, unique=True)
+    word = models.CharField(pgettext_lazy("search vocabulary", "word"), max_length=60, unique=True)
 
     class Meta:
         verbose_name = _("search word")
