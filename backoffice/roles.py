@@ -47,6 +47,7 @@ _STOCK = {
     "inventory.view_purchaseorder",
     "inventory.add_purchaseorder",
     "inventory.change_purchaseorder",
+    "inventory.send_purchase_order",
     "inventory.view_supplier",
     "inventory.add_supplier",
     "inventory.change_supplier",

@@ -110,3 +110,32 @@ class NotOnDocument(DomainError):
 class NotPicked(DomainError):
     code = "not_picked"
     message = _("Not every unit of this order has been picked yet.")
+
+
+class PurchaseOrderNotDraft(DomainError):
+    code = "purchase_order_not_draft"
+    message = _("This purchase order was already sent or cancelled: only a draft can be changed.")
+
+
+class PurchaseOrderEmpty(DomainError):
+    code = "purchase_order_empty"
+    message = _("Add at least one item before sending the purchase order.")
+
+
+class VariantUnknown(DomainError):
+    code = "variant_unknown"
+    message = _("No item has this SKU or EAN. Search by SKU, EAN or name and pick one.")
+
+
+class PurchaseLineDuplicate(DomainError):
+    code = "purchase_line_duplicate"
+
+    def __init__(self, *, sku: str) -> None:
+        super().__init__(
+            _("%(sku)s is already on this purchase order: change the quantity of its line.") % {"sku": sku}
+        )
+
+
+class InvalidUnitCost(DomainError):
+    code = "invalid_unit_cost"
+    message = _("The unit cost is an amount of zero or more, with up to two decimal places.")

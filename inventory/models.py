@@ -264,6 +264,11 @@ class Supplier(TimeStampedModel):
     name = models.CharField(_("name"), max_length=150)
     cnpj = models.CharField(_("CNPJ"), max_length=14, unique=True, validators=[validate_cnpj])
     email = models.EmailField(_("email"), blank=True)
+    lead_time_days = models.PositiveIntegerField(
+        _("lead time (days)"),
+        default=7,
+        help_text=_("Days from sending an order to its arrival; sets the expected date of new orders."),
+    )
 
     class Meta:
         verbose_name = _("supplier")
@@ -278,6 +283,7 @@ class PurchaseOrder(TimeStampedModel):
     """Goods ordered from a supplier for one warehouse, received in one or more deliveries."""
 
     class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
         ORDERED = "ordered", _("Ordered")
         PARTIALLY_RECEIVED = "partially_received", _("Partially received")
         RECEIVED = "received", _("Received")
@@ -294,13 +300,24 @@ class PurchaseOrder(TimeStampedModel):
     )
     expected_on = models.DateField(_("expected on"))
     note = models.TextField(_("note"), blank=True)
+    created_by = models.CharField(_("created by"), max_length=200, blank=True)
+    sent_by = models.CharField(_("sent by"), max_length=200, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("purchase order")
         verbose_name_plural = _("purchase orders")
         ordering = ["expected_on", "pk"]
-        indexes = [models.Index(fields=["status", "expected_on"], name="purchase_order_status_idx")]
-        permissions = [("receive_stock", _("Can receive goods into stock"))]
+        indexes = [
+            models.Index(fields=["status", "expected_on"], name="purchase_order_status_idx"),
+            # The purchasing list, newest first, filtered by status, by supplier or by both.
+            models.Index(fields=["status", "id"], name="purchase_order_status_pk_idx"),
+            models.Index(fields=["supplier", "status", "id"], name="purchase_order_supplier_idx"),
+        ]
+        permissions = [
+            ("receive_stock", _("Can receive goods into stock")),
+            ("send_purchase_order", _("Can send purchase orders to suppliers")),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -311,6 +328,7 @@ class PurchaseOrder(TimeStampedModel):
 
 
 PURCHASE_ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    PurchaseOrder.Status.DRAFT: frozenset({PurchaseOrder.Status.ORDERED, PurchaseOrder.Status.CANCELLED}),
     PurchaseOrder.Status.ORDERED: frozenset(
         {
             PurchaseOrder.Status.PARTIALLY_RECEIVED,
@@ -348,6 +366,7 @@ class PurchaseOrderLine(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(quantity_ordered__gte=1), name="purchase_line_ordered_positive"
             ),
+            models.CheckConstraint(condition=Q(unit_cost__gte=0), name="purchase_line_cost_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -544,6 +563,15 @@ class ReorderRule(TimeStampedModel):
     )
     minimum = models.PositiveIntegerField(_("minimum"))
     maximum = models.PositiveIntegerField(_("maximum"))
+    supplier = models.ForeignKey(
+        Supplier,
+        verbose_name=_("supplier"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reorder_rules",
+        help_text=_("Who it is bought from: draft purchase orders from the reorder list go to them."),
+    )
 
     class Meta:
         verbose_name = _("reorder rule")

@@ -2,7 +2,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -17,6 +29,7 @@ from inventory.models import (
     StockLevel,
     StockMovement,
     StockQuant,
+    Supplier,
     Transfer,
     TransferLine,
 )
@@ -239,10 +252,19 @@ def replenishment_needs(*, warehouse_id: int | None = None) -> QuerySet[ReorderR
     ).annotate(projected=F("free") + F("incoming") + F("in_transit"))
     if warehouse_id:
         rules = rules.filter(warehouse_id=warehouse_id)
+    # A draft purchase order (not sent, so not owed yet) that already has the variant.
+    drafted = PurchaseOrderLine.objects.filter(
+        variant=OuterRef("variant"),
+        purchase_order__warehouse=OuterRef("warehouse"),
+        purchase_order__status=PurchaseOrder.Status.DRAFT,
+    ).order_by("-purchase_order_id")
     return (
         rules.filter(projected__lt=F("minimum"))
-        .annotate(suggested=F("maximum") - F("projected"))
-        .select_related("variant__product", "warehouse")
+        .annotate(
+            suggested=F("maximum") - F("projected"),
+            draft_id=Subquery(drafted.values("purchase_order_id")[:1]),
+        )
+        .select_related("variant__product", "warehouse", "supplier")
         .order_by("warehouse__code", "variant__sku")
     )
 
@@ -298,3 +320,86 @@ def lots_shipped(*, reference: str, variant_id: int) -> list[Lot]:
         .distinct()
         .order_by("expires_on", "pk")
     )
+
+
+# Purchasing: drafting, sending and following purchase orders.
+
+PURCHASE_ORDERS_PENDING = (PurchaseOrder.Status.DRAFT, *OPEN_PURCHASES)
+
+
+def purchase_order_list(*, status: str = "", supplier_id: int | None = None) -> QuerySet[PurchaseOrder]:
+    """Purchase orders newest first, by status and supplier when given, each with its number
+    of lines (`line_count`) and its value (`total`) (paginate the result)."""
+    lines = (
+        PurchaseOrderLine.objects.filter(purchase_order=OuterRef("pk")).order_by().values("purchase_order")
+    )
+    orders = PurchaseOrder.objects.all()
+    if status:
+        orders = orders.filter(status=status)
+    if supplier_id:
+        orders = orders.filter(supplier_id=supplier_id)
+    return (
+        orders.select_related("supplier", "warehouse")
+        .annotate(
+            line_count=Coalesce(
+                Subquery(lines.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
+            ),
+            total=Coalesce(
+                Subquery(
+                    lines.annotate(value=Sum(F("quantity_ordered") * F("unit_cost"))).values("value"),
+                    output_field=DecimalField(max_digits=14, decimal_places=2),
+                ),
+                Value(0, output_field=DecimalField(max_digits=14, decimal_places=2)),
+            ),
+        )
+        .order_by("-pk")
+    )
+
+
+def purchase_order_get(*, pk: int) -> PurchaseOrder:
+    """One purchase order with its lines, their variants and products, and its value (`total`).
+    Raises PurchaseOrder.DoesNotExist."""
+    lines = PurchaseOrderLine.objects.select_related("variant__product").order_by("pk")
+    order = (
+        PurchaseOrder.objects.select_related("supplier", "warehouse")
+        .prefetch_related(Prefetch("lines", queryset=lines, to_attr="line_list"))
+        .get(pk=pk)
+    )
+    for line in order.line_list:
+        line.value = line.quantity_ordered * line.unit_cost
+    order.total = sum((line.value for line in order.line_list), 0)
+    return order
+
+
+def supplier_list() -> QuerySet[Supplier]:
+    """Suppliers by name, each with how many of its purchase orders are drafts or still
+    expected (`pending`) (paginate the result)."""
+    pending = (
+        PurchaseOrder.objects.filter(supplier=OuterRef("pk"), status__in=PURCHASE_ORDERS_PENDING)
+        .order_by()
+        .values("supplier")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Supplier.objects.annotate(
+        pending=Coalesce(Subquery(pending, output_field=IntegerField()), Value(0))
+    ).order_by("name", "pk")
+
+
+def variants_for_purchase(*, query: str, limit: int = 8) -> list[Variant]:
+    """Variants to put on a purchase order: by exact SKU or EAN first, else by product name;
+    at most `limit`, nothing for fewer than two characters."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    variants = Variant.objects.select_related("product").order_by("product__name", "sku")
+    exact = list(variants.filter(Q(sku__iexact=query) | Q(ean=query))[:limit])
+    return exact or list(variants.filter(product__name__icontains=query)[:limit])
+
+
+def variant_by_code(*, code: str) -> Variant | None:
+    """The variant with this exact SKU (any case) or EAN, if one."""
+    code = code.strip()
+    if not code:
+        return None
+    return Variant.objects.filter(Q(sku__iexact=code) | Q(ean=code)).select_related("product").first()

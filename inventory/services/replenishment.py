@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from inventory.models import ReorderRule, Warehouse
+from inventory.models import ReorderRule, Supplier, Warehouse
 from inventory.selectors import replenishment_needs
 from storefront.accounts.selectors import staff_team
 from support.notifications.models import Notification
@@ -31,13 +31,18 @@ def replenishment_notify() -> int:
 
 
 @transaction.atomic
-def reorder_rule_set(*, variant_id: int, warehouse: Warehouse, minimum: int, maximum: int) -> ReorderRule:
-    """Keep a variant between these quantities in a warehouse. Raises ValidationError when the
-    maximum is below the minimum."""
+def reorder_rule_set(
+    *, variant_id: int, warehouse: Warehouse, minimum: int, maximum: int, supplier: Supplier | None = None
+) -> ReorderRule:
+    """Keep a variant between these quantities in a warehouse, bought from `supplier` when
+    given (the rule's supplier is kept otherwise). Raises ValidationError when the maximum is
+    below the minimum."""
     rule = ReorderRule.objects.filter(variant_id=variant_id, warehouse=warehouse).first() or ReorderRule(
         variant_id=variant_id, warehouse=warehouse
     )
     rule.minimum, rule.maximum = minimum, maximum
+    if supplier is not None:
+        rule.supplier = supplier
     rule.full_clean(validate_unique=False, validate_constraints=True)
     rule.save()
     return rule
