@@ -2,6 +2,8 @@ import os
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from core.actor import Actor
 from inventory.services import stock_receive
@@ -97,6 +99,22 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign a user in through a session made on the server, for journeys that are not about
+    the login form: `sign_in(page, user)`."""
+
+    def sign(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return sign
 
 
 @pytest.fixture

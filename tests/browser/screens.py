@@ -20,7 +20,10 @@ OVERFLOWING = """() => {
   .filter((element) => pastTheEdge(element) && !inFixedLayer(element))
   .filter((element) => !pastTheEdge(element.parentElement))
   .slice(0, 5)
-  .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join(".")} ${Math.round(element.getBoundingClientRect().right)}px`);
+  .map((element) => {
+    const name = `${element.tagName.toLowerCase()}.${[...element.classList].join(".")}`;
+    return `${name} ${Math.round(element.getBoundingClientRect().right)}px`;
+  });
 }"""
 SHOTS = Path(tempfile.gettempdir()) / "shots"
 

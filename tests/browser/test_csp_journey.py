@@ -2,8 +2,6 @@
 journey runs under sees it, and the Django admin's scripts still work under it."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from tests.accounts.factories import UserFactory
@@ -36,21 +34,10 @@ def test_the_policy_refuses_an_inline_script_and_the_watcher_reports_it(page, br
     browser.violations.clear()  # seen on purpose: the journey itself is clean
 
 
-def log_in_as_superuser(page, live_server):
-    """Signed in through a session made on the server: this test is about the admin's
-    pages, not its login form."""
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
-
-
-def test_the_admins_scripts_work_under_the_policy(page, live_server):
+def test_the_admins_scripts_work_under_the_policy(page, sign_in):
     category = CategoryFactory(name="Cozinha")
     ProductFactory(name="Chaleira de inox", category=category)
-    log_in_as_superuser(page, live_server)
+    sign_in(page, UserFactory(is_staff=True, is_superuser=True))  # the admin's pages, not its login
 
     # the change list's actions: selecting every row counts them
     page.goto("/admin/catalog/product/")
