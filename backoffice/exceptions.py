@@ -14,7 +14,12 @@ class UnknownSku(DomainError):
 
 class AssistedPaymentMethod(DomainError):
     code = "assisted_payment_method"
-    message = _("Orders taken on the phone are paid by Pix or boleto.")
+    message = _("Orders taken on the phone are paid by Pix, boleto or a card payment link.")
+
+
+class AssistedOrderNotPayable(DomainError):
+    code = "assisted_order_not_payable"
+    message = _("This order is no longer waiting for payment: nothing was sent.")
 
 
 class TwoFactorCodeInvalid(DomainError):

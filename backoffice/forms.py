@@ -1,9 +1,12 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from backoffice.roles import Role
+from core.money import format_percent
 from inventory.models import Bin, Warehouse
 from logistics.models import Box, CarrierService, Shipment
 from orders.models import Payment
@@ -119,38 +122,83 @@ class TransferForm(forms.Form):
         return cleaned
 
 
-class TelesalesForm(CheckoutDetailsForm):
-    """An order taken on the phone: the customer's details and address, the items, the
-    delivery service and Pix or boleto. `key` makes a double submit place one order."""
+def telesales_lines(data) -> tuple[list[tuple[str, int]], list[str]]:
+    """The items of an order being taken: the `sku` and `quantity` pairs of the running
+    total, and the "SKU quantity" lines a call from the recovery list starts from. Returns
+    the items and what is wrong with the others, each said with its SKU."""
+    lines: list[tuple[str, int]] = []
+    errors: list[str] = []
+    if data.get("lines", "").strip():
+        try:
+            lines.extend(_sku_lines(data["lines"]))
+        except forms.ValidationError as error:
+            errors.extend(error.messages)
+    for sku, quantity in zip(data.getlist("sku"), data.getlist("quantity"), strict=False):
+        sku, quantity = sku.strip()[:64], quantity.strip()
+        if not sku:
+            continue
+        if not (quantity.isdecimal() and len(quantity) <= 7 and 1 <= int(quantity) <= MAX_UNITS):
+            errors.append(_("%(sku)s: the quantity must be a whole number above zero.") % {"sku": sku})
+            continue
+        lines.append((sku, int(quantity)))
+    return lines, errors
 
-    lines = forms.CharField(
-        label=_("Items"),
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "SKU-123 2"}),
-        help_text=_("One per line: SKU and quantity."),
+
+class TelesalesForm(CheckoutDetailsForm):
+    """An order taken on the phone: the customer's details and address, the items of the
+    running total, the delivery service, a voucher and Pix, boleto or a card payment link.
+    `key` makes a double submit place one order."""
+
+    delivery = forms.ChoiceField(
+        label=_("Delivery"), error_messages={"required": _("Choose the delivery (type the CEP first).")}
     )
-    delivery = forms.ChoiceField(label=_("Delivery"))
+    voucher = forms.CharField(label=_("Voucher"), max_length=40, required=False)
     method = forms.ChoiceField(
         label=_("Payment"),
         choices=[
             (Payment.Method.PIX, Payment.Method.PIX.label),
+            (Payment.Method.CARD, _("Card (payment link)")),
             (Payment.Method.BOLETO, Payment.Method.BOLETO.label),
         ],
         widget=forms.RadioSelect,
         initial=Payment.Method.PIX,
     )
+    # The items: `sku` and `quantity` pairs the running total draws; also "SKU quantity" lines.
+    lines = forms.CharField(label=_("Items"), required=False, widget=forms.HiddenInput)
     key = forms.UUIDField(widget=forms.HiddenInput)
     # The lost sale the agent called about, so the order counts as recovered by the call.
     recovery = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pix_discount_percent=Decimal("0"), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delivery"].choices = [
             (service.code, str(service))
             for service in CarrierService.objects.filter(is_active=True).order_by("position")
         ]
+        if pix_discount_percent:
+            self.fields["method"].choices = [
+                (
+                    value,
+                    _("%(method)s (%(percent)s%% off)")
+                    % {"method": label, "percent": format_percent(pix_discount_percent)}
+                    if value == Payment.Method.PIX
+                    else label,
+                )
+                for value, label in self.fields["method"].choices
+            ]
 
-    def clean_lines(self) -> list[tuple[str, int]]:
-        return _sku_lines(self.cleaned_data["lines"])
+    def clean_voucher(self) -> str:
+        return self.cleaned_data["voucher"].strip().upper()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        lines, errors = telesales_lines(self.data)
+        for error in errors:
+            self.add_error("lines", error)
+        if not lines and not errors:
+            self.add_error("lines", _("Add at least one item."))
+        cleaned["lines"] = lines
+        return cleaned
 
 
 class WarehouseForm(forms.Form):

@@ -34,6 +34,7 @@ class Notification(TimeStampedModel):
         PASSWORD_RESET = "password_reset", _("Password reset")
         EMAIL_CHANGED = "email_changed", _("Account email changed")
         STOCK_ALERT = "stock_alert", _("Back in stock")
+        PAYMENT_REQUEST = "payment_request", _("How to pay, sent by a sales agent")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
