@@ -614,6 +614,15 @@ class RiskCheck(models.Model):
         FRAUD = "fraud", _("Fraud")
         DATA = "data", _("Registration data")
 
+    class DataCode(models.TextChoices):
+        """The registration data checks (the fraud checks are RiskRule.Code)."""
+
+        CPF = "cpf", _("CPF with valid check digits")
+        NAME = "name", _("First and last name")
+        EMAIL = "email", _("Valid email address")
+        PHONE = "phone", _("Phone with a Brazilian area code")
+        ADDRESS = "address", _("Complete delivery address")
+
     analysis = models.ForeignKey(
         RiskAnalysis, verbose_name=_("analysis"), on_delete=models.CASCADE, related_name="checks"
     )
@@ -630,6 +639,14 @@ class RiskCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.hit}"
+
+    @property
+    def label(self) -> str:
+        """The check as staff read it."""
+        for codes in (RiskRule.Code, RiskCheck.DataCode):
+            if self.code in codes.values:
+                return str(codes(self.code).label)
+        return self.code
 
 
 class BlockedAddress(TimeStampedModel):

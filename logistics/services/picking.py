@@ -6,8 +6,9 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core.actor import Actor
+from core.actor import Actor, actor_display
 from core.locks import for_update
 from core.sequences import sequence_next
 from core.transitions import status_move
@@ -200,7 +201,13 @@ def pick_line_short(*, line_id: int, found: int, actor: Actor) -> PickLine:
         order_id=line.order_id,
         reason=Order.HoldReason.STOCK,
         actor=SHORT_PICK_ACTOR,
-        note=f"{line.order_line.sku}: {missing} not found in {line.bin.code} by {actor.label}",
+        note=_("%(sku)s: %(missing)s not found in bin %(bin)s by %(who)s")
+        % {
+            "sku": line.order_line.sku,
+            "missing": missing,
+            "bin": line.bin.code,
+            "who": actor_display(actor.label),
+        },
     )
     order.units_short += missing
     order.save(update_fields=["units_short", "updated_at"])

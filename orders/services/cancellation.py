@@ -31,7 +31,7 @@ def order_cancel(
         order_id=order_id,
         to=Order.Status.CANCELLED,
         actor=actor,
-        note=note or reason,
+        note=note or str(Order.CancelReason(reason).label),
         by_customer=by_customer,
     )
     order.cancel_reason = reason

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.calendar import add_business_days
@@ -188,7 +189,7 @@ def payment_start(
                 payment_reverse_task.delay_on_commit(payment_id=payment.pk)
                 return payment
             # An authorised card counts as paid; it is captured once the order is validated.
-            order_paid(order_id=payment.order_id, actor=PROVIDER_ACTOR, note="card authorised")
+            order_paid(order_id=payment.order_id, actor=PROVIDER_ACTOR, note=_("Card authorised"))
             order_received_notify(payment=payment)
             return payment
         if method == Payment.Method.PIX:

@@ -5,6 +5,7 @@ from uuid import UUID, uuid4
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.sequences import sequence_next
@@ -108,7 +109,7 @@ def order_place(
         **{**asdict(buyer), "email": buyer.email.strip().lower()},
     )
     _lines_hold(order=order, priced=priced, actor=actor, expires_at=timezone.now() + payment_window)
-    OrderEvent.objects.create(order=order, to_status=order.status, actor=actor.label, note="placed")
+    OrderEvent.objects.create(order=order, to_status=order.status, actor=actor.label, note=_("Order placed"))
     return order
 
 

@@ -8,10 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.actor import Actor
 from core.cep import state_for_cep
 from core.cpf import cpf_region_states, is_valid_cpf, only_digits
+from core.money import format_brl
 from inventory.services import reservation_allocate, reservation_top_up
 from orders.locks import lock_order
 from orders.models import Order, Payment, RiskAnalysis, RiskCheck, RiskPolicy, RiskRule
@@ -68,6 +71,14 @@ class Finding:
     hit: bool
     detail: str = ""
 
+    @property
+    def label(self) -> str:
+        return RiskCheck(code=self.code).label
+
+
+def _score_note(score: int) -> str:
+    return _("Risk score %(score)s") % {"score": score}
+
 
 def _names(value: str) -> set[str]:
     return {part for part in value.upper().split() if len(part) > 2}
@@ -85,37 +96,45 @@ def fraud_findings(*, order: Order, facts: RiskFacts) -> list[Finding]:
             Code.VALUE_VS_HISTORY,
             RiskCheck.Kind.FRAUD,
             bool(average) and order.grand_total > HISTORY_MULTIPLE * average,
-            f"total {order.grand_total}, average {average:.2f}" if average else "no history",
+            _("total %(total)s, average %(average)s")
+            % {"total": format_brl(order.grand_total), "average": format_brl(average)}
+            if average
+            else _("no earlier orders"),
         ),
         Finding(
             Code.FIRST_PURCHASE,
             RiskCheck.Kind.FRAUD,
             facts.previous_orders == 0,
-            f"{facts.previous_orders} earlier orders",
+            ngettext("%(count)s earlier order", "%(count)s earlier orders", facts.previous_orders)
+            % {"count": facts.previous_orders},
         ),
         Finding(
             Code.REGION_MISMATCH,
             RiskCheck.Kind.FRAUD,
             bool(cpf_region) and order.state not in cpf_region,
-            f"CPF region {'/'.join(sorted(cpf_region))}, delivery to {order.state}",
+            _("CPF issued in %(region)s, delivery to %(state)s")
+            % {"region": "/".join(sorted(cpf_region)), "state": order.state},
         ),
         Finding(
             Code.CEP_MISMATCH,
             RiskCheck.Kind.FRAUD,
             state_for_cep(order.cep) != order.state,
-            f"CEP {order.cep} is in {state_for_cep(order.cep) or '?'}, address says {order.state}",
+            _("CEP %(cep)s is in %(cep_state)s, the address says %(state)s")
+            % {"cep": order.cep, "cep_state": state_for_cep(order.cep) or "?", "state": order.state},
         ),
         Finding(
             Code.CPF_SHARED,
             RiskCheck.Kind.FRAUD,
             facts.cpf_emails > 1,
-            f"CPF used with {facts.cpf_emails} emails",
+            ngettext("CPF used with %(count)s email", "CPF used with %(count)s emails", facts.cpf_emails)
+            % {"count": facts.cpf_emails},
         ),
         Finding(
             Code.PAYMENT_ATTEMPTS,
             RiskCheck.Kind.FRAUD,
             facts.failed_payments >= MAX_FAILED_PAYMENTS or facts.cards_tried > MAX_CARDS,
-            f"{facts.failed_payments} failed payments, {facts.cards_tried} cards in 24 h",
+            _("%(failed)s failed payments, %(cards)s cards in 24 h")
+            % {"failed": facts.failed_payments, "cards": facts.cards_tried},
         ),
         Finding(Code.DISPOSABLE_EMAIL, RiskCheck.Kind.FRAUD, domain in DISPOSABLE_DOMAINS, domain),
         Finding(
@@ -128,19 +147,19 @@ def fraud_findings(*, order: Order, facts: RiskFacts) -> list[Finding]:
             Code.UNUSUAL_QUANTITY,
             RiskCheck.Kind.FRAUD,
             facts.largest_quantity >= UNUSUAL_QUANTITY,
-            f"up to {facts.largest_quantity} of one item",
+            _("up to %(quantity)s of one item") % {"quantity": facts.largest_quantity},
         ),
         Finding(
             Code.HOLDER_MISMATCH,
             RiskCheck.Kind.FRAUD,
             bool(holder) and not (_names(holder) & _names(order.full_name)),
-            f"card of {holder}" if holder else "not a card",
+            _("card of %(holder)s") % {"holder": holder} if holder else _("not a card"),
         ),
         Finding(
             Code.PROVIDER_HIGH_RISK,
             RiskCheck.Kind.FRAUD,
             bool(payment) and payment.provider_flag == "high_risk",
-            payment.provider_flag if payment else "",
+            _("flagged as high risk") if payment and payment.provider_flag == "high_risk" else "",
         ),
     ]
 
@@ -155,22 +174,22 @@ def data_findings(*, order: Order) -> list[Finding]:
         email_ok = False
     name_parts = order.full_name.split()
     return [
-        Finding("cpf", RiskCheck.Kind.DATA, not is_valid_cpf(order.cpf), order.cpf),
+        Finding(RiskCheck.DataCode.CPF, RiskCheck.Kind.DATA, not is_valid_cpf(order.cpf), order.cpf),
         Finding(
-            "name",
+            RiskCheck.DataCode.NAME,
             RiskCheck.Kind.DATA,
             len(name_parts) < 2 or any(character.isdigit() for character in order.full_name),
             order.full_name,
         ),
-        Finding("email", RiskCheck.Kind.DATA, not email_ok, order.email),
+        Finding(RiskCheck.DataCode.EMAIL, RiskCheck.Kind.DATA, not email_ok, order.email),
         Finding(
-            "phone",
+            RiskCheck.DataCode.PHONE,
             RiskCheck.Kind.DATA,
             len(phone) not in (10, 11) or phone[:2] not in VALID_DDD,
             order.phone,
         ),
         Finding(
-            "address",
+            RiskCheck.DataCode.ADDRESS,
             RiskCheck.Kind.DATA,
             not all(
                 (
@@ -204,7 +223,7 @@ def order_analyse(*, order_id: int) -> RiskAnalysis | None:
         return None
     if order.channel == Order.Channel.EXCHANGE:
         # The store chose to send it: no risk to score, only the return or stock to wait for.
-        _order_go_on(order=order, note="exchange")
+        _order_go_on(order=order, note=_("Exchange: no risk analysis"))
         return None
     facts = order_risk_facts(order=order)
     weights = {
@@ -238,27 +257,29 @@ def order_analyse(*, order_id: int) -> RiskAnalysis | None:
     )
     hits = {finding.code for finding in findings if finding.hit}
     if analysis.decision == RiskAnalysis.Decision.REJECT:
-        order_reject(order_id=order.pk, actor=ANALYSIS_ACTOR, reason=f"risk score {score}")
+        order_reject(order_id=order.pk, actor=ANALYSIS_ACTOR, reason=_score_note(score))
     elif analysis.has_data_problems:
         order_hold(
             order_id=order.pk,
             reason=Order.HoldReason.REGISTRATION_DATA,
             actor=ANALYSIS_ACTOR,
-            note=", ".join(sorted(hits)),
+            note=", ".join(
+                sorted(finding.label for finding in findings if finding.hit and finding.kind == "data")
+            ),
         )
     elif Code.CEP_MISMATCH in hits:
         order_hold(
             order_id=order.pk,
             reason=Order.HoldReason.ADDRESS,
             actor=ANALYSIS_ACTOR,
-            note=f"risk score {score}",
+            note=_score_note(score),
         )
     elif analysis.decision == RiskAnalysis.Decision.REVIEW:
         order_hold(
-            order_id=order.pk, reason=Order.HoldReason.FRAUD, actor=ANALYSIS_ACTOR, note=f"risk score {score}"
+            order_id=order.pk, reason=Order.HoldReason.FRAUD, actor=ANALYSIS_ACTOR, note=_score_note(score)
         )
     else:
-        _order_go_on(order=order, note=f"risk score {score}")
+        _order_go_on(order=order, note=_score_note(score))
     return analysis
 
 
@@ -272,7 +293,8 @@ def _order_go_on(*, order: Order, note: str) -> None:
             order_id=order.pk,
             reason=Order.HoldReason.STOCK,
             actor=ANALYSIS_ACTOR,
-            note=f"{order.units_short} units short",
+            note=ngettext("%(count)s unit short", "%(count)s units short", order.units_short)
+            % {"count": order.units_short},
         )
     else:
         order_validate(order_id=order.pk, actor=ANALYSIS_ACTOR, note=note)
@@ -299,7 +321,12 @@ def order_release_after_return(*, order_id: int, actor: Actor, note: str) -> Ord
 def order_hold(*, order_id: int, reason: str, actor: Actor, note: str = "") -> Order:
     """Put an order in the hold queue for a reason. Must run inside the caller's transaction."""
     order = order_transition(
-        order_id=order_id, to=Order.Status.ON_HOLD, actor=actor, note=f"{reason}: {note}"
+        order_id=order_id,
+        to=Order.Status.ON_HOLD,
+        actor=actor,
+        note=_("%(reason)s: %(note)s") % {"reason": Order.HoldReason(reason).label, "note": note}
+        if note
+        else str(Order.HoldReason(reason).label),
     )
     order.hold_reason, order.held_at = reason, timezone.now()
     order.save(update_fields=["hold_reason", "held_at", "updated_at"])
@@ -332,7 +359,7 @@ def orders_stock_recheck(*, actor: Actor = ANALYSIS_ACTOR) -> int:
             if order.status != Order.Status.ON_HOLD or order.hold_reason != Order.HoldReason.STOCK:
                 continue
             if order_stock_recheck(order_id=order_id) == 0:
-                order_validate(order_id=order_id, actor=actor, note="stock arrived")
+                order_validate(order_id=order_id, actor=actor, note=_("Stock arrived"))
                 released += 1
     return released
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from orders.locks import lock_order
@@ -49,7 +50,7 @@ def orders_complete(*, today: date | None = None) -> int:
                 order_id=order_id,
                 to=Order.Status.COMPLETED,
                 actor=COMPLETION_ACTOR,
-                note="return windows closed",
+                note=_("The return window closed"),
             )
             completed += 1
     return completed

@@ -76,7 +76,7 @@ def exchange_place(*, request: ReturnRequest, actor: Actor, ship_at_once: bool) 
         lines=[(line.replacement_variant_id, line.quantity) for line in lines],
         credit=credit,
         awaits_return=not ship_at_once,
-        note=f"exchange for {request.number}",
+        note=_("Exchange for return %(number)s") % {"number": request.number},
         actor=actor,
     )
     request.exchange_order = exchange
@@ -143,7 +143,9 @@ def exchange_confirm_or_call_off(*, request: ReturnRequest, actor: Actor) -> Non
         )
     else:
         note = _("The replacement order was cancelled, so you get your money back instead.")
-    exchange_call_off(request=request, note=f"{request.number}: exchange called off")
+    exchange_call_off(
+        request=request, note=_("Return %(number)s: exchange called off") % {"number": request.number}
+    )
     _turn_into_refund(request=request, actor=actor, note=note)
 
 
@@ -162,7 +164,11 @@ def return_exchange_ship_now(*, request_id: int, actor: Actor) -> ReturnRequest:
         raise ExchangeNotPending()
     request.ship_replacement_at_once = True
     request.save(update_fields=["ship_replacement_at_once", "updated_at"])
-    exchange_release(request=request, actor=actor, note=f"{request.number}: ships before the return")
+    exchange_release(
+        request=request,
+        actor=actor,
+        note=_("Return %(number)s: ships before the return arrives") % {"number": request.number},
+    )
     return_event(request=request, actor=actor, note=_("The replacement ships before the return arrives."))
     return_notify(request=request, step="exchange_shipping")
     return request

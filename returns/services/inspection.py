@@ -159,7 +159,9 @@ def _settle(*, request: ReturnRequest, actor: Actor) -> ReturnRequest:
     the shipping the law refunds is paid back), a refund asks for the money, and nothing
     accepted closes it."""
     if request.resolution == ReturnRequest.Resolution.EXCHANGE:
-        exchange_release(request=request, actor=actor, note=f"{request.number} inspected")
+        exchange_release(
+            request=request, actor=actor, note=_("Return %(number)s inspected") % {"number": request.number}
+        )
         if request.shipping_refund:
             _refund(request=request, amount=request.shipping_refund, actor=actor)
         return_transition(

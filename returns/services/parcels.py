@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from logistics.adapters.base import Address, CarrierEvent, CarrierUnavailable, ReturnShipmentRequest
@@ -258,8 +259,12 @@ def returns_expire(*, today: date | None = None) -> int:
             request = lock_return_request(request_id)
             if request.status != RS.AWAITING_SHIPMENT or request.authorisation_valid_until >= today:
                 continue
-            return_transition(request=request, to=RS.EXPIRED, actor=PARCEL_ACTOR, note="never posted")
-            exchange_call_off(request=request, note=f"{request.number} expired")
+            return_transition(
+                request=request, to=RS.EXPIRED, actor=PARCEL_ACTOR, note=_("The parcel was never posted")
+            )
+            exchange_call_off(
+                request=request, note=_("Return %(number)s expired") % {"number": request.number}
+            )
             return_notify(request=request, step="expired")
             expired += 1
     return expired

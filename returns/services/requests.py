@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.sequences import sequence_next
@@ -240,7 +241,7 @@ def _carrier_claim(*, request: ReturnRequest, actor: Actor) -> None:
         description=f"{request.number}: {request.description}"[:2000],
         actor=actor,
     )
-    return_event(request=request, actor=actor, note=f"carrier claim {claim.pk} opened")
+    return_event(request=request, actor=actor, note=_("Carrier claim %(claim)s opened") % {"claim": claim.pk})
 
 
 def _approve(
@@ -305,8 +306,12 @@ def return_withdraw(*, request_id: int, customer) -> ReturnRequest:
     if request.status not in WITHDRAWABLE:
         raise ReturnNotWithdrawable()
     return_transition(
-        request=request, to=RS.CLOSED, actor=Actor.customer(customer), by_customer=True, note="withdrawn"
+        request=request,
+        to=RS.CLOSED,
+        actor=Actor.customer(customer),
+        by_customer=True,
+        note=_("Withdrawn by the customer"),
     )
-    exchange_call_off(request=request, note=f"{request.number} withdrawn")
+    exchange_call_off(request=request, note=_("Return %(number)s withdrawn") % {"number": request.number})
     return_notify(request=request, step="withdrawn")
     return request

@@ -142,7 +142,7 @@ def _to_ticket(chat: ChatSession, *, actor: Actor, resolved: bool) -> Ticket:
         ticket=ticket,
     )
     if resolved:
-        ticket_transition(ticket=ticket, to=Ticket.Status.RESOLVED, actor=actor, note="chat closed")
+        ticket_transition(ticket=ticket, to=Ticket.Status.RESOLVED, actor=actor, note=_("Chat closed"))
     return ticket
 
 

@@ -166,6 +166,9 @@ def return_tickets_sync() -> int:
             ticket = lock_ticket(ticket_id)
             if ticket.status not in RETURN_TICKET_DONE:
                 ticket_transition(
-                    ticket=ticket, to=Ticket.Status.RESOLVED, actor=INCIDENT_ACTOR, note="return finished"
+                    ticket=ticket,
+                    to=Ticket.Status.RESOLVED,
+                    actor=INCIDENT_ACTOR,
+                    note=_("The return is finished"),
                 )
     return len(missing) + len(finished)

@@ -256,7 +256,12 @@ def ticket_reply_with_macro(
         and not status_after
         and ticket.status != Ticket.Status.CLOSED
     ):
-        ticket_transition(ticket=ticket, to=Ticket.Status.CLOSED, actor=actor, note=f"macro {macro.name}")
+        ticket_transition(
+            ticket=ticket,
+            to=Ticket.Status.CLOSED,
+            actor=actor,
+            note=gettext("Macro %(name)s") % {"name": macro.name},
+        )
     return message
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.actor import Actor, ActorKind
 from core.sequences import sequence_next
@@ -266,7 +267,11 @@ def ticket_customer_message(*, ticket_id: int, incoming: Incoming, actor: Actor)
         ticket_transition(ticket=ticket, to=Ticket.Status.OPEN, actor=actor, by_customer=True)
     elif ticket.status == Ticket.Status.RESOLVED:
         ticket_transition(
-            ticket=ticket, to=Ticket.Status.OPEN, actor=actor, note="reopened", by_customer=True
+            ticket=ticket,
+            to=Ticket.Status.OPEN,
+            actor=actor,
+            note=_("Reopened by the customer"),
+            by_customer=True,
         )
     return message
 
@@ -370,7 +375,10 @@ def ticket_merge(*, duplicate_id: int, into_id: int, actor: Actor) -> Ticket:
     duplicate.merged_into = into
     duplicate.save(update_fields=["merged_into", "updated_at"])
     ticket_transition(
-        ticket=duplicate, to=Ticket.Status.CLOSED, actor=actor, note=f"merged into {into.protocol}"
+        ticket=duplicate,
+        to=Ticket.Status.CLOSED,
+        actor=actor,
+        note=_("Merged into %(protocol)s") % {"protocol": into.protocol},
     )
     _event(into, actor, f"{duplicate.protocol} merged in")
     return into

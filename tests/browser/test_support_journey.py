@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from backoffice.roles import Role
@@ -170,7 +171,7 @@ def test_a_ticket_about_an_order_is_answered_with_a_macro_resolved_and_reopened(
     expect(page.get_by_test_id("ticket-status")).to_have_text("Em andamento")
     agent.reload()
     expect(agent.get_by_test_id("ticket-status")).to_have_text(STATUS_OPEN)
-    expect(agent.get_by_test_id("ticket-history")).to_contain_text("reopened")
+    expect(agent.get_by_test_id("ticket-history")).to_contain_text(gettext("Reopened by the customer"))
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.OPEN
     assert list(ticket.messages.values_list("direction", "is_automatic")) == [

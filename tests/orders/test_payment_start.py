@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.actor import Actor
 from inventory.models import StockLevel
@@ -190,7 +191,7 @@ def test_an_authorised_card_pays_the_order_which_keeps_its_stock_until_capture()
     pay_by_card(order)
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
-    assert order.events.get().note == "card authorised"
+    assert order.events.get().note == gettext("Card authorised")
 
 
 def test_capture_takes_the_money_once_even_when_run_again(monkeypatch):

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.actor import Actor
 from inventory.exceptions import OutOfStock
@@ -105,7 +106,7 @@ def test_placing_copies_names_and_prices_reserves_stock_and_numbers_the_order():
         2,
     )
     assert Reservation.objects.get(reference=f"order:{order.pk}").quantity == 2
-    assert order.events.get().note == "placed"
+    assert order.events.get().note == gettext("Order placed")
 
 
 def test_placing_the_same_cart_twice_gives_one_order():

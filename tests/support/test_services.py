@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from backoffice.roles import Role
 from core.actor import Actor, PermissionMissing
@@ -174,7 +175,7 @@ def test_a_late_reply_reopens_a_resolved_ticket_within_the_window_and_not_after(
         ticket_customer_message(ticket_id=ticket.pk, incoming=reply, actor=Actor.customer(ticket.customer))
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.OPEN
-    assert ticket.events.filter(note="reopened").exists()
+    assert ticket.events.filter(note=gettext("Reopened by the customer")).exists()
     ticket_reply(
         ticket_id=ticket.pk, actor=agent, body_text="Agora sim.", status_after=Ticket.Status.RESOLVED
     )

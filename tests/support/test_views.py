@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from backoffice.roles import Role
 from core.actor import Actor
@@ -389,7 +390,7 @@ def test_a_reply_within_the_window_reopens_a_resolved_ticket(client, customer, a
     # then
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.OPEN
-    assert ticket.events.last().note == "reopened"
+    assert ticket.events.last().note == gettext("Reopened by the customer")
 
 
 def test_what_a_customer_writes_is_shown_as_text(client, customer):
