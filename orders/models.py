@@ -92,6 +92,12 @@ class Order(TimeStampedModel):
     email = models.EmailField(_("email"))
     full_name = models.CharField(_("full name"), max_length=150)
     cpf = models.CharField(_("CPF"), max_length=11)
+    # A company buying: the invoice is made out to it.
+    cnpj = models.CharField(_("CNPJ"), max_length=14, blank=True)
+    company_name = models.CharField(_("company's legal name"), max_length=150, blank=True)
+    state_registration = models.CharField(
+        _("state registration"), max_length=20, blank=True, help_text=_("ISENTO when the company is exempt.")
+    )
     phone = models.CharField(_("phone"), max_length=20)
 
     # Delivery address, copied.
@@ -150,6 +156,7 @@ class Order(TimeStampedModel):
             models.Index(fields=["customer", "-placed_at"], name="order_customer_idx"),
             models.Index(fields=["email"], name="order_email_idx"),
             models.Index(fields=["cpf"], name="order_cpf_idx"),
+            models.Index(fields=["cnpj"], name="order_cnpj_idx", condition=~Q(cnpj="")),
             models.Index(fields=["status", "hold_reason", "held_at"], name="order_hold_queue_idx"),
             models.Index(fields=["cancel_reason", "placed_at"], name="order_cancel_reason_idx"),
         ]
@@ -177,6 +184,11 @@ class Order(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def invoice_document(self) -> str:
+        """Whom the invoice is made out to: the company's CNPJ, or else the buyer's CPF."""
+        return self.cnpj or self.cpf
 
     @property
     def latest_payment(self) -> "Payment | None":
@@ -618,6 +630,7 @@ class RiskCheck(models.Model):
         """The registration data checks (the fraud checks are RiskRule.Code)."""
 
         CPF = "cpf", _("CPF with valid check digits")
+        CNPJ = "cnpj", _("Company's CNPJ with valid check digits")
         NAME = "name", _("First and last name")
         EMAIL = "email", _("Valid email address")
         PHONE = "phone", _("Phone with a Brazilian area code")

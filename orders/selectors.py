@@ -112,9 +112,11 @@ RECENT_ATTEMPTS = timedelta(hours=24)
 
 
 def order_risk_facts(*, order: Order) -> RiskFacts:
-    """The customer's history by email or CPF, recent payment attempts and blocklists, in a
-    fixed handful of queries."""
+    """The customer's history by email, CPF or the company's CNPJ, recent payment attempts and
+    blocklists, in a fixed handful of queries."""
     same_buyer = Q(email=order.email) | Q(cpf=order.cpf)
+    if order.cnpj:
+        same_buyer |= Q(cnpj=order.cnpj)
     history = (
         Order.objects.filter(same_buyer)
         .exclude(pk=order.pk)

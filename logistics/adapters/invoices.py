@@ -20,13 +20,15 @@ class InvoiceAuthorisation:
 class InvoiceIssuer(Protocol):
     name: str
 
-    def authorise(self, *, access_key: str, total: Decimal, recipient_cpf: str) -> InvoiceAuthorisation: ...
+    def authorise(
+        self, *, access_key: str, total: Decimal, recipient_document: str
+    ) -> InvoiceAuthorisation: ...
 
 
 class SandboxInvoiceIssuer:
     name = "sandbox"
 
-    def authorise(self, *, access_key: str, total: Decimal, recipient_cpf: str) -> InvoiceAuthorisation:
+    def authorise(self, *, access_key: str, total: Decimal, recipient_document: str) -> InvoiceAuthorisation:
         if not is_valid_access_key(access_key):
             raise ValueError("malformed access key")
         # SEFAZ protocols: 1 + state code + year + a ten-digit serial.

@@ -29,7 +29,7 @@ def _discount_in_proportion(*, items: Decimal, discount_total: Decimal, items_to
 
 
 def _invoice_record_issue(
-    *, state: str, recipient_cpf: str, items: Decimal, discount: Decimal, freight: Decimal, **fields
+    *, state: str, recipient_document: str, items: Decimal, discount: Decimal, freight: Decimal, **fields
 ) -> InvoiceRecord:
     """Take the series' next number, key it, have the issuer authorise it and record it with
     `fields` (kind, shipment or order, ...). The series' counter stays locked until the
@@ -46,7 +46,9 @@ def _invoice_record_issue(
         code=secrets.randbelow(100_000_000),
     )
     total = items - discount + freight
-    authorisation = invoice_issuer().authorise(access_key=key, total=total, recipient_cpf=recipient_cpf)
+    authorisation = invoice_issuer().authorise(
+        access_key=key, total=total, recipient_document=recipient_document
+    )
     return InvoiceRecord.objects.create(
         series=series,
         number=number,
@@ -77,7 +79,7 @@ def invoice_issue(*, shipment: Shipment) -> InvoiceRecord:
     is_first = not InvoiceRecord.objects.filter(shipment__order=order).exists()
     return _invoice_record_issue(
         state=shipment.warehouse.state or settings.STORE_COMPANY_STATE,
-        recipient_cpf=order.cpf,
+        recipient_document=order.invoice_document,
         items=items,
         discount=_discount_in_proportion(
             items=items, discount_total=order.discount_total, items_total=order.items_total
@@ -119,7 +121,7 @@ def invoice_issue_entry(
     items = quantize_brl(sum((line.unit_price * quantity for line, quantity in lines), Decimal("0")))
     return _invoice_record_issue(
         state=outgoing.shipment.warehouse.state or settings.STORE_COMPANY_STATE,
-        recipient_cpf=order.cpf,
+        recipient_document=order.invoice_document,
         items=items,
         discount=_discount_in_proportion(
             items=items, discount_total=outgoing.discount_total, items_total=outgoing.items_total

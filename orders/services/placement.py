@@ -43,6 +43,14 @@ class Buyer:
     city: str
     state: str
     complement: str = ""
+    # A company buying (the invoice is made out to it); empty for a person.
+    cnpj: str = ""
+    company_name: str = ""
+    state_registration: str = ""  # ISENTO when exempt
+
+    @property
+    def is_company(self) -> bool:
+        return bool(self.cnpj)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from core.actor import Actor
 from core.cep import state_for_cep
-from core.cpf import cpf_region_states, is_valid_cpf, only_digits
+from core.cpf import cpf_region_states, is_valid_cnpj, is_valid_cpf, only_digits
 from core.money import format_brl
 from inventory.services import reservation_allocate, reservation_top_up
 from orders.locks import lock_order
@@ -165,7 +165,7 @@ def fraud_findings(*, order: Order, facts: RiskFacts) -> list[Finding]:
 
 
 def data_findings(*, order: Order) -> list[Finding]:
-    """The registration data checks: CPF, name, email, phone and address as typed."""
+    """The registration data checks: CPF (and a company's CNPJ), name, email, phone and address as typed."""
     phone = only_digits(order.phone)
     try:
         validate_email(order.email)
@@ -173,7 +173,13 @@ def data_findings(*, order: Order) -> list[Finding]:
     except ValidationError:
         email_ok = False
     name_parts = order.full_name.split()
+    company = (
+        [Finding(RiskCheck.DataCode.CNPJ, RiskCheck.Kind.DATA, not is_valid_cnpj(order.cnpj), order.cnpj)]
+        if order.cnpj
+        else []
+    )
     return [
+        *company,
         Finding(RiskCheck.DataCode.CPF, RiskCheck.Kind.DATA, not is_valid_cpf(order.cpf), order.cpf),
         Finding(
             RiskCheck.DataCode.NAME,

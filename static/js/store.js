@@ -105,3 +105,14 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 })();
+
+// Checkout and telesales: a company's fields show while the buyer is a company.
+document.addEventListener("change", (event) => {
+  if (event.target.name !== "buyer_type") {
+    return;
+  }
+  const fields = event.target.form && event.target.form.querySelector("[data-company-fields]");
+  if (fields) {
+    fields.classList.toggle("d-none", event.target.value !== "company");
+  }
+});

@@ -3,11 +3,12 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.cep import STATE_RANGES, normalize_cep, state_for_cep, validate_cep
-from core.cpf import only_digits, validate_cpf
+from core.cpf import compact_cnpj, is_valid_cnpj, only_digits, validate_cpf
 from core.money import format_brl, format_percent
 from orders.adapters.cards import card_digits, luhn_ok
 from orders.models import Payment
@@ -22,9 +23,32 @@ class CardNumberInput(forms.TextInput):
         return None
 
 
-class CheckoutDetailsForm(forms.Form):
-    """Who buys and where it goes."""
+EXEMPT = "ISENTO"  # the state registration of a company exempt from it
 
+
+class CheckoutDetailsForm(forms.Form):
+    """Who buys and where it goes: a person, or a company through the person buying for it."""
+
+    class BuyerType(models.TextChoices):
+        PERSON = "person", _("Person")
+        COMPANY = "company", _("Company")
+
+    buyer_type = forms.ChoiceField(
+        label=_("Buying as"),
+        choices=BuyerType.choices,
+        initial=BuyerType.PERSON,
+        required=False,
+        widget=forms.RadioSelect(attrs={"data-buyer-type": ""}),
+    )
+    cnpj = forms.CharField(
+        label=_("CNPJ"),
+        max_length=18,
+        required=False,
+        help_text=_("Numbers or letters, as the Receita issued it."),
+    )
+    company_name = forms.CharField(label=_("Company's legal name"), max_length=150, required=False)
+    state_registration = forms.CharField(label=_("State registration"), max_length=20, required=False)
+    state_registration_exempt = forms.BooleanField(label=_("Exempt from state registration"), required=False)
     email = forms.EmailField(label=_("Email"), max_length=254)
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     cpf = forms.CharField(label=_("CPF"), max_length=14, validators=[validate_cpf])
@@ -62,6 +86,7 @@ class CheckoutDetailsForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        self._clean_company(cleaned)
         cep, state = cleaned.get("cep"), cleaned.get("state")
         if cep and state and state_for_cep(cep) != state:
             self.add_error(
@@ -70,6 +95,35 @@ class CheckoutDetailsForm(forms.Form):
                 % {"state": state_for_cep(cep), "chosen": state},
             )
         return cleaned
+
+    def _clean_company(self, cleaned: dict) -> None:
+        """A company's CNPJ, legal name and state registration (or its exemption); nothing of
+        a company is kept for a person."""
+        if cleaned.get("buyer_type") != self.BuyerType.COMPANY:
+            cleaned.update(cnpj="", company_name="", state_registration="")
+            return
+        cnpj = compact_cnpj(cleaned.get("cnpj", ""))
+        if not is_valid_cnpj(cnpj):
+            self.add_error(
+                "cnpj", ValidationError(_("Enter a valid CNPJ (14 characters)."), code="invalid_cnpj")
+            )
+        name = " ".join(cleaned.get("company_name", "").split())
+        if not name:
+            self.add_error(
+                "company_name", ValidationError(_("Enter the company's legal name."), code="required")
+            )
+        registration = (
+            "" if cleaned.get("state_registration_exempt") else cleaned.get("state_registration", "")
+        )
+        registration = re.sub(r"[^0-9A-Za-z]", "", registration).upper()
+        if not cleaned.get("state_registration_exempt") and not registration:
+            self.add_error(
+                "state_registration",
+                ValidationError(
+                    _("Enter the state registration, or tick that the company is exempt."), code="required"
+                ),
+            )
+        cleaned.update(cnpj=cnpj, company_name=name, state_registration=registration or EXEMPT)
 
 
 class CheckoutPaymentForm(forms.Form):

@@ -28,5 +28,8 @@ def checkout_state_clear(request: HttpRequest) -> None:
 
 
 def checkout_buyer(state: dict) -> Buyer | None:
+    """The buyer of the details step (which keeps the form's other choices beside them)."""
     details = state.get("details")
-    return Buyer(**details) if details else None
+    if not details:
+        return None
+    return Buyer(**{field: details[field] for field in Buyer.__dataclass_fields__ if field in details})

@@ -479,3 +479,55 @@ def test_the_delivery_options_and_the_review_promise_a_day_not_a_count_of_days(s
     page = review.content.decode()
     assert f"chega até {arrival_day(arrives_by)}" in page
     assert "dias úteis após o envio" not in page
+
+
+COMPANY = {
+    **DETAILS,
+    "buyer_type": "company",
+    "cnpj": "12.abc.345/01de-35",
+    "company_name": "  Ateliê  Aurora Ltda ",
+    "state_registration": "",
+    "state_registration_exempt": "on",
+}
+
+
+def test_a_company_buys_with_its_alphanumeric_cnpj_and_the_invoice_is_made_out_to_it(shopper):
+    review = to_review(shopper, details=COMPANY)
+    assert 'data-testid="review-company"' in review.content.decode()
+
+    place(shopper)
+
+    order = Order.objects.get()
+    assert (order.cnpj, order.company_name, order.state_registration, order.cpf) == (
+        "12ABC34501DE35",
+        "Ateliê Aurora Ltda",
+        "ISENTO",
+        BUYER.cpf,
+    )
+    assert order.invoice_document == "12ABC34501DE35"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"cnpj": "12.ABC.345/01DE-36"}, "cnpj", "Informe um CNPJ válido (14 caracteres)."),
+        ({"company_name": " "}, "company_name", "Informe a razão social da empresa."),
+        (
+            {"state_registration_exempt": ""},
+            "state_registration",
+            "Informe a inscrição estadual ou marque que a empresa é isenta.",
+        ),
+    ],
+)
+def test_a_company_missing_its_details_is_told_on_the_field(shopper, changes, field, message):
+    response = shopper.post(reverse("checkout:checkout-details"), {**COMPANY, **changes})
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [message]
+    assert "details" not in shopper.session.get("checkout", {})
+
+
+def test_a_person_keeps_nothing_of_a_company_typed_and_abandoned(shopper):
+    to_review(shopper, details={**COMPANY, "buyer_type": "person"})
+    place(shopper)
+    order = Order.objects.get()
+    assert (order.cnpj, order.company_name, order.state_registration) == ("", "", "")

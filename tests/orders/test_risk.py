@@ -63,6 +63,18 @@ def test_a_clean_order_is_validated_and_its_card_captured(django_capture_on_comm
     assert list(analysis.checks.filter(hit=True).values_list("code", flat=True)) == ["first_purchase"]
 
 
+def test_a_company_is_checked_by_its_cnpj_and_known_by_its_earlier_orders(django_capture_on_commit_callbacks):
+    company = {"cnpj": "12ABC34501DE35", "company_name": "Ateliê Aurora Ltda", "state_registration": "ISENTO"}
+    OrderFactory(**company, email="compras@atelie.example", cpf="11144477735", status=Order.Status.COMPLETED)
+
+    order, _payment = analysed(django_capture_on_commit_callbacks, **company)
+
+    analysis = order.analyses.get()
+    assert order.status == Order.Status.VALIDATED
+    assert analysis.checks.get(code="cnpj").hit is False
+    assert not analysis.checks.filter(code="first_purchase", hit=True).exists()
+
+
 def test_a_card_the_provider_flags_waits_for_fraud_review(django_capture_on_commit_callbacks):
     order, payment = analysed(django_capture_on_commit_callbacks, number="4000000000009995")
     assert (order.status, order.hold_reason) == (Order.Status.ON_HOLD, Order.HoldReason.FRAUD)
@@ -86,6 +98,7 @@ def test_a_high_score_rejects_voids_frees_the_stock_and_tells_the_customer(
         ({"phone": "0012345678"}, Order.HoldReason.REGISTRATION_DATA),
         ({"full_name": "Ana"}, Order.HoldReason.REGISTRATION_DATA),
         ({"cep": "01310100"}, Order.HoldReason.ADDRESS),  # a São Paulo CEP for an address in RJ
+        ({"cnpj": "12ABC34501DE36", "company_name": "Ateliê Ltda"}, Order.HoldReason.REGISTRATION_DATA),
     ],
 )
 def test_registration_and_address_problems_hold_the_order_with_their_reason(
