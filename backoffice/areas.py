@@ -143,6 +143,16 @@ AREAS: tuple[Area, ...] = (
         group=AreaGroup.WAREHOUSE,
     ),
     Area(
+        title=_("Purchasing"),
+        description=_(
+            "Purchase orders to suppliers: drafted from what to reorder, edited, sent; suppliers' lead times."
+        ),
+        icon="cart-plus",
+        url_name="backoffice:purchasing-list",
+        permission="inventory.view_purchaseorder",
+        group=AreaGroup.WAREHOUSE,
+    ),
+    Area(
         title=_("Picking and packing"),
         description=_("Validated orders to pick bin by bin, and picked orders to check and box."),
         icon="upc-scan",

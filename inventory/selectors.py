@@ -368,6 +368,9 @@ def purchase_order_get(*, pk: int) -> PurchaseOrder:
     for line in order.line_list:
         line.value = line.quantity_ordered * line.unit_cost
     order.total = sum((line.value for line in order.line_list), 0)
+    # Staff are recorded as "staff:<email>": the page shows the email.
+    order.created_by_name = order.created_by.partition(":")[2] or order.created_by
+    order.sent_by_name = order.sent_by.partition(":")[2] or order.sent_by
     return order
 
 

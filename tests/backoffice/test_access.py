@@ -48,7 +48,22 @@ POST_ONLY = {
     "return-exchange-ship-now": {},
     "refund-retry": {},
     "review-moderate": {"decision": "approve"},
+    "purchasing-update": {"expected_on": "2030-01-01"},
+    "purchasing-line-add": {"q": "SKU", "quantity": 1},
+    "purchasing-line-update": {"line": 1, "action": "remove"},
+    "purchasing-send": {},
+    "purchasing-cancel": {},
+    "purchasing-from-reorder": {},
 }
+# Purchase order pages, given a sent order (refused as no longer a draft, back to its page).
+PURCHASING_ORDER_URLS = (
+    "purchasing-detail",
+    "purchasing-update",
+    "purchasing-line-add",
+    "purchasing-line-update",
+    "purchasing-send",
+    "purchasing-cancel",
+)
 TICKET_URLS = (
     "ticket-desk-detail",
     "ticket-viewers",
@@ -120,6 +135,7 @@ def url_for(name: str) -> str:
             ).pk
         ),
     }
+    pk.update({purchasing: lambda: purchase_order().pk for purchasing in PURCHASING_ORDER_URLS})
     if name in pk:
         return reverse(f"backoffice:{name}", kwargs={"pk": pk[name]()})
     if name == "pick-list":
