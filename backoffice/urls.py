@@ -288,7 +288,12 @@ STAFF_URLS = [
     ),
     ("surveys/", surveys.survey_results_view, "survey-results", "surveys.view_survey"),
     ("reviews/", reviews.review_queue_view, "review-queue", "reviews.moderate_review"),
-    ("reviews/<int:pk>/moderate/", reviews.review_moderate_view, "review-moderate", "reviews.moderate_review"),
+    (
+        "reviews/<int:pk>/moderate/",
+        reviews.review_moderate_view,
+        "review-moderate",
+        "reviews.moderate_review",
+    ),
     ("security/logins/", security.login_lock_list_view, "login-lock-list", "axes.view_accessattempt"),
     (
         "security/logins/release/",
