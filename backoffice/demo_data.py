@@ -45,20 +45,63 @@ WAREHOUSES = [
     },
 ]
 
-# Bins of the distribution centre, in the order pickers walk them.
-BINS = ["A-01-01", "A-01-02", "A-02-01", "B-01-01", "B-02-01"]
+# Bins of the distribution centre: one aisle per department (A, B, ...), one shelf per leaf
+# category, three levels; pickers walk them in this order (see `demo_bins`).
+BIN_LEVELS = 3
 SUPPLIER = {
     "cnpj": "11222333000181",
     "name": "Distribuidora Horizonte Ltda.",
     "email": "pedidos@horizonte.example",
 }
 
-# Vouchers a visitor of the demo store can try: (code, kind, value, other fields).
+# Vouchers a visitor of the demo store can try: (code, kind, value, other fields). Every field
+# a limit lives in is named, so running the seed again lifts a limit an older demo had.
+# BEMVINDO10 shows a once-per-customer voucher; the others never run out, however many
+# purchases the demo sees (TESTE15 is the one meant for trying again and again).
+UNLIMITED = {"max_uses": None, "max_uses_per_customer": None}
 VOUCHERS = [
-    ("BEMVINDO10", "percentage", "10", {"max_uses_per_customer": 1}),
-    ("FRETEGRATIS", "free_shipping", "0", {"min_order": Decimal("99.00"), "max_uses_per_customer": None}),
-    ("DESCONTO30", "fixed", "30", {"min_order": Decimal("200.00"), "max_uses": 100}),
+    (
+        "BEMVINDO10",
+        "percentage",
+        "10",
+        {"min_order": Decimal("0.00"), "max_uses": None, "max_uses_per_customer": 1},
+    ),
+    ("TESTE15", "percentage", "15", {"min_order": Decimal("0.00"), **UNLIMITED}),
+    ("FRETEGRATIS", "free_shipping", "0", {"min_order": Decimal("99.00"), **UNLIMITED}),
+    ("DESCONTO30", "fixed", "30", {"min_order": Decimal("200.00"), **UNLIMITED}),
 ]
+REPEATABLE_VOUCHER = "TESTE15"
+
+# The Pix discount the demo's prices show (product cards, product pages) and checkout applies.
+PIX_DISCOUNT_PERCENT = Decimal("5")
+
+
+@dataclass(frozen=True)
+class DemoBuyer:
+    """A CPF a tester types at checkout, issued in the fiscal region of the CEP beside it
+    (the ninth digit names the region: core/cpf.py), so the risk analysis sees nothing odd."""
+
+    cpf: str
+    cep: str
+    city: str
+    state: str
+
+
+DEMO_BUYERS = [
+    DemoBuyer("123.456.788-10", "01310-100", "São Paulo", "SP"),
+    DemoBuyer("987.654.327-03", "20040-020", "Rio de Janeiro", "RJ"),
+    DemoBuyer("246.813.576-85", "30130-010", "Belo Horizonte", "MG"),
+    DemoBuyer("135.792.465-85", "40020-000", "Salvador", "BA"),
+    DemoBuyer("556.677.889-50", "80010-000", "Curitiba", "PR"),
+    DemoBuyer("112.233.440-02", "90010-000", "Porto Alegre", "RS"),
+    DemoBuyer("369.258.141-60", "70040-010", "Brasília", "DF"),
+]
+
+# The way to the analysts' hold queue: a mobile phone whose area code does not exist (Brazilian
+# DDDs never end in 0). Checkout takes it, the registration-data check of the risk analysis
+# does not, and a registration-data problem always waits for an analyst whatever the
+# buyer's history scores (only a score at the rejection threshold cancels instead).
+HOLD_PHONE = "(10) 98765-4321"
 
 # Delivery services and their rate tables: (state or "" for every other state, capital or
 # interior or "" for the whole state, up to grams, price, business days). The distribution
@@ -124,13 +167,31 @@ MACROS = [
     ),
 ]
 
+# One demo login per staff role: (email, name, roles).
 STAFF = [
     ("gerente@loja.example", "Gerente Demonstração", [Role.MANAGER]),
+    ("analista@loja.example", "Analista de Pedidos Demonstração", [Role.ORDER_ANALYST]),
+    ("fraude@loja.example", "Analista de Fraude Demonstração", [Role.FRAUD_ANALYST]),
     ("atendimento@loja.example", "Atendente Demonstração", [Role.SUPPORT_AGENT]),
+    ("ouvidoria@loja.example", "Ouvidoria Demonstração", [Role.OMBUDSMAN]),
     ("estoque@loja.example", "Estoquista Demonstração", [Role.WAREHOUSE]),
     ("expedicao@loja.example", "Expedição Demonstração", [Role.SHIPPING]),
+    ("devolucoes@loja.example", "Devoluções Demonstração", [Role.RETURNS]),
     ("vendas@loja.example", "Vendas Demonstração", [Role.TELESALES]),
 ]
+
+
+def staff_logins() -> list[tuple[str, str, list[str]]]:
+    """The demo's staff logins: those above, and one for any role added since, so that every
+    role the store has can be tried."""
+    covered = {role for _email, _name, roles in STAFF for role in roles}
+    extra = [
+        (f"{slugify(role.value)}@loja.example", f"{role.value} Demonstração", [role])
+        for role in Role
+        if role not in covered
+    ]
+    return [*STAFF, *extra]
+
 
 # Carts left behind by shoppers who gave their contact at checkout: (name, email, phone, hours ago).
 LOST_CARTS = [
@@ -784,6 +845,24 @@ DEPARTMENTS = (
 )
 
 LEAVES = tuple(leaf for department in DEPARTMENTS for leaf in department.leaves)
+
+
+def bin_code(*, category: str, variant_position: int) -> str:
+    """The bin a demo variant is kept in: its department's aisle, its category's shelf and a
+    level by variant, so an order of a few items is picked from several bins."""
+    for aisle, department in enumerate(DEPARTMENTS):
+        for shelf, leaf in enumerate(department.leaves, start=1):
+            if leaf.slug == category:
+                return f"{chr(ord('A') + aisle)}-{shelf:02d}-{variant_position % BIN_LEVELS + 1:02d}"
+    raise KeyError(category)
+
+
+def demo_bins() -> list[str]:
+    """Every bin of the distribution centre, in the order pickers walk them."""
+    return [
+        bin_code(category=leaf.slug, variant_position=level) for leaf in LEAVES for level in range(BIN_LEVELS)
+    ]
+
 
 CLOSINGS = (
     "Entrega para todo o Brasil e troca grátis em até 7 dias após o recebimento.",

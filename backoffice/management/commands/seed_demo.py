@@ -2,7 +2,7 @@ import secrets
 import time
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,11 +13,18 @@ from django.utils import timezone
 
 from backoffice import demo_data
 from backoffice.demo_images import product_picture
+from backoffice.demo_seed import (
+    demo_bins_ensure,
+    demo_pix_discount_ensure,
+    demo_staff_ensure,
+    demo_vouchers_ensure,
+    staff_logins_table,
+)
 from core.actor import Actor
 from core.progress import progress
-from inventory.models import StockLevel, StockMovement, StockQuant, Warehouse
+from core.quiet import command_quiet
+from inventory.models import Bin, StockLevel, StockMovement, StockQuant, Warehouse
 from inventory.services import (
-    bin_upsert,
     default_bin,
     purchase_order_create,
     reorder_rule_set,
@@ -27,7 +34,6 @@ from inventory.services import (
 )
 from logistics.services import RateRow, box_upsert, carrier_service_set_rates
 from orders.models import RecoveryOpportunity
-from storefront.accounts.services import staff_user_ensure
 from storefront.cart.models import Cart
 from storefront.cart.services import cart_add, cart_contact_set, cart_create, carts_abandoned_record
 from storefront.catalog.models import AttributeValue, Brand, Category, Product, ProductImage, Variant
@@ -44,13 +50,11 @@ from storefront.catalog.services import (
     variant_save,
 )
 from storefront.catalog.text import clean_description
-from storefront.promotions.services import voucher_upsert
 from support.services.replies import macro_upsert
 from support.triage.services import triage_model_ensure
 
 DEFAULT_SEED = 2026
 SEED_ACTOR = Actor.job("seed_demo")
-VOUCHERS_START = datetime(2026, 1, 1, tzinfo=UTC)
 BENCH_BATCH = 2000  # products written, refreshed and committed together
 INSERT_BATCH = 5000  # rows per INSERT statement
 IMAGE_POOL = 24  # distinct pictures drawn for the benchmark catalog; every other product reuses them
@@ -63,12 +67,14 @@ class Taxonomy:
     brands: dict[str, Brand]
     values: dict[tuple[str, str], AttributeValue]  # by (attribute slug, value slug)
     warehouse: Warehouse  # the online distribution centre that receives the demo stock
+    bins: dict[str, Bin]  # its bins by code
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo store: a category tree, brands, attributes, a few hundred products with "
-        "variants, stock and pictures, and staff logins. With --products N, build a benchmark "
+        "variants, stock spread over the warehouse's bins and pictures, vouchers, the Pix "
+        "discount, and one staff login per role. With --products N, build a benchmark "
         "catalog of N products with bulk inserts instead. Safe to run again."
     )
 
@@ -92,17 +98,20 @@ class Command(BaseCommand):
     ) -> None:
         if products is not None and not 1 <= products <= demo_data.BENCH_MAX_PRODUCTS:
             raise CommandError(f"--products must be between 1 and {demo_data.BENCH_MAX_PRODUCTS}.")
-        started = time.monotonic()
-        taxonomy = self.seed_taxonomy()
-        if products is None:
-            self.seed_demo_products(taxonomy=taxonomy, seed=seed)
-        else:
-            self.seed_bench_products(taxonomy=taxonomy, seed=seed, count=products)
-        self.stdout.write(f"Catalog written in {time.monotonic() - started:.1f} s.")
-        self.seed_stock_work(taxonomy=taxonomy)
-        self.seed_staff(staff_password=staff_password)
-        self.seed_triage()
-        self.seed_lost_carts()
+        # In eager mode the tasks the seed sets off (thumbnails, emails) run here: their logs
+        # would bury the progress bar and the summary.
+        with command_quiet():
+            started = time.monotonic()
+            taxonomy = self.seed_taxonomy()
+            if products is None:
+                self.seed_demo_products(taxonomy=taxonomy, seed=seed)
+            else:
+                self.seed_bench_products(taxonomy=taxonomy, seed=seed, count=products)
+            self.stdout.write(f"Catalog written in {time.monotonic() - started:.1f} s.")
+            self.seed_stock_work(taxonomy=taxonomy)
+            self.seed_triage()
+            self.seed_lost_carts()
+            self.seed_staff(staff_password=staff_password)
         self.stdout.write(self.style.SUCCESS("Demo store ready."))
 
     # Taxonomy
@@ -145,11 +154,13 @@ class Command(BaseCommand):
             box_upsert(
                 code=code, name=name, length_cm=length, width_cm=width, height_cm=height, tare_grams=tare
             )
-        for code, kind, value, fields in demo_data.VOUCHERS:
-            voucher_upsert(code=code, kind=kind, value=Decimal(value), starts_at=VOUCHERS_START, **fields)
+        demo_vouchers_ensure()
+        pix_discount = demo_pix_discount_ensure()
+        self.stdout.write(f"Pix discount: {pix_discount:g}%.")
         warehouses = [warehouse_upsert(**warehouse) for warehouse in demo_data.WAREHOUSES]
         online = next(warehouse for warehouse in warehouses if warehouse.sells_online)
-        return Taxonomy(categories=categories, brands=brands, values=values, warehouse=online)
+        bins = demo_bins_ensure(warehouse=online)
+        return Taxonomy(categories=categories, brands=brands, values=values, warehouse=online, bins=bins)
 
     # The demo store, product by product through the catalog services
 
@@ -204,6 +215,7 @@ class Command(BaseCommand):
                     quantity=variant_spec.stock,
                     actor=SEED_ACTOR,
                     reason="demo stock",
+                    bin=taxonomy.bins[demo_data.bin_code(category=spec.category, variant_position=position)],
                 )
         if not ProductImage.objects.filter(product=product).exists():
             for index in range(spec.image_count):
@@ -386,11 +398,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def seed_stock_work(self, *, taxonomy: Taxonomy) -> None:
-        """Bins to pick from, reorder rules, and a purchase order on its way, so the stock
-        screens have something to show."""
+        """Reorder rules and a purchase order on its way, so the stock screens have something
+        to show."""
         online = taxonomy.warehouse
-        for position, code in enumerate(demo_data.BINS, start=1):
-            bin_upsert(warehouse=online, code=code, position=position)
         variant_ids = list(
             Variant.objects.filter(stock_levels__warehouse=online)
             .order_by("sku")
@@ -414,14 +424,11 @@ class Command(BaseCommand):
             demo_data.DEMO_PASSWORD if settings.DEBUG else secrets.token_urlsafe(12)
         )
         with transaction.atomic():
-            for email, full_name, roles in demo_data.STAFF:
-                _user, created = staff_user_ensure(
-                    email=email, full_name=full_name, password=password, group_names=roles
-                )
-                login = f"{email} / {password}" if created else f"{email} (already there, password unchanged)"
-                self.stdout.write(f"Staff login ({', '.join(roles)}): {login}")
             for name, body, set_status in demo_data.MACROS:
                 macro_upsert(name=name, body=body, set_status=set_status)
+        self.stdout.write("Staff logins, one per role (back office at /backoffice/):")
+        for line in staff_logins_table(demo_staff_ensure(password=password)):
+            self.stdout.write(f"  {line}")
 
     @transaction.atomic
     def seed_lost_carts(self) -> None:

@@ -4,18 +4,21 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
+from core.quiet import command_quiet
 from inbox.exceptions import NoticeRejected
 from orders.adapters.sandbox import ChargeClosed, sandbox_notice
 from orders.selectors import payment_list_sandbox_pending
 from orders.services.notices import EXPIRED, PAID, sandbox_notice_deliver
 
 ACTIONS = {"pay": PAID, "expire": EXPIRED}
+DONE = {"pay": "paid", "expire": "expired"}
 
 
 class Command(BaseCommand):
     help = (
         "Act as the sandbox payment provider: send the signed notice that a pending Pix or "
-        "boleto of an order was paid, or expired."
+        "boleto of an order was paid, or expired. Prints one line of what was done; the emails "
+        "and task logs of the work that follows are not printed (errors are)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -31,6 +34,7 @@ class Command(BaseCommand):
         payment = payment_list_sandbox_pending().filter(order__number=order_number).first()
         if payment is None:
             raise CommandError(f"Order {order_number} has no pending sandbox Pix or boleto.")
+        what = f"Order {order_number}: {payment.get_method_display()} {DONE[action]}"
         if url:
             try:
                 body, signature = sandbox_notice(
@@ -50,10 +54,11 @@ class Command(BaseCommand):
                 headers={"Content-Type": "application/json", "X-Signature": signature},
             )
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  # nosec B310  # the operator's own --url, opened with their own rights
-                self.stdout.write(f"Notice sent to {endpoint}: HTTP {response.status}.")
+                self.stdout.write(f"{what} (notice sent to {endpoint}: HTTP {response.status}).")
             return
         try:
-            sandbox_notice_deliver(payment=payment, kind=ACTIONS[action])
+            with command_quiet():
+                sandbox_notice_deliver(payment=payment, kind=ACTIONS[action])
         except NoticeRejected as rejected:
             raise CommandError(f"Notice refused: {rejected}") from rejected
-        self.stdout.write(self.style.SUCCESS(f"Order {order_number}: {action} notice delivered."))
+        self.stdout.write(self.style.SUCCESS(f"{what}."))
