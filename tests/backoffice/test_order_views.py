@@ -161,3 +161,15 @@ def test_an_unreadable_action_is_refused_and_changes_nothing(staff_client, data)
     order.refresh_from_db()
     assert response.status_code == 302 and order.status == Order.Status.ON_HOLD
     assert [message.level_tag for message in get_messages(response.wsgi_request)] == ["error"]
+
+
+def test_the_workspace_shows_the_company_an_order_is_invoiced_to(staff_client):
+    order = held()
+    Order.objects.filter(pk=order.pk).update(
+        cnpj="12ABC34501DE35", company_name="Ateliê Aurora Ltda", state_registration="ISENTO"
+    )
+    page = staff_client(Role.ORDER_ANALYST).get(
+        reverse("backoffice:order-workspace", kwargs={"number": order.number})
+    )
+    assert "Ateliê Aurora Ltda" in page.content.decode()
+    assert "12.ABC.345/01DE-35" in page.content.decode()
