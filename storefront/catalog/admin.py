@@ -13,6 +13,7 @@ from storefront.catalog.models import (
     PricePolicy,
     Product,
     ProductImage,
+    StockAlert,
     Variant,
 )
 from storefront.catalog.services import (
@@ -208,3 +209,25 @@ class ProductAdmin(CatalogAdmin):
             else ngettext("%(count)d product unpublished.", "%(count)d products unpublished.", changed)
         )
         self.message_user(request, message % {"count": changed})
+
+
+@admin.register(StockAlert)
+class StockAlertAdmin(admin.ModelAdmin):
+    """Who asked to be told when a variant is back: read here, changed only by the shoppers
+    (asking, the unsubscribe link) and the stock."""
+
+    list_display = ["variant", "email", "status", "created_at", "notified_at"]
+    list_filter = ["status"]
+    list_select_related = ["variant"]
+    search_fields = ["email", "variant__sku"]
+    raw_id_fields = ["variant", "user"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -23,6 +23,7 @@ from storefront.catalog.services import (
     variant_set_stock_online,
 )
 from support.notifications.models import Notification
+from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import WarehouseFactory
 
@@ -396,3 +397,23 @@ def test_a_rolled_back_receipt_tells_nobody(sold_out, django_capture_on_commit_c
     assert callbacks == []
     assert stock_alert_mails() == []
     assert StockAlert.objects.get().status == Status.WAITING
+
+
+# Staff
+
+
+def test_staff_read_the_requests_in_the_admin_and_cannot_change_them(
+    client, sold_out, django_assert_max_num_queries
+):
+    # given
+    for number in range(20):
+        stock_alert_subscribe(variant_id=sold_out.pk, email=f"cliente{number}@exemplo.com.br")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    # when
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("admin:catalog_stockalert_changelist"))
+    add = client.get(reverse("admin:catalog_stockalert_add"))
+    # then
+    assert response.status_code == 200
+    assert "cliente19@exemplo.com.br" in response.text
+    assert add.status_code == 403
