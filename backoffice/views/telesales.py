@@ -191,7 +191,7 @@ def telesales_quote_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/telesales/_basket.html",
-        {"basket": _quote(request.POST, lines), "basket_errors": errors, "form": _form(request.POST)},
+        {"basket": _quote(request.POST, lines), "basket_errors": errors},
     )
 
 
@@ -209,10 +209,17 @@ def telesales_placed_view(request: HttpRequest, number: str) -> HttpResponse:
             "payment": payment,
             "pix_groups": _groups(payment.pix_code) if payment and payment.pix_code else [],
             "payment_link": telesales_payment_link(order=order) if payment is None else "",
-            "whatsapp_phone": telesales_whatsapp_phone(order=order),
+            "whatsapp_phone": phone_display(telesales_whatsapp_phone(order=order)),
             "key": uuid.uuid4(),
         },
     )
+
+
+def phone_display(phone: str) -> str:
+    """(21) 99876-5432 for a Brazilian number with its area code; anything else as it is."""
+    if not (phone.isdigit() and len(phone) in (10, 11)):
+        return phone
+    return f"({phone[:2]}) {phone[2:-4]}-{phone[-4:]}"
 
 
 def _groups(code: str, size: int = 4) -> list[str]:
@@ -237,5 +244,5 @@ def telesales_payment_send_view(request: HttpRequest, number: str) -> HttpRespon
             text = _("Sent by WhatsApp to %(to)s.")
         else:
             text = _("Sent by email to %(to)s.")
-        messages.success(request, text % {"to": notification.to_address})
+        messages.success(request, text % {"to": phone_display(notification.to_address)})
     return redirect("backoffice:telesales-placed", number=order.number)

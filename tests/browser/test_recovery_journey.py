@@ -128,12 +128,14 @@ def test_an_agent_calls_a_lost_sale_and_places_the_order_and_the_manager_sees_it
 
     # and places the order on the call, from the lost sale's items
     page.get_by_test_id("recovery-place-order").click()
-    expect(page.get_by_label("Itens")).to_have_value(f"{product.variants.get().sku} 2")
+    line = page.get_by_test_id("basket-line")
+    expect(line).to_contain_text(product.variants.get().sku)
+    expect(line.get_by_test_id("basket-quantity")).to_have_value("2")
     expect(page.get_by_label("E-mail")).to_have_value("carlos@example.com.br")
     fill_address(page)
-    page.get_by_label("Entrega").select_option("pac")
+    page.get_by_test_id("delivery-option").filter(has_text="PAC").locator("input").check()
     page.get_by_test_id("place-assisted").click()
-    expect(page).to_have_url(re.compile("/backoffice/orders/"))
+    expect(page).to_have_url(re.compile("/backoffice/telesales/orders/"))
 
     # then it counts as recovered by the call, and the manager sees it in the report
     lost.refresh_from_db()
