@@ -59,6 +59,7 @@ from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import BUYER, OrderFactory, sandbox_pix
 from tests.returns.factories import ask_return, delivered_order
 from tests.returns.factories import photo as return_photo
+from tests.reviews.factories import review_row
 from tests.support.factories import open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -397,6 +398,7 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
         amount=10,
         status=Refund.Status.FAILED,
     )
+    review_row()  # a product review waiting for moderation, for the managers' decision
 
     visitor, customer_client, manager_client = Client(), Client(), Client()
     customer, manager = UserFactory(), make_staff(Role.MANAGER)
