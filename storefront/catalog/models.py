@@ -35,6 +35,14 @@ class Category(TimeStampedModel):
         _("icon"), max_length=40, blank=True, help_text=_("Bootstrap Icons name, e.g. bag.")
     )
     description = models.TextField(_("description"), blank=True)
+    size_guide = models.TextField(
+        _("size guide"),
+        blank=True,
+        help_text=_(
+            "A table of measures per size, shown on the pages of this category's products and of its "
+            "subcategories' (unless they have their own)."
+        ),
+    )
     seo_title = models.CharField(_("SEO title"), max_length=70, blank=True)
     seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
     path = models.CharField(_("path"), max_length=255, editable=False, default="")

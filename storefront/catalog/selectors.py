@@ -84,6 +84,11 @@ def category_list_ancestors(*, category: Category) -> list[Category]:
     return [by_id[pk] for pk in category.ancestor_ids if pk in by_id]
 
 
+def category_size_guide(*, categories: list[Category]) -> str:
+    """The size guide of the nearest category that has one, of a breadcrumb read root first."""
+    return next((category.size_guide for category in reversed(categories) if category.size_guide), "")
+
+
 def category_list_children(*, category: Category) -> QuerySet[Category]:
     return Category.objects.filter(parent=category)
 

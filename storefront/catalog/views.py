@@ -21,6 +21,7 @@ from storefront.catalog.selectors import (
     category_get,
     category_list_ancestors,
     category_list_children,
+    category_size_guide,
     listing_facets,
     product_get_for_page,
     product_list_featured,
@@ -151,9 +152,11 @@ def search_suggest_view(request: HttpRequest) -> HttpResponse:
 @cache_anonymous_page()
 def product_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_get_for_page(slug=slug)
+    ancestors = [*category_list_ancestors(category=product.category), product.category]
     context = {
         "product": product,
-        "ancestors": [*category_list_ancestors(category=product.category), product.category],
+        "ancestors": ancestors,
+        "size_guide": category_size_guide(categories=ancestors),
         "picker": product_variant_picker(product=product),
         "related_products": product_list_related(product=product),
         "review_summary": product_review_summary(product=product),

@@ -7,16 +7,26 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.screens import DESKTOP, PHONE, shoot, shoot_widths
-from tests.catalog.factories import ProductFactory, product_image
+from tests.catalog.factories import CategoryFactory, ProductFactory, product_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 THUMB = 44  # CSS pixels: the smallest target a thumb hits reliably
 
 
+GUIDE = (
+    "<table><tr><th>Tamanho</th><th>Tórax (cm)</th><th>Cintura (cm)</th><th>Quadril (cm)</th>"
+    "<th>Comprimento (cm)</th></tr><tr><td>P</td><td>88-92</td><td>74-78</td><td>92-96</td><td>70</td></tr>"
+    "<tr><td>M</td><td>96-100</td><td>80-84</td><td>98-102</td><td>72</td></tr></table>"
+)
+
+
 @pytest.fixture
 def shirt(migrated_defaults):
-    product = ProductFactory(name="Camisa de linho", price=Decimal("189.90"), stock=5)
+    clothes = CategoryFactory(name="Roupas", size_guide=GUIDE)
+    product = ProductFactory(
+        name="Camisa de linho", price=Decimal("189.90"), stock=5, category=CategoryFactory(parent=clothes)
+    )
     product_image(product)
     product_image(product)
     return product
@@ -75,3 +85,16 @@ def test_the_pages_the_law_asks_for_are_linked_from_every_page(page, shirt):
     page.get_by_test_id("store-footer").get_by_role("link", name="Política de privacidade").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Política de privacidade")
     shoot_widths(page, "page-privacy")
+
+
+def test_the_size_guide_of_the_category_opens_from_the_product_page(page, shirt):
+    page.goto(shirt.get_absolute_url())
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        page.get_by_test_id("size-guide-link").click()
+        guide = page.get_by_test_id("size-guide")
+        expect(guide).to_be_visible()
+        expect(guide).to_contain_text("96-100")
+        shoot(page, f"product-size-guide-{viewport['width']}")
+        guide.get_by_role("button", name="Fechar").click()
+        expect(guide).to_be_hidden()

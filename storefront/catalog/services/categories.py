@@ -14,6 +14,7 @@ from storefront.catalog.models import (
     Category,
 )
 from storefront.catalog.services.products import product_refresh_search
+from storefront.catalog.text import clean_description
 
 # Categories
 
@@ -32,6 +33,7 @@ def category_save(*, category: Category) -> Category:
         raise ValidationError(
             {"parent": _("A category cannot sit under itself or one of its subcategories.")}
         )
+    category.size_guide = clean_description(category.size_guide)
     category.full_clean(exclude=["path", "depth"])
     category.save()
     category.path = f"{parent.path if parent else '/'}{category.pk}/"
