@@ -442,6 +442,7 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
         with transaction.atomic():
             payment_mark_expired(payment=lock_payment(expired.payments.get().pk), actor=job)
     Order.objects.filter(pk=shipped.order_id).update(customer=customer)
+    telesales_order = OrderFactory(number="900011", channel=Order.Channel.TELESALES, customer=customer)
     stranger = Client()  # locked out after guessing passwords, for the unlock form
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         stranger.post(reverse("accounts:login"), {"username": customer.email, "password": "guess"})
@@ -478,6 +479,9 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
             reverse("backoffice:ticket-desk-detail", kwargs={"protocol": ticket.protocol}),
             reverse("backoffice:order-workspace", kwargs={"number": "900005"}),
             reverse("backoffice:return-detail", kwargs={"number": received.number}),
+            # an order taken on the phone, and a customer's details filling its form
+            reverse("backoffice:telesales-placed", kwargs={"number": telesales_order.number}),
+            reverse("backoffice:telesales-customer-fill", kwargs={"pk": customer.pk}),
         ],
     }
     result = Site(clients={"visitor": visitor, "customer": customer_client, "manager": manager_client})

@@ -174,16 +174,16 @@ def telesales_customer_fill_view(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
 def telesales_quote_view(request: HttpRequest) -> HttpResponse:
     """The running total again (htmx): after an item is added, changed or removed, or the
-    CEP, delivery, voucher or way to pay changes."""
-    lines, errors = telesales_lines(request.POST)
-    remove = request.POST.get("remove", "")
+    CEP, delivery, voucher or way to pay changes. It only reads, so GET answers too."""
+    data = request.POST if request.method == "POST" else request.GET
+    lines, errors = telesales_lines(data)
+    remove = data.get("remove", "")
     lines = [(sku, quantity) for sku, quantity in lines if sku != remove]
-    added = request.POST.get("add_sku", "").strip()[:64]
+    added = data.get("add_sku", "").strip()[:64]
     if added:
-        quantity = request.POST.get("add_quantity", "1").strip() or "1"
+        quantity = data.get("add_quantity", "1").strip() or "1"
         if quantity.isdecimal() and len(quantity) <= 7 and int(quantity) >= 1:
             lines.append((added, int(quantity)))
         else:
@@ -191,7 +191,7 @@ def telesales_quote_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/telesales/_basket.html",
-        {"basket": _quote(request.POST, lines), "basket_errors": errors},
+        {"basket": _quote(data, lines), "basket_errors": errors},
     )
 
 

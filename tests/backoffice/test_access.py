@@ -10,7 +10,7 @@ from backoffice.roles import ROLE_PERMISSIONS, Role
 from backoffice.urls import URL_PERMISSIONS
 from inventory.models import StockCount, Transfer
 from logistics.models import PickList
-from orders.models import Refund
+from orders.models import Order, Refund
 from returns.models import ReturnPhoto, ReturnRequest
 from support.services.chat import chat_start
 from tests.accounts.factories import UserFactory
@@ -54,6 +54,7 @@ POST_ONLY = {
     "purchasing-send": {},
     "purchasing-cancel": {},
     "purchasing-from-reorder": {},
+    "telesales-payment-send": {},
 }
 # Purchase order pages, given a sent order (refused as no longer a draft, back to its page).
 PURCHASING_ORDER_URLS = (
@@ -136,6 +137,11 @@ def url_for(name: str) -> str:
         ),
     }
     pk.update({purchasing: lambda: purchase_order().pk for purchasing in PURCHASING_ORDER_URLS})
+    if name == "telesales-customer-fill":
+        return reverse(f"backoffice:{name}", kwargs={"pk": UserFactory().pk})
+    if name in ("telesales-placed", "telesales-payment-send"):
+        order = OrderFactory(channel=Order.Channel.TELESALES)
+        return reverse(f"backoffice:{name}", kwargs={"number": order.number})
     if name in pk:
         return reverse(f"backoffice:{name}", kwargs={"pk": pk[name]()})
     if name == "pick-list":
