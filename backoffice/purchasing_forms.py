@@ -33,7 +33,10 @@ class PurchaseOrderFilterForm(forms.Form):
         label=_("Status"), choices=[("", _("All")), *PurchaseOrder.Status.choices], required=False
     )
     supplier = forms.ModelChoiceField(
-        label=_("Supplier"), queryset=Supplier.objects.order_by("name"), required=False, empty_label=_("All")
+        label=_("Supplier"),
+        queryset=Supplier.objects.order_by("name"),
+        required=False,
+        empty_label=_("All suppliers"),
     )
 
 
@@ -48,7 +51,9 @@ class PurchaseOrderNewForm(forms.Form):
 
 
 class PurchaseOrderHeaderForm(forms.Form):
-    expected_on = forms.DateField(label=_("Expected on"), widget=forms.DateInput(attrs={"type": "date"}))
+    expected_on = forms.DateField(
+        label=_("Expected on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -72,13 +72,13 @@ class ReservationAdmin(ReadOnlyModelAdmin):
 
 @admin.register(Supplier)
 class SupplierAdmin(admin.ModelAdmin):
-    list_display = ["name", "cnpj", "email"]
+    list_display = ["name", "cnpj", "email", "lead_time_days"]
     search_fields = ["name", "=cnpj"]
 
 
 def _is_editable(order: PurchaseOrder | None) -> bool:
-    """An order may be corrected until goods arrive against it; after that, only its services change it."""
-    return order is None or (order.status == PurchaseOrder.Status.ORDERED and not order.receipts.exists())
+    """A draft may be corrected; once sent, only its services change it (as in the back office)."""
+    return order is None or order.status == PurchaseOrder.Status.DRAFT
 
 
 class PurchaseOrderLineInline(admin.TabularInline):
@@ -117,9 +117,9 @@ class PurchaseOrderAdmin(admin.ModelAdmin):
 
 @admin.register(ReorderRule)
 class ReorderRuleAdmin(admin.ModelAdmin):
-    list_display = ["variant", "warehouse", "minimum", "maximum"]
-    list_filter = ["warehouse"]
-    list_select_related = ["variant", "warehouse"]
+    list_display = ["variant", "warehouse", "minimum", "maximum", "supplier"]
+    list_filter = ["warehouse", "supplier"]
+    list_select_related = ["variant", "warehouse", "supplier"]
     raw_id_fields = ["variant"]
     search_fields = ["=variant__sku"]
 
