@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.cep import normalize_cep
+from core.cep import format_cep, normalize_cep
 from core.exceptions import DomainError
 from core.itf import itf_svg
 from inventory.exceptions import OutOfStock
@@ -39,7 +39,12 @@ from storefront.accounts.selectors import address_list_for_customer, profile_get
 from storefront.accounts.services import address_remember, profile_fill_blanks
 from storefront.cart.selectors import CartView, cart_view
 from storefront.cart.services import cart_contact_set
-from storefront.cart.session import recovery_attribution_pop, request_cart, request_cart_for_update
+from storefront.cart.session import (
+    CEP_COOKIE,
+    recovery_attribution_pop,
+    request_cart,
+    request_cart_for_update,
+)
 from storefront.checkout.forms import CheckoutDetailsForm, CheckoutPaymentForm, PlaceOrderForm
 from storefront.checkout.services import (
     CheckoutQuote,
@@ -203,11 +208,15 @@ def checkout_contact_view(request: HttpRequest) -> HttpResponse:
 
 def _customer_initial(request: HttpRequest, addresses: list) -> dict:
     """A logged-in customer starts from their account: the CPF and phone on their profile and
-    their default address, else what their last order had."""
+    their default address, else what their last order had. Anyone starts from the CEP they
+    priced delivery for on the product page or the cart."""
     customer = _customer(request)
+    remembered_cep = request.COOKIES.get(CEP_COOKIE, "")
     if customer is None:
-        return {}
+        return {"cep": format_cep(remembered_cep)} if remembered_cep else {}
     initial = {"email": customer.email, "full_name": customer.full_name}
+    if remembered_cep:
+        initial["cep"] = format_cep(remembered_cep)
     last = order_last_for_customer(customer=customer)
     if last is not None:
         fields = ("cpf", "phone", "cep", "street", "street_number", "complement", "district", "city", "state")

@@ -531,3 +531,9 @@ def test_a_person_keeps_nothing_of_a_company_typed_and_abandoned(shopper):
     place(shopper)
     order = Order.objects.get()
     assert (order.cnpj, order.company_name, order.state_registration) == ("", "", "")
+
+
+def test_the_cep_priced_on_the_product_page_starts_the_address(shopper):
+    shopper.cookies["cep"] = "20040020"
+    page = shopper.get(reverse("checkout:checkout-details"))
+    assert page.context["form"].initial["cep"] == "20040-020"
