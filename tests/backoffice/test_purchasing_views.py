@@ -243,3 +243,38 @@ def test_the_variant_search_finds_by_name(staff_client):
     )
     assert response.content.decode().count('data-testid="variant-choice"') == 1
     assert f'value="{wanted.pk}"' in response.content.decode()
+
+
+def test_a_drafts_expected_date_and_note_are_saved(staff_client):
+    order = draft()
+    response = staff_client(Role.WAREHOUSE).post(
+        reverse("backoffice:purchasing-update", kwargs={"pk": order.pk}),
+        {"expected_on": "2030-05-02", "note": "Entregar pela manhã"},
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert (order.expected_on.isoformat(), order.note) == ("2030-05-02", "Entregar pela manhã")
+
+
+def test_a_bad_expected_date_is_refused_on_its_field(staff_client):
+    order = draft()
+    before = order.expected_on
+    response = staff_client(Role.WAREHOUSE).post(
+        reverse("backoffice:purchasing-update", kwargs={"pk": order.pk}), {"expected_on": "31/02/2030"}
+    )
+    assert response.status_code == 422
+    assert list(response.context["header_form"].errors) == ["expected_on"]
+    order.refresh_from_db()
+    assert order.expected_on == before
+
+
+def test_a_draft_is_cancelled_from_its_page_and_an_empty_one_not_sent(staff_client):
+    empty, other = draft(), draft()
+    client = staff_client(Role.MANAGER)
+    sent = client.post(reverse("backoffice:purchasing-send", kwargs={"pk": empty.pk}), follow=True)
+    assert gettext("Add at least one item before sending the purchase order.") in sent.content.decode()
+    response = client.post(reverse("backoffice:purchasing-cancel", kwargs={"pk": other.pk}))
+    assert response.url == reverse("backoffice:purchasing-list")
+    empty.refresh_from_db()
+    other.refresh_from_db()
+    assert (empty.status, other.status) == (PurchaseOrder.Status.DRAFT, PurchaseOrder.Status.CANCELLED)
