@@ -33,6 +33,7 @@ def test_home_shows_the_areas_of_the_users_roles_and_failed_messages(
         "backoffice:notification-list",
         "backoffice:support-desk",
         "backoffice:survey-results",
+        "backoffice:review-queue",
         "backoffice:hold-queue",
         "backoffice:failed-refund-list",
         "backoffice:telesales-order",
