@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from core.quiet import command_quiet
 from inbox.exceptions import NoticeRejected
@@ -32,6 +32,7 @@ class Command(BaseCommand):
             help="Publish the events for tracking queries only, without posting notices.",
         )
 
+    @no_translations
     def handle(
         self, *args, tracking_codes: list[str], to_the_end: bool, quiet_carrier: bool, **options
     ) -> None:

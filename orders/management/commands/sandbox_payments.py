@@ -1,7 +1,7 @@
 import urllib.request
 import uuid
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.urls import reverse
 
 from core.quiet import command_quiet
@@ -30,6 +30,7 @@ class Command(BaseCommand):
             "without it the notice goes straight to the same handler in this process.",
         )
 
+    @no_translations
     def handle(self, *args, action: str, order_number: str, url: str | None = None, **options) -> None:
         payment = payment_list_sandbox_pending().filter(order__number=order_number).first()
         if payment is None:
