@@ -43,9 +43,8 @@ def test_approving_damage_in_transport_files_one_claim_against_the_delivering_pa
     assert claim.amount == Decimal("200.00")  # two units at R$ 100,00
     assert (claim.status, bool(claim.protocol)) == (CarrierClaim.Status.FILED, True)
     assert request.number in claim.description
-    assert request.events.filter(
-        note__contains=gettext("Carrier claim %(claim)s opened") % {"claim": ""}
-    ).exists()
+    opened = gettext("Carrier claim %(claim)s opened") % {"claim": claim.pk}
+    assert request.events.filter(note=opened).exists()
 
 
 def test_other_reasons_open_no_claim(django_capture_on_commit_callbacks):
