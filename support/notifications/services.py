@@ -7,6 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from core.actor import Actor
 from core.transitions import status_move
@@ -185,6 +186,11 @@ def _is_permanent(error: Exception) -> bool:
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
+# Messages whose body is a key (a password reset link): once sent, the log keeps that it went,
+# not the key, so nobody who reads the log can use it.
+SECRET_KINDS = frozenset({Notification.Kind.PASSWORD_RESET})
+
+
 def notification_deliver(*, notification_id: int) -> Notification:
     """Send a pending message once; a message already sent or given up is left alone.
 
@@ -203,10 +209,13 @@ def notification_deliver(*, notification_id: int) -> Notification:
             notification.attempts += 1
             notification.sent_at = timezone.now()
             notification.last_error = ""
+            if notification.kind in SECRET_KINDS:
+                notification.body_text = gettext("Not kept: the message held a link that opens the account.")
+                notification.body_html = ""
             notification_transition(
                 notification=notification,
                 to=Notification.Status.SENT,
-                update_fields=("attempts", "sent_at", "last_error", "external_id"),
+                update_fields=("attempts", "sent_at", "last_error", "external_id", "body_text", "body_html"),
             )
             return notification
     except (smtplib.SMTPException, OSError, WhatsAppUnavailable, WhatsAppRefused) as error:
