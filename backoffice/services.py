@@ -184,6 +184,17 @@ def telesales_whatsapp_phone(*, order: Order) -> str:
     return preference.whatsapp_phone if preference is not None and preference.uses_whatsapp else ""
 
 
+def telesales_payment_sendable(*, order: Order) -> bool:
+    """Whether the order still waits for the customer to pay: its Pix or boleto pending, or
+    paid by card on its page (none tried yet, or the last one declined)."""
+    payment = order.latest_payment
+    if order.status != Order.Status.AWAITING_PAYMENT:
+        return False
+    if payment is None or payment.method == Payment.Method.CARD:
+        return True
+    return payment.status == Payment.Status.PENDING
+
+
 def telesales_payment_send(*, agent, order: Order, key: UUID) -> Notification:
     """Send the customer how to pay an order taken on the phone: the Pix copy-and-paste code,
     the boleto, or for a card the signed link to the order's page to pay on. On WhatsApp
@@ -195,10 +206,10 @@ def telesales_payment_send(*, agent, order: Order, key: UUID) -> Notification:
     """
     Actor.staff(agent).require_perm("orders.place_assisted_order")
     payment = order.latest_payment
-    if order.status != Order.Status.AWAITING_PAYMENT or (
-        payment is not None and payment.status != Payment.Status.PENDING
-    ):
+    if not telesales_payment_sendable(order=order):
         raise AssistedOrderNotPayable()
+    if payment is not None and payment.method == Payment.Method.CARD:
+        payment = None  # a card declined on the page: the same link to try another
     kind, dedup_key = Notification.Kind.PAYMENT_REQUEST, f"telesales-payment:{order.pk}:{key}"
     links = order_links(order=order)
     pay_url = telesales_payment_link(order=order)

@@ -23,6 +23,7 @@ from backoffice.services import (
     telesales_order_place,
     telesales_payment_link,
     telesales_payment_send,
+    telesales_payment_sendable,
     telesales_quote,
     telesales_whatsapp_phone,
 )
@@ -208,7 +209,12 @@ def telesales_placed_view(request: HttpRequest, number: str) -> HttpResponse:
             "order": order,
             "payment": payment,
             "pix_groups": _groups(payment.pix_code) if payment and payment.pix_code else [],
-            "payment_link": telesales_payment_link(order=order) if payment is None else "",
+            "payment_link": (
+                telesales_payment_link(order=order)
+                if payment is None or payment.method == Payment.Method.CARD
+                else ""
+            ),
+            "can_send": telesales_payment_sendable(order=order),
             "whatsapp_phone": phone_display(telesales_whatsapp_phone(order=order)),
             "key": uuid.uuid4(),
         },
