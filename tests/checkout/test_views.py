@@ -20,6 +20,8 @@ def test_a_customer_sees_only_their_own_orders_in_bounded_queries(client, django
     assert len(listed) == views.ORDERS_PAGE_SIZE
     assert set(listed) <= {order.number for order in mine}
     assert theirs.number not in response.content.decode()
+    # every order listed may be bought again from the list
+    assert response.content.decode().count('data-testid="buy-again"') == views.ORDERS_PAGE_SIZE
 
 
 def test_another_customers_order_is_not_found(client):
