@@ -59,8 +59,8 @@ def test_customer_list_is_paginated_with_bounded_queries(staff_client, django_as
 
 
 def test_customer_search_matches_the_start_of_the_email(staff_client):
-    UserFactory(email="maria@example.com.br")
-    UserFactory(email="joana@example.com.br")
+    UserFactory(email="maria@example.com.br", full_name="Maria Souza")
+    UserFactory(email="joana@example.com.br", full_name="Joana Lima")
     response = staff_client(Role.SUPPORT_AGENT).get(reverse("backoffice:customer-list"), {"q": "MAR"})
     assert [customer.email for customer in response.context["customers"]] == ["maria@example.com.br"]
     page_links = staff_client(Role.SUPPORT_AGENT).get(
