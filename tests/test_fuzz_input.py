@@ -33,6 +33,7 @@ from backoffice.urls import STAFF_URLS
 from core.actor import Actor
 from inbox.models import EVENT_ID_MAX_LENGTH
 from inbox.signatures import signature_header
+from inventory.models import PurchaseOrder
 from inventory.services import stock_count_open, stock_receive, transfer_send
 from logistics.models import CarrierService, ShippingRate
 from logistics.services import pick_list_create
@@ -389,6 +390,8 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
     stock_receive(variant_id=variant.pk, warehouse=shop, quantity=5, actor=job)
     ProductFactory(stock=0, category=variant.product.category)
     purchase_order(quantity=5)
+    draft = purchase_order(quantity=3)  # a draft still being written, for its edit forms
+    PurchaseOrder.objects.filter(pk=draft.pk).update(status=PurchaseOrder.Status.DRAFT)
     stock_count_open(warehouse=WarehouseFactory(), actor=job)
     NotificationFactory(failed=True)
     Refund.objects.create(  # a refund the provider failed to make, for the managers' retry
@@ -482,6 +485,9 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
             # an order taken on the phone, and a customer's details filling its form
             reverse("backoffice:telesales-placed", kwargs={"number": telesales_order.number}),
             reverse("backoffice:telesales-customer-fill", kwargs={"pk": customer.pk}),
+            # a draft purchase order and the search that finds its items
+            reverse("backoffice:purchasing-detail", kwargs={"pk": draft.pk}),
+            f"{reverse('backoffice:purchasing-variant-search')}?q=produto",
         ],
     }
     result = Site(clients={"visitor": visitor, "customer": customer_client, "manager": manager_client})

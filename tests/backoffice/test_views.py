@@ -40,6 +40,7 @@ def test_home_shows_the_areas_of_the_users_roles_and_failed_messages(
         "backoffice:recovery-call-list",
         "backoffice:recovery-report",
         "backoffice:stock-search",
+        "backoffice:purchasing-list",
         "backoffice:pick-queue",
         "backoffice:shipment-list",
         "backoffice:return-queue",
