@@ -6,11 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from backoffice.roles import Role
-from core.money import format_percent
 from inventory.models import Bin, Warehouse
 from logistics.models import Box, CarrierService, Shipment
 from orders.models import Payment
-from storefront.checkout.forms import CheckoutDetailsForm
+from storefront.checkout.forms import CheckoutDetailsForm, method_choices_with_pix_discount
 from support.forms import MESSAGE_MAX_LENGTH, AttachmentsField
 from support.models import Channel, Macro, PhoneCall, Priority, Ticket, TicketQueue
 from support.recovery.models import RecoveryCall
@@ -175,17 +174,7 @@ class TelesalesForm(CheckoutDetailsForm):
             (service.code, str(service))
             for service in CarrierService.objects.filter(is_active=True).order_by("position")
         ]
-        if pix_discount_percent:
-            self.fields["method"].choices = [
-                (
-                    value,
-                    _("%(method)s (%(percent)s%% off)")
-                    % {"method": label, "percent": format_percent(pix_discount_percent)}
-                    if value == Payment.Method.PIX
-                    else label,
-                )
-                for value, label in self.fields["method"].choices
-            ]
+        method_choices_with_pix_discount(self.fields["method"], pix_discount_percent)
 
     def clean_voucher(self) -> str:
         return self.cleaned_data["voucher"].strip().upper()

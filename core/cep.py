@@ -58,6 +58,17 @@ def validate_cep(value: str) -> None:
         raise ValidationError(_("Enter a valid CEP (8 digits, e.g. 01310-100)."), code="invalid_cep")
 
 
+def cep_state_mismatch(cep: str, state: str) -> str:
+    """Why a CEP and the state chosen beside it disagree; empty when they agree (or one is
+    missing)."""
+    if not cep or not state or state_for_cep(cep) in (None, state):
+        return ""
+    return _("This CEP belongs to %(state)s, not %(chosen)s.") % {
+        "state": state_for_cep(cep),
+        "chosen": state,
+    }
+
+
 def format_cep(value: str) -> str:
     digits = normalize_cep(value)
     return f"{digits[:5]}-{digits[5:]}" if len(digits) == 8 else value

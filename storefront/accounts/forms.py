@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.cep import format_cep, normalize_cep, state_for_cep, validate_cep
+from core.cep import cep_state_mismatch, format_cep, normalize_cep, validate_cep
 from core.cpf import only_digits, validate_cpf
 from storefront.accounts.lockout import LockoutMessageMixin
 from storefront.accounts.models import STATES, User
@@ -132,13 +132,8 @@ class AddressForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        cep, state = cleaned.get("cep"), cleaned.get("state")
-        if cep and state and state_for_cep(cep) != state:
-            self.add_error(
-                "cep",
-                _("This CEP belongs to %(state)s, not %(chosen)s.")
-                % {"state": state_for_cep(cep), "chosen": state},
-            )
+        if mismatch := cep_state_mismatch(cleaned.get("cep"), cleaned.get("state")):
+            self.add_error("cep", mismatch)
         return cleaned
 
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.cep import STATE_RANGES, normalize_cep, state_for_cep, validate_cep
+from core.cep import STATE_RANGES, cep_state_mismatch, normalize_cep, validate_cep
 from core.cpf import compact_cnpj, is_valid_cnpj, only_digits, validate_cpf
 from core.money import format_brl, format_percent
 from orders.adapters.cards import card_digits, luhn_ok
@@ -87,13 +87,8 @@ class CheckoutDetailsForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         self._clean_company(cleaned)
-        cep, state = cleaned.get("cep"), cleaned.get("state")
-        if cep and state and state_for_cep(cep) != state:
-            self.add_error(
-                "cep",
-                _("This CEP belongs to %(state)s, not %(chosen)s.")
-                % {"state": state_for_cep(cep), "chosen": state},
-            )
+        if mismatch := cep_state_mismatch(cleaned.get("cep"), cleaned.get("state")):
+            self.add_error("cep", mismatch)
         return cleaned
 
     def _clean_company(self, cleaned: dict) -> None:
@@ -124,6 +119,21 @@ class CheckoutDetailsForm(forms.Form):
                 ),
             )
         cleaned.update(cnpj=cnpj, company_name=name, state_registration=registration or EXEMPT)
+
+
+def method_choices_with_pix_discount(field: forms.ChoiceField, percent: Decimal) -> None:
+    """Name the Pix discount beside Pix among the ways to pay ("Pix (5% de desconto)")."""
+    if not percent:
+        return
+    field.choices = [
+        (
+            value,
+            _("%(method)s (%(percent)s%% off)") % {"method": label, "percent": format_percent(percent)}
+            if value == Payment.Method.PIX
+            else label,
+        )
+        for value, label in field.choices
+    ]
 
 
 class CheckoutPaymentForm(forms.Form):
@@ -177,17 +187,7 @@ class CheckoutPaymentForm(forms.Form):
         super().__init__(*args, **kwargs)
         if pix_only:  # an order priced with the Pix discount
             self.fields["method"].choices = [(Payment.Method.PIX, Payment.Method.PIX.label)]
-        if pix_discount_percent:
-            self.fields["method"].choices = [
-                (
-                    value,
-                    _("%(method)s (%(percent)s%% off)")
-                    % {"method": label, "percent": format_percent(pix_discount_percent)}
-                    if value == Payment.Method.PIX
-                    else label,
-                )
-                for value, label in self.fields["method"].choices
-            ]
+        method_choices_with_pix_discount(self.fields["method"], pix_discount_percent)
         self.fields["delivery"].choices = [(option.code, option.label) for option in delivery_options]
         self.fields["installments"].choices = [
             (count, _("%(count)s× %(value)s interest-free") % {"count": count, "value": format_brl(value)})
