@@ -304,6 +304,7 @@ class Leaf:
     box: tuple[int, int, int]  # length, width, height in cm
     features: tuple[str, ...]
     kinds: tuple[Kind, ...]
+    size_guide: str = ""  # a table of measures, for the leaf's products' pages
 
 
 @dataclass(frozen=True)
@@ -312,6 +313,41 @@ class Department:
     name: str
     icon: str
     leaves: tuple[Leaf, ...]
+    size_guide: str = ""  # shown on the pages of every leaf that has none of its own
+
+
+def _size_table(heading: tuple[str, ...], *rows: tuple[str, ...]) -> str:
+    """A size guide's table: a heading row, then one row per size."""
+    head = "".join(f"<th>{cell}</th>" for cell in heading)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+CLOTHES_SIZE_GUIDE = "<p>Medidas do corpo, em centímetros.</p>" + _size_table(
+    ("Tamanho", "Busto/tórax", "Cintura", "Quadril"),
+    ("PP", "80-84", "62-66", "86-90"),
+    ("P", "85-89", "67-71", "91-95"),
+    ("M", "90-95", "72-77", "96-101"),
+    ("G", "96-102", "78-84", "102-108"),
+    ("GG", "103-110", "85-92", "109-116"),
+)
+SHOE_SIZE_GUIDE = (
+    "<p>Meça o pé do calcanhar à ponta do dedo mais longo, em pé, no fim do dia.</p>"
+    + _size_table(
+        ("Numeração", "Comprimento do pé (cm)"),
+        ("34", "22,5"),
+        ("35", "23,2"),
+        ("36", "23,9"),
+        ("37", "24,6"),
+        ("38", "25,3"),
+        ("39", "26,0"),
+        ("40", "26,7"),
+        ("41", "27,4"),
+        ("42", "28,1"),
+        ("43", "28,8"),
+        ("44", "29,5"),
+    )
+)
 
 
 def _kind(name: str, low: int, high: int, qualifiers: str, axes: tuple[Axis, ...] | None = None) -> Kind:
@@ -440,6 +476,7 @@ CALCADOS = Leaf(
     axes=(SHOE_SIZES, _colours("preto", "branco", "cinza", "azul-marinho", "marrom", "bege")),
     weight=(300, 1100),
     box=(33, 22, 13),
+    size_guide=SHOE_SIZE_GUIDE,
     features=(
         "Palmilha acolchoada e removível",
         "Solado de borracha antiderrapante",
@@ -836,7 +873,7 @@ MAQUIAGEM = Leaf(
 )
 
 DEPARTMENTS = (
-    Department("roupas", "Roupas", "bag", (CAMISETAS, CALCAS, VESTIDOS, CALCADOS)),
+    Department("roupas", "Roupas", "bag", (CAMISETAS, CALCAS, VESTIDOS, CALCADOS), CLOTHES_SIZE_GUIDE),
     Department(
         "eletronicos", "Eletrônicos", "phone", (CELULARES, AUDIO, ACESSORIOS_ELETRONICOS, SMARTWATCHES)
     ),

@@ -61,6 +61,9 @@ def test_seed_demo_builds_a_believable_store(settings):
     assert set(roots.values_list("slug", flat=True)) == {"roupas", "eletronicos", "casa", "beleza"}
     assert not roots.annotate(leaves=Count("children")).filter(leaves__lt=2).exists()
     assert set(Product.objects.values_list("category__depth", flat=True)) == {1}
+    # clothes carry a size guide, and shoes one of their own
+    assert "Busto/tórax" in Category.objects.get(slug="roupas").size_guide
+    assert "Comprimento do pé" in Category.objects.get(slug="calcados").size_guide
     assert Brand.objects.count() >= 10
     # and a few hundred published products, each with variants, pictures and listing data
     products = Product.objects.published().annotate(variant_count=Count("variants", distinct=True))

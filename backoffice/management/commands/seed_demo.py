@@ -121,11 +121,19 @@ class Command(BaseCommand):
         categories = {}
         for position, department in enumerate(demo_data.DEPARTMENTS):
             parent = category_upsert(
-                slug=department.slug, name=department.name, position=position, icon=department.icon
+                slug=department.slug,
+                name=department.name,
+                position=position,
+                icon=department.icon,
+                size_guide=department.size_guide,
             )
             for leaf_position, leaf in enumerate(department.leaves):
                 categories[leaf.slug] = category_upsert(
-                    slug=leaf.slug, name=leaf.name, parent=parent, position=leaf_position
+                    slug=leaf.slug,
+                    name=leaf.name,
+                    parent=parent,
+                    position=leaf_position,
+                    size_guide=leaf.size_guide,
                 )
         brands = {slug: brand_upsert(slug=slug, name=name) for slug, name in demo_data.BRANDS}
         values = {

@@ -51,11 +51,20 @@ def category_save(*, category: Category) -> Category:
 
 
 def category_upsert(
-    *, slug: str, name: str, parent: Category | None = None, position: int = 0, icon: str = ""
+    *,
+    slug: str,
+    name: str,
+    parent: Category | None = None,
+    position: int = 0,
+    icon: str = "",
+    size_guide: str | None = None,
 ) -> Category:
-    """Create the category with this slug, or bring the existing one up to date."""
+    """Create the category with this slug, or bring the existing one up to date (its size
+    guide only when one is given)."""
     category = Category.objects.filter(slug=slug).first() or Category(slug=slug)
     category.name, category.parent, category.position, category.icon = name, parent, position, icon
+    if size_guide is not None:
+        category.size_guide = size_guide
     return category_save(category=category)
 
 
