@@ -23,7 +23,7 @@ def url(slug: str) -> str:
 )
 def test_each_page_the_law_asks_for_is_published_with_who_sells(client, slug, title):
     page = client.get(url(slug), HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
-    assert f"<h1 class=\"h3 mb-1\">{title}</h1>" in page
+    assert f'<h1 class="h3 mb-1">{title}</h1>' in page
     assert "Loja Aurora Comércio Eletrônico Ltda" in page
     assert "11.222.333/0001-81" in page
 
