@@ -9,8 +9,46 @@ from celery.schedules import schedule as celery_schedule
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.models import PeriodicJobRun
+
+# What each periodic task does, as the back office names a late one to staff.
+PERIODIC_JOB_LABELS = {
+    "notifications.notification_reconcile": _("Resending messages stuck on their way"),
+    "catalog.catalog_version_bumps_owed_pay": _("Refreshing store pages cached during a cache outage"),
+    "catalog.stock_alerts_reconcile": _("Back-in-stock emails"),
+    "catalog.search_words_rebuild": _("Words for search corrections"),
+    "inventory.lots_expired_sync": _("Setting aside expired lots"),
+    "inventory.replenishment_notify": _("Low stock alerts"),
+    "cart.carts_abandoned_record": _("Recording abandoned carts"),
+    "recovery.recovery_reminders_send_due": _("Sales recovery reminders"),
+    "orders.payments_settle_reconcile": _("Payments still to confirm"),
+    "orders.orders_stock_recheck": _("Orders waiting for stock"),
+    "orders.refunds_reconcile": _("Refunds still to make"),
+    "orders.orders_analyse_reconcile": _("Paid orders still to analyse"),
+    "orders.orders_unpaid_cancel": _("Cancelling orders no card paid"),
+    "orders.payments_expire": _("Expiry of unpaid Pix and boletos"),
+    "inbox.notices_reconcile": _("Notices received but not applied"),
+    "support.tickets_sla_watch": _("Ticket deadlines"),
+    "support.delivery_incident_tickets_open": _("Tickets for delivery incidents"),
+    "support.chats_unanswered_to_tickets": _("Unanswered chats to tickets"),
+    "bot.conversations_expire": _("Closing idle bot conversations"),
+    "support.tickets_close_resolved": _("Closing resolved tickets"),
+    "support.return_tickets_sync": _("Return tickets"),
+    "surveys.surveys_send_due": _("Satisfaction surveys after delivery"),
+    "surveys.ticket_surveys_reconcile": _("Surveys of resolved tickets"),
+    "returns.returns_authorise_reconcile": _("Return authorisations still to issue"),
+    "returns.returns_track": _("Return parcel tracking"),
+    "returns.returns_expire": _("Expiry of returns never sent"),
+    "returns.orders_complete": _("Order completion, when the return window closes"),
+    "inventory.reservations_expire": _("Expiry of stock reservations"),
+    "logistics.shipments_dispatch_reconcile": _("Shipments still to book with the carrier"),
+    "logistics.carrier_claims_reconcile": _("Carrier claims"),
+    "logistics.shipments_track": _("Shipment tracking"),
+    "logistics.shipments_overdue_alert": _("Late shipment alerts"),
+    "orders.product_sales_refresh": _("Best sellers and bought together"),
+}
 
 # A job counts as late once it is this far past when it was next due.
 LATE_AFTER = timedelta(minutes=2)
@@ -25,6 +63,10 @@ WATCHING_SINCE = timezone.now()
 class LateJob:
     name: str
     last_run_at: datetime | None  # None: never ran
+
+    @property
+    def label(self) -> str:
+        return str(PERIODIC_JOB_LABELS.get(self.name, self.name))
 
 
 def _scheduled_jobs() -> dict[str, BaseSchedule]:

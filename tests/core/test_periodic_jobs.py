@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from backoffice.roles import Role
 from config.celery import app
 from core.health import CHECKS
 from core.models import PeriodicJobRun
-from core.periodic_jobs import periodic_job_ran, periodic_jobs_late
+from core.periodic_jobs import PERIODIC_JOB_LABELS, periodic_job_ran, periodic_jobs_late
 
 pytestmark = pytest.mark.django_db
 
@@ -105,4 +106,9 @@ def test_the_backoffice_home_warns_of_late_jobs(staff_client, with_broker, monke
     page = staff_client(Role.MANAGER).get(reverse("backoffice:home")).content.decode()
     # then
     assert 'data-testid="late-jobs"' in page
-    assert EVERY_MINUTE in page
+    assert str(PERIODIC_JOB_LABELS[EVERY_MINUTE]) in page
+
+
+def test_every_periodic_job_has_a_name_staff_read():
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled - set(PERIODIC_JOB_LABELS) == set()
