@@ -158,6 +158,10 @@ SEARCH_PLANS = {
 def test_each_way_of_searching_has_its_index(index):
     with transaction.atomic():
         with connection.cursor() as cursor:
+            # Tables this small read faster whole, or through any index: leave the planner
+            # only the indexes that answer the condition.
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL enable_indexonlyscan = off")
         plan = SEARCH_PLANS[index]().explain()
     assert index in plan, plan

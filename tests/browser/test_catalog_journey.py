@@ -69,11 +69,11 @@ def test_shopper_browses_filters_and_picks_a_variant(page):
     expect(page.get_by_test_id("price")).to_have_text(f"R${NBSP}59,90")
     expect(page.get_by_test_id("availability")).to_contain_text("Em estoque")
 
-    page.locator("label", has_text="G").click()
+    page.locator("label.btn", has_text="G").click()
     expect(page.get_by_test_id("price")).to_have_text(f"R${NBSP}64,90")
     expect(page.get_by_test_id("availability")).to_contain_text("Indisponível")
 
-    page.locator("label", has_text="P").first.click()
+    page.locator("label.btn", has_text="P").first.click()
     expect(page.get_by_test_id("availability")).to_contain_text("Em estoque")
 
 
