@@ -69,7 +69,8 @@ def test_a_missing_production_setting_stops_start_up_with_one_line_naming_it(var
     result = manage("check", env=env)
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
-        f"Missing required setting: set the {variable} environment variable."
+        f"Missing required setting: set the {variable} environment variable "
+        "(for local use, set DJANGO_DEBUG=true)."
     ]
 
 

@@ -416,7 +416,9 @@ class Command(BaseCommand):
         )
         supplier = supplier_upsert(**demo_data.SUPPLIER)
         for variant_id in variant_ids:
-            reorder_rule_set(variant_id=variant_id, warehouse=online, minimum=15, maximum=60, supplier=supplier)
+            reorder_rule_set(
+                variant_id=variant_id, warehouse=online, minimum=15, maximum=60, supplier=supplier
+            )
         if variant_ids and not supplier.purchase_orders.exists():
             purchase_order_create(
                 supplier=supplier,
