@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "support.bot",
     "support.triage",
     "backoffice",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,16 @@ STORE_CARRIER_WEBHOOK_SECRETS = {
 STORE_SANDBOX_CARRIER_DELAY_SECONDS = env.float("STORE_SANDBOX_CARRIER_DELAY_SECONDS", default=5)
 # Shipments on the way without carrier news for this long are listed as late and alerted.
 STORE_TRACKING_SILENCE_DAYS = env.int("STORE_TRACKING_SILENCE_DAYS", default=3)
+
+# EXPORTS AND ERP FEED
+# Where the ERP receives the store's order events (placed, paid, invoiced, shipped, returned,
+# refunded); empty turns the feed off. The secret signs every delivery (HMAC-SHA256).
+STORE_ERP_FEED_URL = env("STORE_ERP_FEED_URL", default="")
+STORE_ERP_FEED_SECRET = env("STORE_ERP_FEED_SECRET", default="")
+STORE_ERP_FEED_TIMEOUT_SECONDS = env.float("STORE_ERP_FEED_TIMEOUT_SECONDS", default=10)
+# Exports and the feed leave rows younger than this alone: a transaction still open when they
+# read could commit an older timestamp or id behind their cursor.
+STORE_EXPORT_SETTLE_SECONDS = env.int("STORE_EXPORT_SETTLE_SECONDS", default=60)
 
 # FISCAL INVOICES
 STORE_INVOICE_ISSUER = env("STORE_INVOICE_ISSUER", default="logistics.adapters.invoices.SandboxInvoiceIssuer")
