@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     SUPPORT_AGENT = "Support agent", _("Support agent")
     OMBUDSMAN = "Ombudsman", _("Ombudsman")
     TELESALES = "Telesales", _("Telesales")
+    DATA_PROTECTION = "Data protection", _("Data protection")
     MANAGER = "Manager", _("Manager")
 
 
@@ -167,6 +168,9 @@ _TRIAGE_SETUP = {
     "triage.view_correction",
 }
 
+# Customers' data protection requests (LGPD): the erasure queue, carrying a request out or refusing it.
+_DATA_PROTECTION = {"accounts.view_erasurerequest", "accounts.decide_erasurerequest"}
+
 # Product reviews: support agents and managers approve or reject what customers wrote.
 _REVIEW_MODERATION = {"reviews.moderate_review"}
 
@@ -187,8 +191,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.OMBUDSMAN: frozenset(_CUSTOMER_DATA | _MESSAGES | _OMBUDSMAN | _SURVEY_RESULTS),
     Role.TELESALES: frozenset(_CUSTOMER_DATA | _CATALOG_READ | _ASSISTED_SALES | _RECOVERY_CALLS),
+    Role.DATA_PROTECTION: frozenset(_CUSTOMER_DATA | _DATA_PROTECTION),
     Role.MANAGER: frozenset(
         _CUSTOMER_DATA
+        | _DATA_PROTECTION
         | _MESSAGES
         | _CATALOG_READ
         | _SANDBOX_PAYMENTS

@@ -140,3 +140,92 @@ class Address(TimeStampedModel):
 
 # The address fields an address shares with the checkout form and the order.
 ADDRESS_FIELDS = ("cep", "street", "street_number", "complement", "district", "city", "state")
+
+
+# The law (LGPD art. 19, II) gives the store 15 days to answer a data subject's request.
+ERASURE_DEADLINE_DAYS = 15
+
+
+class ErasureRequest(TimeStampedModel):
+    """A customer's request to have their personal data erased (LGPD art. 18, VI).
+
+    Data protection staff carry it out or refuse it; while an order is on its way or a return
+    is open, it waits. Carried out, the person is anonymised and the fiscal records stay.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        WAITING = "waiting", _("Waiting for orders or returns to close")
+        DONE = "done", _("Carried out")
+        REFUSED = "refused", _("Refused")
+
+    OPEN_STATUSES = (Status.REQUESTED, Status.WAITING)
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="erasure_requests",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    deadline = models.DateTimeField(_("answer due by"))
+    waiting_reason = models.TextField(_("why it waits"), blank=True)
+    refusal_reason = models.TextField(_("why it was refused"), blank=True)
+    done_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
+    summary = models.JSONField(_("what was erased"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["deadline", "pk"]
+        permissions = [("decide_erasurerequest", _("Can carry out or refuse erasure requests"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(status__in=["requested", "waiting"]),
+                name="erasure_request_one_open_per_customer",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"], name="erasure_request_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_late(self, now) -> bool:
+        return self.is_open and self.deadline < now
+
+
+ERASURE_TRANSITIONS: dict[str, frozenset[str]] = {
+    ErasureRequest.Status.REQUESTED: frozenset(
+        {ErasureRequest.Status.WAITING, ErasureRequest.Status.DONE, ErasureRequest.Status.REFUSED}
+    ),
+    ErasureRequest.Status.WAITING: frozenset(
+        {ErasureRequest.Status.WAITING, ErasureRequest.Status.DONE, ErasureRequest.Status.REFUSED}
+    ),
+    ErasureRequest.Status.DONE: frozenset(),
+    ErasureRequest.Status.REFUSED: frozenset(),
+}
+
+
+class ErasureEvent(TimeStampedModel):
+    """One step of an erasure request: from, to, who (customer, staff or job), and a note."""
+
+    request = models.ForeignKey(
+        ErasureRequest, verbose_name=_("erasure request"), on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    actor = models.CharField(_("by"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request event")
+        verbose_name_plural = _("erasure request events")
+        ordering = ["request_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
