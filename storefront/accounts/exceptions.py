@@ -22,3 +22,18 @@ class AddressLimitReached(DomainError):
             gettext("You can keep up to %(limit)s addresses. Delete one you no longer use to add another.")
             % {"limit": limit}
         )
+
+
+class ErasureTransitionNotAllowed(DomainError):
+    code = "erasure_transition_not_allowed"
+    message = _("This erasure request has already been answered.")
+
+
+class ErasureRefusalReasonMissing(DomainError):
+    code = "erasure_refusal_reason_missing"
+    message = _("Say why the erasure request is refused: the customer is told.")
+
+
+class ErasureNotForStaff(DomainError):
+    code = "erasure_not_for_staff"
+    message = _("Staff accounts are closed by the store's administrators, not through an erasure request.")

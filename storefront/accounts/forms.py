@@ -198,3 +198,27 @@ class StorePasswordResetForm(PasswordResetForm):
                 "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
             },
         )
+
+
+class ErasureRequestForm(forms.Form):
+    """The customer asks to be erased: they confirm they understand, with their password."""
+
+    understood = forms.BooleanField(
+        label=_("I understand that my account will be closed and my personal data erased for good."),
+        required=True,
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("The password is not right."), code="password_incorrect")
+        return password

@@ -1,0 +1,563 @@
+"""Erasure of a customer's personal data (LGPD art. 18, VI), and the requests that ask for it.
+
+Erasure anonymises the person wherever the store wrote them down, and keeps what the tax law
+requires for five years (CTN art. 173/174; the fiscal invoice, its order and its payments):
+orders, their lines, invoices, payments and refunds stay with their amounts, dates and
+products, but no longer say who bought. While an order is on its way or a return or refund is
+open the person cannot be erased yet: the request waits and says why.
+
+Everything runs in one transaction; files (return photos, ticket attachments) leave storage
+after it commits. Running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Replace
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from core.actor import Actor
+from core.cpf import format_cnpj, format_cpf
+from core.transitions import status_move
+from logistics.models import SandboxParcel, Shipment, TrackingEvent
+from orders.models import Order, OrderEvent, Payment, RecoveryOpportunity, Refund, SandboxRefund
+from returns.models import ReturnEvent, ReturnPhoto, ReturnRequest
+from storefront.accounts.exceptions import (
+    ErasureNotForStaff,
+    ErasureRefusalReasonMissing,
+    ErasureTransitionNotAllowed,
+)
+from storefront.accounts.locks import lock_erasure_request
+from storefront.accounts.models import (
+    ERASURE_DEADLINE_DAYS,
+    ERASURE_TRANSITIONS,
+    Address,
+    CustomerProfile,
+    ErasureEvent,
+    ErasureRequest,
+    User,
+)
+from storefront.cart.models import Cart
+from storefront.catalog.models import StockAlert
+from storefront.promotions.models import Voucher, VoucherRedemption
+from storefront.reviews.models import Review, ReviewEvent
+from support.bot.models import Conversation, Line
+from support.models import (
+    Attachment,
+    ChatMessage,
+    ChatSession,
+    Message,
+    PhoneCall,
+    SandboxComplaint,
+    Ticket,
+    TicketEvent,
+)
+from support.notifications.models import ContactPreference, Notification, SandboxWhatsAppMessage
+from support.recovery.models import RecoveryCall, RecoveryMessage, RecoveryOptOut
+from support.surveys.models import Survey
+from support.triage.models import Correction, TicketTriage, Verdict
+
+PERMISSION = "accounts.decide_erasurerequest"
+
+# What an anonymised person is called from now on. Stored data, so in the store's language.
+ANONYMOUS_NAME = "Titular anonimizado"
+# What stands in for text the person wrote, and for their details inside others' text.
+ERASED_TEXT = "[removido a pedido do titular]"
+REDACTED = "[removido]"
+# A reserved top-level domain (RFC 2606): nothing sent there can ever be delivered.
+PLACEHOLDER_DOMAIN = "anonimizado.invalid"
+
+# Orders in these states are settled: nothing more will be shipped, charged or refunded.
+ORDERS_SETTLED = (Order.Status.DELIVERED, Order.Status.COMPLETED, Order.Status.CANCELLED)
+RETURNS_CLOSED = (
+    ReturnRequest.Status.REJECTED,
+    ReturnRequest.Status.REFUNDED,
+    ReturnRequest.Status.EXCHANGED,
+    ReturnRequest.Status.CLOSED,
+    ReturnRequest.Status.EXPIRED,
+)
+
+
+def placeholder_email(*, key: str) -> str:
+    return f"titular-{key}@{PLACEHOLDER_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """How a person was written down, to find and replace them: their name, email, CPF,
+    CNPJs and phone numbers, in every format the store writes them."""
+
+    name: str
+    email: str
+    placeholder: str
+    cpfs: tuple[str, ...] = ()
+    cnpjs: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+
+    @property
+    def phone_forms(self) -> list[str]:
+        forms = []
+        for phone in self.phones:
+            forms += [f"+55{phone}", f"55{phone}", phone]
+            if len(phone) in (10, 11):
+                forms.append(f"({phone[:2]}) {phone[2:-4]}-{phone[-4:]}")
+        return forms
+
+    @property
+    def needles(self) -> list[str]:
+        """Longest first, so that a formatted number is replaced before its digits."""
+        found = [self.name, self.email]
+        for number in self.cpfs:
+            found += [format_cpf(number), number]
+        for number in self.cnpjs:
+            found += [format_cnpj(number), number]
+        found += self.phone_forms
+        return sorted({needle for needle in found if needle and len(needle) >= 5}, key=len, reverse=True)
+
+
+def _scrub(queryset: QuerySet, *fields: str, needles: list[str]) -> int:
+    """Replace the person's details inside free text others wrote about them."""
+    if not needles:
+        return 0
+    values = {}
+    for name in fields:
+        expression = F(name)
+        for needle in needles:
+            expression = Replace(expression, Value(needle), Value(REDACTED))
+        values[name] = expression
+    return queryset.update(**values)
+
+
+def _actor_rename(identity: Identity) -> dict[str, str]:
+    return {"old": f"customer:{identity.email}", "new": f"customer:{identity.placeholder}"}
+
+
+@dataclass
+class ErasureSummary:
+    """What an erasure changed, counted per kind, kept on the request for the record."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, key: str, count: int) -> None:
+        if count:
+            self.counts[key] = self.counts.get(key, 0) + count
+
+
+def _files_delete_on_commit(files: list) -> None:
+    """Storage is not transactional: remove the files once the rows are gone for good."""
+
+    def delete() -> None:
+        for stored in files:
+            stored.storage.delete(stored.name)
+
+    if files:
+        transaction.on_commit(delete)
+
+
+def orders_anonymise(*, orders: QuerySet[Order], identity: Identity, summary: ErasureSummary) -> None:
+    """Remove the buyer from orders while keeping what the tax law requires: numbers, amounts,
+    products, dates, and the delivery city and state (they decide the invoice's taxes)."""
+    order_ids = list(orders.values_list("pk", flat=True))
+    if not order_ids:
+        return
+    summary.add(
+        "orders",
+        Order.objects.filter(pk__in=order_ids).update(
+            email=identity.placeholder,
+            full_name=ANONYMOUS_NAME,
+            cpf="",
+            cnpj="",
+            company_name="",
+            state_registration="",
+            phone="",
+            street="",
+            street_number="",
+            complement="",
+            district="",
+            updated_at=timezone.now(),
+        ),
+    )
+    rename = _actor_rename(identity)
+    OrderEvent.objects.filter(order_id__in=order_ids, actor=rename["old"]).update(actor=rename["new"])
+    _scrub(OrderEvent.objects.filter(order_id__in=order_ids), "note", needles=identity.needles)
+    Payment.objects.filter(order_id__in=order_ids).exclude(card_holder="").update(card_holder="")
+    refund_references = list(
+        Refund.objects.filter(order_id__in=order_ids)
+        .exclude(provider_reference="")
+        .values_list("provider_reference", flat=True)
+    )
+    Refund.objects.filter(order_id__in=order_ids).update(destination={})
+    SandboxRefund.objects.filter(reference__in=refund_references).update(destination={})
+    VoucherRedemption.objects.filter(order_id__in=order_ids).update(email=identity.placeholder, cpf="")
+    if identity.cpfs:
+        Voucher.objects.filter(holder_cpf__in=identity.cpfs).update(holder_cpf="")
+    shipments = Shipment.objects.filter(order_id__in=order_ids)
+    tracking_codes = [code for code in shipments.values_list("tracking_code", flat=True) if code]
+    SandboxParcel.objects.filter(tracking_code__in=tracking_codes).update(recipient_name=ANONYMOUS_NAME)
+    _scrub(
+        TrackingEvent.objects.filter(shipment__order_id__in=order_ids),
+        "description",
+        needles=identity.needles,
+    )
+    _returns_anonymise(
+        requests=ReturnRequest.objects.filter(order_id__in=order_ids), identity=identity, summary=summary
+    )
+    _recovery_anonymise(
+        opportunities=RecoveryOpportunity.objects.filter(
+            Q(order_id__in=order_ids) | Q(recovered_order_id__in=order_ids)
+        ),
+        identity=identity,
+        summary=summary,
+    )
+
+
+def _returns_anonymise(
+    *, requests: QuerySet[ReturnRequest], identity: Identity, summary: ErasureSummary
+) -> None:
+    request_ids = list(requests.values_list("pk", flat=True))
+    if not request_ids:
+        return
+    summary.add(
+        "returns",
+        ReturnRequest.objects.filter(pk__in=request_ids).update(
+            description=ERASED_TEXT, refund_pix_key="", refund_bank_account={}
+        ),
+    )
+    _scrub(ReturnRequest.objects.filter(pk__in=request_ids), "decision_note", needles=identity.needles)
+    rename = _actor_rename(identity)
+    ReturnEvent.objects.filter(request_id__in=request_ids, actor=rename["old"]).update(actor=rename["new"])
+    _scrub(ReturnEvent.objects.filter(request_id__in=request_ids), "note", needles=identity.needles)
+    photos = list(ReturnPhoto.objects.filter(request_id__in=request_ids))
+    summary.add("return_photos", len(photos))
+    _files_delete_on_commit([photo.file for photo in photos if photo.file])
+    ReturnPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
+
+
+def _recovery_anonymise(
+    *, opportunities: QuerySet[RecoveryOpportunity], identity: Identity, summary: ErasureSummary
+) -> None:
+    ids = list(opportunities.values_list("pk", flat=True))
+    if not ids:
+        return
+    summary.add(
+        "sales_recovery",
+        RecoveryOpportunity.objects.filter(pk__in=ids).update(
+            name=ANONYMOUS_NAME, email=identity.placeholder, phone=""
+        ),
+    )
+    RecoveryMessage.objects.filter(opportunity_id__in=ids).update(email=identity.placeholder)
+    _scrub(RecoveryCall.objects.filter(opportunity_id__in=ids), "notes", needles=identity.needles)
+
+
+def _tickets_anonymise(*, tickets: QuerySet[Ticket], identity: Identity, summary: ErasureSummary) -> None:
+    ticket_ids = list(tickets.values_list("pk", flat=True))
+    if not ticket_ids:
+        return
+    references = [
+        reference
+        for reference in Ticket.objects.filter(pk__in=ticket_ids).values_list("external_reference", flat=True)
+        if reference
+    ]
+    summary.add(
+        "tickets",
+        Ticket.objects.filter(pk__in=ticket_ids).update(
+            subject=ERASED_TEXT, contact_name=ANONYMOUS_NAME, contact_email="", contact_phone=""
+        ),
+    )
+    messages = Message.objects.filter(ticket_id__in=ticket_ids)
+    messages.filter(direction=Message.Direction.INBOUND).update(
+        body_text=ERASED_TEXT, body_html="", author_label=ANONYMOUS_NAME
+    )
+    _scrub(
+        messages.exclude(direction=Message.Direction.INBOUND),
+        "body_text",
+        "body_html",
+        needles=identity.needles,
+    )
+    attachments = list(Attachment.objects.filter(message__ticket_id__in=ticket_ids))
+    summary.add("ticket_attachments", len(attachments))
+    _files_delete_on_commit([attachment.file for attachment in attachments if attachment.file])
+    Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).delete()
+    rename = _actor_rename(identity)
+    TicketEvent.objects.filter(ticket_id__in=ticket_ids, actor=rename["old"]).update(actor=rename["new"])
+    _scrub(TicketEvent.objects.filter(ticket_id__in=ticket_ids), "note", needles=identity.needles)
+    _scrub(PhoneCall.objects.filter(ticket_id__in=ticket_ids), "notes", needles=identity.needles)
+    # What the triage model learnt from: the customer's words, and the words it picked from them.
+    Correction.objects.filter(ticket_id__in=ticket_ids).update(text=ERASED_TEXT)
+    Verdict.objects.filter(ticket_id__in=ticket_ids).update(reasons=[])
+    TicketTriage.objects.filter(ticket_id__in=ticket_ids).update(reasons=[])
+    if references:
+        SandboxComplaint.objects.filter(reference__in=references).update(
+            author_name=ANONYMOUS_NAME, author_email="", author_phone="", title=ERASED_TEXT, text=ERASED_TEXT
+        )
+
+
+def _conversations_anonymise(*, user: User | None, identity: Identity, summary: ErasureSummary) -> None:
+    by_person = Q(email=identity.email) | (Q(customer=user) if user else Q(pk__in=[]))
+    chat_ids = list(ChatSession.objects.filter(by_person).values_list("pk", flat=True))
+    summary.add("chats", ChatSession.objects.filter(pk__in=chat_ids).update(name=ANONYMOUS_NAME, email=""))
+    ChatMessage.objects.filter(session_id__in=chat_ids, from_visitor=True).update(
+        body=ERASED_TEXT, author_label=ANONYMOUS_NAME
+    )
+    _scrub(
+        ChatMessage.objects.filter(session_id__in=chat_ids, from_visitor=False),
+        "body",
+        needles=identity.needles,
+    )
+    phones = identity.phone_forms
+    by_phone = Q(phone__in=phones) if phones else Q(pk__in=[])
+    conversation_ids = list(
+        Conversation.objects.filter(by_phone | (Q(customer=user) if user else Q(pk__in=[]))).values_list(
+            "pk", flat=True
+        )
+    )
+    summary.add(
+        "whatsapp_conversations",
+        Conversation.objects.filter(pk__in=conversation_ids).update(phone="", name=ANONYMOUS_NAME),
+    )
+    Line.objects.filter(conversation_id__in=conversation_ids, from_customer=True).update(body=ERASED_TEXT)
+    _scrub(
+        Line.objects.filter(conversation_id__in=conversation_ids, from_customer=False),
+        "body",
+        needles=identity.needles,
+    )
+    if phones:
+        summary.add(
+            "whatsapp_messages",
+            SandboxWhatsAppMessage.objects.filter(phone__in=phones).update(phone="", body=ERASED_TEXT),
+        )
+
+
+def _notifications_anonymise(*, user: User | None, identity: Identity, summary: ErasureSummary) -> None:
+    """The message log keeps that a message went, when and of what kind, not to whom or what it said."""
+    addresses = [identity.email, *identity.phone_forms]
+    to_person = Q(to_address__in=addresses) | (Q(recipient=user) if user else Q(pk__in=[]))
+    notifications = Notification.objects.filter(to_person)
+    summary.add(
+        "notifications",
+        notifications.update(
+            to_address=identity.placeholder, body_text="", body_html="", headers={}, template_parameters={}
+        ),
+    )
+    _scrub(Notification.objects.filter(to_address=identity.placeholder), "subject", needles=identity.needles)
+
+
+def _logins_forget(*, user: User, identity: Identity) -> None:
+    """Failed and successful logins (django-axes), sessions and the admin's history of the account."""
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__iexact=identity.email).delete()
+    # Sessions are signed blobs: decoding them is the only way to know whose they are.
+    user_key = str(user.pk)
+    mine = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500)
+        if str(session.get_decoded().get("_auth_user_id")) == user_key
+    ]
+    Session.objects.filter(pk__in=mine).delete()
+    user_type = ContentType.objects.get_for_model(User)
+    entries = LogEntry.objects.filter(content_type=user_type, object_id=user_key)
+    entries.update(object_repr=identity.placeholder)
+    _scrub(entries, "change_message", needles=identity.needles)
+
+
+def customer_identity(*, user: User) -> Identity:
+    """Every way the store wrote this person down: the account, the profile and their orders."""
+    profile = CustomerProfile.objects.filter(user=user).first()
+    orders = Order.objects.filter(Q(customer=user) | Q(email=user.email))
+    cpfs = {profile.cpf} if profile and profile.cpf else set()
+    phones = {profile.phone} if profile and profile.phone else set()
+    cnpjs = set()
+    for cpf, cnpj, phone in orders.values_list("cpf", "cnpj", "phone"):
+        cpfs.add(cpf)
+        cnpjs.add(cnpj)
+        phones.add(phone)
+    preference = ContactPreference.objects.filter(user=user).first()
+    if preference and preference.whatsapp_phone:
+        phones.add(preference.whatsapp_phone.removeprefix("+").removeprefix("55"))
+    return Identity(
+        name=user.full_name,
+        email=user.email,
+        placeholder=placeholder_email(key=str(user.pk)),
+        cpfs=tuple(sorted(number for number in cpfs if number)),
+        cnpjs=tuple(sorted(number for number in cnpjs if number)),
+        phones=tuple(sorted(number for number in phones if number)),
+    )
+
+
+def erasure_blockers(*, user: User) -> list[str]:
+    """Why the person cannot be erased yet: orders still on their way, returns or refunds open."""
+    orders = Order.objects.filter(Q(customer=user) | Q(email=user.email))
+    reasons = [
+        gettext("Order %(number)s is not finished yet (%(status)s).")
+        % {"number": number, "status": Order.Status(status).label}
+        for number, status in orders.exclude(status__in=ORDERS_SETTLED)
+        .order_by("pk")
+        .values_list("number", "status")
+    ]
+    reasons += [
+        gettext("Return %(number)s is still open (%(status)s).")
+        % {"number": number, "status": ReturnRequest.Status(status).label}
+        for number, status in ReturnRequest.objects.filter(Q(customer=user) | Q(order__in=orders))
+        .exclude(status__in=RETURNS_CLOSED)
+        .order_by("pk")
+        .values_list("number", "status")
+    ]
+    reasons += [
+        gettext("A refund of order %(number)s is still to be made.") % {"number": number}
+        for number in Refund.objects.filter(order__in=orders)
+        .exclude(status=Refund.Status.DONE)
+        .order_by("pk")
+        .values_list("order__number", flat=True)
+    ]
+    return reasons
+
+
+@transaction.atomic
+def customer_anonymise(*, user_id: int) -> ErasureSummary:
+    """Anonymise a customer everywhere, keeping fiscal records. Idempotent: a second run finds
+    nothing left to change. Raises ErasureNotForStaff for staff accounts. Callers check
+    `erasure_blockers` first."""
+    user = User.objects.select_for_update().get(pk=user_id)
+    if user.is_staff:
+        raise ErasureNotForStaff()
+    identity = customer_identity(user=user)
+    summary = ErasureSummary()
+    if user.email == identity.placeholder:
+        return summary
+    by_email = Q(email=identity.email)
+    orders_anonymise(
+        orders=Order.objects.filter(Q(customer=user) | by_email), identity=identity, summary=summary
+    )
+    _returns_anonymise(
+        requests=ReturnRequest.objects.filter(customer=user), identity=identity, summary=summary
+    )
+    _recovery_anonymise(
+        opportunities=RecoveryOpportunity.objects.filter(Q(customer=user) | by_email),
+        identity=identity,
+        summary=summary,
+    )
+    RecoveryMessage.objects.filter(by_email).update(email=identity.placeholder)
+    RecoveryOptOut.objects.filter(Q(customer=user) | by_email).delete()
+    _tickets_anonymise(
+        tickets=Ticket.objects.filter(Q(customer=user) | Q(contact_email__iexact=identity.email)),
+        identity=identity,
+        summary=summary,
+    )
+    _conversations_anonymise(user=user, identity=identity, summary=summary)
+    _notifications_anonymise(user=user, identity=identity, summary=summary)
+    reviews = Review.objects.filter(customer=user)
+    summary.add("reviews", reviews.update(title="", comment=ERASED_TEXT))
+    rename = _actor_rename(identity)
+    ReviewEvent.objects.filter(review__customer=user, actor=rename["old"]).update(actor=rename["new"])
+    summary.add(
+        "surveys", Survey.objects.filter(customer=user).exclude(comment="").update(comment=ERASED_TEXT)
+    )
+    summary.add("stock_alerts", StockAlert.objects.filter(Q(user=user) | by_email).delete()[0])
+    Cart.objects.filter(Q(customer=user) | Q(contact_email=identity.email)).update(
+        contact_email="", contact_name="", contact_phone=""
+    )
+    summary.add("addresses", Address.objects.filter(customer=user).delete()[0])
+    CustomerProfile.objects.filter(user=user).update(cpf="", phone="")
+    ContactPreference.objects.filter(user=user).delete()
+    ErasureEvent.objects.filter(request__customer=user, actor=rename["old"]).update(actor=rename["new"])
+    _logins_forget(user=user, identity=identity)
+    user.email = identity.placeholder
+    user.full_name = ANONYMOUS_NAME
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["email", "full_name", "is_active", "password", "updated_at"])
+    return summary
+
+
+# --- Requests -------------------------------------------------------------------------------
+
+
+def erasure_request_transition(
+    *, request_id: int, to: str, actor: Actor, note: str = "", **fields
+) -> ErasureRequest:
+    """Move a request along ERASURE_TRANSITIONS, writing its event. Must run inside the
+    caller's transaction. Raises ErasureTransitionNotAllowed or PermissionMissing."""
+    request = lock_erasure_request(request_id)
+    actor.require_perm(PERMISSION)
+    from_status = request.status
+    status_move(
+        row=request, to=to, transitions=ERASURE_TRANSITIONS, refused=ErasureTransitionNotAllowed(), **fields
+    )
+    ErasureEvent.objects.create(
+        request=request, from_status=from_status, to_status=to, actor=actor.label, note=note
+    )
+    return request
+
+
+@transaction.atomic
+def erasure_request_create(*, user: User) -> ErasureRequest:
+    """The customer asks to be erased; the answer is due in 15 days. Asking again while a
+    request is open returns that request."""
+    if user.is_staff:
+        raise ErasureNotForStaff()
+    User.objects.select_for_update().get(pk=user.pk)
+    request = ErasureRequest.objects.filter(customer=user, status__in=ErasureRequest.OPEN_STATUSES).first()
+    if request is not None:
+        return request
+    now = timezone.now()
+    request = ErasureRequest.objects.create(
+        customer=user, deadline=now + timedelta(days=ERASURE_DEADLINE_DAYS)
+    )
+    ErasureEvent.objects.create(
+        request=request, to_status=request.status, actor=Actor.customer(user).label, note=""
+    )
+    return request
+
+
+def erasure_request_carry_out(*, request_id: int, actor: Actor) -> ErasureRequest:
+    """Erase the person, or, while orders or returns are open, set the request waiting with the
+    reasons. Returns the request (done or waiting); a done request is returned unchanged."""
+    with transaction.atomic():
+        request = lock_erasure_request(request_id)
+        if request.status == ErasureRequest.Status.DONE:
+            return request
+        actor.require_perm(PERMISSION)
+        blockers = erasure_blockers(user=request.customer)
+        if blockers:
+            reason = "\n".join(blockers)
+            return erasure_request_transition(
+                request_id=request.pk,
+                to=ErasureRequest.Status.WAITING,
+                actor=actor,
+                note=reason,
+                waiting_reason=reason,
+            )
+        if request.status not in ErasureRequest.OPEN_STATUSES:
+            raise ErasureTransitionNotAllowed()
+        summary = customer_anonymise(user_id=request.customer_id)
+        return erasure_request_transition(
+            request_id=request.pk,
+            to=ErasureRequest.Status.DONE,
+            actor=actor,
+            done_at=timezone.now(),
+            waiting_reason="",
+            summary=summary.counts,
+        )
+
+
+@transaction.atomic
+def erasure_request_refuse(*, request_id: int, actor: Actor, reason: str) -> ErasureRequest:
+    reason = reason.strip()
+    if not reason:
+        raise ErasureRefusalReasonMissing()
+    return erasure_request_transition(
+        request_id=request_id,
+        to=ErasureRequest.Status.REFUSED,
+        actor=actor,
+        note=reason,
+        refusal_reason=reason,
+    )
