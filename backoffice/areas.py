@@ -15,6 +15,7 @@ class AreaGroup(models.TextChoices):
     SERVICE = "service", _("Customer service")
     WAREHOUSE = "warehouse", _("Stock and delivery")
     SECURITY = "security", _("Security")
+    REPORTS = "reports", _("Reports")
 
 
 GROUP_ICONS = {
@@ -22,6 +23,7 @@ GROUP_ICONS = {
     AreaGroup.SERVICE: "headset",
     AreaGroup.WAREHOUSE: "box-seam",
     AreaGroup.SECURITY: "shield-lock",
+    AreaGroup.REPORTS: "graph-up",
 }
 
 
@@ -184,6 +186,16 @@ AREAS: tuple[Area, ...] = (
         permission="orders.simulate_sandbox_payment",
         group=AreaGroup.SALES,
         is_shown=is_sandbox_active,
+    ),
+    Area(
+        title=_("Indicators"),
+        description=_(
+            "Sales, payments, fraud review and margin by day, with charts, the period before and CSV."
+        ),
+        icon="graph-up",
+        url_name="backoffice:kpi-index",
+        permission="kpis.view_dashboard",
+        group=AreaGroup.REPORTS,
     ),
     Area(
         title=_("Login security"),

@@ -171,6 +171,9 @@ _TRIAGE_SETUP = {
 # Customers' data protection requests (LGPD): the erasure queue, carrying a request out or refusing it.
 _DATA_PROTECTION = {"accounts.view_erasurerequest", "accounts.decide_erasurerequest"}
 
+# Indicator dashboards (sales, payments, fraud, margin, operations, stock, after-sale).
+_KPI_DASHBOARDS = {"kpis.view_dashboard"}
+
 # Product reviews: support agents and managers approve or reject what customers wrote.
 _REVIEW_MODERATION = {"reviews.moderate_review"}
 
@@ -217,6 +220,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _RECOVERY_CALLS
         | _RECOVERY_SETUP
         | _REVIEW_MODERATION
+        | _KPI_DASHBOARDS
         | {
             "inventory.approve_count",
             "notifications.retry_notification",

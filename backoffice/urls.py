@@ -4,6 +4,7 @@ from backoffice.access import staff_only
 from backoffice.views import (
     customers,
     inventory,
+    kpis,
     logistics,
     orders,
     purchasing,
@@ -294,6 +295,8 @@ STAFF_URLS = [
         "review-moderate",
         "reviews.moderate_review",
     ),
+    ("kpis/", kpis.kpi_index_view, "kpi-index", "kpis.view_dashboard"),
+    ("kpis/<slug:section>/", kpis.kpi_section_view, "kpi-section", "kpis.view_dashboard"),
     ("security/logins/", security.login_lock_list_view, "login-lock-list", "axes.view_accessattempt"),
     (
         "security/logins/release/",

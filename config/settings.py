@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "support.bot",
     "support.triage",
     "backoffice",
+    "backoffice.kpis",
     "exports",
 ]
 
@@ -415,6 +416,7 @@ CELERY_TASK_ROUTES = {
     "catalog.product_relations_refresh": {"queue": Queue.LONG.value},
     "catalog.catalog_version_bumps_owed_pay": {"queue": Queue.DEFAULT.value},
     "orders.product_sales_refresh": {"queue": Queue.LONG.value},
+    "kpis.kpi_refresh": {"queue": Queue.LONG.value},
     "inventory.reservations_expire": {"queue": Queue.DEFAULT.value},
     "inventory.replenishment_notify": {"queue": Queue.DEFAULT.value},
     "inventory.lots_expired_sync": {"queue": Queue.DEFAULT.value},
@@ -579,6 +581,12 @@ CELERY_BEAT_SCHEDULE = {
     "orders-product-sales-refresh": {
         "task": "orders.product_sales_refresh",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Nightly: the indicators' daily figures of the last days (late payments and returns
+    # change them); today's are counted live.
+    "kpis-kpi-refresh": {
+        "task": "kpis.kpi_refresh",
+        "schedule": crontab(hour=2, minute=10),
     },
 }
 

@@ -48,6 +48,7 @@ PERIODIC_JOB_LABELS = {
     "logistics.shipments_track": _("Shipment tracking"),
     "logistics.shipments_overdue_alert": _("Late shipment alerts"),
     "orders.product_sales_refresh": _("Best sellers and bought together"),
+    "kpis.kpi_refresh": _("Indicators' daily figures"),
 }
 
 # A job counts as late once it is this far past when it was next due.

@@ -169,6 +169,8 @@ def url_for(name: str) -> str:
         photo = ReturnPhoto(request=return_row(), name="foto.png", content_type="image/png", size=4)
         photo.file.save("foto", ContentFile(b"\x89PNG"), save=True)
         return reverse(f"backoffice:{name}", kwargs={"number": photo.request.number, "pk": photo.pk})
+    if name == "kpi-section":
+        return reverse(f"backoffice:{name}", kwargs={"section": "sales"})
     if name == "stock-item":
         return reverse(f"backoffice:{name}", kwargs={"variant_id": ProductFactory().variants.get().pk})
     return reverse(f"backoffice:{name}")
