@@ -1,0 +1,5 @@
+from exports.management.export_command import ExportCommand
+
+
+class Command(ExportCommand):
+    dataset_name = "order_lines"
