@@ -7,6 +7,7 @@ from backoffice.views import (
     kpis,
     logistics,
     orders,
+    privacy,
     purchasing,
     recovery,
     refunds,
@@ -312,6 +313,30 @@ STAFF_URLS = [
         "backoffice.change_rolepolicy",
     ),
     ("two-factor/remove/", security.two_factor_remove_view, "two-factor-remove", None),
+    (
+        "privacy/requests/",
+        privacy.erasure_request_list_view,
+        "erasure-request-list",
+        "accounts.view_erasurerequest",
+    ),
+    (
+        "privacy/requests/<int:pk>/",
+        privacy.erasure_request_detail_view,
+        "erasure-request-detail",
+        "accounts.view_erasurerequest",
+    ),
+    (
+        "privacy/requests/<int:pk>/erase/",
+        privacy.erasure_request_carry_out_view,
+        "erasure-request-carry-out",
+        "accounts.decide_erasurerequest",
+    ),
+    (
+        "privacy/requests/<int:pk>/refuse/",
+        privacy.erasure_request_refuse_view,
+        "erasure-request-refuse",
+        "accounts.decide_erasurerequest",
+    ),
 ]
 URL_PERMISSIONS: dict[str, str | None] = {name: permission for _route, _view, name, permission in STAFF_URLS}
 

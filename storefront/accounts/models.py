@@ -229,3 +229,7 @@ class ErasureEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def to_status_label(self) -> str:
+        return ErasureRequest.Status(self.to_status).label

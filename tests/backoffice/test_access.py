@@ -12,6 +12,7 @@ from inventory.models import StockCount, Transfer
 from logistics.models import PickList
 from orders.models import Order, Refund
 from returns.models import ReturnPhoto, ReturnRequest
+from storefront.accounts.erasure import erasure_request_create
 from support.services.chat import chat_start
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
@@ -55,6 +56,8 @@ POST_ONLY = {
     "purchasing-cancel": {},
     "purchasing-from-reorder": {},
     "telesales-payment-send": {},
+    "erasure-request-carry-out": {},
+    "erasure-request-refuse": {"reason": "Pedido de outra pessoa."},
 }
 # Purchase order pages, given a sent order (refused as no longer a draft, back to its page).
 PURCHASING_ORDER_URLS = (
@@ -159,6 +162,9 @@ def url_for(name: str) -> str:
     if name in ("chat-detail", "chat-say", "chat-close"):
         chat = chat_start(name="Rita", email="rita@example.com.br", body="Oi")
         return reverse(f"backoffice:{name}", kwargs={"pk": chat.pk})
+    if name.startswith("erasure-request-") and name != "erasure-request-list":
+        erasure = erasure_request_create(user=UserFactory())
+        return reverse(f"backoffice:{name}", kwargs={"pk": erasure.pk})
     if name == "customer-detail":
         return reverse(f"backoffice:{name}", kwargs={"pk": UserFactory().pk})
     if name in TICKET_URLS:
