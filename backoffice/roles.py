@@ -173,6 +173,13 @@ _DATA_PROTECTION = {"accounts.view_erasurerequest", "accounts.decide_erasurerequ
 
 # Indicator dashboards (sales, payments, fraud, margin, operations, stock, after-sale).
 _KPI_DASHBOARDS = {"kpis.view_dashboard"}
+# What the payment provider keeps per method, which the margin indicators subtract.
+_PAYMENT_FEES = {
+    "orders.view_paymentfee",
+    "orders.add_paymentfee",
+    "orders.change_paymentfee",
+    "orders.delete_paymentfee",
+}
 
 # Product reviews: support agents and managers approve or reject what customers wrote.
 _REVIEW_MODERATION = {"reviews.moderate_review"}
@@ -221,6 +228,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _RECOVERY_SETUP
         | _REVIEW_MODERATION
         | _KPI_DASHBOARDS
+        | _PAYMENT_FEES
         | {
             "inventory.approve_count",
             "notifications.retry_notification",

@@ -7,6 +7,7 @@ from orders.models import (
     OrderEvent,
     OrderLine,
     Payment,
+    PaymentFee,
     RecoveryOpportunity,
     Refund,
     RiskAnalysis,
@@ -54,6 +55,13 @@ class PaymentAdmin(ReadOnlyModelAdmin):
     list_filter = ["method", "status"]
     list_select_related = ["order"]
     search_fields = ["=order__number", "=gateway_reference"]
+
+
+@admin.register(PaymentFee)
+class PaymentFeeAdmin(admin.ModelAdmin):
+    """What the payment provider keeps per method; the margin indicators subtract it."""
+
+    list_display = ["method", "percent", "fixed", "updated_at"]
 
 
 @admin.register(RiskPolicy)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -6,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from core.money import cents
+from core.money import cents, quantize_brl
 
 PRICE = {"max_digits": 12, "decimal_places": 2}
 
@@ -263,6 +265,8 @@ class OrderLine(TimeStampedModel):
     unit_price = models.DecimalField(_("unit price"), **PRICE)
     quantity = models.PositiveIntegerField(_("quantity"))
     line_total = models.DecimalField(_("line total"), **PRICE)
+    # The variant's cost price when the order was placed (margin); null: not known then.
+    unit_cost = models.DecimalField(_("unit cost"), **PRICE, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("order line")
@@ -273,6 +277,9 @@ class OrderLine(TimeStampedModel):
             models.CheckConstraint(
                 condition=Exact(cents("line_total"), cents("unit_price") * F("quantity")),
                 name="order_line_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_cost__isnull=True) | Q(unit_cost__gte=0), name="order_line_cost_not_negative"
             ),
         ]
 
@@ -288,12 +295,19 @@ class OrderEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=20, choices=Order.Status.choices, blank=True)
     actor = models.CharField(_("by"), max_length=200)
     note = models.TextField(_("note"), blank=True)
+    # Why the order went on hold, on the events that put it there (the order's own reason is
+    # cleared when it leaves the queue).
+    hold_reason = models.CharField(
+        _("hold reason"), max_length=20, choices=Order.HoldReason.choices, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
         ordering = ["order_id", "created_at", "pk"]
+        # The indicators count the moves into a status per day (holds, decisions).
+        indexes = [models.Index(fields=["to_status", "created_at"], name="order_event_status_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status} → {self.to_status}"
@@ -374,7 +388,11 @@ class Payment(TimeStampedModel):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "expires_at"], name="payment_expiry_idx")]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="payment_expiry_idx"),
+            # The indicators count the payments created per day (approval and payment rates).
+            models.Index(fields=["created_at"], name="payment_created_idx"),
+        ]
         permissions = [("simulate_sandbox_payment", _("Can pay or expire payments in the sandbox"))]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
@@ -481,12 +499,49 @@ class Refund(TimeStampedModel):
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "updated_at"], name="refund_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="refund_status_idx"),
+            # The indicators count the refunds made per day.
+            models.Index(fields=["done_at"], name="refund_done_idx", condition=Q(done_at__isnull=False)),
+        ]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
         permissions = [("retry_refund", _("Can make a failed refund again"))]
 
     def __str__(self) -> str:
         return f"{self.source}: {self.amount}"
+
+
+class PaymentFee(TimeStampedModel):
+    """What the payment provider keeps of each payment taken by a method: a percentage of the
+    amount plus a fixed amount per payment. Set by the manager; the margin indicators use it."""
+
+    method = models.CharField(_("method"), max_length=10, choices=Payment.Method.choices, unique=True)
+    percent = models.DecimalField(
+        _("percentage"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        help_text=_("Of the amount paid, e.g. 3.49."),
+    )
+    fixed = models.DecimalField(_("fixed amount"), **PRICE, default=0, help_text=_("Per payment, in reais."))
+
+    class Meta:
+        verbose_name = _("payment fee")
+        verbose_name_plural = _("payment fees")
+        ordering = ["method"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=0, percent__lte=100), name="payment_fee_percent_range"
+            ),
+            models.CheckConstraint(condition=Q(fixed__gte=0), name="payment_fee_fixed_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()}: {self.percent}% + {self.fixed}"
+
+    def fee_for(self, amount: Decimal) -> Decimal:
+        """The fee on one payment of `amount`, rounded to the cent."""
+        return quantize_brl(amount * self.percent / 100 + self.fixed)
 
 
 REFUND_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -153,6 +153,7 @@ def _lines_hold(
             unit_price=variant.price,
             quantity=quantity,
             line_total=variant.price * quantity,
+            unit_cost=variant.cost_price,
         )
         for variant, quantity in priced
     )

@@ -333,6 +333,7 @@ def order_hold(*, order_id: int, reason: str, actor: Actor, note: str = "") -> O
         note=_("%(reason)s: %(note)s") % {"reason": Order.HoldReason(reason).label, "note": note}
         if note
         else str(Order.HoldReason(reason).label),
+        hold_reason=reason,
     )
     order.hold_reason, order.held_at = reason, timezone.now()
     order.save(update_fields=["hold_reason", "held_at", "updated_at"])

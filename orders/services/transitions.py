@@ -15,12 +15,12 @@ from orders.models import (
 
 
 def order_transition(
-    *, order_id: int, to: str, actor: Actor, note: str = "", by_customer: bool = False
+    *, order_id: int, to: str, actor: Actor, note: str = "", by_customer: bool = False, hold_reason: str = ""
 ) -> Order:
     """Move an order along ORDER_TRANSITIONS, writing its event. The one place that assigns
     `Order.status`; callers add the move's own effects. Staff and jobs need the move's
     permission; a customer may only cancel their own order (`by_customer`, its caller having
-    checked the order is theirs).
+    checked the order is theirs). `hold_reason` goes on the event of a move on hold.
 
     Must run inside the caller's transaction (it takes the order lock). Raises
     TransitionNotAllowed or PermissionMissing, changing nothing.
@@ -33,7 +33,12 @@ def order_transition(
     if not (by_customer and actor.kind == ActorKind.CUSTOMER and to == Order.Status.CANCELLED):
         actor.require_perm(TRANSITION_PERMISSIONS[to])
     OrderEvent.objects.create(
-        order=order, from_status=order.status, to_status=to, actor=actor.label, note=note
+        order=order,
+        from_status=order.status,
+        to_status=to,
+        actor=actor.label,
+        note=note,
+        hold_reason=hold_reason,
     )
     order.status = to
     order.save(update_fields=["status", "updated_at"])
