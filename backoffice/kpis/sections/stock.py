@@ -1,0 +1,289 @@
+"""Stock: how fast stock turns, which selling items ran out, and what the stock is worth.
+
+Figures of one São Paulo day. Past days are rebuilt from the stock ledger: the units of a
+stock level (or of a bin and lot) at the end of a day are the units now minus the ledger's
+changes since (`StockMovement.created_at` on or after the next day's start). Values use each
+variant's cost price as it is now (the catalog keeps no history of it); units of variants
+with no cost price count as units but add no value.
+
+- `stock.units_shipped`, key = warehouse code: units that left with shipments that day
+  (ledger rows of kind "ship"); total = units, count = ledger rows.
+- `stock.on_hand`: units on hand in every warehouse at the end of the day; count = 1, so
+  `Mean` over a range is the average stock and `Mean` over one day the day's stock. Turnover
+  over a range is units shipped / average on hand.
+- `stock.value` (all warehouses) and `stock.value_by_warehouse` (key = warehouse code): on
+  hand times cost price at the end of the day; count = 1 (a daily snapshot: `Mean`, never `Total`).
+- `stock.uncosted_units`, key = warehouse code: units at the end of the day of variants with
+  no cost price, left out of the value; count = 1.
+- `stock.selling_variants`: variants sold (on orders placed and not cancelled) in the
+  SELLING_DAYS days up to and including the day; count = variants.
+- `stock.stockouts`, key = the variant's SKU: of those, the ones whose online stock (units the
+  warehouses that sell online could sell: sellable bins, lots not expired, less reservations)
+  was zero at some moment of the day; total = 1, count = 1.
+- `stock.expiring_value`, key = warehouse code: units at the end of the day in lots expiring
+  in the next EXPIRY_DAYS days (after the day, up to day + EXPIRY_DAYS) times cost price;
+  total = value, count = units.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.kpis.dashboards import Chart, Mean, Ratio, Section, Series, Total, Unit
+from backoffice.kpis.dashboards import Count as Counted
+from backoffice.kpis.facts import Fact, day_bounds
+from inventory.models import StockLevel, StockMovement, StockQuant, Warehouse
+from orders.models import Order, OrderLine
+from storefront.catalog.models import Variant
+
+PREFIX = "stock."
+SELLING_DAYS = 30
+EXPIRY_DAYS = 30
+ZERO = Decimal(0)
+
+
+def _changes_since(moment: datetime, *, by: str, **filters) -> dict:
+    """Units (and their value at cost) that entered (+) or left (-) since `moment`, per `by`."""
+    return {
+        row[by]: (row["units"] or 0, row["value"] or ZERO)
+        for row in StockMovement.objects.filter(created_at__gte=moment, **filters)
+        .exclude(on_hand_change=0)
+        .values(by)
+        .annotate(
+            units=Sum("on_hand_change"),
+            value=Sum(F("on_hand_change") * F("level__variant__cost_price")),
+        )
+        .order_by()
+    }
+
+
+def on_hand_facts(end: datetime) -> Iterator[Fact]:
+    now = {
+        row["warehouse__code"]: row
+        for row in StockLevel.objects.values("warehouse__code")
+        .annotate(
+            units=Sum("on_hand"),
+            value=Sum(F("on_hand") * F("variant__cost_price")),
+            uncosted=Sum("on_hand", filter=Q(variant__cost_price__isnull=True)),
+        )
+        .order_by()
+    }
+    since = _changes_since(end, by="level__warehouse__code")
+    uncosted_since = _changes_since(end, by="level__warehouse__code", level__variant__cost_price__isnull=True)
+    units_all, value_all = 0, ZERO
+    for code in sorted(set(now) | set(since)):
+        row = now.get(code, {})
+        units_after, value_after = since.get(code, (0, ZERO))
+        units = (row.get("units") or 0) - units_after
+        value = (row.get("value") or ZERO) - value_after
+        uncosted = (row.get("uncosted") or 0) - uncosted_since.get(code, (0, ZERO))[0]
+        units_all, value_all = units_all + units, value_all + value
+        yield Fact(f"{PREFIX}value_by_warehouse", code, value, 1)
+        if uncosted:
+            yield Fact(f"{PREFIX}uncosted_units", code, Decimal(uncosted), 1)
+    yield Fact(f"{PREFIX}on_hand", "", Decimal(units_all), 1)
+    yield Fact(f"{PREFIX}value", "", value_all, 1)
+
+
+def shipped_facts(start: datetime, end: datetime) -> Iterator[Fact]:
+    rows = (
+        StockMovement.objects.filter(kind=StockMovement.Kind.SHIP, created_at__gte=start, created_at__lt=end)
+        .values_list("level__warehouse__code")
+        .annotate(units=Sum("on_hand_change"), rows=Count("pk"))
+        .order_by()
+    )
+    for code, units, count in rows:
+        yield Fact(f"{PREFIX}units_shipped", code, Decimal(-units), count)
+
+
+def _selling_variant_ids(day: date, end: datetime) -> set[int]:
+    window_start, _end = day_bounds(day - timedelta(days=SELLING_DAYS - 1))
+    return set(
+        OrderLine.objects.filter(order__placed_at__gte=window_start, order__placed_at__lt=end)
+        .exclude(order__status=Order.Status.CANCELLED)
+        .values_list("variant_id", flat=True)
+        .distinct()
+    )
+
+
+def stockout_facts(day: date, start: datetime, end: datetime) -> Iterator[Fact]:
+    """Replay the day's ledger of the online stock of the variants that sell, from their
+    units at the start of the day, and note those that could sell nothing at some moment."""
+    selling = _selling_variant_ids(day, end)
+    yield Fact(f"{PREFIX}selling_variants", "", ZERO, len(selling))
+    if not selling:
+        return
+    levels = {
+        pk: [variant_id, reserved]
+        for pk, variant_id, reserved in StockLevel.objects.filter(
+            variant_id__in=selling, warehouse__sells_online=True
+        ).values_list("pk", "variant_id", "reserved")
+    }
+    # Units of each quant that could be sold on the day (a sellable bin, a lot not expired).
+    quants = {
+        pk: [level_id, on_hand, bin_sells and (expires_on is None or expires_on >= day)]
+        for pk, level_id, on_hand, bin_sells, expires_on in StockQuant.objects.filter(
+            level_id__in=list(levels)
+        ).values_list("pk", "level_id", "on_hand", "bin__is_sellable", "lot__expires_on")
+    }
+    movements = list(
+        StockMovement.objects.filter(level_id__in=list(levels), created_at__gte=start)
+        .order_by("created_at", "pk")
+        .values_list("level_id", "quant_id", "on_hand_change", "reserved_change", "created_at")
+    )
+    # Back from now to the start of the day.
+    for level_id, quant_id, on_hand_change, reserved_change, _at in movements:
+        levels[level_id][1] -= reserved_change
+        if quant_id in quants:
+            quants[quant_id][1] -= on_hand_change
+    sellable: dict[int, int] = defaultdict(int)
+    for level_id, on_hand, can_sell in quants.values():
+        if can_sell:
+            sellable[level_id] += on_hand
+    variant_levels: dict[int, list[int]] = defaultdict(list)
+    for level_id, (variant_id, _reserved) in levels.items():
+        variant_levels[variant_id].append(level_id)
+
+    def online(variant_id: int) -> int:
+        return sum(
+            max(sellable[level_id] - levels[level_id][1], 0) for level_id in variant_levels[variant_id]
+        )
+
+    lowest = {variant_id: online(variant_id) for variant_id in variant_levels}
+    # Forward through the day, movement by movement.
+    for level_id, quant_id, on_hand_change, reserved_change, at in movements:
+        if at >= end:
+            break
+        levels[level_id][1] += reserved_change
+        if quant_id in quants and quants[quant_id][2]:
+            sellable[level_id] += on_hand_change
+        variant_id = levels[level_id][0]
+        lowest[variant_id] = min(lowest[variant_id], online(variant_id))
+    # A variant with no level in an online warehouse has never had anything to sell online.
+    out = [variant_id for variant_id in selling if lowest.get(variant_id, 0) <= 0]
+    for sku in sorted(Variant.objects.filter(pk__in=out).values_list("sku", flat=True)):
+        yield Fact(f"{PREFIX}stockouts", sku, Decimal(1), 1)
+
+
+def expiring_facts(day: date, end: datetime) -> Iterator[Fact]:
+    quants = {
+        pk: [code, on_hand, cost]
+        for pk, code, on_hand, cost in StockQuant.objects.filter(
+            lot__expires_on__gt=day, lot__expires_on__lte=day + timedelta(days=EXPIRY_DAYS)
+        ).values_list("pk", "level__warehouse__code", "on_hand", "level__variant__cost_price")
+    }
+    since = (
+        StockMovement.objects.filter(quant_id__in=list(quants), created_at__gte=end)
+        .values_list("quant_id")
+        .annotate(units=Sum("on_hand_change"))
+        .order_by()
+    )
+    for quant_id, units in since:
+        quants[quant_id][1] -= units
+    figures: dict[str, list] = defaultdict(lambda: [ZERO, 0])
+    for code, on_hand, cost in quants.values():
+        if on_hand > 0:
+            figures[code][0] += on_hand * (cost or ZERO)
+            figures[code][1] += on_hand
+    for code, (value, units) in sorted(figures.items()):
+        yield Fact(f"{PREFIX}expiring_value", code, value, units)
+
+
+def collect_stock(day: date) -> Iterator[Fact]:
+    start, end = day_bounds(day)
+    yield from shipped_facts(start, end)
+    yield from on_hand_facts(end)
+    yield from stockout_facts(day, start, end)
+    yield from expiring_facts(day, end)
+
+
+def warehouse_label(code: str) -> str:
+    warehouse = Warehouse.objects.filter(code=code).first()
+    return warehouse.name if warehouse else code or "—"
+
+
+SECTION = Section(
+    slug="stock",
+    title=_("Stock"),
+    description=_(
+        "How fast stock turns, which items that sell ran out online, and what the stock on hand "
+        "and the lots about to expire are worth at cost."
+    ),
+    collect=collect_stock,
+    order=60,
+    icon="box-seam",
+    notes=(
+        _("Values use each variant's cost price as it is now; variants with no cost price add no value."),
+        _("Turnover: units shipped over the average units on hand in the period."),
+        _(
+            "Stock-outs: variants sold in the last 30 days whose online stock could sell "
+            "nothing at some moment of the day."
+        ),
+    ),
+    charts=(
+        Chart(
+            slug="value",
+            title=_("Value on hand at cost"),
+            unit=Unit.BRL,
+            series=(Series(_("Value on hand"), Mean(f"{PREFIX}value")),),
+        ),
+        Chart(
+            slug="value-by-warehouse",
+            title=_("Value on hand by warehouse (average)"),
+            unit=Unit.BRL,
+            by="key",
+            kind="bar",
+            series=(Series(_("Value on hand"), Mean(f"{PREFIX}value_by_warehouse")),),
+            key_labels=warehouse_label,
+        ),
+        Chart(
+            slug="turnover",
+            title=_("Stock turnover"),
+            unit=Unit.NUMBER,
+            series=(
+                Series(
+                    _("Units shipped per unit on hand"),
+                    Ratio(Total(f"{PREFIX}units_shipped"), Mean(f"{PREFIX}on_hand"), scale=1),
+                ),
+            ),
+        ),
+        Chart(
+            slug="units",
+            title=_("Units shipped and on hand"),
+            series=(
+                Series(_("Units shipped"), Total(f"{PREFIX}units_shipped")),
+                Series(_("Units on hand (average)"), Mean(f"{PREFIX}on_hand")),
+            ),
+        ),
+        Chart(
+            slug="stockouts",
+            title=_("Stock-outs of items that sell"),
+            kind="bar",
+            series=(
+                Series(_("Variants out of stock"), Counted(f"{PREFIX}stockouts")),
+                Series(_("Variants selling"), Counted(f"{PREFIX}selling_variants")),
+            ),
+            higher_is_better=False,
+        ),
+        Chart(
+            slug="stockout-variants",
+            title=_("Days out of stock by variant"),
+            by="key",
+            kind="bar",
+            top=20,
+            series=(Series(_("Days out of stock"), Counted(f"{PREFIX}stockouts")),),
+            higher_is_better=False,
+        ),
+        Chart(
+            slug="expiring",
+            title=_("Value in lots expiring within 30 days"),
+            unit=Unit.BRL,
+            series=(Series(_("Expiring value"), Mean(f"{PREFIX}expiring_value")),),
+            higher_is_better=False,
+        ),
+    ),
+)
