@@ -198,6 +198,17 @@ AREAS: tuple[Area, ...] = (
         group=AreaGroup.REPORTS,
     ),
     Area(
+        title=_("Exports"),
+        description=_(
+            "Orders, invoices, payments, stock and returns as CSV or JSON lines for the ERP and "
+            "the accountant; the ERP feed's failures."
+        ),
+        icon="download",
+        url_name="backoffice:export-form",
+        permission="exports.export_data",
+        group=AreaGroup.REPORTS,
+    ),
+    Area(
         title=_("Login security"),
         description=_(
             "Unlock logins locked after too many failed attempts; "

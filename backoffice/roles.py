@@ -173,6 +173,8 @@ _DATA_PROTECTION = {"accounts.view_erasurerequest", "accounts.decide_erasurerequ
 
 # Indicator dashboards (sales, payments, fraud, margin, operations, stock, after-sale).
 _KPI_DASHBOARDS = {"kpis.view_dashboard"}
+# Exports for the ERP and the accountant, and the ERP feed's failures to send again.
+_EXPORTS = {"exports.export_data", "exports.view_feedevent", "exports.retry_feedevent"}
 # What the payment provider keeps per method, which the margin indicators subtract.
 _PAYMENT_FEES = {
     "orders.view_paymentfee",
@@ -228,6 +230,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _RECOVERY_SETUP
         | _REVIEW_MODERATION
         | _KPI_DASHBOARDS
+        | _EXPORTS
         | _PAYMENT_FEES
         | {
             "inventory.approve_count",

@@ -3,6 +3,7 @@ from django.urls import path
 from backoffice.access import staff_only
 from backoffice.views import (
     customers,
+    exports,
     inventory,
     kpis,
     logistics,
@@ -297,6 +298,14 @@ STAFF_URLS = [
         "reviews.moderate_review",
     ),
     ("kpis/", kpis.kpi_index_view, "kpi-index", "kpis.view_dashboard"),
+    ("exports/", exports.export_form_view, "export-form", "exports.export_data"),
+    ("exports/erp-feed/", exports.feed_event_list_view, "feed-event-list", "exports.view_feedevent"),
+    (
+        "exports/erp-feed/<int:pk>/retry/",
+        exports.feed_event_retry_view,
+        "feed-event-retry",
+        "exports.retry_feedevent",
+    ),
     ("kpis/<slug:section>/", kpis.kpi_section_view, "kpi-section", "kpis.view_dashboard"),
     ("security/logins/", security.login_lock_list_view, "login-lock-list", "axes.view_accessattempt"),
     (

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.utils import timezone
 
 from core.replica import replica_reads
 from exports.cursors import Cursor, cursor_encode
 from exports.datasets import Dataset
 from exports.exceptions import InvalidDateRange
-from exports.models import ExportRun
+from exports.models import ExportRun, FeedEvent
 
 CHUNK_SIZE = 2000
 
@@ -150,3 +150,13 @@ def export_rows(*, plan: ExportPlan, chunk_size: int = CHUNK_SIZE) -> Iterator[t
 def export_run_list_recent(*, limit: int = 10) -> QuerySet[ExportRun]:
     """The last exports, with the cursor each gave, for staff to paste into the next one."""
     return ExportRun.objects.order_by("-created_at", "-pk")[:limit]
+
+
+def feed_event_list_undelivered() -> QuerySet[FeedEvent]:
+    """Events the ERP has not taken: failed ones first, then those waiting, oldest first."""
+    failed_first = Case(When(status=FeedEvent.Status.FAILED, then=0), default=1, output_field=IntegerField())
+    return (
+        FeedEvent.objects.exclude(status=FeedEvent.Status.DELIVERED)
+        .select_related("order")
+        .order_by(failed_first, "pk")
+    )

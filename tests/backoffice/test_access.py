@@ -5,9 +5,11 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from backoffice.roles import ROLE_PERMISSIONS, Role
 from backoffice.urls import URL_PERMISSIONS
+from exports.models import FeedEvent
 from inventory.models import StockCount, Transfer
 from logistics.models import PickList
 from orders.models import Order, Refund
@@ -28,6 +30,7 @@ pytestmark = pytest.mark.django_db
 
 POST_ONLY = {
     "notification-retry": {},
+    "feed-event-retry": {},
     "sandbox-payment-notify": {"action": "pay"},
     "purchase-order-close": {},
     "stock-count-apply": {"action": "apply"},
@@ -123,6 +126,15 @@ def url_for(name: str) -> str:
         "notification-retry": lambda: NotificationFactory(failed=True).pk,
         "sandbox-payment-notify": lambda: sandbox_pix().pk,
         "refund-retry": lambda: failed_refund().pk,
+        "feed-event-retry": lambda: (
+            FeedEvent.objects.create(
+                order=OrderFactory(),
+                kind="order.paid",
+                source="access",
+                occurred_at=timezone.now(),
+                status="failed",
+            ).pk
+        ),
         "review-moderate": lambda: review_row().pk,
         "recovery-call-detail": lambda: lost_order(order=OrderFactory()).pk,
         "purchase-order-receive": lambda: purchase_order().pk,

@@ -31,7 +31,12 @@ def stamp(row, *, created: datetime, updated: datetime | None = None) -> None:
 
 
 def order(*, number: str, placed: datetime, updated: datetime | None = None, **fields) -> Order:
-    person = {"full_name": "Ana Souza", "email": "ana@example.com.br", "cpf": "52998224725", "phone": "11987654321"}
+    person = {
+        "full_name": "Ana Souza",
+        "email": "ana@example.com.br",
+        "cpf": "52998224725",
+        "phone": "11987654321",
+    }
     row = OrderFactory(number=number, placed_at=placed, **(person | fields))
     stamp(row, created=placed, updated=updated or placed)
     return row
@@ -83,12 +88,19 @@ def refund(*, order: Order, done: datetime, amount: str = "30.00") -> Refund:
     return row
 
 
-def movement(*, sku: str = "", change: int, when: datetime, kind: str = StockMovement.Kind.RECEIVE) -> StockMovement:
+def movement(
+    *, sku: str = "", change: int, when: datetime, kind: str = StockMovement.Kind.RECEIVE
+) -> StockMovement:
     variant = ProductFactory(stock=0).variants.get()
     warehouse = WarehouseFactory()
     level, _created = StockLevel.objects.get_or_create(variant=variant, warehouse=warehouse)
     row = StockMovement.objects.create(
-        level=level, kind=kind, on_hand_change=change, reference="receipt:7", actor="job:test", reason="=SUM(A1)"
+        level=level,
+        kind=kind,
+        on_hand_change=change,
+        reference="receipt:7",
+        actor="job:test",
+        reason="=SUM(A1)",
     )
     StockMovement.objects.filter(pk=row.pk).update(created_at=when)
     return row
@@ -119,5 +131,7 @@ def run_export(
     dataset = DATASETS[name]
     start = cursor_decode(dataset=dataset, text=cursor)
     plan = export_plan(dataset=dataset, date_from=date_from, date_to=date_to, start=start)
-    body = b"".join(export_chunks(dataset=dataset, rows=export_rows(plan=plan), format=format, dialect=dialect))
+    body = b"".join(
+        export_chunks(dataset=dataset, rows=export_rows(plan=plan), format=format, dialect=dialect)
+    )
     return body.decode(), plan.next_cursor

@@ -151,7 +151,7 @@ def test_json_lines_keep_decimals_exact_and_empty_values_null():
 
 
 def test_brazilian_excel_dialect():
-    order(number="100006", placed=at(2, 9, 30), full_name="João; \"Zé\" da Silva")
+    order(number="100006", placed=at(2, 9, 30), full_name='João; "Zé" da Silva')
     movement(change=-3, when=at(5), kind="adjust")
 
     text, _cursor = run_export("orders", dialect="excel_br")
