@@ -588,6 +588,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kpis.kpi_refresh",
         "schedule": crontab(hour=2, minute=10),
     },
+    # The ERP feed (off while STORE_ERP_FEED_URL is empty): collect what happened, deliver it,
+    # and read the last day again for anything a late transaction hid from the collector.
+    "exports-feed-collect": {"task": "exports.feed_collect", "schedule": 60.0},
+    "exports-feed-deliver": {"task": "exports.feed_deliver", "schedule": 60.0},
+    "exports-feed-reconcile": {"task": "exports.feed_reconcile", "schedule": 30 * 60.0},
 }
 
 # SECURITY
