@@ -2,22 +2,23 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from backoffice.areas import areas_for_user
+from backoffice.home_queues import HOME_QUEUES, home_queue_lines
 from backoffice.selectors import customer_search
 from core.actor import Actor
 from core.exceptions import DomainError
-from core.periodic_jobs import periodic_jobs_late
 from inbox.exceptions import NoticeRejected
 from orders.selectors import payment_list_sandbox_pending
 from orders.services.notices import EXPIRED, PAID, sandbox_notice_deliver
 from orders.services.payments import is_sandbox_active
 from storefront.accounts.forms import LoginForm
 from support.notifications.models import Notification
-from support.notifications.selectors import notification_count_failed, notification_list
+from support.notifications.selectors import notification_list
 from support.notifications.services import notification_retry
 
 
@@ -30,12 +31,20 @@ class StaffLoginView(auth_views.LoginView):
         return self.get_redirect_url() or "/backoffice/"
 
 
+# Query budget of a manager's home (every queue), asserted in tests/backoffice/test_home_queues.py:
+# session, user, two-factor, permissions (2), then one per queue of HOME_QUEUES (the periodic
+# jobs' one only with a broker).
+HOME_QUERIES = 5 + len(HOME_QUEUES)
+
+
 def home_view(request: HttpRequest) -> HttpResponse:
-    areas = areas_for_user(request.user)
-    failed_messages = (
-        notification_count_failed() if request.user.has_perm("notifications.view_notification") else None
-    )
-    context = {"areas": areas, "failed_messages": failed_messages, "late_jobs": periodic_jobs_late()}
+    now = timezone.now()
+    lines = home_queue_lines(user=request.user, now=now)
+    context = {
+        "queues": lines,
+        "areas": areas_for_user(request.user),
+        "late_jobs": next((line.items for line in lines if line.key == "periodic_jobs"), ()),
+    }
     return render(request, "backoffice/home.html", context)
 
 
