@@ -62,6 +62,10 @@ class Measure:
     def metrics(self) -> set[str]:
         raise NotImplementedError
 
+    def key_metric(self) -> str:
+        """The metric whose keys are a by-key chart's rows."""
+        return self.metric
+
     def value(self, table: FactTable, days: frozenset[date], key: str | None) -> Decimal | None:
         raise NotImplementedError
 
@@ -126,6 +130,9 @@ class Ratio(Measure):
     def metrics(self) -> set[str]:
         return self.numerator.metrics() | self.denominator.metrics()
 
+    def key_metric(self) -> str:
+        return self.numerator.key_metric()
+
     def value(self, table, days, key):
         numerator = self.numerator.value(table, days, key)
         denominator = self.denominator.value(table, days, key)
@@ -175,9 +182,9 @@ class Chart:
 
     by="day": one row per day of the range (a line or bars over time), compared day by day
     with the previous period, plus a row for the whole range. by="key": one row per key of
-    `key_metric` (or the first series' metric), figures over the whole range, compared with
-    the previous period; `key_labels` names the keys (a mapping or a function), `top` keeps
-    the rows with the highest first figure.
+    `key_metric` (or the first series' metric, a ratio's numerator's), figures over the
+    whole range, compared with the previous period; `key_labels` names the keys (a mapping
+    or a function), `top` keeps the rows with the highest first figure.
     """
 
     slug: str

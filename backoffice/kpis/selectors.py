@@ -167,7 +167,7 @@ def _chart_report(chart: Chart, table: FactTable, current: list[date], previous:
         )
         return ChartReport(chart=chart, rows=rows, total=total)
     first_measure = chart.series[0].measure
-    key_metric = chart.key_metric or sorted(first_measure.metrics())[0]
+    key_metric = chart.key_metric or first_measure.key_metric()
     keys = table.keys(key_metric, grouped=first_measure.grouped)
     if isinstance(chart.key_labels, dict):
         keys |= set(chart.key_labels)
