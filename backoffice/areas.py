@@ -219,6 +219,14 @@ AREAS: tuple[Area, ...] = (
         permission="axes.view_accessattempt",
         group=AreaGroup.SECURITY,
     ),
+    Area(
+        title=_("Personal data access log"),
+        description=_("Who among the staff read which customer's personal data, and when."),
+        icon="eye",
+        url_name="backoffice:access-log",
+        permission="backoffice.view_personaldataaccess",
+        group=AreaGroup.SECURITY,
+    ),
 )
 
 

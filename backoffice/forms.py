@@ -9,6 +9,7 @@ from backoffice.roles import Role
 from inventory.models import Bin, Warehouse
 from logistics.models import Box, CarrierService, Shipment
 from orders.models import Payment
+from storefront.accounts.models import User
 from storefront.checkout.forms import CheckoutDetailsForm, method_choices_with_pix_discount
 from support.forms import MESSAGE_MAX_LENGTH, AttachmentsField
 from support.models import Channel, Macro, PhoneCall, Priority, Ticket, TicketQueue
@@ -496,3 +497,31 @@ class RecoveryReportForm(forms.Form):
         choices=[(7, _("7 days")), (30, _("30 days")), (90, _("90 days"))],
         initial=DEFAULT_DAYS,
     )
+
+
+class AccessLogFilterForm(forms.Form):
+    """The filters of the personal data access log; a bad value is left out, never an error page."""
+
+    staff = forms.ModelChoiceField(
+        label=_("Staff member"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Anyone"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    customer = forms.CharField(
+        label=_("Customer (email, CPF, phone or name)"), required=False, max_length=100
+    )
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, staff_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff_queryset
+        self.fields["staff"].label_from_instance = lambda user: f"{user.full_name} ({user.email})"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end of the period comes before its start."))
+        return data

@@ -244,6 +244,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "catalog.change_pricepolicy",
             "pages.view_storepage",
             "pages.change_storepage",
+            "backoffice.view_personaldataaccess",
         }
     ),
 }

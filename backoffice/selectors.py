@@ -1,11 +1,13 @@
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backoffice.models import RolePolicy
+from backoffice.models import PersonalDataAccess, RolePolicy
 from backoffice.roles import Role
 from core.cpf import format_cpf, only_digits
 from orders.models import Order, Payment
@@ -212,3 +214,39 @@ def telesales_order_get(*, number: str) -> Order:
     if order is None:
         raise Http404("No such order.")
     return order
+
+
+# The log of staff reading customers' personal data (LGPD).
+
+# A customer search narrows the log to the first customers it finds: staff type more rather than scroll.
+ACCESS_LOG_CUSTOMERS = 50
+
+
+@dataclass(frozen=True)
+class AccessLogFilters:
+    staff_id: int | None = None
+    customer: str = ""  # an email, CPF, phone, order number or name, as the customer list finds them
+    since: date | None = None
+    until: date | None = None  # inclusive
+
+
+def personal_data_access_list(*, filters: AccessLogFilters) -> QuerySet[PersonalDataAccess]:
+    """Who read whose personal data, newest first (paginate the result); each filter reads an
+    index of the log's (by time, by staff member, by customer)."""
+    accesses = PersonalDataAccess.objects.select_related("staff", "customer").order_by("-created_at", "-pk")
+    if filters.staff_id:
+        accesses = accesses.filter(staff_id=filters.staff_id)
+    if filters.customer.strip():
+        customers = customer_search(query=filters.customer).values("pk")[:ACCESS_LOG_CUSTOMERS]
+        accesses = accesses.filter(customer_id__in=list(customers.values_list("pk", flat=True)))
+    zone = timezone.get_current_timezone()
+    if filters.since:
+        accesses = accesses.filter(created_at__gte=datetime.combine(filters.since, time.min, tzinfo=zone))
+    if filters.until:
+        next_day = filters.until + timedelta(days=1)
+        accesses = accesses.filter(created_at__lt=datetime.combine(next_day, time.min, tzinfo=zone))
+    return accesses
+
+
+def staff_list_for_access_log() -> QuerySet[User]:
+    return User.objects.filter(is_staff=True).order_by("full_name", "email")

@@ -2,6 +2,7 @@ from django.urls import path
 
 from backoffice.access import staff_only
 from backoffice.views import (
+    access_log,
     customers,
     exports,
     inventory,
@@ -345,6 +346,12 @@ STAFF_URLS = [
         privacy.erasure_request_refuse_view,
         "erasure-request-refuse",
         "accounts.decide_erasurerequest",
+    ),
+    (
+        "privacy/access-log/",
+        access_log.access_log_view,
+        "access-log",
+        "backoffice.view_personaldataaccess",
     ),
 ]
 URL_PERMISSIONS: dict[str, str | None] = {name: permission for _route, _view, name, permission in STAFF_URLS}

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from backoffice.models import PersonalDataAccess
 from backoffice.selectors import order_search
+from backoffice.services import personal_data_access_record
 from core.actor import Actor
 from core.exceptions import DomainError
 from logistics.selectors import shipment_list_for_order
@@ -25,7 +27,7 @@ PAGE_SIZE = 25
 # Query budgets, asserted in tests/backoffice/test_order_views.py.
 HOLD_QUEUE_QUERIES = 8
 ORDER_SEARCH_QUERIES = 7
-WORKSPACE_QUERIES = 14
+WORKSPACE_QUERIES = 15  # with the access log's row (LGPD)
 
 
 class OrderActionForm(forms.Form):
@@ -73,6 +75,12 @@ def hold_queue_view(request: HttpRequest) -> HttpResponse:
 
 def order_workspace_view(request: HttpRequest, number: str) -> HttpResponse:
     order = order_workspace(number=number)
+    personal_data_access_record(
+        staff=request.user,
+        kind=PersonalDataAccess.Kind.ORDER_WORKSPACE,
+        customer_id=order.customer_id,
+        reference=order.number,
+    )
     return render(
         request,
         "backoffice/orders/order_workspace.html",
