@@ -1,9 +1,7 @@
 from celery import shared_task
 
-from core.queues import Queue
 
-
-@shared_task(bind=True, name="exports.feed_collect", queue=Queue.DEFAULT)
+@shared_task(bind=True, name="exports.feed_collect")
 def feed_collect(self) -> None:
     from exports.services.feed import COLLECT_BATCH, feed_collect
 
@@ -13,14 +11,14 @@ def feed_collect(self) -> None:
         self.delay()
 
 
-@shared_task(name="exports.feed_deliver", queue=Queue.DEFAULT)
+@shared_task(name="exports.feed_deliver")
 def feed_deliver() -> None:
     from exports.services.feed import feed_deliver
 
     feed_deliver()
 
 
-@shared_task(name="exports.feed_reconcile", queue=Queue.DEFAULT)
+@shared_task(name="exports.feed_reconcile")
 def feed_reconcile() -> None:
     from exports.services.feed import feed_events_overdue_exist, feed_reconcile
 
