@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from storefront.accounts import privacy_views, views
+from storefront.accounts import communications_views, privacy_views, views
 
 app_name = "accounts"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("privacidade/", privacy_views.privacy_detail_view, name="privacy-detail"),
     path("privacidade/meus-dados.json", privacy_views.data_export_view, name="data-export"),
     path("privacidade/apagar/", privacy_views.erasure_request_create_view, name="erasure-request-create"),
+    path("comunicacoes/", communications_views.communications_view, name="communications"),
     path("email/", views.email_change_view, name="email-change"),
     path("senha/", views.PasswordChangeView.as_view(), name="password-change"),
     path("senha/esqueci/", views.PasswordResetView.as_view(), name="password-reset"),

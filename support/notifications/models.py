@@ -164,3 +164,58 @@ class ContactPreference(TimeStampedModel):
     @property
     def uses_whatsapp(self) -> bool:
         return bool(self.whatsapp_phone and self.whatsapp_consent_at and not self.whatsapp_withdrawn_at)
+
+
+class MarketingConsent(TimeStampedModel):
+    """One change of a person's consent to marketing on a channel: given or withdrawn, when
+    and how (LGPD art. 8: the store must prove consent and honour its withdrawal). Append-only:
+    the latest row of an address and channel is the consent in force (`marketing_consent_state`);
+    no row means the person was never asked.
+
+    Keyed by the lowercased email, so guests (known by the email they gave at checkout) and
+    customers alike; `user` links the account when there is one. Marketing on WhatsApp is
+    separate from ContactPreference's order updates on WhatsApp: a different purpose, so a
+    different consent (art. 8 §4)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+
+    class Source(models.TextChoices):
+        CHECKOUT = "checkout", _("The checkbox at checkout")
+        ACCOUNT = "account", _("Their account's communications page")
+        UNSUBSCRIBE_LINK = "unsubscribe_link", _("The unsubscribe link of a message")
+        MAIL_CLIENT = "mail_client", _("The unsubscribe button of their email program")
+        WHATSAPP_REPLY = "whatsapp_reply", _("A reply on WhatsApp")
+        STAFF = "staff", _("Asked a staff member")
+
+    email = models.EmailField(_("email"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # marketing_consent_user_idx leads with it
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    is_given = models.BooleanField(_("consent given"))
+    source = models.CharField(_("given or withdrawn through"), max_length=20, choices=Source.choices)
+    # Who recorded it: the customer, or the staff member who took the request on the phone.
+    recorded_by = models.CharField(_("recorded by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("marketing consent")
+        verbose_name_plural = _("marketing consents")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The consent in force: the latest row of an address and channel.
+            models.Index(
+                fields=["email", "channel", "-created_at", "-id"], name="marketing_consent_email_idx"
+            ),
+            models.Index(fields=["user", "-created_at"], name="marketing_consent_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.channel}: {'given' if self.is_given else 'withdrawn'}"

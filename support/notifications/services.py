@@ -19,7 +19,12 @@ from support.notifications.adapters.whatsapp import (
 )
 from support.notifications.exceptions import NotificationDeliveryFailed, NotificationTransitionNotAllowed
 from support.notifications.locks import lock_notification
-from support.notifications.models import NOTIFICATION_TRANSITIONS, ContactPreference, Notification
+from support.notifications.models import (
+    NOTIFICATION_TRANSITIONS,
+    ContactPreference,
+    MarketingConsent,
+    Notification,
+)
 from support.notifications.tasks import notification_deliver as notification_deliver_task
 
 # A pending message untouched for longer than the longest retry wait (two minutes) was lost
@@ -299,3 +304,51 @@ def notification_channel_news(
             notification=notification, to=Notification.Status.FAILED, update_fields=("last_error",)
         )
     return notification
+
+
+@transaction.atomic
+def marketing_consent_set(
+    *, email: str, channel: str, is_given: bool, source: str, user=None, recorded_by: str = ""
+) -> MarketingConsent:
+    """Record that the person gave or withdrew consent to marketing on a channel, with how.
+    The history only grows; the same answer again records nothing and returns the change in
+    force. Raises ValueError for an unknown channel or source, or no address."""
+    email = email.strip().lower()
+    if (
+        not email
+        or channel not in MarketingConsent.Channel.values
+        or source not in MarketingConsent.Source.values
+    ):
+        raise ValueError(f"Cannot record marketing consent: {email!r} {channel!r} {source!r}")
+    latest = (
+        MarketingConsent.objects.select_for_update()
+        .filter(email=email, channel=channel)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is not None and latest.is_given == is_given:
+        return latest
+    return MarketingConsent.objects.create(
+        email=email,
+        user=user,
+        channel=channel,
+        is_given=is_given,
+        source=source,
+        recorded_by=recorded_by[:200],
+    )
+
+
+def marketing_consent_give(
+    *, email: str, channel: str, source: str, user=None, recorded_by: str = ""
+) -> MarketingConsent:
+    return marketing_consent_set(
+        email=email, channel=channel, is_given=True, source=source, user=user, recorded_by=recorded_by
+    )
+
+
+def marketing_consent_withdraw(
+    *, email: str, channel: str, source: str, user=None, recorded_by: str = ""
+) -> MarketingConsent:
+    return marketing_consent_set(
+        email=email, channel=channel, is_given=False, source=source, user=user, recorded_by=recorded_by
+    )
