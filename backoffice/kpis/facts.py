@@ -89,11 +89,13 @@ def bucket_bound(key: str) -> Decimal | None:
     return None if label == OPEN_BUCKET else Decimal(label)
 
 
-def percentile_from_buckets(counts: Mapping[str, int], q: float | Decimal) -> Decimal | None:
+def percentile_from_buckets(
+    counts: Mapping[str, int], q: float | Decimal, *, bounds: tuple[Decimal, ...] = HOURS_BUCKETS
+) -> Decimal | None:
     """The q-th quantile (0 < q <= 1) of the values counted in histogram buckets (keys as
     `histogram` writes them, counts already summed over days), interpolated linearly inside
-    its bucket; None when nothing was counted. A quantile in the open bucket is its lower
-    bound: "at least that much"."""
+    its bucket, which starts at the bound before it in `bounds` (the histogram's); None when
+    nothing was counted. A quantile in the open bucket is its lower bound: "at least that much"."""
     finite: dict[Decimal, int] = defaultdict(int)
     open_count = 0
     for key, count in counts.items():
@@ -107,12 +109,13 @@ def percentile_from_buckets(counts: Mapping[str, int], q: float | Decimal) -> De
         return None
     wanted = Decimal(str(q)) * total
     seen = 0
-    lower = ZERO
+    top = ZERO
     for bound in sorted(finite):
         count = finite[bound]
+        lower = max((edge for edge in bounds if edge < bound), default=ZERO)
         if count and seen + count >= wanted:
             share = (wanted - seen) / count
             return (lower + (bound - lower) * share).quantize(Decimal("0.01"))
         seen += count
-        lower = bound
-    return lower.quantize(Decimal("0.01"))
+        top = bound
+    return max(top, bounds[-1] if open_count else top).quantize(Decimal("0.01"))
