@@ -23,6 +23,7 @@ class ActorKind(StrEnum):
 JOB_LABELS = {
     "bot": _("Service bot"),
     "chat": _("Live chat"),
+    "export_command": _("Export command"),
     "inbound_email": _("Incoming email"),
     "orders_complete": _("Order completion, when the return window closes"),
     "payment_notice": _("Payment provider's notice"),

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
+from core.actor import Actor
 from core.progress import progress
 from exports.cursors import cursor_decode
 from exports.datasets import DATASETS
@@ -63,7 +64,7 @@ class ExportCommand(BaseCommand):
             plan=plan,
             format=options["format"],
             dialect=options["dialect"],
-            requested_by=f"command:{self.dataset_name}",
+            requested_by=Actor.job("export_command").label,
         )
         rows = progress(export_rows(plan=plan), total=total, label=str(dataset.label), stream=self.stderr)
         chunks = export_chunks(
