@@ -33,7 +33,7 @@ class Erp:
 
 def _handler(erp: Erp):
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the http.server API
+        def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             timestamp = self.headers["X-Store-Timestamp"]
             expected = (

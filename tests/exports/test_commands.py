@@ -44,7 +44,7 @@ def test_export_to_standard_output_then_incremental_from_the_printed_cursor():
     out, _err = _run("export_orders", "--cursor", cursor)
 
     assert [row["number"] for row in csv.DictReader(io.StringIO(out))] == ["300002"]
-    assert ExportRun.objects.filter(dataset="orders", requested_by="command:orders").count() == 2
+    assert ExportRun.objects.filter(dataset="orders", requested_by="job:export_command").count() == 2
 
 
 def test_export_to_a_file_in_json_lines(tmp_path):
