@@ -1,8 +1,9 @@
 """A manager downloads an export in a real browser, then the next one from its cursor."""
 
 import csv
-import re
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -16,11 +17,11 @@ from tests.exports.factories import at, order
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _download(page) -> str:
+def _download(page) -> tuple[str, str]:
     with page.expect_download() as download_info:
         page.get_by_test_id("export-download").click()
     download = download_info.value
-    return download.suggested_filename, open(download.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+    return download.suggested_filename, Path(download.path()).read_text(encoding="utf-8-sig")
 
 
 def test_a_manager_downloads_orders_for_excel_then_only_the_new_ones(
