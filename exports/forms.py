@@ -11,12 +11,14 @@ class ExportForm(forms.Form):
     """What to export: the data, the days, the format and where the last export stopped."""
 
     dataset = forms.ChoiceField(
-        label=_("Data"), choices=[(dataset.name, dataset.label) for dataset in DATASETS.values()]
+        label=_("What to export"), choices=[(dataset.name, dataset.label) for dataset in DATASETS.values()]
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=_("Up to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     format = forms.ChoiceField(
         label=_("Format"), choices=ExportRun.Format.choices, initial=ExportRun.Format.CSV
     )

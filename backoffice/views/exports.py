@@ -1,7 +1,5 @@
 """Exports for the ERP and accounting, and the ERP feed's failures."""
 
-import logging
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -10,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from backoffice.models import PersonalDataAccess
+from backoffice.services import personal_data_access_record
 from core.actor import Actor
 from core.exceptions import DomainError
 from exports.forms import ExportForm
@@ -18,8 +18,6 @@ from exports.selectors import export_plan, export_rows, export_run_list_recent, 
 from exports.services import export_run_record, feed_event_retry
 from exports.services.feed import is_feed_on
 from exports.writers import export_chunks, export_filename
-
-logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 # Query budgets, asserted in tests/exports/test_views.py.
@@ -32,18 +30,6 @@ CONTENT_TYPES = {
     ExportRun.Format.CSV: "text/csv; charset=utf-8",
     ExportRun.Format.JSONL: "application/x-ndjson",
 }
-
-
-def _personal_data_access_record(*, user, run: ExportRun) -> None:
-    """Log that a staff member took customers' personal data (LGPD), with the staff access log's
-    service once the back office has it."""
-    from backoffice import services
-
-    record = getattr(services, "personal_data_access_record", None)
-    if record is None:
-        logger.warning("export %s of personal data by %s not in the staff access log", run.pk, user.pk)
-        return
-    record(staff=user, kind="export", reference=f"export:{run.pk} {run.dataset}")
 
 
 def export_form_view(request: HttpRequest) -> HttpResponse:
@@ -65,7 +51,11 @@ def export_form_view(request: HttpRequest) -> HttpResponse:
             requested_by=Actor.staff(request.user).label,
         )
         if plan.dataset.has_personal_data:
-            _personal_data_access_record(user=request.user, run=run)
+            personal_data_access_record(
+                staff=request.user,
+                kind=PersonalDataAccess.Kind.EXPORT,
+                reference=f"{plan.dataset.name} export {run.pk}",
+            )
         chunks = export_chunks(
             dataset=plan.dataset, rows=export_rows(plan=plan), format=data["format"], dialect=data["dialect"]
         )

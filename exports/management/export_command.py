@@ -5,8 +5,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from core.exceptions import DomainError
 from core.actor import Actor
+from core.exceptions import DomainError
 from core.progress import progress
 from exports.cursors import cursor_decode
 from exports.datasets import DATASETS

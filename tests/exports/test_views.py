@@ -143,3 +143,20 @@ def test_retrying_a_failed_event_puts_it_back_in_line(staff_client, settings):
     assert (event.status, event.attempts) == ("pending", 0)
     again = client.post(reverse("backoffice:feed-event-retry", args=[event.pk]), follow=True)
     assert "Only a failed event can be sent again." in again.content.decode()
+
+
+def test_an_export_with_personal_data_is_in_the_staff_access_log(staff_client):
+    from backoffice.models import PersonalDataAccess
+
+    client = staff_client(Role.MANAGER)
+    order(number="400021", placed=at(2))
+
+    _download(client.post(reverse(URL), {"dataset": "orders", "format": "csv", "dialect": "standard"}))
+    _download(
+        client.post(reverse(URL), {"dataset": "stock_movements", "format": "csv", "dialect": "standard"})
+    )
+
+    [access] = PersonalDataAccess.objects.all()
+    run = ExportRun.objects.get(dataset="orders")
+    assert access.kind == PersonalDataAccess.Kind.EXPORT
+    assert access.reference == f"orders export {run.pk}"
