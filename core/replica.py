@@ -105,22 +105,26 @@ def replica_usable() -> bool:
 
 def replica_lag_seconds() -> float:
     """The replica's replay lag now, in seconds (raises the database's error when unreachable)."""
-    from django.db import connections
+    from django.db import DatabaseError, connections
 
-    with connections[REPLICA].cursor() as cursor:
-        cursor.execute(LAG_SQL)
-        return float(cursor.fetchone()[0])
+    connection = connections[REPLICA]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(LAG_SQL)
+            return float(cursor.fetchone()[0])
+    except DatabaseError:
+        # A broken connection must not be reused by the next check.
+        with suppress(DatabaseError):
+            connection.close()
+        raise
 
 
 def _check(max_lag: float) -> tuple[bool, str]:
-    from django.db import DatabaseError, connections
+    from django.db import DatabaseError
 
     try:
         lag = replica_lag_seconds()
     except DatabaseError as error:
-        # A broken connection must not be reused by the next check.
-        with suppress(DatabaseError):
-            connections[REPLICA].close()
         logger.warning("Read replica unreachable, its reads go to the primary: %s", str(error).strip()[:200])
         return False, "unreachable"
     if lag > max_lag:
