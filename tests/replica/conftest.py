@@ -80,7 +80,10 @@ def _start_local_replica() -> None:
         ["bash", str(SCRIPT), "start"], env=env, capture_output=True, text=True, timeout=300, check=False
     )
     if result.returncode == 3:
-        pytest.skip(f"PostgreSQL server tooling is absent: {result.stderr.strip()}")
+        reason = f"PostgreSQL server tooling is absent: {result.stderr.strip()}"
+        if os.environ.get("STORE_REQUIRE_SERVICES"):
+            pytest.fail(f"STORE_REQUIRE_SERVICES is set but {reason}")
+        pytest.skip(reason)
     if result.returncode != 0:
         pytest.fail(f"scripts/replica.sh start failed ({result.returncode}): {result.stderr.strip()}")
 
