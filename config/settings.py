@@ -224,6 +224,12 @@ STORE_TICKET_REOPEN_DAYS = env.int("STORE_TICKET_REOPEN_DAYS", default=7)
 STORE_SUPPORT_ATTACHMENT_MAX_BYTES = env.int("STORE_SUPPORT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # A chat nobody answered in this many minutes becomes a ticket answered by email.
 STORE_CHAT_TICKET_AFTER_MINUTES = env.int("STORE_CHAT_TICKET_AFTER_MINUTES", default=3)
+
+# PERSONAL DATA (LGPD)
+# A guest's (no account) personal data on orders, tickets and messages is anonymised this many
+# days after the order: five years, the consumer's time to claim for damages (CDC art. 27);
+# the order's fiscal amounts stay.
+STORE_GUEST_DATA_RETENTION_DAYS = env.int("STORE_GUEST_DATA_RETENTION_DAYS", default=5 * 365)
 # The service bot answers these channels (whatsapp, chat) until a person takes over, and
 # forgets a conversation (its step and the order proven) after this many idle minutes.
 STORE_SUPPORT_BOT_CHANNELS = env.list("STORE_SUPPORT_BOT_CHANNELS", default=["whatsapp", "chat"])
@@ -432,6 +438,7 @@ CELERY_TASK_ROUTES = {
     "catalog.catalog_version_bumps_owed_pay": {"queue": Queue.DEFAULT.value},
     "orders.product_sales_refresh": {"queue": Queue.LONG.value},
     "kpis.kpi_refresh": {"queue": Queue.LONG.value},
+    "accounts.privacy_retention": {"queue": Queue.LONG.value},
     "inventory.reservations_expire": {"queue": Queue.DEFAULT.value},
     "inventory.replenishment_notify": {"queue": Queue.DEFAULT.value},
     "inventory.lots_expired_sync": {"queue": Queue.DEFAULT.value},
@@ -608,6 +615,11 @@ CELERY_BEAT_SCHEDULE = {
     "exports-feed-collect": {"task": "exports.feed_collect", "schedule": 60.0},
     "exports-feed-deliver": {"task": "exports.feed_deliver", "schedule": 60.0},
     "exports-feed-reconcile": {"task": "exports.feed_reconcile", "schedule": 30 * 60.0},
+    # Nightly: guest data past its retention period is anonymised (LGPD), a batch at a time.
+    "accounts-privacy-retention": {
+        "task": "accounts.privacy_retention",
+        "schedule": crontab(hour=4, minute=20),
+    },
 }
 
 # SECURITY

@@ -48,6 +48,7 @@ PERIODIC_JOB_LABELS = {
     "logistics.shipments_track": _("Shipment tracking"),
     "logistics.shipments_overdue_alert": _("Late shipment alerts"),
     "orders.product_sales_refresh": _("Best sellers and bought together"),
+    "accounts.privacy_retention": _("Anonymising guest data past its retention period"),
     "exports.feed_collect": _("Collecting events for the ERP"),
     "exports.feed_deliver": _("Sending events to the ERP"),
     "exports.feed_reconcile": _("Events for the ERP that were missed"),

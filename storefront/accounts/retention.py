@@ -1,0 +1,117 @@
+"""Retention of guest data (LGPD art. 15 and 16): a guest's personal data is kept while it
+serves the purchase (delivery, the consumer's guarantees and claims) and then anonymised, after
+`STORE_GUEST_DATA_RETENTION_DAYS`. The order's fiscal amounts stay; the buyer does not.
+
+Batched (STYLE rule 32): each pass takes a bounded batch, each order in its own transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from orders.models import Order
+from returns.models import ReturnRequest
+from storefront.accounts.erasure import (
+    ORDERS_SETTLED,
+    PLACEHOLDER_DOMAIN,
+    RETURNS_CLOSED,
+    ErasureSummary,
+    Identity,
+    orders_anonymise,
+    placeholder_email,
+)
+from support.models import Message, Ticket
+from support.notifications.models import Notification
+
+# Orders anonymised per pass; the task enqueues the next pass while a full batch was done.
+RETENTION_BATCH = 200
+
+
+def retention_cutoff(*, now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(days=settings.STORE_GUEST_DATA_RETENTION_DAYS)
+
+
+def guest_orders_due(*, now: datetime | None = None) -> QuerySet[Order]:
+    """Guest orders placed before the retention cutoff, settled, with no open return, and not
+    anonymised yet; oldest first."""
+    open_returns = ReturnRequest.objects.exclude(status__in=RETURNS_CLOSED).values("order_id")
+    return (
+        Order.objects.filter(
+            customer__isnull=True, placed_at__lt=retention_cutoff(now=now), status__in=ORDERS_SETTLED
+        )
+        .exclude(email__endswith=f"@{PLACEHOLDER_DOMAIN}")
+        .exclude(pk__in=open_returns)
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def guest_order_anonymise(*, order_id: int) -> bool:
+    """Anonymise one guest order and what hangs from it: its returns, tickets about it, and
+    sales recovery. Returns False when it was already done (or is no guest order)."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.customer_id is not None or order.email.endswith(f"@{PLACEHOLDER_DOMAIN}"):
+        return False
+    identity = Identity(
+        name=order.full_name,
+        email=order.email,
+        placeholder=placeholder_email(key=f"pedido-{order.number}"),
+        cpfs=tuple(filter(None, [order.cpf])),
+        cnpjs=tuple(filter(None, [order.cnpj])),
+        phones=tuple(filter(None, [order.phone])),
+    )
+    orders_anonymise(orders=Order.objects.filter(pk=order.pk), identity=identity, summary=ErasureSummary())
+    tickets = Ticket.objects.filter(order=order, customer__isnull=True)
+    tickets.update(contact_name="", contact_email="", contact_phone="")
+    Message.objects.filter(ticket__in=tickets, direction=Message.Direction.INBOUND).update(
+        body_text="[removido]", body_html="", author_label=""
+    )
+    return True
+
+
+def guest_notifications_forget(*, now: datetime | None = None, limit: int = RETENTION_BATCH) -> int:
+    """Messages sent to guests before the cutoff keep their kind and date, not their address
+    or text."""
+    ids = list(
+        Notification.objects.filter(recipient__isnull=True, created_at__lt=retention_cutoff(now=now))
+        .exclude(to_address="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return Notification.objects.filter(pk__in=ids).update(
+        to_address="", body_text="", body_html="", headers={}, template_parameters={}
+    )
+
+
+@dataclass(frozen=True)
+class RetentionPass:
+    orders: int
+    notifications: int
+
+    @property
+    def is_full(self) -> bool:
+        return self.orders >= RETENTION_BATCH or self.notifications >= RETENTION_BATCH
+
+
+def privacy_retention(*, now: datetime | None = None, limit: int = RETENTION_BATCH) -> RetentionPass:
+    """One pass of the retention job: up to `limit` guest orders and guest messages."""
+    done = 0
+    for order_id in guest_orders_due(now=now).values_list("pk", flat=True)[:limit]:
+        done += guest_order_anonymise(order_id=order_id)
+    return RetentionPass(orders=done, notifications=guest_notifications_forget(now=now, limit=limit))
+
+
+def guest_data_due_count(*, now: datetime | None = None) -> dict[str, int]:
+    """What a pass would touch, for `--dry-run`."""
+    return {
+        "orders": guest_orders_due(now=now).count(),
+        "notifications": Notification.objects.filter(
+            Q(recipient__isnull=True), created_at__lt=retention_cutoff(now=now)
+        )
+        .exclude(to_address="")
+        .count(),
+    }
