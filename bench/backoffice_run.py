@@ -66,6 +66,10 @@ class Screens:
     seconds_default: int
     port: int  # the full run's; a smoke run takes a free one
     pages_of: Callable[[dict], list[dict]]
+    # Measured on each seeded database beside its pages (with its store environment): a dict
+    # kept under "beside"; `beside_report` words both databases' and names what failed.
+    measure_beside: Callable[[dict], dict] | None = None
+    beside_report: Callable[[dict, dict | None], tuple[str, list[str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +228,8 @@ def measure_database(
                     )
                     get(plan.port, page, cookies[page["who"]])  # still the staff member's page
                 seeded["load_average_after"] = round(os.getloadavg()[0], 2)
+        if plan.screens.measure_beside:
+            seeded["beside"] = plan.screens.measure_beside(env)
         return seeded, pages
     finally:
         if not plan.keep:
@@ -268,7 +274,13 @@ def main(screens: Screens, description: str, summary: Callable[[dict], str]) -> 
         f"{results['data']['load_average_before']}, after: {results['data']['load_average_after']}."
     )
     print_table(results, under_load=False)
-    if found := failures(results):
+    found = failures(results)
+    if screens.beside_report:
+        tiny = results.get("tiny", {}).get("beside")
+        text, beside_failures = screens.beside_report(results["data"]["beside"], tiny)
+        print(text)
+        found += beside_failures
+    if found:
         sys.exit(f"bench/{screens.bench} failed:\n" + "\n".join(found))
 
 
