@@ -191,7 +191,8 @@ def test_ticket_times_against_their_deadlines_and_tickets_per_order():
         if metric == "aftersale.first_response_hours"
     }
     assert first_hours == {f"{queue}|0.5": 1, f"{queue}|6": 1, f"{queue}|16": 1}
-    assert percentile_from_buckets(first_hours, 0.5) == Decimal("3.25")
+    # the median lies halfway through the bucket (4, 6] of the 6-hour answer
+    assert percentile_from_buckets(first_hours, 0.5) == Decimal("5.00")
     resolution_hours = {
         key: count for (metric, key), (_t, count) in facts.items() if metric == "aftersale.resolution_hours"
     }
@@ -278,7 +279,7 @@ def test_a_day_costs_the_same_few_queries_whatever_it_holds(django_assert_max_nu
     for hour in range(9, 13):
         answered_row(score=hour - 4, product=shirt, answered_at=at(DAY, hour))
         _ticket(created_at=at(DAY, hour), first_responded_at=at(DAY, hour + 1))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         facts = list(collect_aftersale(DAY))
     assert facts
 

@@ -86,8 +86,8 @@ def test_lead_time_is_paid_to_shipped_of_the_days_shipments():
         if metric == "operations.lead_time_hours"
     }
     assert hours == {"6": 1, "24": 1, "96": 1}
-    # the median lies halfway through the bucket (6, 24]
-    assert percentile_from_buckets(hours, 0.5) == Decimal("15.00")
+    # the median lies halfway through the bucket (16, 24] of the 24-hour shipment
+    assert percentile_from_buckets(hours, 0.5) == Decimal("20.00")
     assert facts[("operations.shipped", "sedex")] == (Decimal(0), 3)
     assert facts[("operations.shipped", "pac")] == (Decimal(0), 1)
 

@@ -43,8 +43,8 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.kpis.dashboards import Chart, Mean, Percentile, Ratio, Section, Series, Total, Unit
 from backoffice.kpis.dashboards import Count as Counted
 from backoffice.kpis.facts import Fact, day_bounds, histogram, hours_between
-from logistics.models import ShipmentLine
-from orders.models import Order, RecoveryOpportunity, Refund
+from logistics.models import Shipment, ShipmentLine
+from orders.models import Order, OrderLine, RecoveryOpportunity, Refund
 from returns.models import ReturnLine, ReturnRequest
 from support.models import Ticket, TicketQueue
 from support.surveys.models import DETRACTOR_UP_TO, PROMOTER_FROM, Survey
@@ -94,23 +94,23 @@ def _units_by_product(stem: str, lines) -> Iterator[Fact]:
 
 
 def shipped_facts(start: datetime, end: datetime) -> Iterator[Fact]:
-    lines = ShipmentLine.objects.filter(
-        shipment__shipped_at__gte=start, shipment__shipped_at__lt=end
-    ).values_list(
+    # The day's shipments first, then their lines by shipment: the plan stays on the indexes.
+    shipments = list(
+        Shipment.objects.filter(shipped_at__gte=start, shipped_at__lt=end).values_list("pk", flat=True)
+    )
+    lines = ShipmentLine.objects.filter(shipment_id__in=shipments).values_list(
         "quantity",
         "order_line__variant__product_id",
         "order_line__variant__product__name",
         "order_line__variant__product__category_id",
         "order_line__variant__product__category__name",
     )
-    yield from _units_by_product(f"{PREFIX}shipped_units", lines)
+    yield from _units_by_product(f"{PREFIX}shipped_units", lines if shipments else [])
 
 
 def refund_facts(start: datetime, end: datetime) -> Iterator[Fact]:
-    # A refund is made once and its row not written again, so it was last updated when it was
-    # made: the index (status, updated_at) finds the day's, `done_at` keeps them exact.
     refunds = Refund.objects.filter(
-        status=Refund.Status.DONE, updated_at__gte=start, done_at__gte=start, done_at__lt=end
+        status=Refund.Status.DONE, done_at__gte=start, done_at__lt=end
     ).values_list("source", "method", "amount")
     for source, method, amount in refunds:
         what = source.partition(":")[0]
@@ -164,16 +164,19 @@ def survey_facts(start: datetime, end: datetime) -> Iterator[Fact]:
     nps = Survey.objects.filter(kind=Survey.Kind.NPS, answered_at__gte=start, answered_at__lt=end)
     for carrier, score in nps.values_list("carrier", "score"):
         yield Fact(f"{PREFIX}nps_carrier", carrier[:KEY_LENGTH], Decimal(_nps_points(score)), 1)
-    # An order with two lines of one product counts once for it (as nps_by_product).
-    by_product = nps.values_list(
-        "pk", "score", "order__lines__variant__product_id", "order__lines__variant__product__name"
-    ).distinct()
-    seen = set()
-    for survey_id, score, product_id, name in by_product:
-        if product_id is None or (survey_id, product_id) in seen:
-            continue
-        seen.add((survey_id, product_id))
-        yield Fact(f"{PREFIX}nps_product", _named(product_id, name), Decimal(_nps_points(score)), 1)
+    # An order with two lines of one product counts once for it (as nps_by_product). The
+    # day's answers first, then their orders' lines by order: the plan stays on the indexes.
+    scores = dict(nps.exclude(order_id=None).values_list("order_id", "score"))
+    products = (
+        OrderLine.objects.filter(order_id__in=list(scores))
+        .values_list("order_id", "variant__product_id", "variant__product__name")
+        .order_by()
+        .distinct()
+    )
+    for order_id, product_id, name in products if scores else []:
+        yield Fact(
+            f"{PREFIX}nps_product", _named(product_id, name), Decimal(_nps_points(scores[order_id])), 1
+        )
     csat = Survey.objects.filter(kind=Survey.Kind.CSAT, answered_at__gte=start, answered_at__lt=end)
     for email, score in csat.values_list("agent__email", "score"):
         key = (email or "")[:KEY_LENGTH]
@@ -182,17 +185,17 @@ def survey_facts(start: datetime, end: datetime) -> Iterator[Fact]:
 
 
 def recovery_facts(start: datetime, end: datetime) -> Iterator[Fact]:
+    # The day's orders first, then the lost sales they recovered (a unique column).
+    orders = list(Order.objects.filter(placed_at__gte=start, placed_at__lt=end).values_list("pk", flat=True))
     recovered = (
         RecoveryOpportunity.objects.filter(
-            recovered_order__placed_at__gte=start,
-            recovered_order__placed_at__lt=end,
-            status=RecoveryOpportunity.Status.RECOVERED,
+            recovered_order_id__in=orders, status=RecoveryOpportunity.Status.RECOVERED
         )
         .values_list("kind", "recovered_via")
         .annotate(value=Sum("recovered_value"), count=Count("pk"))
         .order_by()
     )
-    for kind, via, value, count in recovered:
+    for kind, via, value, count in recovered if orders else []:
         yield Fact(f"{PREFIX}recovered", f"{kind}:{via}", value or ZERO, count)
 
 

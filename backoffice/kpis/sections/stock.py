@@ -101,13 +101,16 @@ def shipped_facts(start: datetime, end: datetime) -> Iterator[Fact]:
 
 
 def _selling_variant_ids(day: date, end: datetime) -> set[int]:
+    # The window's orders first, then their lines by order: the plan stays on the indexes.
     window_start, _end = day_bounds(day - timedelta(days=SELLING_DAYS - 1))
-    return set(
-        OrderLine.objects.filter(order__placed_at__gte=window_start, order__placed_at__lt=end)
-        .exclude(order__status=Order.Status.CANCELLED)
-        .values_list("variant_id", flat=True)
-        .distinct()
+    orders = list(
+        Order.objects.filter(placed_at__gte=window_start, placed_at__lt=end)
+        .exclude(status=Order.Status.CANCELLED)
+        .values_list("pk", flat=True)
     )
+    if not orders:
+        return set()
+    return set(OrderLine.objects.filter(order_id__in=orders).values_list("variant_id", flat=True).distinct())
 
 
 def stockout_facts(day: date, start: datetime, end: datetime) -> Iterator[Fact]:
