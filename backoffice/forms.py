@@ -512,8 +512,8 @@ class AccessLogFilterForm(forms.Form):
     customer = forms.CharField(
         label=_("Customer (email, CPF, phone or name)"), required=False, max_length=100
     )
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, staff_queryset, **kwargs):
         super().__init__(*args, **kwargs)
