@@ -296,15 +296,22 @@ def _after(source: FeedSource, cursor: dict) -> Q:
 
 
 def _events_store(built: list[tuple[str, str, int, datetime, dict]]) -> int:
-    """Insert events in the order they happened; a source key already there is skipped."""
-    built.sort(key=lambda item: (item[3], KIND_RANK[item[1]], item[0]))
+    """Insert events in the order they happened, skipping source keys already recorded.
+    Returns how many were new."""
+    recorded = set(
+        FeedEvent.objects.filter(source__in=[item[0] for item in built]).values_list("source", flat=True)
+    )
+    fresh = sorted(
+        (item for item in built if item[0] not in recorded),
+        key=lambda item: (item[3], KIND_RANK[item[1]], item[0]),
+    )
     events = [
         FeedEvent(source=key, kind=kind, order_id=order_id, occurred_at=at, payload=payload)
-        for key, kind, order_id, at, payload in built
+        for key, kind, order_id, at, payload in fresh
     ]
-    before = FeedEvent.objects.count()
+    # A concurrent run may have recorded some meanwhile: the unique source key keeps one.
     FeedEvent.objects.bulk_create(events, ignore_conflicts=True)
-    return FeedEvent.objects.count() - before
+    return len(events)
 
 
 def _keyed(source: FeedSource, rows: list[dict]) -> list[tuple[str, str, int, datetime, dict]]:
