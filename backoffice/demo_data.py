@@ -178,6 +178,7 @@ STAFF = [
     ("expedicao@loja.example", "Expedição Demonstração", [Role.SHIPPING]),
     ("devolucoes@loja.example", "Devoluções Demonstração", [Role.RETURNS]),
     ("vendas@loja.example", "Vendas Demonstração", [Role.TELESALES]),
+    ("privacidade@loja.example", "Proteção de Dados Demonstração", [Role.DATA_PROTECTION]),
 ]
 
 
