@@ -291,3 +291,28 @@ def test_every_metric_belongs_to_the_section():
     facts = section_facts_collect(section=SECTION, day=DAY)
     assert {fact.metric for fact in facts} >= {"aftersale.orders"}
     assert all(chart.metrics() for chart in SECTION.charts)
+
+
+def test_the_dashboard_shows_the_stored_day(staff_client, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from backoffice.kpis.services import kpi_day_rebuild
+    from backoffice.roles import Role
+
+    # given: Correios 10, 9, 3 on DAY (NPS 33), stored by the rebuild
+    for score in (10, 9, 3):
+        answered_row(score=score, carrier="Correios", answered_at=at(DAY, 12))
+    kpi_day_rebuild(day=DAY, sections=[SECTION])
+    client = staff_client(Role.MANAGER)
+    # when
+    with django_assert_max_num_queries(8):
+        response = client.get(
+            reverse("backoffice:kpi-section", kwargs={"section": "aftersale"}),
+            {"start": DAY.isoformat(), "end": DAY.isoformat()},
+        )
+    # then
+    assert response.status_code == 200
+    nps = next(chart for chart in response.context["report"].charts if chart.chart.slug == "nps-carrier")
+    assert [(row.label, row.figures[0].value, row.figures[1].value) for row in nps.rows] == [
+        ("Correios", Decimal("33.33"), Decimal(3))
+    ]

@@ -239,3 +239,29 @@ def test_every_metric_belongs_to_the_section_and_every_chart_reads_one():
     facts = section_facts_collect(section=SECTION, day=DAY)
     assert {fact.metric for fact in facts} >= {"operations.shipped", "operations.lead_time"}
     assert all(chart.metrics() for chart in SECTION.charts)
+
+
+def test_the_dashboard_shows_the_stored_day(staff_client, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from backoffice.kpis.services import kpi_day_rebuild
+    from backoffice.roles import Role
+
+    # given: two parcels promised for DAY, one delivered on time; stored by the rebuild
+    shipment(status=Shipment.Status.DELIVERED, promised_on=DAY, delivered_at=at(DAY, 18))
+    shipment(status=Shipment.Status.IN_TRANSIT, promised_on=DAY)
+    kpi_day_rebuild(day=DAY, sections=[SECTION])
+    client = staff_client(Role.MANAGER)
+    # when: a past range reads the stored facts only (labels: one query per carrier service)
+    with django_assert_max_num_queries(8):
+        response = client.get(
+            reverse("backoffice:kpi-section", kwargs={"section": "operations"}),
+            {"start": DAY.isoformat(), "end": DAY.isoformat()},
+        )
+    # then
+    assert response.status_code == 200
+    on_time = next(chart for chart in response.context["report"].charts if chart.chart.slug == "on-time")
+    assert [(row.label, row.figures[0].value) for row in on_time.rows] == [
+        ("Correios SEDEX", Decimal("50.00"))
+    ]
+    assert 'id="kpi-data-lead-time" type="application/json"' in response.content.decode()

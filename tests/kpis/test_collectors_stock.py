@@ -12,6 +12,7 @@ from django.utils import timezone
 from backoffice.kpis.facts import facts_merge
 from backoffice.kpis.sections.stock import SECTION, collect_stock
 from core.actor import Actor
+from core.money import format_brl
 from inventory.models import StockLevel, StockMovement, StockQuant
 from inventory.services import stock_apply, stock_receive, stock_reserve
 from orders.models import Order
@@ -162,3 +163,26 @@ def test_every_metric_belongs_to_the_section():
     facts = section_facts_collect(section=SECTION, day=DAY)
     assert {fact.metric for fact in facts} >= {"stock.value", "stock.on_hand"}
     assert all(chart.metrics() for chart in SECTION.charts)
+
+
+def test_the_dashboard_shows_the_stored_day(staff_client, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from backoffice.kpis.services import kpi_day_rebuild
+    from backoffice.roles import Role
+
+    # given: 3 units at 2.00 received on DAY, stored by the rebuild
+    receive(VariantFactory(stock=0, cost_price=Decimal("2.00")), 3, at(DAY, 9))
+    kpi_day_rebuild(day=DAY, sections=[SECTION])
+    client = staff_client(Role.MANAGER)
+    # when
+    with django_assert_max_num_queries(8):
+        response = client.get(
+            reverse("backoffice:kpi-section", kwargs={"section": "stock"}),
+            {"start": DAY.isoformat(), "end": DAY.isoformat()},
+        )
+    # then
+    assert response.status_code == 200
+    value = next(chart for chart in response.context["report"].charts if chart.chart.slug == "value")
+    assert value.total.figures[0].value == Decimal("6.00")
+    assert format_brl(Decimal("6.00")) in response.content.decode()  # R$ 6,00
