@@ -29,7 +29,7 @@ HOW = (
 )
 
 
-def wait_for(condition, *, timeout: float = 30, what: str = "the condition") -> None:
+def wait_for(condition, *, timeout: float = 120, what: str = "the condition") -> None:
     """Poll `condition` until it holds; fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
@@ -56,7 +56,7 @@ def received(lsn: str) -> bool:
         return cursor.fetchone()[0]
 
 
-def wait_for_replay(timeout: float = 30) -> None:
+def wait_for_replay(timeout: float = 120) -> None:
     """Wait until the replica has applied everything the primary has written so far."""
     lsn = primary_lsn()
     wait_for(lambda: replayed(lsn), timeout=timeout, what=f"the replica to replay up to {lsn}")
@@ -99,12 +99,12 @@ def streaming_replica(django_db_setup, django_db_blocker):
         if not _replica_answers():
             _start_local_replica()
         # The test database was just created on the primary: the standby copies it shortly.
-        wait_for(_replica_answers, timeout=60, what="the replica to have the test database")
+        wait_for(_replica_answers, timeout=120, what="the replica to have the test database")
         with connections[REPLICA].cursor() as cursor:
             cursor.execute("SELECT pg_is_in_recovery()")
             if not cursor.fetchone()[0]:
                 pytest.fail(f"{settings.DATABASES[REPLICA]['PORT']} is not a standby: {HOW}")
-        wait_for_replay(timeout=60)
+        wait_for_replay()
     yield
     with django_db_blocker.unblock():
         connections[REPLICA].close()

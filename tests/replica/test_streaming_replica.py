@@ -15,7 +15,9 @@ from django.urls import reverse
 
 from backoffice.roles import Role
 from core.replica import REPLICA, replica_reads, replica_unusable_reason
+from exports.models import ExportRun
 from tests.accounts.factories import UserFactory
+from tests.orders.factories import OrderFactory
 from tests.replica.conftest import primary_lsn, received, wait_for, wait_for_replay
 
 pytestmark = [
@@ -205,3 +207,23 @@ def test_the_dashboard_still_answers_when_the_standby_is_unreachable(
 
     assert response.status_code == 200
     assert replica_unusable_reason() == "unreachable"
+
+
+def test_a_streamed_export_reads_the_standby_and_records_its_run_on_the_primary(
+    migrated_defaults, staff_client, settings
+):
+    settings.STORE_EXPORT_SETTLE_SECONDS = 0
+    client = staff_client(Role.MANAGER)
+    placed = OrderFactory(number="700001")
+    wait_for_replay()
+
+    response = client.post(
+        reverse("backoffice:export-form"), {"dataset": "orders", "format": "csv", "dialect": "standard"}
+    )
+    with CaptureQueriesContext(connections[REPLICA]) as replica_queries:
+        body = b"".join(response.streaming_content).decode()
+
+    assert response.status_code == 200
+    assert placed.number in body
+    assert any("orders_order" in query["sql"] for query in replica_queries)
+    assert ExportRun.objects.get().cursor_out  # written on the primary
