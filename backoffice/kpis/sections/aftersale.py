@@ -447,7 +447,7 @@ SECTION = Section(
             title=_("Revenue recovered"),
             unit=Unit.BRL,
             kind="bar",
-            series=(Series(_("Recovered"), Total(f"{PREFIX}recovered")),),
+            series=(Series(_("Value recovered"), Total(f"{PREFIX}recovered")),),
         ),
         Chart(
             slug="recovered-by-kind",
@@ -455,7 +455,7 @@ SECTION = Section(
             unit=Unit.BRL,
             by="key",
             kind="bar",
-            series=(Series(_("Recovered"), Total(f"{PREFIX}recovered")),),
+            series=(Series(_("Value recovered"), Total(f"{PREFIX}recovered")),),
             key_labels=recovery_label,
         ),
     ),
