@@ -46,7 +46,8 @@ def communications_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     state = marketing_consent_state(email=user.email)
     form = CommunicationsForm(
-        request.POST or None, initial={channel: _is_allowed(state, channel) for channel in Channel.values}
+        request.POST if request.method == "POST" else None,
+        initial={channel: _is_allowed(state, channel) for channel in Channel.values},
     )
     if request.method == "POST" and form.is_valid():
         for channel in Channel.values:

@@ -62,7 +62,7 @@ def marketing_consent_history(*, email: str) -> QuerySet[MarketingConsent]:
 
 def marketing_latest_given(*, email, channel: str) -> Subquery:
     """For batch reads: whether the consent in force of the address (an OuterRef) on the channel
-    is given, as a subquery; NULL when never asked. Exclude `=False` to leave out those who
-    withdrew."""
+    is given, as a subquery; NULL when never asked. Keep NULL or True to leave out those who
+    withdrew (`exclude(=False)` would drop the NULLs too)."""
     latest = MarketingConsent.objects.filter(email=email, channel=channel).order_by("-created_at", "-pk")
     return Subquery(latest.values("is_given")[:1])

@@ -20,8 +20,13 @@ from core.transitions import status_move
 from orders.locks import lock_recovery_opportunity
 from orders.models import RECOVERY_TRANSITIONS, Order, RecoveryOpportunity
 from storefront.catalog.models import Variant
-from support.notifications.models import ContactPreference, Notification
-from support.notifications.services import notification_queue
+from support.notifications.models import ContactPreference, MarketingConsent, Notification
+from support.notifications.selectors import marketing_allowed
+from support.notifications.services import (
+    marketing_consent_give,
+    marketing_consent_withdraw,
+    notification_queue,
+)
 from support.notifications.unsubscribe import unsubscribe_email_read, unsubscribe_headers, unsubscribe_token
 from support.recovery.exceptions import RecoveryClosed, RecoveryLinkInvalid, RecoveryTransitionNotAllowed
 from support.recovery.models import (
@@ -144,7 +149,11 @@ def _has_bought_since(opportunity: RecoveryOpportunity) -> bool:
 
 
 def _is_opted_out(email: str) -> bool:
-    return RecoveryOptOut.objects.filter(email=email.lower(), opted_back_in_at__isnull=True).exists()
+    """The person asked for no more reminders, or withdrew consent to marketing by email (the
+    reminders are marketing: see support.notifications.selectors)."""
+    return RecoveryOptOut.objects.filter(
+        email=email.lower(), opted_back_in_at__isnull=True
+    ).exists() or not marketing_allowed(email=email, channel=MarketingConsent.Channel.EMAIL)
 
 
 def _stop_reason(opportunity: RecoveryOpportunity, *, lines: list[tuple[Variant, int]]) -> str:
@@ -225,8 +234,14 @@ def _weekly_limit_free_at(*, email: str, policy: RecoveryPolicy, now: datetime) 
 
 
 def _whatsapp_phone(opportunity: RecoveryOpportunity) -> str:
+    """The number a WhatsApp reminder goes to: the customer's for WhatsApp, unless they withdrew
+    consent to marketing on WhatsApp ("": the reminder goes by email)."""
     preference = ContactPreference.objects.filter(user_id=opportunity.customer_id).first()
-    return preference.whatsapp_phone if preference is not None and preference.uses_whatsapp else ""
+    if preference is None or not preference.uses_whatsapp:
+        return ""
+    if not marketing_allowed(email=opportunity.email, channel=MarketingConsent.Channel.WHATSAPP):
+        return ""
+    return preference.whatsapp_phone
 
 
 def _reminder_send(
@@ -267,6 +282,14 @@ def _reminder_send(
 
 # Opting out
 
+# How an opt-out of the reminders was asked, as the marketing consent records it.
+CONSENT_SOURCES = {
+    RecoveryOptOut.Source.LINK: MarketingConsent.Source.UNSUBSCRIBE_LINK,
+    RecoveryOptOut.Source.MAIL_CLIENT: MarketingConsent.Source.MAIL_CLIENT,
+    RecoveryOptOut.Source.WHATSAPP: MarketingConsent.Source.WHATSAPP_REPLY,
+    RecoveryOptOut.Source.STAFF: MarketingConsent.Source.STAFF,
+}
+
 
 @transaction.atomic
 def recovery_opt_out(*, email: str, source: str, now: datetime | None = None) -> RecoveryOptOut | None:
@@ -274,6 +297,13 @@ def recovery_opt_out(*, email: str, source: str, now: datetime | None = None) ->
     every lost sale of theirs stops at once. An address the store never reminded of
     anything is not recorded (the caller answers the same either way)."""
     now, email = now or timezone.now(), email.lower()
+    # The link or reply came from a message of ours: the withdrawal of consent to marketing is
+    # kept whatever the lost sales (on both channels when asked on WhatsApp, where it was asked).
+    channels = [MarketingConsent.Channel.EMAIL]
+    if source == RecoveryOptOut.Source.WHATSAPP:
+        channels.append(MarketingConsent.Channel.WHATSAPP)
+    for channel in channels:
+        marketing_consent_withdraw(email=email, channel=channel, source=CONSENT_SOURCES[source])
     opportunities = RecoveryOpportunity.objects.filter(email=email)
     if not opportunities.exists():
         return None
@@ -305,6 +335,9 @@ def recovery_opt_out_whatsapp(*, phone: str) -> int:
 @transaction.atomic
 def recovery_opt_in(*, email: str, now: datetime | None = None) -> RecoveryOptOut | None:
     """The person takes their opt-out back; lost sales it stopped stay closed."""
+    marketing_consent_give(
+        email=email, channel=MarketingConsent.Channel.EMAIL, source=MarketingConsent.Source.UNSUBSCRIBE_LINK
+    )
     opt_out = RecoveryOptOut.objects.select_for_update().filter(email=email.lower()).first()
     if opt_out is not None and opt_out.is_in_force:
         opt_out.opted_back_in_at = now or timezone.now()

@@ -8,16 +8,20 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
 from logistics.models import TrackingEvent
 from orders.models import Order
 from support.models import Channel, Ticket
+from support.notifications.models import MarketingConsent
+from support.notifications.selectors import marketing_latest_given
 from support.surveys.exceptions import SurveyLinkExpired, SurveyLinkInvalid, SurveyNotYours
 from support.surveys.models import DETRACTOR_UP_TO, PROMOTER_FROM, Survey, SurveyPolicy
+
+EMAIL = MarketingConsent.Channel.EMAIL
 
 ACCESS_SALT = "surveys.answer"
 # A survey link works this long; later answers would say little about the purchase.
@@ -107,6 +111,10 @@ def order_ids_due_survey(*, now: datetime, days: int, limit: int) -> list[int]:
     return list(
         Order.objects.filter(pk__in=delivered, status__in=[Order.Status.DELIVERED, Order.Status.COMPLETED])
         .exclude(Exists(Survey.objects.filter(order=OuterRef("pk"), kind=Survey.Kind.NPS)))
+        # Surveys are marketing: not for those who withdrew consent by email (their orders would
+        # otherwise stay due and fill every batch).
+        .alias(email_consent=marketing_latest_given(email=OuterRef("email"), channel=EMAIL))
+        .filter(Q(email_consent__isnull=True) | Q(email_consent=True))
         .annotate(last_delivered_at=Max("shipments__delivered_at"))
         .filter(last_delivered_at__lte=due_at)
         .order_by("last_delivered_at", "pk")
@@ -130,6 +138,9 @@ def ticket_ids_unsurveyed(*, now: datetime, limit: int) -> list[int]:
             | Q(channel=Channel.WHATSAPP, contact_phone__gt="")
         )
         .exclude(Exists(Survey.objects.filter(ticket=OuterRef("pk"), kind=Survey.Kind.CSAT)))
+        .alias(survey_email=Coalesce(NullIf("contact_email", Value("")), "customer__email"))
+        .alias(email_consent=marketing_latest_given(email=OuterRef("survey_email"), channel=EMAIL))
+        .filter(Q(email_consent__isnull=True) | Q(email_consent=True))
         .order_by("resolved_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

@@ -15,8 +15,8 @@ from logistics.models import Shipment
 from orders.locks import lock_order
 from support.locks import lock_ticket
 from support.models import Channel, Priority, Ticket
-from support.notifications.models import Notification
-from support.notifications.selectors import contact_preference_get
+from support.notifications.models import MarketingConsent, Notification
+from support.notifications.selectors import contact_preference_get, marketing_allowed
 from support.notifications.services import notification_queue
 from support.services import Contact, Incoming, ticket_open
 from support.services.replies import ticket_note
@@ -90,7 +90,13 @@ def order_survey_send(*, order_id: int) -> Survey | None:
     if existing is not None:
         return existing
     preference = contact_preference_get(user=order.customer) if order.customer_id else None
-    whatsapp = preference is not None and preference.uses_whatsapp
+    whatsapp = (
+        preference is not None
+        and preference.uses_whatsapp
+        and marketing_allowed(email=order.email, channel=MarketingConsent.Channel.WHATSAPP)
+    )
+    if not whatsapp and not marketing_allowed(email=order.email, channel=MarketingConsent.Channel.EMAIL):
+        return None  # surveys are marketing: the person withdrew (support.notifications.selectors)
     carrier = (
         Shipment.objects.filter(order=order, status=Shipment.Status.DELIVERED)
         .order_by("-delivered_at", "-pk")
@@ -119,13 +125,18 @@ def order_survey_send(*, order_id: int) -> Survey | None:
 def _ticket_address(ticket: Ticket) -> tuple[str, str]:
     """Where a ticket's survey goes: on WhatsApp for a WhatsApp conversation (unless the
     customer withdrew their consent), by email otherwise, or on WhatsApp for a contact known
-    only by phone who consented. ("", "") when there is nobody to ask."""
+    only by phone who consented. ("", "") when there is nobody to ask, or when the person
+    withdrew consent to marketing on the channel (surveys are marketing:
+    support.notifications.selectors)."""
     preference = contact_preference_get(user=ticket.customer) if ticket.customer_id else None
     withdrawn = preference is not None and preference.whatsapp_withdrawn_at is not None
-    if ticket.channel == Channel.WHATSAPP and ticket.contact_phone and not withdrawn:
-        return Survey.Channel.WHATSAPP, ticket.contact_phone
     email = ticket.contact_email or getattr(ticket.customer, "email", "")
+    whatsapp_allowed = marketing_allowed(email=email, channel=MarketingConsent.Channel.WHATSAPP)
+    if ticket.channel == Channel.WHATSAPP and ticket.contact_phone and not withdrawn and whatsapp_allowed:
+        return Survey.Channel.WHATSAPP, ticket.contact_phone
     if email:
+        if not marketing_allowed(email=email, channel=MarketingConsent.Channel.EMAIL):
+            return "", ""
         return Survey.Channel.EMAIL, email
     if preference is not None and preference.uses_whatsapp:
         return Survey.Channel.WHATSAPP, preference.whatsapp_phone
