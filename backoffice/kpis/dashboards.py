@@ -11,6 +11,8 @@ from django.utils.functional import Promise
 
 from backoffice.kpis.facts import GROUP_SEPARATOR, ZERO, Fact, percentile_from_buckets
 
+CENT = Decimal("0.01")
+
 
 class FactTable:
     """Facts of some metrics over some days, added up on request.
@@ -82,7 +84,7 @@ class Total(Measure):
 
     def value(self, table, days, key):
         wanted = self.key if self.key is not None else key
-        return sum((total for _k, total, _c in table.select(self.metric, days, wanted)), ZERO)
+        return sum((total for _k, total, _c in table.select(self.metric, days, wanted)), ZERO).quantize(CENT)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class Mean(Measure):
         for _k, fact_total, fact_count in table.select(self.metric, days, wanted):
             total += fact_total
             count += fact_count
-        return (total / count).quantize(Decimal("0.01")) if count else None
+        return (total / count).quantize(CENT) if count else None
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ class Ratio(Measure):
         denominator = self.denominator.value(table, days, key)
         if not denominator or numerator is None:
             return None
-        return (numerator * self.scale / denominator).quantize(Decimal("0.01"))
+        return (numerator * self.scale / denominator).quantize(CENT)
 
 
 @dataclass(frozen=True)
