@@ -13,9 +13,11 @@ a transaction on the primary stay on the primary anyway, to see the transaction'
 Degrade, never break: the router asks `replica_usable()`, which answers from a check made at
 most every `DATABASE_REPLICA_CHECK_SECONDS` (not per query). An unreachable replica, or one
 lagging more than `DATABASE_REPLICA_MAX_LAG_SECONDS` behind the primary, sends the reads to
-the primary until a later check finds it fit again; the warning is logged at most once a
-minute however many checks find the replica still unfit. A query
-already running when the replica dies fails; the next ones go to the primary.
+the primary until a later check finds it fit again. Between checks, a read that needs a new
+connection (or whose kept connection fails Django's health check) connects before choosing
+the replica, and a failed connection or query marks it unreachable at once, so only a query
+already running when the replica dies fails. The warning is logged at most once a minute,
+however many checks find the replica still unfit.
 """
 
 import logging
@@ -24,6 +26,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+
+from django.db.backends.signals import connection_created
 
 from core.log_throttle import RepeatThrottle
 
@@ -84,9 +88,7 @@ def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
-def replica_usable() -> bool:
-    """Whether reads may go to the replica now: configured, reachable and not lagging too far.
-    Checks again only when the last check is older than DATABASE_REPLICA_CHECK_SECONDS."""
+def _replica_fit() -> bool:
     from django.conf import settings
 
     if not replica_configured():
@@ -103,12 +105,44 @@ def replica_usable() -> bool:
     return usable
 
 
+def replica_usable() -> bool:
+    """Whether reads may go to the replica now: configured, reachable and not lagging too far.
+    Checks again only when the last check is older than DATABASE_REPLICA_CHECK_SECONDS, and
+    makes sure this thread has a working connection to it."""
+    return _replica_fit() and _connected()
+
+
+def _connected() -> bool:
+    """Open this thread's connection to the replica when it has none or its kept one fails
+    Django's health check (done once per request); no query when it is already open."""
+    from django.db import DatabaseError, connections
+
+    connection = connections[REPLICA]
+    try:
+        _drop_if_lost(connection)
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+    except DatabaseError as error:
+        with suppress(DatabaseError):
+            connection.close()
+        _mark_unreachable(error)
+        return False
+    return True
+
+
+def _drop_if_lost(connection) -> None:
+    """Forget a connection whose server went away, so the next use opens a new one."""
+    if connection.connection is not None and connection.connection.closed:
+        connection.close()
+
+
 def replica_lag_seconds() -> float:
     """The replica's replay lag now, in seconds (raises the database's error when unreachable)."""
     from django.db import DatabaseError, connections
 
     connection = connections[REPLICA]
     try:
+        _drop_if_lost(connection)
         with connection.cursor() as cursor:
             cursor.execute(LAG_SQL)
             return float(cursor.fetchone()[0])
@@ -146,6 +180,34 @@ def _record(usable: bool, reason: str) -> None:
         logger.info("Read replica usable again: heavy reads go back to it.")
 
 
+def _mark_unreachable(error: Exception) -> None:
+    """A query on the replica failed for want of a connection: the next reads go to the primary
+    until the next check, instead of failing the same way."""
+    with _health.lock:
+        _health.usable, _health.reason = False, "unreachable"
+        _health.checked_at = time.monotonic()
+    logger.warning("Read replica unreachable, its reads go to the primary: %s", str(error).strip()[:200])
+
+
+def _watch_replica_queries(execute, sql, params, many, context):
+    from django.db import InterfaceError, OperationalError
+
+    try:
+        return execute(sql, params, many, context)
+    except (OperationalError, InterfaceError) as error:
+        # Only a lost server, not a query cancelled (a timeout, a conflict with recovery).
+        raw = context["connection"].connection
+        if raw is None or raw.closed:
+            _mark_unreachable(error)
+        raise
+
+
+def watch_replica_connection(sender, connection, **kwargs) -> None:
+    """Every connection to the replica reports a lost server (connection_created receiver)."""
+    if connection.alias == REPLICA and _watch_replica_queries not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_replica_queries)
+
+
 def replica_unusable_reason() -> str:
     """Why the last check sent reads to the primary ("" when it did not)."""
     return _health.reason
@@ -154,3 +216,6 @@ def replica_unusable_reason() -> str:
 def forget_replica_health() -> None:
     """Check the replica again at the next read (tests, or after changing its settings)."""
     _health.forget()
+
+
+connection_created.connect(watch_replica_connection, dispatch_uid="core.replica.watch_replica_connection")

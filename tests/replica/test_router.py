@@ -26,6 +26,7 @@ def configured(monkeypatch):
 
     monkeypatch.setattr(replica_module, "replica_configured", lambda: True)
     monkeypatch.setattr(replica_module, "replica_lag_seconds", lag)
+    monkeypatch.setattr(replica_module, "_connected", lambda: True)
     monkeypatch.setattr("core.db_router.replica_usable", replica_module.replica_usable)
     return state
 

@@ -7,14 +7,14 @@ import socket
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.models.expressions import RawSQL
 from django.db.utils import InternalError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from backoffice.roles import Role
-from core.replica import REPLICA, replica_reads, replica_unusable_reason
+from core.replica import REPLICA, forget_replica_health, replica_reads, replica_unusable_reason
 from exports.models import ExportRun
 from tests.accounts.factories import UserFactory
 from tests.orders.factories import OrderFactory
@@ -227,3 +227,26 @@ def test_a_streamed_export_reads_the_standby_and_records_its_run_on_the_primary(
     assert placed.number in body
     assert any("orders_order" in query["sql"] for query in replica_queries)
     assert ExportRun.objects.get().cursor_out  # written on the primary
+
+
+def test_a_query_that_loses_the_standby_sends_the_next_reads_to_the_primary(settings, caplog):
+    settings.DATABASE_REPLICA_CHECK_SECONDS = 3600  # no check in between: the failure itself tells
+    user = UserFactory()
+    wait_for_replay()
+    with replica_reads():
+        assert User.objects.filter(pk=user.pk).exists()
+        before = User.objects.all().db
+
+    # The server ends this very connection while it runs a query, as when the standby stops.
+    with pytest.raises(OperationalError), connections[REPLICA].cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+    with caplog.at_level(logging.WARNING, logger="core.replica"), replica_reads():
+        after = User.objects.annotate(in_recovery=_in_recovery()).get(pk=user.pk)
+    forget_replica_health()  # the next check finds it again, on a new connection
+    with replica_reads():
+        again = User.objects.annotate(in_recovery=_in_recovery()).get(pk=user.pk)
+
+    assert before == REPLICA
+    assert after.in_recovery is False
+    assert "unreachable" in caplog.text
+    assert again.in_recovery is True
