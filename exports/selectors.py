@@ -3,8 +3,9 @@
 A run's end is fixed before the first row leaves (one query), so the next cursor is known up
 front (the back office sends it as a header and keeps it on the ExportRun) and a long export
 is one consistent range however many rows arrive while it streams. Rows younger than
-STORE_EXPORT_SETTLE_SECONDS wait for the next run: a transaction still open could commit a row
-with an older timestamp or id behind the cursor.
+STORE_EXPORT_SETTLE_SECONDS (plus the replica's largest allowed lag, when there is a replica)
+wait for the next run: a transaction still open, or a change the replica has not applied yet,
+could otherwise land behind the cursor and never be exported.
 """
 
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.utils import timezone
 
-from core.replica import replica_reads
+from core.replica import replica_configured, replica_reads
 from exports.cursors import Cursor, cursor_encode
 from exports.datasets import Dataset
 from exports.exceptions import InvalidDateRange
@@ -38,6 +39,16 @@ class ExportPlan:
         one started when it had nothing."""
         last = self.end or self.start
         return cursor_encode(dataset=self.dataset, cursor=last) if last else ""
+
+
+def _settled_before() -> datetime:
+    """Rows stamped before this are surely committed, and on the replica when reads go there:
+    the settling time covers a transaction still open, the replica's largest allowed lag (past
+    it, reads go to the primary) covers what the replica has not applied yet."""
+    wait = settings.STORE_EXPORT_SETTLE_SECONDS
+    if replica_configured():
+        wait += settings.DATABASE_REPLICA_MAX_LAG_SECONDS
+    return timezone.now() - timedelta(seconds=wait)
 
 
 def _day_start(day: date) -> datetime:
@@ -85,9 +96,8 @@ def export_plan(
     """Fix the range of one run. Raises InvalidDateRange when the dates are reversed."""
     if date_from and date_to and date_from > date_to:
         raise InvalidDateRange()
-    settled = timezone.now() - timedelta(seconds=settings.STORE_EXPORT_SETTLE_SECONDS)
     queryset = _base_queryset(dataset=dataset, date_from=date_from, date_to=date_to).filter(
-        **{f"{dataset.settle_field}__lte": settled}
+        **{f"{dataset.settle_field}__lte": _settled_before()}
     )
     if start is not None:
         queryset = queryset.filter(_after(dataset, start))

@@ -3,7 +3,7 @@ or changed since."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -120,3 +120,18 @@ def test_a_cursor_reads_back_as_it_was_written():
 def test_reversed_dates_are_refused():
     with pytest.raises(InvalidDateRange):
         run_export("orders", date_from=date(2026, 3, 5), date_to=date(2026, 3, 1))
+
+
+def test_with_a_replica_rows_also_wait_for_its_largest_allowed_lag(settings, monkeypatch):
+    settings.STORE_EXPORT_SETTLE_SECONDS = 0
+    settings.DATABASE_REPLICA_MAX_LAG_SECONDS = 30
+    monkeypatch.setattr("exports.selectors.replica_configured", lambda: True)
+    from django.utils import timezone
+
+    order(number="200041", placed=at(1))
+    recent = order(number="200042", placed=at(1))
+    stamp(recent, created=at(1), updated=timezone.now() - timedelta(seconds=10))  # maybe not replicated yet
+
+    text, _cursor = run_export("orders")
+
+    assert _numbers(text) == ["200041"]
