@@ -20,8 +20,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -29,7 +29,7 @@ from core.actor import Actor
 from core.cpf import format_cnpj, format_cpf
 from core.transitions import status_move
 from logistics.models import SandboxParcel, Shipment, TrackingEvent
-from orders.models import Order, OrderEvent, Payment, RecoveryOpportunity, Refund, SandboxRefund
+from orders.models import Order, OrderEvent, Payment, RecoveryOpportunity, Refund, RiskCheck, SandboxRefund
 from returns.models import ReturnEvent, ReturnPhoto, ReturnRequest
 from storefront.accounts.exceptions import (
     ErasureNotForStaff,
@@ -189,6 +189,8 @@ def orders_anonymise(*, orders: QuerySet[Order], identity: Identity, summary: Er
     rename = _actor_rename(identity)
     OrderEvent.objects.filter(order_id__in=order_ids, actor=rename["old"]).update(actor=rename["new"])
     _scrub(OrderEvent.objects.filter(order_id__in=order_ids), "note", needles=identity.needles)
+    # The risk analysis quotes the data it checked (name, email, CPF, address) in its reasons.
+    _scrub(RiskCheck.objects.filter(analysis__order_id__in=order_ids), "detail", needles=identity.needles)
     Payment.objects.filter(order_id__in=order_ids).exclude(card_holder="").update(card_holder="")
     refund_references = list(
         Refund.objects.filter(order_id__in=order_ids)
@@ -322,7 +324,11 @@ def _conversations_anonymise(*, user: User | None, identity: Identity, summary: 
     )
     summary.add(
         "whatsapp_conversations",
-        Conversation.objects.filter(pk__in=conversation_ids).update(phone="", name=ANONYMOUS_NAME),
+        Conversation.objects.filter(pk__in=conversation_ids).update(
+            # A WhatsApp conversation needs a number: an impossible one, unique per conversation.
+            phone=Concat(Value("x"), Cast("pk", output_field=CharField())),
+            name=ANONYMOUS_NAME,
+        ),
     )
     Line.objects.filter(conversation_id__in=conversation_ids, from_customer=True).update(body=ERASED_TEXT)
     _scrub(
@@ -455,7 +461,7 @@ def customer_anonymise(*, user_id: int) -> ErasureSummary:
     _conversations_anonymise(user=user, identity=identity, summary=summary)
     _notifications_anonymise(user=user, identity=identity, summary=summary)
     reviews = Review.objects.filter(customer=user)
-    summary.add("reviews", reviews.update(title="", comment=ERASED_TEXT))
+    summary.add("reviews", reviews.update(title=REDACTED, comment=ERASED_TEXT))
     rename = _actor_rename(identity)
     ReviewEvent.objects.filter(review__customer=user, actor=rename["old"]).update(actor=rename["new"])
     summary.add(

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from core.money import quantize_brl
 from logistics.models import InvoiceRecord
 from orders.models import Order, Payment
 from storefront.accounts.erasure import erasure_blockers
@@ -47,9 +48,9 @@ def erasure_kept_records(*, request: ErasureRequest) -> KeptRecords:
     payments = Payment.objects.filter(order__in=orders).aggregate(count=Count("pk"), total=Sum("amount"))
     return KeptRecords(
         orders=order_totals["count"],
-        orders_total=order_totals["total"] or Decimal("0.00"),
+        orders_total=quantize_brl(order_totals["total"] or 0),
         invoices=InvoiceRecord.objects.filter(Q(order__in=orders) | Q(shipment__order__in=orders)).count(),
         payments=payments["count"],
-        payments_total=payments["total"] or Decimal("0.00"),
+        payments_total=quantize_brl(payments["total"] or 0),
         blockers=erasure_blockers(user=user) if request.is_open else [],
     )
