@@ -209,3 +209,29 @@ def test_the_feed_is_off_without_an_address(settings):
     assert feed_collect() == 0
     assert feed_deliver() == 0
     assert not FeedState.objects.exists()
+
+
+def test_the_collect_job_hands_what_it_found_to_the_delivery_job(erp, django_capture_on_commit_callbacks):
+    from exports.tasks import feed_collect as feed_collect_task
+
+    _placed("500091")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        feed_collect_task.delay()
+
+    assert [request["document"]["type"] for request in erp.taken] == ["order.placed"]
+
+
+def test_the_reconcile_job_delivers_events_left_waiting(erp, django_capture_on_commit_callbacks):
+    from exports.tasks import feed_reconcile as feed_reconcile_task
+
+    _placed("500101")
+    feed_collect()
+    FeedEvent.objects.update(
+        next_attempt_at=timezone.now() - timedelta(minutes=10)
+    )  # the delivery job stopped
+
+    with django_capture_on_commit_callbacks(execute=True):
+        feed_reconcile_task.delay()
+
+    assert len(erp.taken) == 1
