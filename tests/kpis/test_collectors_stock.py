@@ -110,6 +110,7 @@ def test_stockouts_are_selling_variants_whose_online_stock_reached_zero_during_t
     expired = VariantFactory(stock=0, tracks_lots=True)
     reserved_later = VariantFactory(stock=0)  # its last unit reserved the next morning
     not_selling = VariantFactory(stock=0)  # only in a cancelled order, and sold 40 days ago
+    off_sale = VariantFactory(stock=0, is_active=False)  # sold, but taken off sale since
     receive(ran_out, 2, at(DAY - timedelta(days=1), 8))
     receive(plenty, 3, at(DAY - timedelta(days=1), 8))
     receive(shop_only, 3, at(DAY - timedelta(days=1), 8), warehouse=shop)
@@ -120,7 +121,7 @@ def test_stockouts_are_selling_variants_whose_online_stock_reached_zero_during_t
     receive(ran_out, 5, at(DAY, 15))
     with time_machine.travel(at(DAY + timedelta(days=1), 9), tick=False):
         stock_reserve(lines=[(reserved_later.pk, 1)], reference="order:2", actor=JOB)
-    for variant in (ran_out, plenty, shop_only, expired, reserved_later):
+    for variant in (ran_out, plenty, shop_only, expired, reserved_later, off_sale):
         sold(variant, at(DAY - timedelta(days=5), 12))
     sold(not_selling, at(DAY - timedelta(days=2), 12), status=Order.Status.CANCELLED)
     sold(not_selling, at(DAY - timedelta(days=40), 12))

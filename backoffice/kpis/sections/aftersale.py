@@ -217,9 +217,12 @@ RECOVERY_KINDS = dict(RecoveryOpportunity.Kind.choices)
 RECOVERY_VIA = dict(RecoveryOpportunity.Via.choices)
 
 
+REFUND_SOURCES = {"return": _("Returns")}
+
+
 def refund_label(key: str) -> str:
     what, _separator, method = key.partition(":")
-    return f"{what} · {REFUND_METHODS.get(method, method)}"
+    return f"{REFUND_SOURCES.get(what, what)} · {REFUND_METHODS.get(method, method)}"
 
 
 def recovery_label(key: str) -> str:

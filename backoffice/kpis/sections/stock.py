@@ -15,8 +15,8 @@ with no cost price count as units but add no value.
   hand times cost price at the end of the day; count = 1 (a daily snapshot: `Mean`, never `Total`).
 - `stock.uncosted_units`, key = warehouse code: units at the end of the day of variants with
   no cost price, left out of the value; count = 1.
-- `stock.selling_variants`: variants sold (on orders placed and not cancelled) in the
-  SELLING_DAYS days up to and including the day; count = variants.
+- `stock.selling_variants`: variants on sale (active) sold on orders placed and not cancelled
+  in the SELLING_DAYS days up to and including the day; count = variants.
 - `stock.stockouts`, key = the variant's SKU: of those, the ones whose online stock (units the
   warehouses that sell online could sell: sellable bins, lots not expired, less reservations)
   was zero at some moment of the day; total = 1, count = 1.
@@ -110,7 +110,12 @@ def _selling_variant_ids(day: date, end: datetime) -> set[int]:
     )
     if not orders:
         return set()
-    return set(OrderLine.objects.filter(order_id__in=orders).values_list("variant_id", flat=True).distinct())
+    # A variant taken off sale is no stock-out, whatever its stock.
+    return set(
+        OrderLine.objects.filter(order_id__in=orders, variant__is_active=True)
+        .values_list("variant_id", flat=True)
+        .distinct()
+    )
 
 
 def stockout_facts(day: date, start: datetime, end: datetime) -> Iterator[Fact]:
