@@ -88,3 +88,17 @@ def test_a_picker_sees_only_the_warehouse_queues(browser, live_server):
     expect(page.get_by_test_id("queue-pick")).to_have_attribute("data-count", "0")
     page.set_viewport_size(PHONE)
     shoot(page, f"backoffice-home-warehouse-{PHONE['width']}")
+
+
+def test_a_manager_reads_the_personal_data_access_log_at_both_widths(browser, live_server):
+    customer = UserFactory(
+        email="maria.souza.com.um.email.bem.comprido@example.com.br", full_name="Maria Souza"
+    )
+    page = signed_in_page(browser, live_server, Role.MANAGER)
+    page.goto(f"/backoffice/customers/{customer.pk}/")
+    page.goto("/backoffice/privacy/access-log/")
+    expect(page.get_by_test_id("access-row")).to_have_count(1)
+    expect(page.get_by_test_id("access-row")).to_contain_text(customer.email)
+    shoot(page, f"backoffice-access-log-{DESKTOP['width']}")
+    page.set_viewport_size(PHONE)
+    shoot(page, f"backoffice-access-log-{PHONE['width']}")
