@@ -23,7 +23,7 @@ class ExportRun(TimeStampedModel):
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)
     dialect = models.CharField(_("dialect"), max_length=10, choices=Dialect.choices, default=Dialect.STANDARD)
     date_from = models.DateField(_("from"), null=True, blank=True)
-    date_to = models.DateField(_("to"), null=True, blank=True)
+    date_to = models.DateField(_("up to"), null=True, blank=True)
     cursor_in = models.CharField(_("started after"), max_length=200, blank=True)
     cursor_out = models.CharField(_("next cursor"), max_length=200, blank=True)
     requested_by = models.CharField(_("by"), max_length=200)

@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("date_from", models.DateField(blank=True, null=True, verbose_name="from")),
-                ("date_to", models.DateField(blank=True, null=True, verbose_name="to")),
+                ("date_to", models.DateField(blank=True, null=True, verbose_name="up to")),
                 ("cursor_in", models.CharField(blank=True, max_length=200, verbose_name="started after")),
                 ("cursor_out", models.CharField(blank=True, max_length=200, verbose_name="next cursor")),
                 ("requested_by", models.CharField(max_length=200, verbose_name="by")),
