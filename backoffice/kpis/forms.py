@@ -10,8 +10,21 @@ from backoffice.kpis.selectors import MAX_RANGE_DAYS, kpi_range_default
 class KpiRangeForm(forms.Form):
     """The days a dashboard shows (São Paulo days, both included)."""
 
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes and shows ISO dates, whatever the page's language.
+    start = forms.DateField(
+        label=_("From"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"type": "date", "class": "form-control form-control-sm"}
+        ),
+    )
+    end = forms.DateField(
+        label=_("To"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"type": "date", "class": "form-control form-control-sm"}
+        ),
+    )
 
     def clean(self) -> dict:
         cleaned = super().clean()

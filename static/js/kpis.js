@@ -84,7 +84,10 @@
           },
           y: {
             beginAtZero: true,
-            ticks: { callback: (value) => formatValue(data.unit, value) },
+            ticks: {
+              precision: data.unit === "count" ? 0 : undefined,
+              callback: (value) => formatValue(data.unit, value),
+            },
           },
         },
         plugins: {

@@ -110,7 +110,8 @@ def test_a_fall_where_lower_is_better_is_good_news(manager):
 
 
 def test_the_default_range_is_the_last_thirty_days_and_the_same_before(manager):
-    report = manager.get(url()).context["report"]
+    response = manager.get(url())
+    report = response.context["report"]
     today = timezone.localdate()
     assert (report.start, report.end) == (today - timedelta(days=29), today)
     assert (report.previous_start, report.previous_end) == (
