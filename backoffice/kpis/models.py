@@ -16,7 +16,7 @@ class DailyFact(TimeStampedModel):
     metric = models.CharField(_("metric"), max_length=80)
     key = models.CharField(_("key"), max_length=120, blank=True, default="")
     total = models.DecimalField(_("total"), max_digits=20, decimal_places=4, default=0)
-    count = models.BigIntegerField(_("count"), default=0)
+    count = models.BigIntegerField(_("how many"), default=0)
 
     class Meta:
         verbose_name = _("daily figure")

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                     "total",
                     models.DecimalField(decimal_places=4, default=0, max_digits=20, verbose_name="total"),
                 ),
-                ("count", models.BigIntegerField(default=0, verbose_name="count")),
+                ("count", models.BigIntegerField(default=0, verbose_name="how many")),
             ],
             options={
                 "verbose_name": "daily figure",
