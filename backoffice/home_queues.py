@@ -28,6 +28,7 @@ from orders.models import Order
 from orders.selectors import order_hold_queue
 from returns.models import ReturnRequest
 from returns.selectors import QUEUES as RETURN_QUEUES
+from storefront.accounts.privacy_selectors import erasure_request_list
 from support.models import Ticket
 from support.notifications.models import Notification
 from support.notifications.selectors import notification_list
@@ -184,6 +185,12 @@ def messages_failed(*, user, now: datetime) -> dict[str, QueueStat]:
     return _one(notification_list(status=Notification.Status.FAILED), oldest="updated_at")
 
 
+def erasure_requests_open(*, user, now: datetime) -> dict[str, QueueStat]:
+    """Customers' erasure requests still to answer, by their legal deadline (15 days)."""
+    late = Q(deadline__lte=now)
+    return _conditional(erasure_request_list(), oldest="created_at", lines={"late": late, "on_time": ~late})
+
+
 def periodic_jobs_stopped(*, user, now: datetime) -> dict[str, QueueStat]:
     late = periodic_jobs_late(now=now)
     runs = [job.last_run_at for job in late if job.last_run_at]
@@ -300,6 +307,17 @@ HOME_QUEUES: tuple[HomeQueue, ...] = (
             ),
         ),
         selector=messages_failed,
+    ),
+    HomeQueue(
+        key="erasure_requests",
+        icon="eraser",
+        permissions=("accounts.decide_erasurerequest",),
+        url_name="backoffice:erasure-request-list",
+        lines=(
+            QueueLineSpec(key="late", label=_("Erasure requests past their deadline"), tone="danger"),
+            QueueLineSpec(key="on_time", label=_("Erasure requests to answer")),
+        ),
+        selector=erasure_requests_open,
     ),
     HomeQueue(
         key="periodic_jobs",

@@ -24,6 +24,7 @@ HOLDS = ["holds-fraud", "holds-registration_data", "holds-address", "holds-stock
 RETURNS = ["returns-decide", "returns-in_transit", "returns-inspect"]
 TICKETS = ["tickets-breached", "tickets-due_soon", "tickets-on_time"]
 DISPATCH = ["dispatch-waiting", "dispatch-refused", "late_shipments"]
+ERASURES = ["erasure_requests-late", "erasure_requests-on_time"]
 # Exactly the queues each role works, in the home's order.
 ROLE_QUEUES = {
     Role.ORDER_ANALYST: [*HOLDS, "failed_messages", "periodic_jobs"],
@@ -34,6 +35,7 @@ ROLE_QUEUES = {
     Role.SUPPORT_AGENT: [*TICKETS, "failed_messages", "periodic_jobs"],
     Role.OMBUDSMAN: [*TICKETS, "failed_messages", "periodic_jobs"],
     Role.TELESALES: ["recovery_calls", "periodic_jobs"],
+    Role.DATA_PROTECTION: [*ERASURES, "periodic_jobs"],
     Role.MANAGER: [
         *HOLDS,
         "pick",
@@ -43,6 +45,7 @@ ROLE_QUEUES = {
         *TICKETS,
         "recovery_calls",
         "failed_messages",
+        *ERASURES,
         "periodic_jobs",
     ],
 }
