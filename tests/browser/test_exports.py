@@ -68,3 +68,33 @@ def test_a_bad_cursor_is_shown_on_its_field(page, sign_in, migrated_defaults):
     page.get_by_test_id("export-download").click()
 
     expect(page.locator("input[name=cursor]")).to_have_class(re.compile("is-invalid"))
+
+
+def test_a_manager_sends_a_failed_erp_event_again(page, sign_in, migrated_defaults, settings):
+    from django.utils import timezone
+
+    from exports.models import FeedEvent
+
+    settings.STORE_ERP_FEED_URL = ""  # off: the event waits in line again, nothing is sent
+    placed = order(number="600011", placed=at(2))
+    FeedEvent.objects.create(
+        order=placed,
+        kind=FeedEvent.Kind.ORDER_INVOICED,
+        source="invoice:1",
+        occurred_at=timezone.now(),
+        status=FeedEvent.Status.FAILED,
+        attempts=10,
+        last_error="HTTP 422: access key 35260311222333000181550010000000011000000011 unknown to the ERP",
+    )
+    manager = UserFactory(is_staff=True)
+    manager.groups.add(Group.objects.get(name=Role.MANAGER))
+    sign_in(page, manager)
+
+    page.goto("/backoffice/exports/")
+    page.locator("a[href$='/erp-feed/']").click()
+    expect(page.get_by_test_id("feed-event")).to_contain_text("600011")
+    shoot_widths(page, "feed_event_list")
+    page.get_by_test_id("feed-event-retry").click()
+
+    expect(page.get_by_test_id("feed-event-retry")).to_have_count(0)
+    assert FeedEvent.objects.get().status == FeedEvent.Status.PENDING
