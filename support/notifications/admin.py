@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.actor import Actor
+from core.admin import ReadOnlyModelAdmin
 from core.exceptions import DomainError
-from support.notifications.models import Notification
+from support.notifications.models import MarketingConsent, Notification
 from support.notifications.services import notification_retry
 
 
@@ -44,3 +45,13 @@ class NotificationAdmin(admin.ModelAdmin):
             ngettext("%(count)d message queued again.", "%(count)d messages queued again.", retried)
             % {"count": retried},
         )
+
+
+@admin.register(MarketingConsent)
+class MarketingConsentAdmin(ReadOnlyModelAdmin):
+    """The history of consent to marketing: changed only through its services."""
+
+    list_display = ["created_at", "email", "channel", "is_given", "source", "recorded_by"]
+    list_filter = ["channel", "is_given", "source"]
+    search_fields = ["email"]
+    show_full_result_count = False

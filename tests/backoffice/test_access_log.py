@@ -160,3 +160,11 @@ def test_the_log_reads_in_bounded_queries(staff_client, make_staff, django_asser
         response = client.get(LOG)
     assert len(response.context["page_obj"]) == 50
     assert response.context["page_obj"].paginator.count == 60
+
+
+def test_the_admin_shows_the_log_read_only(admin_client, make_staff):
+    personal_data_access_record(staff=make_staff(Role.MANAGER), kind=Kind.EXPORT, reference="orders")
+    response = admin_client.get(reverse("admin:backoffice_personaldataaccess_changelist"))
+    assert response.status_code == 200
+    assert "orders" in response.content.decode()
+    assert admin_client.get(reverse("admin:backoffice_personaldataaccess_add")).status_code == 403

@@ -236,3 +236,11 @@ def test_the_account_page_is_for_signed_in_customers(client):
     response = client.get(reverse("accounts:communications"))
     assert response.status_code == 302
     assert "login" in response.url
+
+
+def test_the_admin_shows_the_history_read_only(admin_client):
+    marketing_consent_withdraw(email="rita@example.com.br", channel=EMAIL, source=Source.STAFF)
+    response = admin_client.get(reverse("admin:notifications_marketingconsent_changelist"))
+    assert response.status_code == 200
+    assert "rita@example.com.br" in response.content.decode()
+    assert admin_client.get(reverse("admin:notifications_marketingconsent_add")).status_code == 403
