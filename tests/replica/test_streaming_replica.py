@@ -4,6 +4,7 @@ unreachable or lagging standby leaves the reads to the primary."""
 
 import logging
 import socket
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,10 +13,12 @@ from django.db.models.expressions import RawSQL
 from django.db.utils import InternalError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from backoffice.roles import Role
 from core.replica import REPLICA, forget_replica_health, replica_reads, replica_unusable_reason
 from exports.models import ExportRun
+from orders.models import Order
 from tests.accounts.factories import UserFactory
 from tests.orders.factories import OrderFactory
 from tests.replica.conftest import primary_lsn, received, wait_for, wait_for_replay
@@ -99,7 +102,8 @@ def test_the_standby_refuses_writes_so_none_could_have_reached_it():
         User.objects.using(REPLICA).filter(pk=0).update(full_name="x")
 
 
-def test_a_read_right_after_a_write_may_be_stale_and_sees_the_row_once_replayed(paused_replay):
+def test_a_read_right_after_a_write_may_be_stale_and_sees_the_row_once_replayed(paused_replay, settings):
+    settings.DATABASE_REPLICA_MAX_LAG_SECONDS = 3600  # the lag limit is another test's subject
     user = UserFactory()
     lsn = primary_lsn()
     wait_for(lambda: received(lsn), what="the standby to receive the write")
@@ -215,6 +219,11 @@ def test_a_streamed_export_reads_the_standby_and_records_its_run_on_the_primary(
     settings.STORE_EXPORT_SETTLE_SECONDS = 0
     client = staff_client(Role.MANAGER)
     placed = OrderFactory(number="700001")
+    # Older than the settling time, which counts the replica's allowed lag too.
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Order.objects.filter(pk=placed.pk).update(
+        placed_at=an_hour_ago, created_at=an_hour_ago, updated_at=an_hour_ago
+    )
     wait_for_replay()
 
     response = client.post(
