@@ -227,6 +227,14 @@ AREAS: tuple[Area, ...] = (
         permission="backoffice.view_personaldataaccess",
         group=AreaGroup.SECURITY,
     ),
+    Area(
+        title=_("Erasure requests"),
+        description=_("Customers who asked for their personal data to be erased, by legal deadline."),
+        icon="eraser",
+        url_name="backoffice:erasure-request-list",
+        permission="accounts.view_erasurerequest",
+        group=AreaGroup.SECURITY,
+    ),
 )
 
 
