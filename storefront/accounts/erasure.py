@@ -102,6 +102,7 @@ class Identity:
     cpfs: tuple[str, ...] = ()
     cnpjs: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
+    streets: tuple[str, ...] = ()
 
     @property
     def phone_forms(self) -> list[str]:
@@ -121,6 +122,7 @@ class Identity:
         for number in self.cnpjs:
             found += [format_cnpj(number), number]
         found += self.phone_forms
+        found += self.streets
         return sorted({needle for needle in found if needle and len(needle) >= 5}, key=len, reverse=True)
 
 
@@ -382,10 +384,12 @@ def customer_identity(*, user: User) -> Identity:
     cpfs = {profile.cpf} if profile and profile.cpf else set()
     phones = {profile.phone} if profile and profile.phone else set()
     cnpjs = set()
-    for cpf, cnpj, phone in orders.values_list("cpf", "cnpj", "phone"):
+    streets = set(Address.objects.filter(customer=user).values_list("street", flat=True))
+    for cpf, cnpj, phone, street in orders.values_list("cpf", "cnpj", "phone", "street"):
         cpfs.add(cpf)
         cnpjs.add(cnpj)
         phones.add(phone)
+        streets.add(street)
     preference = ContactPreference.objects.filter(user=user).first()
     if preference and preference.whatsapp_phone:
         phones.add(preference.whatsapp_phone.removeprefix("+").removeprefix("55"))
@@ -396,6 +400,7 @@ def customer_identity(*, user: User) -> Identity:
         cpfs=tuple(sorted(number for number in cpfs if number)),
         cnpjs=tuple(sorted(number for number in cnpjs if number)),
         phones=tuple(sorted(number for number in phones if number)),
+        streets=tuple(sorted(street for street in streets if street)),
     )
 
 

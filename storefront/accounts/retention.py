@@ -63,6 +63,7 @@ def guest_order_anonymise(*, order_id: int) -> bool:
         cpfs=tuple(filter(None, [order.cpf])),
         cnpjs=tuple(filter(None, [order.cnpj])),
         phones=tuple(filter(None, [order.phone])),
+        streets=tuple(filter(None, [order.street])),
     )
     orders_anonymise(orders=Order.objects.filter(pk=order.pk), identity=identity, summary=ErasureSummary())
     tickets = Ticket.objects.filter(order=order, customer__isnull=True)
