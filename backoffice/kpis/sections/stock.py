@@ -15,11 +15,13 @@ with no cost price count as units but add no value.
   hand times cost price at the end of the day; count = 1 (a daily snapshot: `Mean`, never `Total`).
 - `stock.uncosted_units`, key = warehouse code: units at the end of the day of variants with
   no cost price, left out of the value; count = 1.
-- `stock.selling_variants`: variants on sale (active) sold on orders placed and not cancelled
-  in the SELLING_DAYS days up to and including the day; count = variants.
-- `stock.stockouts`, key = the variant's SKU: of those, the ones whose online stock (units the
-  warehouses that sell online could sell: sellable bins, lots not expired, less reservations)
-  was zero at some moment of the day; total = 1, count = 1.
+- `stock.stockouts`, key = the variant's SKU: variants on sale, sold (on orders placed and not
+  cancelled) in the SELLING_DAYS days up to and including the day, whose online stock (units
+  the warehouses that sell online could sell: sellable bins, lots not expired, less
+  reservations) was nothing at some moment of the day; total = 1, count = 1. Found from the
+  other end, so that a day never reads a month of orders: the variants whose online stock was
+  nothing at some moment (the catalog's `stock_online` for those whose stock did not move
+  since, the ledger replayed for the others), then which of them sold.
 - `stock.expiring_value`, key = warehouse code: units at the end of the day in lots expiring
   in the next EXPIRY_DAYS days (after the day, up to day + EXPIRY_DAYS) times cost price;
   total = value, count = units.
@@ -31,6 +33,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.kpis.dashboards import Chart, Mean, Ratio, Section, Series, Total, Unit
@@ -100,58 +103,61 @@ def shipped_facts(start: datetime, end: datetime) -> Iterator[Fact]:
         yield Fact(f"{PREFIX}units_shipped", code, Decimal(-units), count)
 
 
-def _selling_variant_ids(day: date, end: datetime) -> set[int]:
-    # The window's orders first, then their lines by order: the plan stays on the indexes.
-    window_start, _end = day_bounds(day - timedelta(days=SELLING_DAYS - 1))
-    orders = list(
-        Order.objects.filter(placed_at__gte=window_start, placed_at__lt=end)
-        .exclude(status=Order.Status.CANCELLED)
-        .values_list("pk", flat=True)
-    )
-    if not orders:
-        return set()
-    # A variant taken off sale is no stock-out, whatever its stock.
-    return set(
-        OrderLine.objects.filter(order_id__in=orders, variant__is_active=True)
-        .values_list("variant_id", flat=True)
-        .distinct()
-    )
+def _online_moves_since(moment: datetime):
+    return StockMovement.objects.filter(created_at__gte=moment, level__warehouse__sells_online=True)
 
 
-def stockout_facts(day: date, start: datetime, end: datetime) -> Iterator[Fact]:
-    """Replay the day's ledger of the online stock of the variants that sell, from their
-    units at the start of the day, and note those that could sell nothing at some moment."""
-    selling = _selling_variant_ids(day, end)
-    yield Fact(f"{PREFIX}selling_variants", "", ZERO, len(selling))
-    if not selling:
-        return
+def _out_of_stock_during(day: date, start: datetime, end: datetime) -> set[int]:
+    """Active variants whose online stock could sell nothing at some moment of the day.
+
+    A variant whose online stock did not move since the day started has had, all along, what
+    the catalog says it has now (`Variant.stock_online`). The others are rebuilt from the
+    ledger: their units at the start of the day (now, less what moved since, added up by the
+    database), then the day's movements one by one."""
+    reserved_since = {
+        level_id: (variant_id, reserved or 0)
+        for level_id, variant_id, reserved in _online_moves_since(start)
+        .values_list("level_id", "level__variant_id")
+        .annotate(reserved=Sum("reserved_change"))
+        .order_by()
+    }
+    moved = {variant_id for variant_id, _reserved in reserved_since.values()}
+    out = set(Variant.objects.filter(is_active=True, stock_online=0).values_list("pk", flat=True)) - moved
+    if out and day < timezone.localdate():
+        # Lots that expired after the day still had units to sell on it.
+        out -= set(
+            StockQuant.objects.filter(
+                on_hand__gt=0,
+                lot__expires_on__gte=day,
+                lot__expires_on__lt=timezone.localdate(),
+                level__warehouse__sells_online=True,
+                bin__is_sellable=True,
+            ).values_list("level__variant_id", flat=True)
+        )
+    if not moved:
+        return out
     levels = {
-        pk: [variant_id, reserved]
+        pk: [variant_id, reserved - reserved_since.get(pk, (0, 0))[1]]
         for pk, variant_id, reserved in StockLevel.objects.filter(
-            variant_id__in=selling, warehouse__sells_online=True
+            variant_id__in=moved, warehouse__sells_online=True, variant__is_active=True
         ).values_list("pk", "variant_id", "reserved")
     }
-    # Units of each quant that could be sold on the day (a sellable bin, a lot not expired).
-    quants = {
-        pk: [level_id, on_hand, bin_sells and (expires_on is None or expires_on >= day)]
-        for pk, level_id, on_hand, bin_sells, expires_on in StockQuant.objects.filter(
-            level_id__in=list(levels)
-        ).values_list("pk", "level_id", "on_hand", "bin__is_sellable", "lot__expires_on")
-    }
-    movements = list(
-        StockMovement.objects.filter(level_id__in=list(levels), created_at__gte=start)
-        .order_by("created_at", "pk")
-        .values_list("level_id", "quant_id", "on_hand_change", "reserved_change", "created_at")
+    on_hand_since = dict(
+        _online_moves_since(start)
+        .exclude(quant=None)
+        .values_list("quant_id")
+        .annotate(units=Sum("on_hand_change"))
+        .order_by()
     )
-    # Back from now to the start of the day.
-    for level_id, quant_id, on_hand_change, reserved_change, _at in movements:
-        levels[level_id][1] -= reserved_change
-        if quant_id in quants:
-            quants[quant_id][1] -= on_hand_change
+    # Units each level could sell at the start of the day (a sellable bin, a lot not expired).
     sellable: dict[int, int] = defaultdict(int)
-    for level_id, on_hand, can_sell in quants.values():
-        if can_sell:
-            sellable[level_id] += on_hand
+    counted_quants = set()
+    for pk, level_id, on_hand, bin_sells, expires_on in StockQuant.objects.filter(
+        level_id__in=list(levels)
+    ).values_list("pk", "level_id", "on_hand", "bin__is_sellable", "lot__expires_on"):
+        if bin_sells and (expires_on is None or expires_on >= day):
+            sellable[level_id] += on_hand - on_hand_since.get(pk, 0)
+            counted_quants.add(pk)
     variant_levels: dict[int, list[int]] = defaultdict(list)
     for level_id, (variant_id, _reserved) in levels.items():
         variant_levels[variant_id].append(level_id)
@@ -162,18 +168,36 @@ def stockout_facts(day: date, start: datetime, end: datetime) -> Iterator[Fact]:
         )
 
     lowest = {variant_id: online(variant_id) for variant_id in variant_levels}
-    # Forward through the day, movement by movement.
-    for level_id, quant_id, on_hand_change, reserved_change, at in movements:
-        if at >= end:
-            break
+    day_moves = (
+        _online_moves_since(start)
+        .filter(created_at__lt=end, level_id__in=list(levels))
+        .order_by("created_at", "pk")
+        .values_list("level_id", "quant_id", "on_hand_change", "reserved_change")
+    )
+    for level_id, quant_id, on_hand_change, reserved_change in day_moves:
         levels[level_id][1] += reserved_change
-        if quant_id in quants and quants[quant_id][2]:
+        if quant_id in counted_quants:
             sellable[level_id] += on_hand_change
         variant_id = levels[level_id][0]
         lowest[variant_id] = min(lowest[variant_id], online(variant_id))
-    # A variant with no level in an online warehouse has never had anything to sell online.
-    out = [variant_id for variant_id in selling if lowest.get(variant_id, 0) <= 0]
-    for sku in sorted(Variant.objects.filter(pk__in=out).values_list("sku", flat=True)):
+    return out | {variant_id for variant_id, units in lowest.items() if units <= 0}
+
+
+def stockout_facts(day: date, start: datetime, end: datetime) -> Iterator[Fact]:
+    out = _out_of_stock_during(day, start, end)
+    if not out:
+        return
+    window_start, _end = day_bounds(day - timedelta(days=SELLING_DAYS - 1))
+    skus = (
+        OrderLine.objects.filter(
+            variant_id__in=out, order__placed_at__gte=window_start, order__placed_at__lt=end
+        )
+        .exclude(order__status=Order.Status.CANCELLED)
+        .values_list("variant__sku", flat=True)
+        .order_by()
+        .distinct()
+    )
+    for sku in sorted(skus):
         yield Fact(f"{PREFIX}stockouts", sku, Decimal(1), 1)
 
 
@@ -271,10 +295,7 @@ SECTION = Section(
             slug="stockouts",
             title=_("Stock-outs of items that sell"),
             kind="bar",
-            series=(
-                Series(_("Variants out of stock"), Counted(f"{PREFIX}stockouts")),
-                Series(_("Variants selling"), Counted(f"{PREFIX}selling_variants")),
-            ),
+            series=(Series(_("Variants out of stock"), Counted(f"{PREFIX}stockouts")),),
             higher_is_better=False,
         ),
         Chart(
