@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from django.apps import apps
 from django.conf import settings
@@ -415,7 +415,7 @@ def feed_event_body(event: FeedEvent) -> bytes:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _lease_take() -> str | None:
+def _lease_take() -> UUID | None:
     FeedState.objects.get_or_create(
         pk=1,
         defaults={
@@ -432,7 +432,7 @@ def _lease_take() -> str | None:
     return token if taken else None
 
 
-def _lease_release(token) -> None:
+def _lease_release(token: UUID) -> None:
     FeedState.objects.filter(pk=1, lease_token=token).update(lease_until=None, lease_token=None)
 
 
