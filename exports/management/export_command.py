@@ -29,11 +29,17 @@ class ExportCommand(BaseCommand):
     @property
     def help(self) -> str:  # type: ignore[override]
         dataset = DATASETS[self.dataset_name]
-        return f"Export {dataset.name} as CSV or JSON lines, by date range or after a cursor."
+        follows = f"({dataset.cursor_field}, id)" if dataset.cursor_field else "id"
+        return (
+            f"Export {dataset.name.replace('_', ' ')} as CSV or JSON lines, filtered by "
+            f"{dataset.date_field.replace('__', '.')}; incremental after a cursor, which follows {follows}."
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--from", dest="date_from", help="First day, YYYY-MM-DD (inclusive).")
-        parser.add_argument("--to", dest="date_to", help="Last day, YYYY-MM-DD (inclusive).")
+        parser.add_argument(
+            "--from", dest="date_from", metavar="DAY", help="First day, YYYY-MM-DD (inclusive)."
+        )
+        parser.add_argument("--to", dest="date_to", metavar="DAY", help="Last day, YYYY-MM-DD (inclusive).")
         parser.add_argument("--cursor", default="", help="Start after the cursor an earlier export printed.")
         parser.add_argument("--format", choices=ExportRun.Format.values, default=ExportRun.Format.CSV)
         parser.add_argument(
