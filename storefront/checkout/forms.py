@@ -239,3 +239,8 @@ class PlaceOrderForm(forms.Form):
     """The total the shopper saw on the review page: if it changed since, they review again."""
 
     expected_total = forms.DecimalField(max_digits=12, decimal_places=2, widget=forms.HiddenInput)
+    # Unticked unless the shopper ticks it (LGPD: consent is a free, informed act).
+    marketing = forms.BooleanField(
+        label=_("Send me offers and news by email"),
+        required=False,
+    )

@@ -59,6 +59,8 @@ from storefront.checkout.session import (
     checkout_state_clear,
     checkout_state_update,
 )
+from support.notifications.models import MarketingConsent
+from support.notifications.services import marketing_consent_give
 from support.recovery.services import recovery_order_placed
 
 ORDERS_PAGE_SIZE = 10
@@ -398,6 +400,14 @@ def checkout_review_view(request: HttpRequest) -> HttpResponse:
             messages.warning(request, error.message)
             return redirect("checkout:checkout-review")
         recovery_order_placed(order=order, **recovery_attribution_pop(request))
+        if form.cleaned_data["marketing"]:
+            marketing_consent_give(
+                email=order.email,
+                channel=MarketingConsent.Channel.EMAIL,
+                source=MarketingConsent.Source.CHECKOUT,
+                user=order.customer,
+                recorded_by=order.email,
+            )
         return _pay_and_confirm(request, order, state["payment"])
     return render(
         request,

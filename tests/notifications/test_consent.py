@@ -244,3 +244,21 @@ def test_the_admin_shows_the_history_read_only(admin_client):
     assert response.status_code == 200
     assert "rita@example.com.br" in response.content.decode()
     assert admin_client.get(reverse("admin:notifications_marketingconsent_add")).status_code == 403
+
+
+# --- Checkout ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ticked", [True, False])
+def test_placing_an_order_with_the_offers_box_ticked_records_the_consent(client, ticked):
+    from tests.checkout import test_checkout_views as checkout
+
+    variant = checkout.stocked(checkout.ProductFactory(price="100.00", stock=0))
+    pac = checkout.CarrierService.objects.create(code="pac", carrier="Correios", name="PAC", position=1)
+    checkout.ShippingRate.objects.create(service=pac, max_weight_grams=30000, price="30.00", days=9)
+    client.get(reverse("cart:cart-detail"))
+    client.post(reverse("cart:cart-add"), {"variant": variant.pk, "quantity": 1})
+    review = checkout.to_review(client)
+    form = {"expected_total": review.context["quote"].totals.grand, **({"marketing": "on"} if ticked else {})}
+    assert client.post(reverse("checkout:checkout-review"), form).status_code == 302
+    assert history(checkout.BUYER.email) == ([(EMAIL, True, Source.CHECKOUT)] if ticked else [])
