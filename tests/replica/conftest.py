@@ -11,7 +11,7 @@ scripts/replica.sh when it is local and down, and waits until it has the test da
 
 import os
 import shutil
-import subprocess  # nosec B404 - runs the project's own script
+import subprocess  # nosec B404  # runs the project's own script
 import time
 from pathlib import Path
 
@@ -76,7 +76,7 @@ def _start_local_replica() -> None:
     if replica.get("HOST") not in ("127.0.0.1", "localhost") or not shutil.which("bash"):
         return
     env = {**os.environ, "STORE_REPLICA_PORT": str(replica.get("PORT") or 5432)}
-    result = subprocess.run(  # nosec B603 B607 - fixed arguments, the project's own script
+    result = subprocess.run(  # nosec B603 B607  # fixed arguments, the project's own script
         ["bash", str(SCRIPT), "start"], env=env, capture_output=True, text=True, timeout=300, check=False
     )
     if result.returncode == 3:
