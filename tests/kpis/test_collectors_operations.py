@@ -18,6 +18,8 @@ from tests.orders.factories import OrderFactory
 pytestmark = pytest.mark.django_db
 
 DAY = date(2026, 11, 10)
+# What counting today live may cost a dashboard on top of its stored days (and a label per key).
+LIVE_QUERIES = 10
 SEQUENCE = iter(range(10_000, 99_999))
 
 
@@ -265,3 +267,21 @@ def test_the_dashboard_shows_the_stored_day(staff_client, django_assert_max_num_
         ("Correios SEDEX", Decimal("50.00"))
     ]
     assert 'id="kpi-data-lead-time" type="application/json"' in response.content.decode()
+
+
+def test_the_dashboard_counting_today_live_keeps_its_query_budget(
+    staff_client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from backoffice.kpis.services import kpi_day_rebuild
+    from backoffice.roles import Role
+    from backoffice.views import kpis as views
+
+    today = timezone.localdate()
+    for back in (1, 2):
+        kpi_day_rebuild(day=today - timedelta(days=back), sections=[SECTION])
+    client = staff_client(Role.MANAGER)
+    with django_assert_max_num_queries(views.SECTION_QUERIES + LIVE_QUERIES):
+        response = client.get(reverse("backoffice:kpi-section", kwargs={"section": SECTION.slug}))
+    assert response.status_code == 200

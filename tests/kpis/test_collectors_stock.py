@@ -9,6 +9,7 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
+from backoffice.kpis.dashboards import FactTable
 from backoffice.kpis.facts import facts_merge
 from backoffice.kpis.sections.stock import SECTION, collect_stock
 from core.actor import Actor
@@ -24,6 +25,8 @@ from tests.orders.factories import OrderFactory
 pytestmark = pytest.mark.django_db
 
 DAY = date(2026, 11, 10)
+# What counting today live may cost a dashboard on top of its stored days.
+LIVE_QUERIES = 14
 JOB = Actor.job("test")
 
 
@@ -100,6 +103,11 @@ def test_value_and_units_on_hand_at_the_end_of_a_past_day():
     assert before[("stock.value", "")] == (Decimal("160.00"), 1)  # 10 x 10 + 5 x 4 + 4 x 10
     assert before[("stock.on_hand", "")] == (Decimal(22), 1)
     assert ("stock.units_shipped", "cd-sp") not in before
+    # turnover of the day: 2 units shipped over 26 on hand
+    table = FactTable()
+    table.add_facts(DAY, collect_stock(DAY))
+    turnover = next(chart for chart in SECTION.charts if chart.slug == "turnover").series[0].measure
+    assert turnover.value(table, frozenset({DAY}), None) == Decimal("7.69")
 
 
 def test_stockouts_are_selling_variants_whose_online_stock_reached_zero_during_the_day():
@@ -196,3 +204,21 @@ def test_the_dashboard_shows_the_stored_day(staff_client, django_assert_max_num_
     value = next(chart for chart in response.context["report"].charts if chart.chart.slug == "value")
     assert value.total.figures[0].value == Decimal("6.00")
     assert format_brl(Decimal("6.00")) in response.content.decode()  # R$ 6,00
+
+
+def test_the_dashboard_counting_today_live_keeps_its_query_budget(
+    staff_client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from backoffice.kpis.services import kpi_day_rebuild
+    from backoffice.roles import Role
+    from backoffice.views import kpis as views
+
+    today = timezone.localdate()
+    for back in (1, 2):
+        kpi_day_rebuild(day=today - timedelta(days=back), sections=[SECTION])
+    client = staff_client(Role.MANAGER)
+    with django_assert_max_num_queries(views.SECTION_QUERIES + LIVE_QUERIES):
+        response = client.get(reverse("backoffice:kpi-section", kwargs={"section": SECTION.slug}))
+    assert response.status_code == 200

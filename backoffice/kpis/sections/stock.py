@@ -275,13 +275,14 @@ SECTION = Section(
         Chart(
             slug="turnover",
             title=_("Stock turnover"),
-            unit=Unit.NUMBER,
+            unit=Unit.PERCENT,
             series=(
                 Series(
-                    _("Units shipped per unit on hand"),
-                    Ratio(Total(f"{PREFIX}units_shipped"), Mean(f"{PREFIX}on_hand"), scale=1),
+                    _("Units shipped over the average units on hand"),
+                    Ratio(Total(f"{PREFIX}units_shipped"), Mean(f"{PREFIX}on_hand")),
                 ),
             ),
+            help_text=_("100% means the average stock was shipped once in the period."),
         ),
         Chart(
             slug="units",
