@@ -38,7 +38,7 @@ class Fact:
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The instants a São Paulo (TIME_ZONE) day starts at and the next one starts at: filter
     with `field__gte=start, field__lt=end` so the database uses the column's index."""
-    zone = timezone.get_current_timezone()
+    zone = timezone.get_default_timezone()  # the store's (São Paulo), whatever a request activated
     start = timezone.make_aware(datetime.combine(day, time.min), zone)
     end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone)
     return start, end

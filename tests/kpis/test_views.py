@@ -17,7 +17,8 @@ from backoffice.roles import Role
 from backoffice.views import kpis as views
 from core.replica import is_reading_from_replica
 from orders.models import Order, Payment
-from tests.kpis.orders_seed import DAY, at, order, payment
+from tests.backoffice.test_no_raw_codes import raw_codes
+from tests.kpis.orders_seed import DAY, at, event, order, payment
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,18 @@ def test_other_roles_are_refused(staff_client):
     client = staff_client(Role.SUPPORT_AGENT)
     assert client.get(reverse("backoffice:kpi-index")).status_code == 403
     assert client.get(url(), {"format": "csv"}).status_code == 403
+
+
+@pytest.mark.parametrize("slug", MINE)
+def test_no_raw_code_reaches_a_dashboard(manager, rebuilt, slug):
+    held = order(placed_at=at(DAY, 9))
+    event(held, frm=Order.Status.PAID, to=Order.Status.ON_HOLD, actor="job:order_analyse", when=at(DAY, 9))
+    event(
+        held,
+        frm=Order.Status.ON_HOLD,
+        to=Order.Status.VALIDATED,
+        actor="staff:ana@loja.com.br",
+        when=at(DAY, 10),
+    )
+    kpi_day_rebuild(day=DAY)
+    assert raw_codes(manager.get(url(slug), RANGE).content.decode()) == set()
