@@ -13,6 +13,7 @@ from storefront.accounts.models import User
 from storefront.checkout.forms import CheckoutDetailsForm, method_choices_with_pix_discount
 from support.forms import MESSAGE_MAX_LENGTH, AttachmentsField
 from support.models import Channel, Macro, PhoneCall, Priority, Ticket, TicketQueue
+from support.notifications.models import MarketingConsent
 from support.recovery.models import RecoveryCall
 
 # More units than this in one line is a typo.
@@ -525,3 +526,12 @@ class AccessLogFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", _("The end of the period comes before its start."))
         return data
+
+
+class MarketingConsentForm(forms.Form):
+    """A customer on the phone gives or withdraws consent to marketing on a channel."""
+
+    ACTIONS = {"give": _("Allow"), "withdraw": _("Withdraw")}
+
+    channel = forms.ChoiceField(choices=MarketingConsent.Channel.choices)
+    action = forms.ChoiceField(choices=list(ACTIONS.items()))

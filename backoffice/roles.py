@@ -23,6 +23,8 @@ class Role(models.TextChoices):
 
 
 _CUSTOMER_DATA = {"accounts.view_user"}
+# Recording a customer's consent to marketing given or withdrawn on the phone.
+_MARKETING_CONSENT = {"notifications.add_marketingconsent"}
 _MESSAGES = {"notifications.view_notification"}
 _CATALOG_READ = {"catalog.view_category", "catalog.view_product"}
 _SANDBOX_PAYMENTS = {"orders.simulate_sandbox_payment"}
@@ -199,10 +201,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _SURVEY_RESULTS
         | _ORDER_READ
         | _REVIEW_MODERATION
+        | _MARKETING_CONSENT
         | {"notifications.retry_notification"}
     ),
     Role.OMBUDSMAN: frozenset(_CUSTOMER_DATA | _MESSAGES | _OMBUDSMAN | _SURVEY_RESULTS),
-    Role.TELESALES: frozenset(_CUSTOMER_DATA | _CATALOG_READ | _ASSISTED_SALES | _RECOVERY_CALLS),
+    Role.TELESALES: frozenset(
+        _CUSTOMER_DATA | _CATALOG_READ | _ASSISTED_SALES | _RECOVERY_CALLS | _MARKETING_CONSENT
+    ),
     Role.DATA_PROTECTION: frozenset(_CUSTOMER_DATA | _DATA_PROTECTION),
     Role.MANAGER: frozenset(
         _CUSTOMER_DATA
@@ -245,6 +250,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "pages.view_storepage",
             "pages.change_storepage",
             "backoffice.view_personaldataaccess",
+            "notifications.add_marketingconsent",
         }
     ),
 }

@@ -31,6 +31,12 @@ STAFF_URLS = [
     ("customers/", staff.CustomerListView.as_view(), "customer-list", "accounts.view_user"),
     ("customers/<int:pk>/", customers.customer_detail_view, "customer-detail", "accounts.view_user"),
     (
+        "customers/<int:pk>/marketing/",
+        customers.customer_marketing_consent_view,
+        "customer-marketing-consent",
+        "notifications.add_marketingconsent",
+    ),
+    (
         "messages/",
         staff.NotificationListView.as_view(),
         "notification-list",

@@ -61,6 +61,7 @@ POST_ONLY = {
     "telesales-payment-send": {},
     "erasure-request-carry-out": {},
     "erasure-request-refuse": {"reason": "Pedido de outra pessoa."},
+    "customer-marketing-consent": {"channel": "email", "action": "withdraw"},
 }
 # Purchase order pages, given a sent order (refused as no longer a draft, back to its page).
 PURCHASING_ORDER_URLS = (
@@ -177,7 +178,7 @@ def url_for(name: str) -> str:
     if name.startswith("erasure-request-") and name != "erasure-request-list":
         erasure = erasure_request_create(user=UserFactory())
         return reverse(f"backoffice:{name}", kwargs={"pk": erasure.pk})
-    if name == "customer-detail":
+    if name in ("customer-detail", "customer-marketing-consent"):
         return reverse(f"backoffice:{name}", kwargs={"pk": UserFactory().pk})
     if name in TICKET_URLS:
         return reverse(f"backoffice:{name}", kwargs={"protocol": open_ticket().protocol})
