@@ -39,14 +39,16 @@ logger.addFilter(RepeatThrottle(seconds=60))
 
 _replica_reads: ContextVar[bool] = ContextVar("replica_reads", default=False)
 
-# How far the standby's replay is behind, in seconds: none when it has applied all it
-# received (an idle primary sends nothing, so the age of the last replayed transaction says
-# nothing then); otherwise the age of the last transaction it replayed. A server that is not
-# a standby (a replica URL pointing at a primary) lags by nothing.
+# How far the standby's replay is behind, in seconds: none when it streams from the primary
+# and has applied all it received (an idle primary sends nothing, so the age of the last
+# replayed transaction says nothing then); otherwise, behind on replay or cut off from the
+# primary, the age of the last transaction it replayed. A server that is not a standby (a
+# replica URL pointing at a primary) lags by nothing.
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN 0
-    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
+        AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver) THEN 0
     ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 'Infinity')
 END
 """
