@@ -21,6 +21,11 @@ OS_USER=postgres
 
 say() { echo "replica: $*" >&2; }
 
+case "$DIR" in
+  /?*) ;;
+  *) say "STORE_REPLICA_DIR must be an absolute path below /, not '$DIR'"; exit 2 ;;
+esac
+
 version=${STORE_PG_VERSION:-$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1)}
 BIN=/usr/lib/postgresql/${version}/bin
 if [ -z "$version" ] || [ ! -x "$BIN/pg_basebackup" ] || [ ! -x "$BIN/pg_ctl" ]; then
@@ -68,8 +73,12 @@ allow_replication_on_primary() {
   local hba
   hba=$(psql_at "$PRIMARY_PORT" "SHOW hba_file")
   if ! grep -qE '^[[:space:]]*host[[:space:]]+replication[[:space:]]+(postgres|all)[[:space:]]+127\.0\.0\.1/32' "$hba"; then
-    say "allowing replication connections from 127.0.0.1 in $hba"
-    printf '# Streaming replica for the tests (scripts/replica.sh)\nhost replication postgres 127.0.0.1/32 trust\n' >>"$hba"
+    # The same authentication as the primary's other connections from 127.0.0.1.
+    local method
+    method=$(awk '$1 == "host" && $2 == "all" && ($3 == "all" || $3 == "postgres") && $4 == "127.0.0.1/32" { print $5; exit }' "$hba")
+    say "allowing replication connections from 127.0.0.1 in $hba (${method:-trust})"
+    printf '# Streaming replica for the tests (scripts/replica.sh)\nhost replication postgres 127.0.0.1/32 %s\n' \
+      "${method:-trust}" >>"$hba"
   fi
   psql_at "$PRIMARY_PORT" "SELECT pg_reload_conf()" >/dev/null
   wait_until 10 "$BIN/psql" -X -q -h "$PRIMARY_HOST" -p "$PRIMARY_PORT" -U postgres \
