@@ -262,3 +262,47 @@ def test_placing_an_order_with_the_offers_box_ticked_records_the_consent(client,
     form = {"expected_total": review.context["quote"].totals.grand, **({"marketing": "on"} if ticked else {})}
     assert client.post(reverse("checkout:checkout-review"), form).status_code == 302
     assert history(checkout.BUYER.email) == ([(EMAIL, True, Source.CHECKOUT)] if ticked else [])
+
+
+# --- Staff on the phone --------------------------------------------------------------------
+
+
+def test_staff_record_a_withdrawal_given_on_the_phone(client, make_staff):
+    from backoffice.roles import Role
+
+    agent = make_staff(Role.SUPPORT_AGENT)
+    customer = UserFactory()
+    client.force_login(agent)
+    page = client.get(reverse("backoffice:customer-detail", kwargs={"pk": customer.pk})).content.decode()
+    assert 'data-testid="consent-withdraw-email"' in page
+
+    url = reverse("backoffice:customer-marketing-consent", kwargs={"pk": customer.pk})
+    response = client.post(url, {"channel": "email", "action": "withdraw"})
+
+    assert response.status_code == 302
+    change = MarketingConsent.objects.get()
+    assert (change.email, change.user, change.is_given, change.source, change.recorded_by) == (
+        customer.email,
+        customer,
+        False,
+        Source.STAFF,
+        f"staff:{agent.email}",
+    )
+    page = client.get(reverse("backoffice:customer-detail", kwargs={"pk": customer.pk})).content.decode()
+    assert 'data-testid="consent-give-email"' in page
+
+
+def test_a_bad_choice_records_nothing_and_roles_without_the_right_see_no_button(client, make_staff):
+    from backoffice.roles import Role
+
+    customer = UserFactory()
+    client.force_login(make_staff(Role.SUPPORT_AGENT))
+    url = reverse("backoffice:customer-marketing-consent", kwargs={"pk": customer.pk})
+    client.post(url, {"channel": "pigeon", "action": "withdraw"})
+    assert not MarketingConsent.objects.exists()
+
+    client.force_login(make_staff(Role.RETURNS))
+    page = client.get(reverse("backoffice:customer-detail", kwargs={"pk": customer.pk})).content.decode()
+    assert 'data-testid="marketing-consent"' in page
+    assert "consent-withdraw-email" not in page
+    assert client.post(url, {"channel": "email", "action": "withdraw"}).status_code == 403
