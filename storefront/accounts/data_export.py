@@ -22,7 +22,7 @@ from storefront.catalog.models import StockAlert
 from storefront.reviews.models import Review
 from support.bot.models import Conversation
 from support.models import ChatSession, Message, Ticket
-from support.notifications.models import ContactPreference, Notification
+from support.notifications.models import ContactPreference, MarketingConsent, Notification
 from support.recovery.models import RecoveryOptOut
 from support.surveys.models import Survey
 
@@ -260,6 +260,10 @@ def _contact_preferences(user: User) -> dict[str, Any]:
         "whatsapp": _row(preference, ("whatsapp_phone", "whatsapp_consent_at", "whatsapp_withdrawn_at"))
         if preference
         else None,
+        "marketing_consents": [
+            _row(consent, ("channel", "is_given", "source", "created_at"))
+            for consent in MarketingConsent.objects.filter(Q(user=user) | Q(email=user.email)).order_by("pk")
+        ],
         "reminder_opt_outs": [
             _row(opt_out, ("email", "source", "opted_out_at", "opted_back_in_at")) for opt_out in opt_outs
         ],

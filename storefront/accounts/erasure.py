@@ -25,6 +25,7 @@ from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from backoffice.models import PersonalDataAccess
 from core.actor import Actor
 from core.cpf import format_cnpj, format_cpf
 from core.transitions import status_move
@@ -61,7 +62,12 @@ from support.models import (
     Ticket,
     TicketEvent,
 )
-from support.notifications.models import ContactPreference, Notification, SandboxWhatsAppMessage
+from support.notifications.models import (
+    ContactPreference,
+    MarketingConsent,
+    Notification,
+    SandboxWhatsAppMessage,
+)
 from support.recovery.models import RecoveryCall, RecoveryMessage, RecoveryOptOut
 from support.surveys.models import Survey
 from support.triage.models import Correction, TicketTriage, Verdict
@@ -206,7 +212,17 @@ def orders_anonymise(*, orders: QuerySet[Order], identity: Identity, summary: Er
         Voucher.objects.filter(holder_cpf__in=identity.cpfs).update(holder_cpf="")
     shipments = Shipment.objects.filter(order_id__in=order_ids)
     tracking_codes = [code for code in shipments.values_list("tracking_code", flat=True) if code]
-    SandboxParcel.objects.filter(tracking_code__in=tracking_codes).update(recipient_name=ANONYMOUS_NAME)
+    tracking_codes += [
+        code
+        for code in ReturnRequest.objects.filter(order_id__in=order_ids).values_list(
+            "tracking_code", flat=True
+        )
+        if code
+    ]
+    # The sandbox carrier's parcels, outbound and return, name the person they carry for.
+    SandboxParcel.objects.filter(
+        Q(tracking_code__in=tracking_codes) | Q(recipient_name__iexact=identity.name)
+    ).update(recipient_name=ANONYMOUS_NAME)
     _scrub(
         TrackingEvent.objects.filter(shipment__order_id__in=order_ids),
         "description",
@@ -479,6 +495,11 @@ def customer_anonymise(*, user_id: int) -> ErasureSummary:
     summary.add("addresses", Address.objects.filter(customer=user).delete()[0])
     CustomerProfile.objects.filter(user=user).update(cpf="", phone="")
     ContactPreference.objects.filter(user=user).delete()
+    # Consent history stays as proof of what was asked and answered, no longer of whom.
+    consents = MarketingConsent.objects.filter(Q(user=user) | by_email)
+    consents.filter(recorded_by=rename["old"]).update(recorded_by=rename["new"])
+    summary.add("marketing_consents", consents.update(email=identity.placeholder))
+    _scrub(PersonalDataAccess.objects.filter(customer=user), "reference", needles=identity.needles)
     ErasureEvent.objects.filter(request__customer=user, actor=rename["old"]).update(actor=rename["new"])
     _logins_forget(user=user, identity=identity)
     user.email = identity.placeholder

@@ -12,6 +12,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from backoffice.models import PersonalDataAccess
 from core.actor import Actor
 from orders.models import Order, RecoveryOpportunity
 from returns.models import ReturnEvent, ReturnRequest
@@ -21,7 +22,7 @@ from storefront.catalog.models import StockAlert
 from storefront.promotions.models import VoucherRedemption
 from support.bot.models import Conversation, Line
 from support.models import PhoneCall, SandboxComplaint
-from support.notifications.models import Notification, SandboxWhatsAppMessage
+from support.notifications.models import MarketingConsent, Notification, SandboxWhatsAppMessage
 from support.notifications.services import whatsapp_consent_set
 from support.recovery.models import RecoveryMessage, RecoveryOptOut
 from support.services.chat import chat_start
@@ -194,6 +195,17 @@ def seeded_customer(capture, *, staff: User) -> Seeded:
     RecoveryMessage.objects.create(opportunity=opportunity, step=1, email=EMAIL, notification=notification)
     RecoveryOptOut.objects.create(
         email=EMAIL, customer=user, source="mail_client", opted_out_at=timezone.now()
+    )
+    MarketingConsent.objects.create(
+        email=EMAIL,
+        user=user,
+        channel="email",
+        is_given=True,
+        source="checkout",
+        recorded_by=f"customer:{EMAIL}",
+    )
+    PersonalDataAccess.objects.create(
+        staff=staff, customer=user, kind="export", reference=f"orders email={EMAIL}"
     )
     voucher = VoucherFactory(holder_cpf=CPF)
     VoucherRedemption.objects.create(

@@ -63,12 +63,13 @@ def test_the_download_holds_every_kind_of_data_the_store_keeps(seeded, client, d
     shipment = order["shipments"][0]
     assert shipment["tracking_code"] and shipment["tracking"] and shipment["invoice"]["access_key"]
     assert document["returns"][0]["photos"] and NAME in document["returns"][0]["description"]
-    ticket = document["tickets"][0]
-    assert ticket["messages"][0]["attachments"]
-    assert document["chats"][0]["messages"]
-    assert document["whatsapp_conversations"][0]["lines"]
+    messages = [message for ticket in document["tickets"] for message in ticket["messages"]]
+    assert any(message["attachments"] for message in messages)
+    assert any(chat["messages"] for chat in document["chats"])
+    assert any(conversation["lines"] for conversation in document["whatsapp_conversations"])
     assert document["contact_preferences"]["whatsapp"]["whatsapp_phone"] == f"+55{PHONE}"
     assert document["contact_preferences"]["reminder_opt_outs"][0]["email"] == EMAIL
+    assert document["contact_preferences"]["marketing_consents"][0]["is_given"] is True
     assert document["stock_alerts"][0]["email"] == EMAIL
     assert document["sales_recovery"][0]["reminders_sent"]
     assert any(NAME in notification["body_text"] for notification in document["notifications"])
