@@ -11,12 +11,13 @@ from backoffice.kpis.sections import section_get, sections
 from backoffice.kpis.selectors import kpi_section_report
 from core.replica import replica_reads
 
-# Query budget of a dashboard (asserted in tests/kpis/test_views.py): session, user,
-# two-factor, permissions (2), the stored facts; plus, for today (and for the last two days
-# when the nightly rebuild has not stored them), the section's collector: at most
-# LIVE_DAY_QUERIES for the sales, payments, fraud and margin sections.
-SECTION_QUERIES = 6
-LIVE_DAY_QUERIES = 6
+# Query budget of a dashboard (asserted in tests/kpis/test_views.py and by bench/): session,
+# user, two-factor, permissions (2), the stored facts; plus the section's collector for today,
+# counted live: at most LIVE_DAY_QUERIES (the after-sale section's). When the nightly rebuild
+# has not stored the last two days, their collectors run too.
+BASE_QUERIES = 6
+LIVE_DAY_QUERIES = 14
+SECTION_QUERIES = BASE_QUERIES + LIVE_DAY_QUERIES
 
 
 def kpi_index_view(request: HttpRequest) -> HttpResponse:
