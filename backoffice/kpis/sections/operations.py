@@ -209,7 +209,6 @@ SECTION = Section(
             series=(
                 Series(_("Median"), Percentile(f"{PREFIX}lead_time_hours", 0.5)),
                 Series(_("90th percentile"), Percentile(f"{PREFIX}lead_time_hours", 0.9)),
-                Series(_("Average"), Mean(f"{PREFIX}lead_time")),
             ),
             higher_is_better=False,
         ),
@@ -228,7 +227,6 @@ SECTION = Section(
             series=(
                 Series(_("Pick lines per hour"), Mean(f"{PREFIX}picks")),
                 Series(_("Units per hour"), Mean(f"{PREFIX}pick_units")),
-                Series(_("Pick lines"), Total(f"{PREFIX}picks")),
             ),
             key_labels=person_label,
         ),
