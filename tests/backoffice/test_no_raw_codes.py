@@ -12,10 +12,12 @@ from django.urls import reverse
 
 from backoffice.roles import ROLE_PERMISSIONS
 from backoffice.urls import STAFF_URLS
+from core.actor import Actor
 from inventory.models import StockCount, Transfer
 from logistics.models import PickList, Shipment
 from orders.models import Order, Refund
 from orders.services.risk import order_analyse
+from storefront.accounts.erasure import erasure_request_carry_out, erasure_request_create
 from support.services.chat import chat_start
 from tests.accounts.factories import UserFactory
 from tests.inventory.factories import WarehouseFactory, purchase_order
@@ -90,6 +92,10 @@ def seeded_store(capture) -> dict[str, list[str]]:
     )
     # tickets, messages, a chat, stock work
     ticket = open_ticket(customer=delivered.customer)
+    # an erasure request that waits for the held order, with its reasons and events
+    erasure = erasure_request_carry_out(
+        request_id=erasure_request_create(user=held[0].customer).pk, actor=Actor.job("privacy_erase")
+    )
     NotificationFactory(failed=True)
     chat = chat_start(name="Rita", email="rita@example.com.br", body="Oi, meu pedido?")
     purchase = purchase_order()
@@ -114,6 +120,7 @@ def seeded_store(capture) -> dict[str, list[str]]:
         "purchase-order-receive": [purchase.pk],
         "recovery-call-detail": [lost.pk],
         "chat-detail": [chat.pk],
+        "erasure-request-detail": [erasure.pk],
     }
 
 
