@@ -235,3 +235,30 @@ def test_the_reconcile_job_delivers_events_left_waiting(erp, django_capture_on_c
         feed_reconcile_task.delay()
 
     assert len(erp.taken) == 1
+
+
+def test_a_full_batch_in_one_source_stops_every_source_at_the_same_instant(erp):
+    from datetime import datetime
+
+    started = datetime.fromisoformat(FeedState.objects.get().cursors["order_event"]["at"])
+    order = _placed("500111")
+    _moved(order, "paid")
+    _moved(order, "shipped", "packed")
+    first, paid, shipped = OrderEvent.objects.filter(order=order).order_by("pk")
+    for n, event in enumerate((first, paid, shipped), start=1):
+        OrderEvent.objects.filter(pk=event.pk).update(created_at=started + timedelta(milliseconds=10 * n))
+    refund(order=order, done=started + timedelta(milliseconds=25))  # between paid and shipped
+
+    feed_collect(batch=2)  # the order events stop at "paid": the refund after it waits
+    assert list(FeedEvent.objects.order_by("pk").values_list("kind", flat=True)) == [
+        "order.placed",
+        "order.paid",
+    ]
+    feed_collect(batch=2)
+
+    assert list(FeedEvent.objects.order_by("pk").values_list("kind", flat=True)) == [
+        "order.placed",
+        "order.paid",
+        "order.refunded",
+        "order.shipped",
+    ]
