@@ -3,10 +3,13 @@ replica_reads() are served by the standby, writes never reach it, its lag shows,
 unreachable or lagging standby leaves the reads to the primary."""
 
 import logging
+import os
 import socket
+import subprocess  # nosec B404  # runs the project's own script
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.models.expressions import RawSQL
@@ -21,7 +24,7 @@ from exports.models import ExportRun
 from orders.models import Order
 from tests.accounts.factories import UserFactory
 from tests.orders.factories import OrderFactory
-from tests.replica.conftest import primary_lsn, received, wait_for, wait_for_replay
+from tests.replica.conftest import SCRIPT, primary_lsn, received, wait_for, wait_for_replay
 
 pytestmark = [
     pytest.mark.postgres,
@@ -259,3 +262,21 @@ def test_a_query_that_loses_the_standby_sends_the_next_reads_to_the_primary(sett
     assert after.in_recovery is False
     assert "unreachable" in caplog.text
     assert again.in_recovery is True
+
+
+def test_starting_the_running_standby_again_changes_nothing():
+    if django_settings.DATABASES[REPLICA]["HOST"] not in ("127.0.0.1", "localhost"):
+        pytest.skip("the standby is not this machine's")
+    env = {**os.environ, "STORE_REPLICA_PORT": str(django_settings.DATABASES[REPLICA]["PORT"])}
+
+    started = subprocess.run(  # nosec B603 B607  # fixed arguments, the project's own script
+        ["bash", str(SCRIPT), "start"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    status = subprocess.run(  # nosec B603 B607  # fixed arguments, the project's own script
+        ["bash", str(SCRIPT), "status"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert started.returncode == 0
+    assert "already running" in started.stderr
+    assert status.returncode == 0
+    assert "streaming" in status.stderr
