@@ -40,14 +40,24 @@ def _in_recovery():
     return RawSQL("pg_is_in_recovery()", ())
 
 
+# Pausing is the standby's, not a test process's: with xdist, one test at a time pauses it.
+PAUSE_LOCK = 5_104_337
+
+
 @pytest.fixture
 def paused_replay():
     """The standby keeps receiving the primary's changes but applies none until resumed."""
-    with connections[REPLICA].cursor() as cursor:
-        cursor.execute("SELECT pg_wal_replay_pause()")
-    yield
-    with connections[REPLICA].cursor() as cursor:
-        cursor.execute("SELECT pg_wal_replay_resume()")
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [PAUSE_LOCK])
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT pg_wal_replay_pause()")
+        yield
+    finally:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT pg_wal_replay_resume()")
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [PAUSE_LOCK])
 
 
 @pytest.fixture
