@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from storefront.accounts.models import Address, CustomerProfile, User
+from storefront.accounts.models import Address, CustomerProfile, ErasureEvent, ErasureRequest, User
 
 
 class StaffUserCreationForm(BaseUserCreationForm):
@@ -57,3 +57,43 @@ class AddressAdmin(admin.ModelAdmin):
     search_fields = ["customer__email", "cep"]
     raw_id_fields = ["customer"]
     show_full_result_count = False
+
+
+class ErasureEventInline(admin.TabularInline):
+    model = ErasureEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    """Raw data only: requests are answered in the back office (Erasure requests), through the
+    service that anonymises the person, never by editing a row here."""
+
+    list_display = ["pk", "customer", "status", "created_at", "deadline", "done_at"]
+    list_select_related = ["customer"]
+    list_filter = ["status"]
+    search_fields = ["customer__email"]
+    raw_id_fields = ["customer"]
+    readonly_fields = [
+        "customer",
+        "status",
+        "deadline",
+        "waiting_reason",
+        "refusal_reason",
+        "done_at",
+        "summary",
+    ]
+    inlines = [ErasureEventInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

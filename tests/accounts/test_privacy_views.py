@@ -68,3 +68,11 @@ def test_the_page_shows_a_refusal_and_lets_the_customer_ask_again(client):
     client.force_login(customer)
     page = client.get(reverse("accounts:privacy-detail")).content.decode()
     assert "Há uma disputa em aberto." in page and 'data-testid="erasure-form"' in page
+
+
+def test_the_admin_shows_erasure_requests_read_only(admin_client):
+    request = ErasureRequest.objects.create(customer=UserFactory(), deadline="2030-01-01T00:00Z")
+    assert admin_client.get("/admin/accounts/erasurerequest/").status_code == 200
+    page = admin_client.get(f"/admin/accounts/erasurerequest/{request.pk}/change/")
+    assert page.status_code == 200
+    assert admin_client.get("/admin/accounts/erasurerequest/add/").status_code == 403
