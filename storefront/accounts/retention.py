@@ -16,6 +16,7 @@ from django.utils import timezone
 from orders.models import Order
 from returns.models import ReturnRequest
 from storefront.accounts.erasure import (
+    ERASED_TEXT,
     ORDERS_SETTLED,
     PLACEHOLDER_DOMAIN,
     RETURNS_CLOSED,
@@ -24,7 +25,8 @@ from storefront.accounts.erasure import (
     orders_anonymise,
     placeholder_email,
 )
-from support.models import Message, Ticket
+from storefront.cart.models import Cart
+from support.models import ChatMessage, ChatSession, Message, Ticket
 from support.notifications.models import Notification
 
 # Orders anonymised per pass; the task enqueues the next pass while a full batch was done.
@@ -69,7 +71,7 @@ def guest_order_anonymise(*, order_id: int) -> bool:
     tickets = Ticket.objects.filter(order=order, customer__isnull=True)
     tickets.update(contact_name="", contact_email="", contact_phone="")
     Message.objects.filter(ticket__in=tickets, direction=Message.Direction.INBOUND).update(
-        body_text="[removido]", body_html="", author_label=""
+        body_text=ERASED_TEXT, body_html="", author_label=""
     )
     return True
 
@@ -88,14 +90,38 @@ def guest_notifications_forget(*, now: datetime | None = None, limit: int = RETE
     )
 
 
+def guest_contacts_forget(*, now: datetime | None = None, limit: int = RETENTION_BATCH) -> int:
+    """Carts and chats of guests, untouched since before the cutoff, lose who they were: the
+    contact a guest typed at checkout and the name, email and words of a chat."""
+    cutoff = retention_cutoff(now=now)
+    cart_ids = list(
+        Cart.objects.filter(customer__isnull=True, updated_at__lt=cutoff)
+        .exclude(contact_email="", contact_name="", contact_phone="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    done = Cart.objects.filter(pk__in=cart_ids).update(contact_email="", contact_name="", contact_phone="")
+    chat_ids = list(
+        ChatSession.objects.filter(customer__isnull=True, updated_at__lt=cutoff)
+        .exclude(name="", email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    ChatMessage.objects.filter(session_id__in=chat_ids, from_visitor=True).update(
+        body=ERASED_TEXT, author_label=""
+    )
+    return done + ChatSession.objects.filter(pk__in=chat_ids).update(name="", email="")
+
+
 @dataclass(frozen=True)
 class RetentionPass:
     orders: int
     notifications: int
+    contacts: int = 0
 
     @property
     def is_full(self) -> bool:
-        return self.orders >= RETENTION_BATCH or self.notifications >= RETENTION_BATCH
+        return max(self.orders, self.notifications, self.contacts) >= RETENTION_BATCH
 
 
 def privacy_retention(*, now: datetime | None = None, limit: int = RETENTION_BATCH) -> RetentionPass:
@@ -103,7 +129,11 @@ def privacy_retention(*, now: datetime | None = None, limit: int = RETENTION_BAT
     done = 0
     for order_id in guest_orders_due(now=now).values_list("pk", flat=True)[:limit]:
         done += guest_order_anonymise(order_id=order_id)
-    return RetentionPass(orders=done, notifications=guest_notifications_forget(now=now, limit=limit))
+    return RetentionPass(
+        orders=done,
+        notifications=guest_notifications_forget(now=now, limit=limit),
+        contacts=guest_contacts_forget(now=now, limit=limit),
+    )
 
 
 def guest_data_due_count(*, now: datetime | None = None) -> dict[str, int]:

@@ -11,7 +11,11 @@ from orders.models import Order
 from storefront.accounts.erasure import ANONYMOUS_NAME, PLACEHOLDER_DOMAIN
 from storefront.accounts.retention import privacy_retention
 from storefront.accounts.tasks import privacy_retention as privacy_retention_task
+from storefront.cart.models import Cart
+from storefront.cart.services import cart_contact_set, cart_create
+from support.models import ChatSession
 from support.notifications.models import Notification
+from support.services.chat import chat_start
 from tests.accounts.factories import UserFactory
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import OrderFactory
@@ -66,3 +70,21 @@ def test_dry_run_counts_and_changes_nothing(old_guest_order):
 def test_the_task_runs_a_pass(old_guest_order):
     privacy_retention_task.apply()
     assert Order.objects.get(pk=old_guest_order.pk).full_name == ANONYMOUS_NAME
+
+
+def test_old_guest_carts_and_chats_forget_who_they_were(old_guest_order):
+    # given
+    cart = cart_create(customer=None)
+    cart_contact_set(cart_id=cart.pk, email="visitante@example.com.br", name="Visitante", phone="11912345678")
+    chat = chat_start(name="Visitante", email="visitante@example.com.br", body="Meu CPF é 529.982.247-25")
+    long_ago = timezone.now() - timedelta(days=40)
+    Cart.objects.filter(pk=cart.pk).update(updated_at=long_ago)
+    ChatSession.objects.filter(pk=chat.pk).update(updated_at=long_ago)
+    # when
+    privacy_retention()
+    # then
+    cart.refresh_from_db()
+    chat.refresh_from_db()
+    assert (cart.contact_email, cart.contact_name, cart.contact_phone) == ("", "", "")
+    assert (chat.name, chat.email) == ("", "")
+    assert "529.982.247-25" not in " ".join(chat.messages.values_list("body", flat=True))

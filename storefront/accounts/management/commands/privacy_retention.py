@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from core.progress import progress
 from storefront.accounts.retention import (
     RETENTION_BATCH,
+    guest_contacts_forget,
     guest_data_due_count,
     guest_notifications_forget,
     guest_order_anonymise,
@@ -37,6 +38,12 @@ class Command(BaseCommand):
         batches = range(0, due["notifications"], RETENTION_BATCH)
         for _batch in progress(batches, total=len(batches), label="Guest messages", stream=self.stderr):
             forgotten += guest_notifications_forget()
+        contacts = 0
+        while batch := guest_contacts_forget():
+            contacts += batch
         self.stdout.write(
-            self.style.SUCCESS(f"Anonymised {done} guest order(s) and {forgotten} message(s) to guests.")
+            self.style.SUCCESS(
+                f"Anonymised {done} guest order(s), {forgotten} message(s) to guests "
+                f"and {contacts} guest cart(s) and chat(s)."
+            )
         )
