@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import Case, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,24 +104,46 @@ def kpi_previous_range(start: date, end: date) -> tuple[date, date]:
     return start - timedelta(days=length), start - timedelta(days=1)
 
 
-def kpi_fact_table(*, section: Section, first: date, last: date, today: date | None = None) -> FactTable:
+def kpi_fact_table(
+    *, section: Section, first: date, last: date, today: date | None = None, split: date | None = None
+) -> FactTable:
     """The section's facts from `first` to `last`: stored ones, with today (and recent days
-    the nightly rebuild has not stored yet) counted live by the section's collector. One
-    query plus the collector's for each live day."""
+    the nightly rebuild has not stored yet) counted live by the section's collector.
+
+    Metrics that only charts by key read are added up by the database, per period (before
+    and from `split`, the current period's first day), and filed under each period's first
+    day: a year of a hundred suppliers is then two hundred rows, not seventy thousand. Two
+    queries plus the collector's for each live day."""
     from backoffice.kpis.services import section_facts_collect
 
     today = today or timezone.localdate()
+    split = split or first
     table = FactTable()
-    metrics = section.metrics() | {f"{section.slug}.{REBUILT_METRIC}"}
-    stored = DailyFact.objects.filter(metric__in=metrics, day__gte=first, day__lte=min(last, today))
+    rebuilt_metric = f"{section.slug}.{REBUILT_METRIC}"
+    daily = {metric for chart in section.charts if chart.by == "day" for metric in chart.metrics()}
+    summed = section.metrics() - daily
+    stored = DailyFact.objects.filter(day__gte=first, day__lte=min(last, today)).exclude(day=today)
     rebuilt_days = set()
-    for day, metric, key, total, count in stored.values_list("day", "metric", "key", "total", "count"):
-        if day == today:
-            continue  # counted live below
-        if metric.endswith(f".{REBUILT_METRIC}"):
+    rows = table.rows
+    # Stored rows are unique per (day, metric, key): set, no need to add up.
+    by_day = stored.filter(metric__in=daily | {rebuilt_metric}).values_list(
+        "day", "metric", "key", "total", "count"
+    )
+    for day, metric, key, total, count in by_day:
+        if metric == rebuilt_metric:
             rebuilt_days.add(day)
-            continue
-        table.add(day, metric, key, total, count)
+        else:
+            rows[metric][day][key] = [total, count]
+    if summed:
+        periods = (
+            stored.filter(metric__in=summed)
+            .annotate(current=Case(When(day__gte=split, then=Value(True)), default=Value(False)))
+            .values_list("metric", "key", "current")
+            .annotate(total=Sum("total"), count=Sum("count"))
+            .order_by()
+        )
+        for metric, key, current, total, count in periods:
+            table.add(split if current else first, metric, key, total, count)
     live_days = [
         today - timedelta(days=back)
         for back in range(LIVE_DAYS_BACK, -1, -1)
@@ -201,7 +224,7 @@ def kpi_section_report(
 ) -> SectionReport:
     """Every chart of `section` from `start` to `end` with the previous period beside it."""
     previous_start, previous_end = kpi_previous_range(start, end)
-    table = kpi_fact_table(section=section, first=previous_start, last=end, today=today)
+    table = kpi_fact_table(section=section, first=previous_start, last=end, today=today, split=start)
     current, previous = _days(start, end), _days(previous_start, previous_end)
     return SectionReport(
         section=section,

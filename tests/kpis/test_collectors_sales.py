@@ -91,6 +91,8 @@ def test_the_dashboard_works_out_average_ticket_and_conversion(seeded):
         "telesales": Decimal("190.00"),
         "recovered": Decimal("50.00"),
     }
+    before = {row.key: row.figures[0].previous for row in charts["channels"].rows}
+    assert before == {"web": Decimal("120.00"), "telesales": Decimal("0.00"), "recovered": Decimal("0.00")}
     # the previous day had one sale of 120.00
     assert charts["revenue"].total.figures[0].previous == Decimal("120.00")
     assert charts["revenue"].total.figures[0].change == Decimal("200.0")
