@@ -20,7 +20,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models import CharField, F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -29,6 +29,8 @@ from backoffice.models import PersonalDataAccess
 from core.actor import Actor
 from core.cpf import format_cnpj, format_cpf
 from core.transitions import status_move
+from exports.models import FeedEvent
+from inbox.models import WebhookEvent
 from logistics.models import SandboxParcel, Shipment, TrackingEvent
 from orders.models import Order, OrderEvent, Payment, RecoveryOpportunity, Refund, RiskCheck, SandboxRefund
 from returns.models import ReturnEvent, ReturnPhoto, ReturnRequest
@@ -145,6 +147,19 @@ def _scrub(queryset: QuerySet, *fields: str, needles: list[str]) -> int:
     return queryset.update(**values)
 
 
+def _scrub_json(value, needles: list[str]):
+    """The same replacement inside a JSON document: strings anywhere in it."""
+    if isinstance(value, str):
+        for needle in needles:
+            value = value.replace(needle, REDACTED)
+        return value
+    if isinstance(value, list):
+        return [_scrub_json(item, needles) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub_json(item, needles) for key, item in value.items()}
+    return value
+
+
 def _actor_rename(identity: Identity) -> dict[str, str]:
     return {"old": f"customer:{identity.email}", "new": f"customer:{identity.placeholder}"}
 
@@ -197,6 +212,11 @@ def orders_anonymise(*, orders: QuerySet[Order], identity: Identity, summary: Er
     rename = _actor_rename(identity)
     OrderEvent.objects.filter(order_id__in=order_ids, actor=rename["old"]).update(actor=rename["new"])
     _scrub(OrderEvent.objects.filter(order_id__in=order_ids), "note", needles=identity.needles)
+    # The ERP feed keeps what it sent about the order; a few rows per order, rewritten in Python.
+    for event in FeedEvent.objects.filter(order_id__in=order_ids).only("pk", "payload"):
+        payload = _scrub_json(event.payload, identity.needles)
+        if payload != event.payload:
+            FeedEvent.objects.filter(pk=event.pk).update(payload=payload)
     # The risk analysis quotes the data it checked (name, email, CPF, address) in its reasons.
     _scrub(RiskCheck.objects.filter(analysis__order_id__in=order_ids), "detail", needles=identity.needles)
     Payment.objects.filter(order_id__in=order_ids).exclude(card_holder="").update(card_holder="")
@@ -375,6 +395,28 @@ def _notifications_anonymise(*, user: User | None, identity: Identity, summary: 
     _scrub(Notification.objects.filter(to_address=identity.placeholder), "subject", needles=identity.needles)
 
 
+# The inbox senders whose raw notices carry what people wrote: emails and WhatsApp messages.
+PERSONAL_SENDERS = ("email", "whatsapp")
+
+
+def _inbox_scrub(*, identity: Identity, summary: ErasureSummary) -> None:
+    """Raw notices from the person (their emails and WhatsApp messages), found by their address
+    or number inside the stored payload, keep their envelope and lose the person."""
+    keys = [identity.email, *identity.phone_forms]
+    found = Q(pk__in=[])
+    for key in keys:
+        found |= Q(text__contains=key)
+    events = (
+        WebhookEvent.objects.filter(sender__in=PERSONAL_SENDERS)
+        .annotate(text=Cast("payload", output_field=TextField()))
+        .filter(found)
+        .only("pk", "payload")
+    )
+    for event in events:
+        summary.add("inbox_notices", 1)
+        WebhookEvent.objects.filter(pk=event.pk).update(payload=_scrub_json(event.payload, identity.needles))
+
+
 def _logins_forget(*, user: User, identity: Identity) -> None:
     """Failed and successful logins (django-axes), sessions and the admin's history of the account."""
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
@@ -501,6 +543,7 @@ def customer_anonymise(*, user_id: int) -> ErasureSummary:
     summary.add("marketing_consents", consents.update(email=identity.placeholder))
     _scrub(PersonalDataAccess.objects.filter(customer=user), "reference", needles=identity.needles)
     ErasureEvent.objects.filter(request__customer=user, actor=rename["old"]).update(actor=rename["new"])
+    _inbox_scrub(identity=identity, summary=summary)
     _logins_forget(user=user, identity=identity)
     user.email = identity.placeholder
     user.full_name = ANONYMOUS_NAME

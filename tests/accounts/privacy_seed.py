@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from backoffice.models import PersonalDataAccess
 from core.actor import Actor
+from exports.models import FeedEvent
+from inbox.models import WebhookEvent
 from orders.models import Order, RecoveryOpportunity
 from returns.models import ReturnEvent, ReturnRequest
 from storefront.accounts.models import Address, CustomerProfile, User
@@ -206,6 +208,31 @@ def seeded_customer(capture, *, staff: User) -> Seeded:
     )
     PersonalDataAccess.objects.create(
         staff=staff, customer=user, kind="export", reference=f"orders email={EMAIL}"
+    )
+    FeedEvent.objects.create(
+        kind="order.placed",
+        order=order,
+        source=f"privacy-seed:{order.pk}",
+        occurred_at=timezone.now(),
+        payload={
+            "number": order.number,
+            "customer": {"name": NAME, "email": EMAIL, "cpf": CPF, "phone": PHONE},
+        },
+    )
+    # Raw notices as the inbox stored them: an email and a WhatsApp message from the person.
+    WebhookEvent.objects.create(
+        sender="email",
+        provider="sandbox",
+        event_id="<privacy-seed@mail>",
+        kind="inbound",
+        payload={"from": f"{NAME} <{EMAIL}>", "text": f"Meu CPF é {CPF_FORMATTED}"},
+    )
+    WebhookEvent.objects.create(
+        sender="whatsapp",
+        provider="sandbox",
+        event_id="wamid.privacy-seed",
+        kind="message",
+        payload={"entry": [{"from": f"55{PHONE}", "profile": {"name": NAME}, "text": {"body": "Oi"}}]},
     )
     voucher = VoucherFactory(holder_cpf=CPF)
     VoucherRedemption.objects.create(
