@@ -20,7 +20,7 @@ from orders.models import (
 
 class OrderLineInline(ReadOnlyTabularInline):
     model = OrderLine
-    fields = ["sku", "product_name", "variant_label", "unit_price", "quantity", "line_total"]
+    fields = ["sku", "product_name", "variant_label", "unit_price", "quantity", "line_total", "unit_cost"]
 
 
 class OrderEventInline(ReadOnlyTabularInline):
