@@ -29,7 +29,7 @@ JOB_LABELS = {
     "payment_notice": _("Payment provider's notice"),
     "payment_provider": _("Payment provider"),
     "payments_expire": _("Expiry of unpaid Pix and boletos"),
-    "privacy_erase": _("Erasure of personal data, by command"),
+    "privacy_erase": _("Erasure of personal data"),
     "refund_execute": _("Refund payment"),
     "reservations_expire": _("Expiry of stock reservations"),
     "return_parcels": _("Return parcel tracking"),

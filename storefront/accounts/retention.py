@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.actor import Actor
 from orders.models import Order
 from returns.models import ReturnRequest
 from storefront.accounts.erasure import (
@@ -22,9 +23,12 @@ from storefront.accounts.erasure import (
     RETURNS_CLOSED,
     ErasureSummary,
     Identity,
+    erasure_blockers,
+    erasure_request_carry_out,
     orders_anonymise,
     placeholder_email,
 )
+from storefront.accounts.models import ErasureRequest
 from storefront.cart.models import Cart
 from support.models import ChatMessage, ChatSession, Message, Ticket
 from support.notifications.models import Notification
@@ -113,6 +117,19 @@ def guest_contacts_forget(*, now: datetime | None = None, limit: int = RETENTION
     return done + ChatSession.objects.filter(pk__in=chat_ids).update(name="", email="")
 
 
+def erasure_requests_waiting_retry(*, limit: int = RETENTION_BATCH) -> int:
+    """Requests staff already decided to carry out, which waited for orders or returns: carried
+    out now if nothing holds them any more (each in its own transaction). Returns how many."""
+    done = 0
+    waiting = ErasureRequest.objects.filter(status=ErasureRequest.Status.WAITING).order_by("deadline", "pk")
+    for request in waiting.select_related("customer")[:limit]:
+        if erasure_blockers(user=request.customer):
+            continue
+        request = erasure_request_carry_out(request_id=request.pk, actor=Actor.job("privacy_erase"))
+        done += request.status == ErasureRequest.Status.DONE
+    return done
+
+
 @dataclass(frozen=True)
 class RetentionPass:
     orders: int
@@ -129,6 +146,7 @@ def privacy_retention(*, now: datetime | None = None, limit: int = RETENTION_BAT
     done = 0
     for order_id in guest_orders_due(now=now).values_list("pk", flat=True)[:limit]:
         done += guest_order_anonymise(order_id=order_id)
+    erasure_requests_waiting_retry(limit=limit)
     return RetentionPass(
         orders=done,
         notifications=guest_notifications_forget(now=now, limit=limit),

@@ -7,8 +7,16 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from backoffice.roles import Role
+from core.actor import Actor
 from orders.models import Order
-from storefront.accounts.erasure import ANONYMOUS_NAME, PLACEHOLDER_DOMAIN
+from storefront.accounts.erasure import (
+    ANONYMOUS_NAME,
+    PLACEHOLDER_DOMAIN,
+    erasure_request_carry_out,
+    erasure_request_create,
+)
+from storefront.accounts.models import ErasureRequest
 from storefront.accounts.retention import privacy_retention
 from storefront.accounts.tasks import privacy_retention as privacy_retention_task
 from storefront.cart.models import Cart
@@ -88,3 +96,24 @@ def test_old_guest_carts_and_chats_forget_who_they_were(old_guest_order):
     assert (cart.contact_email, cart.contact_name, cart.contact_phone) == ("", "", "")
     assert (chat.name, chat.email) == ("", "")
     assert "529.982.247-25" not in " ".join(chat.messages.values_list("body", flat=True))
+
+
+def test_a_waiting_erasure_goes_through_once_its_order_is_delivered(make_staff):
+    # given a request staff decided to carry out, waiting for an order on its way
+    customer = UserFactory()
+    order = OrderFactory(customer=customer, email=customer.email, status=Order.Status.SHIPPED)
+    request = erasure_request_create(user=customer)
+    request = erasure_request_carry_out(
+        request_id=request.pk, actor=Actor.staff(make_staff(Role.DATA_PROTECTION))
+    )
+    assert request.status == ErasureRequest.Status.WAITING
+    privacy_retention()
+    request.refresh_from_db()
+    assert request.status == ErasureRequest.Status.WAITING
+    # when the order arrives and the nightly job runs
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.DELIVERED)
+    privacy_retention()
+    # then
+    request.refresh_from_db()
+    assert request.status == ErasureRequest.Status.DONE
+    assert request.events.last().actor == "job:privacy_erase"
