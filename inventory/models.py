@@ -190,7 +190,10 @@ class StockMovement(models.Model):
         verbose_name = _("stock movement")
         verbose_name_plural = _("stock movements")
         ordering = ["level_id", "created_at", "pk"]
-        indexes = [models.Index(fields=["reference"], name="stock_movement_reference_idx")]
+        indexes = [
+            models.Index(fields=["reference"], name="stock_movement_reference_idx"),
+            models.Index(fields=["created_at"], name="stock_movement_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.on_hand_change:+d}/{self.reserved_change:+d}"

@@ -203,7 +203,10 @@ class PickLine(TimeStampedModel):
         verbose_name = _("pick line")
         verbose_name_plural = _("pick lines")
         ordering = ["pick_list_id", "sequence", "pk"]
-        indexes = [models.Index(fields=["order", "status"], name="pick_line_order_idx")]
+        indexes = [
+            models.Index(fields=["order", "status"], name="pick_line_order_idx"),
+            models.Index(fields=["picked_at"], name="pick_line_picked_at_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="pick_line_quantity_positive"),
             models.CheckConstraint(
@@ -303,6 +306,7 @@ class Shipment(TimeStampedModel):
             models.Index(fields=["service", "status"], name="shipment_service_idx"),
             models.Index(fields=["status", "promised_on"], name="shipment_promise_idx"),
             models.Index(fields=["status", "last_event_at"], name="shipment_news_idx"),
+            models.Index(fields=["shipped_at"], name="shipment_shipped_at_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -511,6 +515,10 @@ class InvoiceRecord(TimeStampedModel):
                 name="invoice_total_adds_up",
             ),
         ]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="invoice_keyset_idx"),
+            models.Index(fields=["created_at", "id"], name="invoice_feed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.series}-{self.number}"
@@ -561,7 +569,10 @@ class CarrierClaim(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="carrier_claim_amount_not_negative"),
         ]
-        indexes = [models.Index(fields=["status", "updated_at"], name="carrier_claim_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="carrier_claim_status_idx"),
+            models.Index(fields=["created_at"], name="carrier_claim_created_idx"),
+        ]
         permissions = [("settle_carrierclaim", _("Can record the carrier's answer to a claim"))]
 
     def __str__(self) -> str:

@@ -161,6 +161,7 @@ class Order(TimeStampedModel):
             models.Index(fields=["cnpj"], name="order_cnpj_idx", condition=~Q(cnpj="")),
             models.Index(fields=["status", "hold_reason", "held_at"], name="order_hold_queue_idx"),
             models.Index(fields=["cancel_reason", "placed_at"], name="order_cancel_reason_idx"),
+            models.Index(fields=["updated_at", "id"], name="order_keyset_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -307,7 +308,10 @@ class OrderEvent(models.Model):
         verbose_name_plural = _("order events")
         ordering = ["order_id", "created_at", "pk"]
         # The indicators count the moves into a status per day (holds, decisions).
-        indexes = [models.Index(fields=["to_status", "created_at"], name="order_event_status_day_idx")]
+        indexes = [
+            models.Index(fields=["to_status", "created_at"], name="order_event_status_day_idx"),
+            models.Index(fields=["created_at", "id"], name="order_event_feed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status} → {self.to_status}"
@@ -392,6 +396,7 @@ class Payment(TimeStampedModel):
             models.Index(fields=["status", "expires_at"], name="payment_expiry_idx"),
             # The indicators count the payments created per day (approval and payment rates).
             models.Index(fields=["created_at"], name="payment_created_idx"),
+            models.Index(fields=["updated_at", "id"], name="payment_keyset_idx"),
         ]
         permissions = [("simulate_sandbox_payment", _("Can pay or expire payments in the sandbox"))]
         constraints = [
@@ -503,6 +508,7 @@ class Refund(TimeStampedModel):
             models.Index(fields=["status", "updated_at"], name="refund_status_idx"),
             # The indicators count the refunds made per day.
             models.Index(fields=["done_at"], name="refund_done_idx", condition=Q(done_at__isnull=False)),
+            models.Index(fields=["updated_at", "id"], name="refund_keyset_idx"),
         ]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
         permissions = [("retry_refund", _("Can make a failed refund again"))]

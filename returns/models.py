@@ -163,6 +163,7 @@ class ReturnRequest(TimeStampedModel):
                 condition=Q(status__in=["refunded", "exchanged", "closed", "rejected", "expired"]),
                 name="return_done_created_idx",
             ),
+            models.Index(fields=["updated_at", "id"], name="return_keyset_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(items_refund__gte=0), name="return_items_refund_not_negative"),
@@ -350,6 +351,9 @@ class ReturnEvent(models.Model):
         verbose_name = _("return event")
         verbose_name_plural = _("return events")
         ordering = ["request_id", "created_at", "pk"]
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="return_event_feed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.from_status} → {self.to_status}"

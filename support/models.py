@@ -251,6 +251,8 @@ class Ticket(TimeStampedModel):
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
             models.Index(fields=["contact_email"], name="ticket_contact_email_idx"),
             models.Index(fields=["contact_phone"], name="ticket_contact_phone_idx"),
+            models.Index(fields=["created_at"], name="ticket_created_idx"),
+            models.Index(fields=["first_responded_at"], name="ticket_first_response_idx"),
         ]
         constraints = [
             models.CheckConstraint(  # an account, an email, a phone, or the public place of a complaint

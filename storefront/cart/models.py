@@ -45,7 +45,10 @@ class Cart(TimeStampedModel):
                 fields=["customer"], condition=Q(status="open"), name="cart_one_open_per_customer"
             ),
         ]
-        indexes = [models.Index(fields=["status", "updated_at"], name="cart_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="cart_status_idx"),
+            models.Index(fields=["created_at"], name="cart_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return str(self.token)
