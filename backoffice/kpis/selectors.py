@@ -18,6 +18,27 @@ LIVE_DAYS_BACK = 2
 MAX_RANGE_DAYS = 366
 
 
+class Period:
+    """How long a point of a chart by day is: longer ranges add their days up by week or by
+    month, so a year reads as twelve points and its page stays light."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+WEEKS_FROM_DAYS = 63  # a range longer than nine weeks goes by week,
+MONTHS_FROM_DAYS = 190  # and one longer than about six months by month.
+
+
+def kpi_period_for(days: int) -> str:
+    if days > MONTHS_FROM_DAYS:
+        return Period.MONTH
+    if days > WEEKS_FROM_DAYS:
+        return Period.WEEK
+    return Period.DAY
+
+
 @dataclass(frozen=True)
 class Figure:
     value: Decimal | None
@@ -39,10 +60,10 @@ class Figure:
 
 @dataclass(frozen=True)
 class Row:
-    key: str  # the day in ISO format, or the chart's key
+    key: str  # the period's first day in ISO format, or the chart's key
     label: str
     figures: tuple[Figure, ...]  # one per series
-    day: date | None = None  # charts by day
+    day: date | None = None  # charts by day: the first day of the row's period
 
 
 @dataclass(frozen=True)
@@ -50,6 +71,7 @@ class ChartReport:
     chart: Chart
     rows: tuple[Row, ...]
     total: Row | None  # the whole range (charts by day)
+    period: str = Period.DAY  # what a row of a chart by day adds up
 
     @property
     def series_labels(self) -> list[str]:
@@ -74,6 +96,7 @@ class ChartReport:
             "type": self.chart.kind,
             "unit": self.chart.unit,
             "by": self.chart.by,
+            "period": self.period,
             "labels": [row.key if self.chart.by == "day" else row.label for row in self.rows],
             "datasets": datasets,
         }
@@ -87,6 +110,7 @@ class SectionReport:
     previous_start: date
     previous_end: date
     charts: tuple[ChartReport, ...]
+    period: str = Period.DAY
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -159,23 +183,44 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
 
 
-def _chart_report(chart: Chart, table: FactTable, current: list[date], previous: list[date]) -> ChartReport:
+def _periods(
+    current: list[date], previous: list[date], period: str
+) -> list[tuple[date, frozenset, frozenset]]:
+    """The current range's days grouped by `period` (weeks start on Monday, months on the 1st),
+    each with the previous range's days in the same places: (first day, days, days before)."""
+    groups: dict[date, tuple[list[date], list[date]]] = {}
+    for day, before in zip(current, previous, strict=True):
+        if period == Period.WEEK:
+            start = day - timedelta(days=day.weekday())
+        elif period == Period.MONTH:
+            start = day.replace(day=1)
+        else:
+            start = day
+        days, befores = groups.setdefault(start, ([], []))
+        days.append(day)
+        befores.append(before)
+    return [(days[0], frozenset(days), frozenset(befores)) for days, befores in groups.values()]
+
+
+def _chart_report(
+    chart: Chart, table: FactTable, current: list[date], previous: list[date], period: str
+) -> ChartReport:
     current_days, previous_days = frozenset(current), frozenset(previous)
     if chart.by == "day":
         rows = tuple(
             Row(
-                key=day.isoformat(),
-                label=day.isoformat(),
-                day=day,
+                key=first.isoformat(),
+                label=first.isoformat(),
+                day=first,
                 figures=tuple(
                     Figure(
-                        series.measure.value(table, frozenset({day}), None),
-                        series.measure.value(table, frozenset({before}), None),
+                        series.measure.value(table, days, None),
+                        series.measure.value(table, befores, None),
                     )
                     for series in chart.series
                 ),
             )
-            for day, before in zip(current, previous, strict=True)
+            for first, days, befores in _periods(current, previous, period)
         )
         total = Row(
             key="",
@@ -188,7 +233,7 @@ def _chart_report(chart: Chart, table: FactTable, current: list[date], previous:
                 for series in chart.series
             ),
         )
-        return ChartReport(chart=chart, rows=rows, total=total)
+        return ChartReport(chart=chart, rows=rows, total=total, period=period)
     first_measure = chart.series[0].measure
     key_metric = chart.key_metric or first_measure.key_metric()
     keys = table.keys(key_metric, grouped=first_measure.grouped)
@@ -222,15 +267,18 @@ def _chart_report(chart: Chart, table: FactTable, current: list[date], previous:
 def kpi_section_report(
     *, section: Section, start: date, end: date, today: date | None = None
 ) -> SectionReport:
-    """Every chart of `section` from `start` to `end` with the previous period beside it."""
+    """Every chart of `section` from `start` to `end` with the previous period beside it;
+    charts by day add their days up by week or month over long ranges (`kpi_period_for`)."""
     previous_start, previous_end = kpi_previous_range(start, end)
     table = kpi_fact_table(section=section, first=previous_start, last=end, today=today, split=start)
     current, previous = _days(start, end), _days(previous_start, previous_end)
+    period = kpi_period_for(len(current))
     return SectionReport(
         section=section,
         start=start,
         end=end,
         previous_start=previous_start,
         previous_end=previous_end,
-        charts=tuple(_chart_report(chart, table, current, previous) for chart in section.charts),
+        charts=tuple(_chart_report(chart, table, current, previous, period) for chart in section.charts),
+        period=period,
     )

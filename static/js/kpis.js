@@ -21,6 +21,8 @@
     year: "numeric",
     timeZone: "UTC",
   });
+  const monthFormat = new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" });
+  const longMonthFormat = new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" });
   const colours = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#d63384", "#20c997"];
 
   function formatValue(unit, value) {
@@ -36,9 +38,16 @@
     return (formats[unit] || formats.number).format(value);
   }
 
-  function formatDay(iso, long) {
+  // A point of a chart by day is a day, or the first day of its week or month on long ranges.
+  function formatDay(iso, long, period) {
     const day = new Date(iso + "T00:00:00Z");
-    return Number.isNaN(day.getTime()) ? iso : (long ? longDayFormat : dayFormat).format(day);
+    if (Number.isNaN(day.getTime())) {
+      return iso;
+    }
+    if (period === "month") {
+      return (long ? longMonthFormat : monthFormat).format(day);
+    }
+    return (long ? longDayFormat : dayFormat).format(day);
   }
 
   function draw(canvas) {
@@ -78,7 +87,7 @@
               maxRotation: 0,
               callback: function (value) {
                 const label = this.getLabelForValue(value);
-                return byDay ? formatDay(label, false) : label;
+                return byDay ? formatDay(label, false, data.period) : label;
               },
             },
           },
@@ -94,7 +103,7 @@
           legend: { position: "bottom", labels: { boxWidth: 12 } },
           tooltip: {
             callbacks: {
-              title: (items) => (items.length && byDay ? formatDay(items[0].label, true) : items.length ? items[0].label : ""),
+              title: (items) => (items.length && byDay ? formatDay(items[0].label, true, data.period) : items.length ? items[0].label : ""),
               label: (item) => item.dataset.label + ": " + formatValue(data.unit, item.raw),
             },
           },

@@ -206,3 +206,38 @@ def test_no_raw_code_reaches_a_dashboard(manager, rebuilt, slug):
     )
     kpi_day_rebuild(day=DAY)
     assert raw_codes(manager.get(url(slug), RANGE).content.decode()) == set()
+
+
+@pytest.mark.parametrize(
+    ("days", "period"),
+    [(1, "day"), (63, "day"), (64, "week"), (190, "week"), (191, "month"), (366, "month")],
+)
+def test_long_ranges_add_their_days_up_by_week_or_month(days, period):
+    assert selectors.kpi_period_for(days) == period
+
+
+def _revenue_data(page: str) -> dict:
+    return json.loads(page.split('id="kpi-data-revenue" type="application/json">')[1].split("</script>")[0])
+
+
+def test_a_year_reads_as_a_point_per_month(manager, rebuilt):
+    response = manager.get(url(), {"start": "2025-11-11", "end": "2026-11-10"})
+    page = response.content.decode()
+    data = _revenue_data(page)
+    assert data["period"] == "month"
+    # The range's first month starts on its first day; the others on the 1st.
+    assert len(data["labels"]) == 13
+    assert data["labels"][0] == "2025-11-11" and data["labels"][-1] == "2026-11-01"
+    assert data["datasets"][0]["data"][-1] == 430.0  # 120.00 on the 9th and 310.00 on the 10th
+    assert not any(data["datasets"][0]["data"][:-1])  # no sale in the months before
+    assert "Nov/2026" in page
+
+
+def test_a_quarter_reads_as_a_point_per_week_from_monday(manager, rebuilt):
+    response = manager.get(url(), {"start": "2026-08-13", "end": "2026-11-10"})
+    data = _revenue_data(response.content.decode())
+    assert data["period"] == "week"
+    assert data["labels"][0] == "2026-08-13" and data["labels"][-1] == "2026-11-09"
+    assert data["datasets"][0]["data"][-1] == 430.0
+    revenue = next(chart for chart in response.context["report"].charts if chart.chart.slug == "revenue")
+    assert revenue.total.figures[0].value == Decimal("430.00")
