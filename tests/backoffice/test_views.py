@@ -46,7 +46,11 @@ def test_home_shows_the_areas_of_the_users_roles_and_failed_messages(
         "backoffice:shipment-list",
         "backoffice:return-queue",
         "backoffice:sandbox-payment-list",
+        "backoffice:kpi-index",
+        "backoffice:export-form",
         "backoffice:login-lock-list",
+        "backoffice:access-log",
+        "backoffice:erasure-request-list",
     ]
     assert {line.key: line.count for line in response.context["queues"]}["failed_messages"] == 3
 
