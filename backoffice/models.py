@@ -34,6 +34,7 @@ class PersonalDataAccess(TimeStampedModel):
         CUSTOMER_360 = "customer_360", _("Customer 360")
         ORDER_WORKSPACE = "order_workspace", _("Order workspace")
         EXPORT = "export", _("Export")
+        ERASURE_REQUEST = "erasure_request", _("Erasure request")
 
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from backoffice.models import PersonalDataAccess
+from backoffice.services import personal_data_access_record
 from core.actor import Actor
 from core.exceptions import DomainError
 from storefront.accounts.erasure import erasure_request_carry_out, erasure_request_refuse
@@ -29,8 +31,8 @@ PAGE_SIZE = 25
 # (navigation).
 ERASURE_QUEUE_QUERIES = 12
 # The detail: the above, the request with customer and events, what is kept (orders, payments,
-# invoices) and what holds it (orders, returns, refunds).
-ERASURE_DETAIL_QUERIES = 16
+# invoices) and what holds it (orders, returns, refunds), and the access log's row.
+ERASURE_DETAIL_QUERIES = 17
 
 
 class ErasureRefuseForm(forms.Form):
@@ -71,6 +73,13 @@ def _request_or_404(pk: int) -> ErasureRequest:
 
 def erasure_request_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     erasure = _request_or_404(pk)
+    # The page shows who the customer is and what the store holds of them: a read to log.
+    personal_data_access_record(
+        staff=request.user,
+        kind=PersonalDataAccess.Kind.ERASURE_REQUEST,
+        customer_id=erasure.customer_id,
+        reference=str(erasure),
+    )
     return render(
         request,
         "backoffice/privacy/erasure_request_detail.html",

@@ -90,3 +90,22 @@ def test_an_unknown_request_is_not_found(staff_client):
     client = staff_client(Role.DATA_PROTECTION)
     assert client.get(reverse("backoffice:erasure-request-detail", args=[999])).status_code == 404
     assert client.post(reverse("backoffice:erasure-request-carry-out", args=[999])).status_code == 404
+
+
+def test_opening_a_request_is_logged_as_a_read_of_personal_data(staff_client):
+    from backoffice.models import PersonalDataAccess
+
+    customer = UserFactory()
+    request = erasure_request_create(user=customer)
+    client = staff_client(Role.DATA_PROTECTION)
+    assert client.get(reverse("backoffice:erasure-request-detail", args=[request.pk])).status_code == 200
+    assert client.get(reverse("backoffice:erasure-request-detail", args=[999])).status_code == 404
+    access = PersonalDataAccess.objects.get()
+    assert (access.kind, access.customer_id, access.reference) == (
+        PersonalDataAccess.Kind.ERASURE_REQUEST,
+        customer.pk,
+        f"#{request.pk}",
+    )
+    # and managers find it in the log
+    log = staff_client(Role.MANAGER).get(reverse("backoffice:access-log"))
+    assert [row.kind for row in log.context["page_obj"]] == [PersonalDataAccess.Kind.ERASURE_REQUEST]
