@@ -12,18 +12,21 @@ after it commits. Running it twice changes nothing the second time.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import CharField, F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Concat, Replace
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy, override
 
 from backoffice.models import PersonalDataAccess
 from core.actor import Actor
@@ -70,6 +73,7 @@ from support.notifications.models import (
     Notification,
     SandboxWhatsAppMessage,
 )
+from support.notifications.services import notification_queue
 from support.recovery.models import RecoveryCall, RecoveryMessage, RecoveryOptOut
 from support.surveys.models import Survey
 from support.triage.models import Correction, TicketTriage, Verdict
@@ -462,32 +466,46 @@ def customer_identity(*, user: User) -> Identity:
     )
 
 
-def erasure_blockers(*, user: User) -> list[str]:
-    """Why the person cannot be erased yet: orders still on their way, returns or refunds open."""
+# What can hold an erasure, worded once: for staff in their language, for the customer in theirs.
+HOLD_ORDER = gettext_lazy("Order %(number)s is not finished yet (%(status)s).")
+HOLD_RETURN = gettext_lazy("Return %(number)s is still open (%(status)s).")
+HOLD_REFUND = gettext_lazy("A refund of order %(number)s is still to be made.")
+
+
+def _erasure_holds(*, user: User) -> list[tuple[str, dict]]:
+    """What holds the person's erasure, as (wording, values) to be worded in any language."""
     orders = Order.objects.filter(Q(customer=user) | Q(email=user.email))
-    reasons = [
-        gettext("Order %(number)s is not finished yet (%(status)s).")
-        % {"number": number, "status": Order.Status(status).label}
+    holds = [
+        (HOLD_ORDER, {"number": number, "status": Order.Status(status).label})
         for number, status in orders.exclude(status__in=ORDERS_SETTLED)
         .order_by("pk")
         .values_list("number", "status")
     ]
-    reasons += [
-        gettext("Return %(number)s is still open (%(status)s).")
-        % {"number": number, "status": ReturnRequest.Status(status).label}
+    holds += [
+        (HOLD_RETURN, {"number": number, "status": ReturnRequest.Status(status).label})
         for number, status in ReturnRequest.objects.filter(Q(customer=user) | Q(order__in=orders))
         .exclude(status__in=RETURNS_CLOSED)
         .order_by("pk")
         .values_list("number", "status")
     ]
-    reasons += [
-        gettext("A refund of order %(number)s is still to be made.") % {"number": number}
+    holds += [
+        (HOLD_REFUND, {"number": number})
         for number in Refund.objects.filter(order__in=orders)
         .exclude(status=Refund.Status.DONE)
         .order_by("pk")
         .values_list("order__number", flat=True)
     ]
-    return reasons
+    return holds
+
+
+def _holds_worded(holds: list[tuple[str, dict]]) -> list[str]:
+    """The holds in the active language."""
+    return [str(wording) % {key: str(value) for key, value in values.items()} for wording, values in holds]
+
+
+def erasure_blockers(*, user: User) -> list[str]:
+    """Why the person cannot be erased yet: orders still on their way, returns or refunds open."""
+    return _holds_worded(_erasure_holds(user=user))
 
 
 @transaction.atomic
@@ -593,28 +611,64 @@ def erasure_request_create(*, user: User) -> ErasureRequest:
     return request
 
 
+def _customer_language(user: User) -> str:
+    return user.language or settings.LANGUAGE_CODE
+
+
+def _privacy_url() -> str:
+    return f"{settings.SITE_URL}{reverse('accounts:privacy-detail')}"
+
+
+def _erasure_waiting_notify(*, request: ErasureRequest, holds: list[tuple[str, dict]]) -> None:
+    """Tell the customer what holds their request, in their language; told again only when
+    what holds it changes."""
+    user = request.customer
+    language = _customer_language(user)
+    with override(language):
+        reasons = _holds_worded(holds)
+    digest = hashlib.sha256("\n".join(reasons).encode()).hexdigest()[:16]
+    notification_queue(
+        kind=Notification.Kind.ERASURE_WAITING,
+        recipient=user,
+        language=language,
+        dedup_key=f"erasure_waiting:{request.pk}:{digest}",
+        context={
+            "first_name": user.get_short_name(),
+            "number": request.pk,
+            "reasons": reasons,
+            "privacy_url": _privacy_url(),
+        },
+    )
+
+
 def erasure_request_carry_out(*, request_id: int, actor: Actor) -> ErasureRequest:
     """Erase the person, or, while orders or returns are open, set the request waiting with the
-    reasons. Returns the request (done or waiting); a done request is returned unchanged."""
+    reasons. Either way the customer is told by email (when carried out, at the address they
+    had, which the message log forgets once it went). Returns the request (done or waiting); a
+    done request is returned unchanged."""
     with transaction.atomic():
         request = lock_erasure_request(request_id)
         if request.status == ErasureRequest.Status.DONE:
             return request
         actor.require_perm(PERMISSION)
-        blockers = erasure_blockers(user=request.customer)
-        if blockers:
-            reason = "\n".join(blockers)
-            return erasure_request_transition(
+        customer = request.customer
+        holds = _erasure_holds(user=customer)
+        if holds:
+            reason = "\n".join(_holds_worded(holds))
+            request = erasure_request_transition(
                 request_id=request.pk,
                 to=ErasureRequest.Status.WAITING,
                 actor=actor,
                 note=reason,
                 waiting_reason=reason,
             )
+            _erasure_waiting_notify(request=request, holds=holds)
+            return request
         if request.status not in ErasureRequest.OPEN_STATUSES:
             raise ErasureTransitionNotAllowed()
+        address, language = customer.email, _customer_language(customer)
         summary = customer_anonymise(user_id=request.customer_id)
-        return erasure_request_transition(
+        request = erasure_request_transition(
             request_id=request.pk,
             to=ErasureRequest.Status.DONE,
             actor=actor,
@@ -622,17 +676,44 @@ def erasure_request_carry_out(*, request_id: int, actor: Actor) -> ErasureReques
             waiting_reason="",
             summary=summary.counts,
         )
+        if not address.endswith(f"@{PLACEHOLDER_DOMAIN}"):  # not already anonymised some other way
+            # Queued after the anonymisation, so that it does not blank this message.
+            notification_queue(
+                kind=Notification.Kind.ERASURE_DONE,
+                recipient=customer,
+                to_address=address,
+                language=language,
+                dedup_key=f"erasure_done:{request.pk}",
+                context={"number": request.pk},
+            )
+        return request
 
 
 @transaction.atomic
 def erasure_request_refuse(*, request_id: int, actor: Actor, reason: str) -> ErasureRequest:
+    """Refuse the request with the reason the customer reads; they are told by email in their
+    language. Raises ErasureRefusalReasonMissing, ErasureTransitionNotAllowed or PermissionMissing."""
     reason = reason.strip()
     if not reason:
         raise ErasureRefusalReasonMissing()
-    return erasure_request_transition(
+    request = erasure_request_transition(
         request_id=request_id,
         to=ErasureRequest.Status.REFUSED,
         actor=actor,
         note=reason,
         refusal_reason=reason,
     )
+    customer = request.customer
+    notification_queue(
+        kind=Notification.Kind.ERASURE_REFUSED,
+        recipient=customer,
+        language=_customer_language(customer),
+        dedup_key=f"erasure_refused:{request.pk}",
+        context={
+            "first_name": customer.get_short_name(),
+            "number": request.pk,
+            "reason": reason,
+            "privacy_url": _privacy_url(),
+        },
+    )
+    return request

@@ -35,6 +35,9 @@ class Notification(TimeStampedModel):
         EMAIL_CHANGED = "email_changed", _("Account email changed")
         STOCK_ALERT = "stock_alert", _("Back in stock")
         PAYMENT_REQUEST = "payment_request", _("How to pay, sent by a sales agent")
+        ERASURE_DONE = "erasure_done", _("Personal data erased")
+        ERASURE_REFUSED = "erasure_refused", _("Erasure request refused")
+        ERASURE_WAITING = "erasure_waiting", _("Erasure request waiting")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

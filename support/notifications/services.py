@@ -195,6 +195,22 @@ def _is_permanent(error: Exception) -> bool:
 # not the key, so nobody who reads the log can use it.
 SECRET_KINDS = frozenset({Notification.Kind.PASSWORD_RESET})
 
+# The notice that a person's data was erased goes to the address they had, the last thing the
+# store knows of them: once sent or given up, the log keeps that it went, not where.
+ERASED_RECIPIENT_KINDS = frozenset({Notification.Kind.ERASURE_DONE})
+
+
+def _address_forget(notification: Notification) -> None:
+    """Put the recipient's account address (anonymised by then) in place of the one the message
+    went to, in the log and in any error that quotes it. Sets fields; the caller saves them."""
+    old = notification.to_address
+    recipient = notification.recipient
+    new = recipient.email if recipient is not None and recipient.email != old else ""
+    notification.to_address = new
+    notification.headers = {}
+    if old:
+        notification.last_error = notification.last_error.replace(old, new)
+
 
 def notification_deliver(*, notification_id: int) -> Notification:
     """Send a pending message once; a message already sent or given up is left alone.
@@ -217,10 +233,21 @@ def notification_deliver(*, notification_id: int) -> Notification:
             if notification.kind in SECRET_KINDS:
                 notification.body_text = gettext("Not kept: the message held a link that opens the account.")
                 notification.body_html = ""
+            if notification.kind in ERASED_RECIPIENT_KINDS:
+                _address_forget(notification)
             notification_transition(
                 notification=notification,
                 to=Notification.Status.SENT,
-                update_fields=("attempts", "sent_at", "last_error", "external_id", "body_text", "body_html"),
+                update_fields=(
+                    "attempts",
+                    "sent_at",
+                    "last_error",
+                    "external_id",
+                    "body_text",
+                    "body_html",
+                    "to_address",
+                    "headers",
+                ),
             )
             return notification
     except (smtplib.SMTPException, OSError, WhatsAppUnavailable, WhatsAppRefused) as error:
@@ -240,8 +267,12 @@ def _notification_record_attempt(*, notification_id: int, error: str, give_up: b
     notification.attempts += 1
     notification.last_error = error[:2000]
     if give_up:
+        if notification.kind in ERASED_RECIPIENT_KINDS:
+            _address_forget(notification)
         notification_transition(
-            notification=notification, to=Notification.Status.FAILED, update_fields=("attempts", "last_error")
+            notification=notification,
+            to=Notification.Status.FAILED,
+            update_fields=("attempts", "last_error", "to_address", "headers"),
         )
     else:
         notification.save(update_fields=["attempts", "last_error", "updated_at"])
@@ -253,15 +284,24 @@ def notification_fail(*, notification_id: int) -> Notification:
     """Give up on a message after its last retry; it shows in the back office as failed."""
     notification = lock_notification(notification_id)
     if notification.status == Notification.Status.PENDING:
-        notification_transition(notification=notification, to=Notification.Status.FAILED)
+        if notification.kind in ERASED_RECIPIENT_KINDS:
+            _address_forget(notification)
+        notification_transition(
+            notification=notification,
+            to=Notification.Status.FAILED,
+            update_fields=("last_error", "to_address", "headers"),
+        )
     return notification
 
 
 @transaction.atomic
 def notification_retry(*, notification_id: int, actor: Actor) -> Notification:
-    """Staff send a failed message again. Raises PermissionMissing or NotificationTransitionNotAllowed."""
+    """Staff send a failed message again. Raises PermissionMissing or NotificationTransitionNotAllowed
+    (also for the notice of an erasure: the address it was for is forgotten)."""
     actor.require_perm("notifications.retry_notification")
     notification = lock_notification(notification_id)
+    if notification.kind in ERASED_RECIPIENT_KINDS:
+        raise NotificationTransitionNotAllowed()
     notification_transition(notification=notification, to=Notification.Status.PENDING)
     notification_deliver_task.delay_on_commit(notification_id=notification.pk)
     return notification
