@@ -438,6 +438,8 @@ CELERY_TASK_ROUTES = {
     "catalog.catalog_version_bumps_owed_pay": {"queue": Queue.DEFAULT.value},
     "orders.product_sales_refresh": {"queue": Queue.LONG.value},
     "kpis.kpi_refresh": {"queue": Queue.LONG.value},
+    "returns.return_parcel_authorise": {"queue": Queue.LOGISTICS.value},
+    "returns.returns_track": {"queue": Queue.LOGISTICS.value},
     "accounts.privacy_retention": {"queue": Queue.LONG.value},
     "inventory.reservations_expire": {"queue": Queue.DEFAULT.value},
     "inventory.replenishment_notify": {"queue": Queue.DEFAULT.value},

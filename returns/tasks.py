@@ -1,13 +1,11 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from core.queues import Queue
 from logistics.adapters.base import CarrierUnavailable
 
 
 @shared_task(
     name="returns.return_parcel_authorise",
-    queue=Queue.LOGISTICS,
     autoretry_for=(CarrierUnavailable, OperationalError),
     retry_backoff=True,
     max_retries=8,
@@ -25,7 +23,7 @@ def returns_authorise_reconcile() -> None:
     returns_authorise_reconcile()
 
 
-@shared_task(bind=True, name="returns.returns_track", queue=Queue.LOGISTICS)
+@shared_task(bind=True, name="returns.returns_track")
 def returns_track(self) -> None:
     from returns.services.parcels import BATCH, returns_track
 
