@@ -243,6 +243,15 @@ def nps_measure(metric: str) -> Ratio:
     return Ratio(Total(metric), Counted(metric))
 
 
+# Tickets answered and resolved within their deadlines, over all and by queue.
+SLA_SERIES = (
+    Series(
+        _("First response"),
+        Ratio(Total(f"{PREFIX}first_response_sla"), Counted(f"{PREFIX}first_response_sla")),
+    ),
+    Series(_("Resolution"), Ratio(Total(f"{PREFIX}resolution_sla"), Counted(f"{PREFIX}resolution_sla"))),
+)
+
 SECTION = Section(
     slug="aftersale",
     title=_("After-sale"),
@@ -352,16 +361,7 @@ SECTION = Section(
             slug="sla",
             title=_("Within the service level"),
             unit=Unit.PERCENT,
-            series=(
-                Series(
-                    _("First response"),
-                    Ratio(Total(f"{PREFIX}first_response_sla"), Counted(f"{PREFIX}first_response_sla")),
-                ),
-                Series(
-                    _("Resolution"),
-                    Ratio(Total(f"{PREFIX}resolution_sla"), Counted(f"{PREFIX}resolution_sla")),
-                ),
-            ),
+            series=SLA_SERIES,
         ),
         Chart(
             slug="sla-by-queue",
@@ -370,16 +370,7 @@ SECTION = Section(
             by="key",
             kind="bar",
             key_metric=f"{PREFIX}first_response",
-            series=(
-                Series(
-                    _("First response"),
-                    Ratio(Total(f"{PREFIX}first_response_sla"), Counted(f"{PREFIX}first_response_sla")),
-                ),
-                Series(
-                    _("Resolution"),
-                    Ratio(Total(f"{PREFIX}resolution_sla"), Counted(f"{PREFIX}resolution_sla")),
-                ),
-            ),
+            series=SLA_SERIES,
             key_labels=queue_label,
         ),
         Chart(
