@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from backoffice.roles import Role
 from backoffice.urls import STAFF_URLS
 from core.actor import Actor
+from exports.models import FeedEvent
 from inbox.models import EVENT_ID_MAX_LENGTH
 from inbox.signatures import signature_header
 from inventory.models import PurchaseOrder
@@ -43,6 +44,7 @@ from orders.selectors import order_access_token
 from orders.services import payment_mark_expired
 from returns.models import ReturnRequest
 from returns.services import LineAsk, return_receive, return_request_create
+from storefront.accounts.erasure import erasure_request_create
 from support.models import Macro
 from support.services.chat import chat_start
 from tests.accounts.factories import UserFactory
@@ -402,6 +404,15 @@ def site(django_capture_on_commit_callbacks, make_staff) -> Site:
         status=Refund.Status.FAILED,
     )
     review_row()  # a product review waiting for moderation, for the managers' decision
+    FeedEvent.objects.create(  # an event the ERP refused every time, for the managers' resend
+        order=OrderFactory(number="900012"),
+        kind=FeedEvent.Kind.ORDER_PAID,
+        source="fuzz:1",
+        occurred_at=timezone.now(),
+        status=FeedEvent.Status.FAILED,
+        last_error="HTTP 500",
+    )
+    erasure_request_create(user=UserFactory())  # a customer's erasure request to answer
 
     visitor, customer_client, manager_client = Client(), Client(), Client()
     customer, manager = UserFactory(), make_staff(Role.MANAGER)
