@@ -69,7 +69,7 @@ def test_a_manager_sees_the_sales_charts_and_their_figures(manager_page):
     # the index lists the sections and opens sales
     page.goto("/backoffice/kpis/")
     page.get_by_test_id("kpi-section-sales").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sales")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vendas")
 
     # every chart is drawn by Chart.js, with a point per day of the last 30 and reais on its axis
     state = charts_drawn(page, "sales")
