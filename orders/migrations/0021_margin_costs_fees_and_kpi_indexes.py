@@ -4,62 +4,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0013_category_size_guide'),
-        ('orders', '0020_order_company_buyer'),
-        ('promotions', '0002_voucher_holder_cpf'),
+        ("catalog", "0013_category_size_guide"),
+        ("orders", "0020_order_company_buyer"),
+        ("promotions", "0002_voucher_holder_cpf"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PaymentFee',
+            name="PaymentFee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('method', models.CharField(choices=[('card', 'Credit card'), ('pix', 'Pix'), ('boleto', 'Boleto')], max_length=10, unique=True, verbose_name='method')),
-                ('percent', models.DecimalField(decimal_places=2, default=0, help_text='Of the amount paid, e.g. 3.49.', max_digits=5, verbose_name='percentage')),
-                ('fixed', models.DecimalField(decimal_places=2, default=0, help_text='Per payment, in reais.', max_digits=12, verbose_name='fixed amount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("card", "Credit card"), ("pix", "Pix"), ("boleto", "Boleto")],
+                        max_length=10,
+                        unique=True,
+                        verbose_name="method",
+                    ),
+                ),
+                (
+                    "percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="Of the amount paid, e.g. 3.49.",
+                        max_digits=5,
+                        verbose_name="percentage",
+                    ),
+                ),
+                (
+                    "fixed",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="Per payment, in reais.",
+                        max_digits=12,
+                        verbose_name="fixed amount",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment fee',
-                'verbose_name_plural': 'payment fees',
-                'ordering': ['method'],
+                "verbose_name": "payment fee",
+                "verbose_name_plural": "payment fees",
+                "ordering": ["method"],
             },
         ),
         migrations.AddField(
-            model_name='orderevent',
-            name='hold_reason',
-            field=models.CharField(blank=True, choices=[('fraud', 'Fraud review'), ('registration_data', 'Registration data'), ('address', 'Address'), ('stock', 'Stock'), ('return', 'Waiting for the returned items')], editable=False, max_length=20, verbose_name='hold reason'),
+            model_name="orderevent",
+            name="hold_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("fraud", "Fraud review"),
+                    ("registration_data", "Registration data"),
+                    ("address", "Address"),
+                    ("stock", "Stock"),
+                    ("return", "Waiting for the returned items"),
+                ],
+                editable=False,
+                max_length=20,
+                verbose_name="hold reason",
+            ),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='unit_cost',
-            field=models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=12, null=True, verbose_name='unit cost'),
+            model_name="orderline",
+            name="unit_cost",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                editable=False,
+                max_digits=12,
+                null=True,
+                verbose_name="unit cost",
+            ),
         ),
         migrations.AddIndex(
-            model_name='orderevent',
-            index=models.Index(fields=['to_status', 'created_at'], name='order_event_status_day_idx'),
+            model_name="orderevent",
+            index=models.Index(fields=["to_status", "created_at"], name="order_event_status_day_idx"),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['created_at'], name='payment_created_idx'),
+            model_name="payment",
+            index=models.Index(fields=["created_at"], name="payment_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='refund',
-            index=models.Index(condition=models.Q(('done_at__isnull', False)), fields=['done_at'], name='refund_done_idx'),
+            model_name="refund",
+            index=models.Index(
+                condition=models.Q(("done_at__isnull", False)), fields=["done_at"], name="refund_done_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_cost__isnull', True), ('unit_cost__gte', 0), _connector='OR'), name='order_line_cost_not_negative'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unit_cost__isnull", True), ("unit_cost__gte", 0), _connector="OR"),
+                name="order_line_cost_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentfee',
-            constraint=models.CheckConstraint(condition=models.Q(('percent__gte', 0), ('percent__lte', 100)), name='payment_fee_percent_range'),
+            model_name="paymentfee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("percent__gte", 0), ("percent__lte", 100)),
+                name="payment_fee_percent_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentfee',
-            constraint=models.CheckConstraint(condition=models.Q(('fixed__gte', 0)), name='payment_fee_fixed_not_negative'),
+            model_name="paymentfee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("fixed__gte", 0)), name="payment_fee_fixed_not_negative"
+            ),
         ),
     ]
