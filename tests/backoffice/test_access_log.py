@@ -137,7 +137,7 @@ def test_bad_filters_are_left_out_with_a_message(staff_client, log):
     client = staff_client(Role.MANAGER)
     assert len(listed(client, staff="abc", since="not a date")) == 3
     response = client.get(LOG, {"since": "2026-12-04", "until": "2026-12-01"})
-    assert "The end of the period comes before its start." in response.content.decode()
+    assert "O fim do período vem antes do início." in response.content.decode()
     assert listed(client, customer="ninguem@example.com.br") == []
 
 

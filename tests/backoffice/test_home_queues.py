@@ -70,7 +70,7 @@ def test_empty_queues_are_shown_muted_with_a_link(staff_client):
     page = staff_client(Role.RETURNS).get(HOME).content.decode()
     assert 'data-testid="queue-returns-inspect" data-count="0"' in page
     assert f'href="{reverse("backoffice:return-queue")}?queue=inspect"' in page
-    assert "Nothing waiting" in page
+    assert "Nada esperando" in page
 
 
 def _held(reason: str, hours: int) -> Order:

@@ -142,7 +142,7 @@ def test_retrying_a_failed_event_puts_it_back_in_line(staff_client, settings):
     event.refresh_from_db()
     assert (event.status, event.attempts) == ("pending", 0)
     again = client.post(reverse("backoffice:feed-event-retry", args=[event.pk]), follow=True)
-    assert "Only a failed event can be sent again." in again.content.decode()
+    assert "Só um evento que falhou pode ser reenviado." in again.content.decode()
 
 
 def test_an_export_with_personal_data_is_in_the_staff_access_log(staff_client):

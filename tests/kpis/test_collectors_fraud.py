@@ -99,4 +99,4 @@ def test_the_dashboard_works_out_hold_rates_and_decision_time(seeded):
 
 
 def test_false_positives_are_said_to_be_missing():
-    assert any("False positives" in str(note) for note in SECTION.notes)
+    assert any("Falsos positivos" in str(note) for note in SECTION.notes)

@@ -103,7 +103,7 @@ def test_the_dashboard_works_out_margin_per_order_and_rate(seeded):
     channels = {row.key: (row.figures[0].value, row.figures[1].value) for row in charts["channels"].rows}
     assert channels["web"] == (Decimal("78.20"), Decimal("78.20"))
     suppliers = [row.label for row in charts["suppliers"].rows]
-    assert suppliers[-1] == "Supplier not known"  # 29.20, the smallest
+    assert suppliers[-1] == "Fornecedor desconhecido"  # 29.20, the smallest
 
 
 def test_no_fee_is_taken_for_a_method_without_one(seeded):

@@ -95,4 +95,4 @@ def test_the_dashboard_works_out_rates_and_percentiles(seeded):
 
 
 def test_chargebacks_are_said_to_be_missing():
-    assert any("Chargebacks" in str(note) for note in SECTION.notes)
+    assert any("ainda não registra chargebacks" in str(note) for note in SECTION.notes)

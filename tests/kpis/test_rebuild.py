@@ -144,7 +144,7 @@ def test_the_command_rebuilds_each_day_of_the_range_with_a_progress_bar():
     sale(at(DAY, 10))
     out, err = StringIO(), StringIO()
     call_command("kpi_rebuild", "--from", "2026-11-09", "--to", "2026-11-10", stdout=out, stderr=err)
-    assert "Rebuilt 2 days" in out.getvalue()
+    assert "Recalculados 2 dias" in out.getvalue()
     assert "2/2" in err.getvalue()
     assert DailyFact.objects.filter(day=DAY, metric="sales.revenue").get().count == 1
     assert DailyFact.objects.filter(day=DAY - timedelta(days=1), metric="sales.rebuilt").exists()
@@ -162,7 +162,7 @@ def test_the_command_in_dry_run_stores_nothing():
         stdout=out,
         stderr=StringIO(),
     )
-    assert "Dry run" in out.getvalue()
+    assert "Simulação, nada gravado." in out.getvalue()
     assert not DailyFact.objects.exists()
 
 
