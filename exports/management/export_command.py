@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.actor import Actor
 from core.exceptions import DomainError
@@ -63,7 +64,9 @@ class ExportCommand(BaseCommand):
             raise CommandError(str(error.message)) from error
         total = export_count(plan=plan)
         if options["dry_run"]:
-            self.stdout.write(_("%(count)s rows to export.") % {"count": total})
+            self.stdout.write(
+                ngettext("%(count)s row to export.", "%(count)s rows to export.", total) % {"count": total}
+            )
             self.stdout.write(_("Next cursor: %(cursor)s") % {"cursor": plan.next_cursor})
             return
         export_run_record(
