@@ -137,8 +137,11 @@ def test_a_parcel_is_scanned_in_and_its_units_inspected(
     # the request screen of the defect, with its photos, and both screens on a phone
     page.goto(f"/backoffice/returns/{defect.number}/")
     expect(page.get_by_test_id("photos").locator("img")).to_have_count(2)
-    for image in page.get_by_test_id("photos").locator("img").all():
-        assert image.evaluate("(img) => img.complete && img.naturalWidth > 0")
+    # both pictures load (they may still be on their way when the page is shown)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=photos] img')]"
+        ".every((img) => img.complete && img.naturalWidth > 0)"
+    )
     shoot(page, "return_request_1366")
     page.context.close()
     phone = log_in(browser, live_server, staff, PHONE)
