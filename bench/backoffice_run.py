@@ -284,17 +284,27 @@ def main(screens: Screens, description: str, summary: Callable[[dict], str]) -> 
         sys.exit(f"bench/{screens.bench} failed:\n" + "\n".join(found))
 
 
-def data_main(description: str, *, option: str, seed: Callable[..., dict], budgets: dict, per_customer: int):
+def data_main(
+    description: str,
+    *,
+    option: str,
+    seed: Callable[..., dict],
+    budgets: dict,
+    per_customer: int,
+    commands: dict[str, Callable[[], dict]] | None = None,
+):
     """The command line of a bench's data module, run in a Django process of its own:
     `seed --<option>=N` calls `seed` (with `<option>=N`, `customers` and the staff members'
     password) and prints what it returns as JSON; `count` counts the queries of the pages on
-    stdin with these views' budgets, through bench/support_desk_queries.py."""
+    stdin with these views' budgets, through bench/support_desk_queries.py; each of `commands`
+    prints what its function returns."""
     import django
 
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["seed", "count"])
+    commands = commands or {}
+    parser.add_argument("command", choices=["seed", "count", *commands])
     parser.add_argument(f"--{option}", dest="rows", type=int, default=100_000)
     parser.add_argument("--customers", type=int, help=f"default: one for every {per_customer}, at least 20")
     options = parser.parse_args()
@@ -305,6 +315,9 @@ def data_main(description: str, *, option: str, seed: Callable[..., dict], budge
         support_desk_queries.BUDGETS.update(budgets)
         request = json.load(sys.stdin)
         json.dump(support_desk_queries.measure(request["cookies"], request["pages"]), sys.stdout)
+        return
+    if options.command in commands:
+        print(json.dumps(commands[options.command]()))
         return
     try:
         result = seed(

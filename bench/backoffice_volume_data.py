@@ -8,12 +8,19 @@ Run by the bench in Django processes of their own (DATABASE_URL names the bench 
 
 `seed` writes customers and their orders over the past two years (one to three lines each, at
 the variant's cost), one payment per order (card, Pix or boleto), each order's timeline, a
-shipment with its invoice for every order that left, and a ticket for one order in twenty.
+shipment with its invoice for every order that left, a ticket for one order in twenty, a
+return (with its timeline, and its refund once refunded) for one delivered order in twenty,
+and the stock ledger: each line reserved when placed and shipped or released after, on
+receipts that cover it all.
 Statuses follow the order's age: the last days still being paid, analysed, picked and packed,
 a few held for review, older ones delivered and completed, some cancelled. Rows go in with COPY
 (`Table` of bench/support_desk_seed.py), a batch per transaction; the tables are analysed, then
 the daily figures of the dashboards are built for the whole span (`kpi_rebuild`). It prints, as
 JSON, what the bench needs to find its pages.
+
+`returns-fill` (run after the pages are measured) adds a refunded return with its refund to
+every order that has none, so that the returns and refunds exports stream as many rows as
+there are orders: far more than a store returns, to measure those streams at volume.
 """
 
 import io
@@ -24,6 +31,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from bench.backoffice_run import data_main
+from bench.returns_queue_data import PATHS as RETURN_PATHS
+from bench.returns_queue_data import REASON_WEIGHTS, REASONS
 from bench.support_desk_seed import (
     CITIES,
     ORDER_COLUMNS,
@@ -106,6 +115,14 @@ STEP_AFTER = {
 LEFT = {"shipped", "delivered", "completed"}
 PAID = {"paid", "on_hold", "validated", "picking", "packed", *LEFT}
 FREIGHT = (Decimal("19.90"), Decimal("29.90"), Decimal("0.00"))
+RETURN_SHARE = 0.05  # of the orders delivered
+# A return's status by its order's: still coming back on recent orders, decided on old ones.
+RETURN_STATUS = {
+    "delivered": (("requested", "awaiting_shipment", "in_transit", "received"), (20, 30, 35, 15)),
+    "completed": (("refunded", "rejected", "expired"), (80, 10, 10)),
+}
+RETURN_STEP = timedelta(days=1, hours=12)
+STOCK_LEFT = 200  # units on hand of each variant after every order, beside those still reserved
 
 
 def _infrastructure():
@@ -130,6 +147,181 @@ def _infrastructure():
     return warehouse, box, services
 
 
+class StockLedger:
+    """The stock movements of the seeded orders in one warehouse: each line reserved when
+    placed, then shipped from one bin or released when cancelled; a receipt per variant at the
+    start covers it all, so that on hand is the sum of the ledger."""
+
+    def __init__(self, warehouse, variants):
+        from inventory.models import Bin, StockLevel, StockMovement, StockQuant
+
+        self.bin, _created = Bin.objects.get_or_create(warehouse=warehouse, code="A-01-01")
+        self.levels = {}
+        for variant in variants:
+            level, _created = StockLevel.objects.get_or_create(variant=variant, warehouse=warehouse)
+            quant, _created = StockQuant.objects.get_or_create(level=level, bin=self.bin, lot=None)
+            self.levels[variant.pk] = (level, quant)
+        self.table = Table(
+            StockMovement,
+            [
+                "level_id",
+                "quant_id",
+                "kind",
+                "on_hand_change",
+                "reserved_change",
+                "reference",
+                "actor",
+                "created_at",
+            ],
+        )
+        self.shipped: Counter = Counter()
+        self.reserved: Counter = Counter()
+
+    def line(self, variant_id: int, quantity: int, *, reference: str, placed, shipped=None, cancelled=None):
+        level, quant = self.levels[variant_id]
+        self.table.add(level.pk, None, "reserve", 0, quantity, reference, "customer", placed)
+        if shipped:
+            self.table.add(
+                level.pk, quant.pk, "ship", -quantity, -quantity, reference, "job:logistics", shipped
+            )
+            self.shipped[variant_id] += quantity
+        elif cancelled:
+            self.table.add(level.pk, None, "release", 0, -quantity, reference, "job:payments", cancelled)
+        else:
+            self.reserved[variant_id] += quantity
+
+    def receipts(self, start) -> None:
+        """The receipts at `start`, and each level and its bin as the ledger leaves them."""
+        from inventory.models import StockLevel, StockQuant
+
+        levels, quants = [], []
+        for variant_id, (level, quant) in self.levels.items():
+            level.reserved = self.reserved[variant_id]
+            level.on_hand = quant.on_hand = STOCK_LEFT + level.reserved
+            received = level.on_hand + self.shipped[variant_id]
+            self.table.add(
+                level.pk, quant.pk, "receive", received, 0, "receipt:bench", "staff:estoque", start
+            )
+            levels.append(level)
+            quants.append(quant)
+        StockLevel.objects.bulk_update(levels, ["on_hand", "reserved"])
+        StockQuant.objects.bulk_update(quants, ["on_hand"])
+
+
+class Returns:
+    """Return requests of delivered orders, each of one unit of the order's first line, with
+    their timelines and, once refunded, their refunds."""
+
+    def __init__(self, rng: random.Random, now):
+        from orders.models import Refund
+        from returns.models import ReturnEvent, ReturnLine, ReturnRequest
+
+        self.rng, self.now, self.count = rng, now, 0
+        self.requests = Table(
+            ReturnRequest,
+            [
+                "id",
+                "number",
+                "order_id",
+                "customer_id",
+                "status",
+                "reason",
+                "resolution",
+                "decided_at",
+                "tracking_code",
+                "shipped_at",
+                "received_at",
+                "items_refund",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        self.lines = Table(
+            ReturnLine,
+            [
+                "request_id",
+                "order_line_id",
+                "quantity",
+                "received_quantity",
+                "accepted_quantity",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        self.events = Table(
+            ReturnEvent, ["request_id", "from_status", "to_status", "actor", "note", "created_at"]
+        )
+        self.refunds = Table(
+            Refund,
+            [
+                "order_id",
+                "payment_id",
+                "source",
+                "method",
+                "status",
+                "amount",
+                "provider_reference",
+                "done_at",
+                "created_at",
+                "updated_at",
+            ],
+        )
+
+    def tables(self) -> tuple[Table, ...]:
+        return (self.requests, self.lines, self.events, self.refunds)
+
+    def add(
+        self, *, order_id: int, number: str, customer_id: int, order_status: str, delivered, line
+    ) -> None:
+        """A return of one unit of `line` (its id and unit price) asked after `delivered`."""
+        rng = self.rng
+        self.count += 1
+        request_id = self.count
+        names, weights = RETURN_STATUS[order_status]
+        status = rng.choices(names, weights)[0]
+        path = RETURN_PATHS[status]
+        asked = delivered + timedelta(days=rng.uniform(0.5, 6))
+        moments = [min(self.now, asked + RETURN_STEP * step) for step in range(len(path))]
+        line_id, unit_price = line
+        received = "received" in path
+        refunded = status == "refunded"
+        self.requests.add(
+            request_id,
+            f"{number}-D1",
+            order_id,
+            customer_id,
+            status,
+            rng.choices(REASONS, REASON_WEIGHTS)[0],
+            "refund",
+            moments[1] if len(path) > 1 else None,
+            f"RB{request_id:09d}BR" if "awaiting_shipment" in path else None,
+            moments[3] if "in_transit" in path else None,
+            moments[4] if received else None,
+            unit_price if refunded else Decimal("0"),
+            moments[0],
+            moments[-1],
+        )
+        self.lines.add(request_id, line_id, 1, int(received), int(refunded), moments[0], moments[0])
+        previous = ""
+        for moment, to_status in zip(moments, path, strict=True):
+            actor = "customer" if to_status == "requested" else "staff:devolucoes@loja-aurora.example"
+            self.events.add(request_id, previous, to_status, actor, "", moment)
+            previous = to_status
+        if refunded:
+            self.refunds.add(
+                order_id,
+                order_id,  # each order's one payment has its order's id
+                f"return:{request_id}",
+                "original",
+                "done",
+                unit_price,
+                f"bench-refund-{request_id}",
+                moments[-1],
+                moments[-2],
+                moments[-1],
+            )
+
+
 def seed(*, orders: int, customers: int, staff_password: str) -> dict:
     from django.core.management import call_command
     from django.core.management.color import no_style
@@ -137,10 +329,13 @@ def seed(*, orders: int, customers: int, staff_password: str) -> dict:
     from django.utils import timezone
 
     from backoffice.roles import Role
+    from inventory.models import StockMovement
     from logistics.access_keys import access_key
     from logistics.models import InvoiceRecord, Shipment
-    from orders.models import Order, OrderEvent, OrderLine, Payment
+    from orders.models import Order, OrderEvent, OrderLine, Payment, Refund
+    from returns.models import ReturnEvent, ReturnLine, ReturnRequest
     from storefront.accounts.models import User
+    from storefront.catalog.models import Variant
     from support.models import Message, Ticket, TicketQueue
 
     if Order.objects.exists() or User.objects.exists():
@@ -153,8 +348,13 @@ def seed(*, orders: int, customers: int, staff_password: str) -> dict:
         email=MANAGER_EMAIL, full_name="Gerente do Bench", role=Role.MANAGER, password=staff_password
     )
     variants = bench_variants(rng, 200)
-    costs = {variant.pk: (variant.price * Decimal("0.55")).quantize(Decimal("0.01")) for variant in variants}
+    for variant in variants:
+        variant.cost_price = (variant.price * Decimal("0.55")).quantize(Decimal("0.01"))
+    Variant.objects.bulk_update(variants, ["cost_price"])
+    costs = {variant.pk: variant.cost_price for variant in variants}
     warehouse, box, services = _infrastructure()
+    ledger = StockLedger(warehouse, variants)
+    returns = Returns(rng, now)
     queue_id = TicketQueue.objects.order_by("pk").values_list("pk", flat=True).first()
     line_fields = {field.attname for field in OrderLine._meta.concrete_fields}
     has_cost = "unit_cost" in line_fields
@@ -176,6 +376,7 @@ def seed(*, orders: int, customers: int, staff_password: str) -> dict:
     line_table = Table(
         OrderLine,
         [
+            "id",
             "order_id",
             "variant_id",
             "product_name",
@@ -191,6 +392,7 @@ def seed(*, orders: int, customers: int, staff_password: str) -> dict:
     payment_table = Table(
         Payment,
         [
+            "id",
             "order_id",
             "method",
             "status",
@@ -278,7 +480,7 @@ def seed(*, orders: int, customers: int, staff_password: str) -> dict:
     start, step = now - span, span / orders
     statuses: Counter = Counter()
     tickets_per_day: Counter = Counter()
-    shipment_id = ticket_id = 0
+    shipment_id = ticket_id = line_id = 0
     for first in range(0, orders, BATCH):
         for index in range(first, min(first + BATCH, orders)):
             order_id = index + 1
@@ -290,12 +492,16 @@ def seed(*, orders: int, customers: int, staff_password: str) -> dict:
             customer_id, email, name, cpf, phone, (cep, street, district, city, state) = rng.choice(people)
             number = str(100000 + order_id)
             items = Decimal("0.00")
+            lines = []
             for _line in range(rng.choice((1, 1, 1, 2, 2, 3))):
                 variant = rng.choice(variants)
                 quantity = rng.choice((1, 1, 1, 2))
                 total = variant.price * quantity
                 items += total
+                line_id += 1
+                lines.append((line_id, variant, quantity))
                 line_table.add(
+                    line_id,
                     order_id,
                     variant.pk,
                     variant.product.name,
@@ -316,6 +522,16 @@ def seed(*, orders: int, customers: int, staff_password: str) -> dict:
                 for step_name in path
             }
             held = status == "on_hold"
+            cancelled_at = min(now, placed + timedelta(days=3))
+            for _line_id, variant, quantity in lines:
+                ledger.line(
+                    variant.pk,
+                    quantity,
+                    reference=f"order:{number}",
+                    placed=placed,
+                    shipped=moments.get("shipped"),
+                    cancelled=cancelled_at if cancelled else None,
+                )
             order_table.add(
                 order_id,
                 number,
@@ -352,6 +568,7 @@ def seed(*, orders: int, customers: int, staff_password: str) -> dict:
                 payment_status = "failed"
             payment_table.add(
                 order_id,
+                order_id,
                 method,
                 payment_status,
                 grand,
@@ -364,7 +581,7 @@ def seed(*, orders: int, customers: int, staff_password: str) -> dict:
             )
             previous = ""
             for to_status in (*path, "cancelled") if cancelled else path:
-                moment = moments.get(to_status, placed + timedelta(days=3))
+                moment = moments.get(to_status, cancelled_at)
                 actor = (
                     "job:risk" if to_status == "validated" else "customer" if not previous else "job:payments"
                 )
@@ -420,6 +637,16 @@ def seed(*, orders: int, customers: int, staff_password: str) -> dict:
                     moments["packed"],
                     moments["packed"],
                 )
+            if status in ("delivered", "completed") and rng.random() < RETURN_SHARE:
+                first_line_id, first_variant, _quantity = lines[0]
+                returns.add(
+                    order_id=order_id,
+                    number=number,
+                    customer_id=customer_id,
+                    order_status=status,
+                    delivered=moments["delivered"],
+                    line=(first_line_id, first_variant.price),
+                )
             if queue_id and rng.random() < 0.05:
                 ticket_id += 1
                 day = timezone.localdate(placed)
@@ -460,13 +687,17 @@ def seed(*, orders: int, customers: int, staff_password: str) -> dict:
                 invoice_table,
                 ticket_table,
                 message_table,
+                ledger.table,
+                *returns.tables(),
             ):
                 table.write(cursor)
+    ledger.receipts(start)
+    with transaction.atomic(), connection.cursor() as cursor:
+        ledger.table.write(cursor)
+    seeded_models = [User, Order, OrderLine, Payment, OrderEvent, Shipment, InvoiceRecord, Ticket, Message]
+    seeded_models += [StockMovement, ReturnRequest, ReturnLine, ReturnEvent, Refund]
     with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(
-            no_style(),
-            [User, Order, OrderLine, Payment, OrderEvent, Shipment, InvoiceRecord, Ticket, Message],
-        ):
+        for statement in connection.ops.sequence_reset_sql(no_style(), seeded_models):
             cursor.execute(statement)
         # A live database has its statistics: without them the planner takes a day's orders
         # for a handful and reads each one's payments through the wrong index.
@@ -487,9 +718,94 @@ def seed(*, orders: int, customers: int, staff_password: str) -> dict:
         statuses=statuses,
         tickets=ticket_id,
         shipments=shipment_id,
+        returns=returns.count,
         seed_seconds=seeded_seconds,
         started=started,
     )
+
+
+def returns_fill() -> dict:
+    """A refunded return with its refund for every order that has none (see the module's doc)."""
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from orders.models import Order, Refund
+    from returns.models import ReturnRequest
+
+    # Stamped an hour ago at the latest, so that exports take them at once (rows stay back while
+    # they settle).
+    settled = timezone.now() - timedelta(hours=1)
+    requests = Table(
+        ReturnRequest,
+        [
+            "id",
+            "number",
+            "order_id",
+            "customer_id",
+            "status",
+            "reason",
+            "resolution",
+            "items_refund",
+            "created_at",
+            "updated_at",
+        ],
+    )
+    refunds = Table(
+        Refund,
+        [
+            "order_id",
+            "payment_id",
+            "source",
+            "method",
+            "status",
+            "amount",
+            "done_at",
+            "created_at",
+            "updated_at",
+        ],
+    )
+    request_id = ReturnRequest.objects.aggregate(last=Max("pk"))["last"] or 0
+    added, last_order = 0, 0
+    while page := list(
+        Order.objects.filter(pk__gt=last_order, return_requests__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "number", "customer_id", "items_total", "placed_at")[:BATCH]
+    ):
+        for order_id, number, customer_id, items, placed in page:
+            request_id += 1
+            asked = max(placed, min(settled, placed + timedelta(days=10)))
+            done = max(asked, min(settled, asked + timedelta(days=8)))
+            requests.add(
+                request_id,
+                f"{number}-D1",
+                order_id,
+                customer_id,
+                "refunded",
+                "regret",
+                "refund",
+                items,
+                asked,
+                done,
+            )
+            # Each order's one payment has its order's id.
+            refunds.add(
+                order_id, order_id, f"return:{request_id}", "original", "done", items, done, asked, done
+            )
+        with transaction.atomic(), connection.cursor() as cursor:
+            requests.write(cursor)
+            refunds.write(cursor)
+        added += len(page)
+        last_order = page[-1][0]
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [ReturnRequest, Refund]):
+            cursor.execute(statement)
+    return {
+        "returns_added": added,
+        "returns": ReturnRequest.objects.count(),
+        "refunds": Refund.objects.count(),
+    }
 
 
 def pages_data(
@@ -499,6 +815,7 @@ def pages_data(
     statuses: Counter,
     tickets: int,
     shipments: int,
+    returns: int,
     seed_seconds: float,
     started: float,
 ) -> dict:
@@ -507,6 +824,7 @@ def pages_data(
     from django.utils import timezone
 
     from backoffice.kpis.sections import sections
+    from inventory.models import StockMovement
     from orders.models import Order
 
     today = timezone.localdate()
@@ -527,6 +845,8 @@ def pages_data(
         "customers": customers,
         "tickets": tickets,
         "shipments": shipments,
+        "returns": returns,
+        "stock_movements": StockMovement.objects.count(),
         "statuses": dict(statuses),
         "rows_seconds": round(seed_seconds, 1),
         "seconds": round(time.monotonic() - started, 1),
@@ -534,4 +854,11 @@ def pages_data(
 
 
 if __name__ == "__main__":
-    data_main(__doc__, option="orders", seed=seed, budgets=BUDGETS, per_customer=10)
+    data_main(
+        __doc__,
+        option="orders",
+        seed=seed,
+        budgets=BUDGETS,
+        per_customer=10,
+        commands={"returns-fill": returns_fill},
+    )

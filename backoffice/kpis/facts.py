@@ -1,7 +1,9 @@
 """Facts, the São Paulo day, and histograms whose percentiles survive adding days up."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -20,6 +22,8 @@ HOURS_BUCKETS: tuple[Decimal, ...] = tuple(
 )  # fmt: skip
 OPEN_BUCKET = "inf"
 GROUP_SEPARATOR = "|"
+# What collectors carry from one day to the day before while many days are rebuilt.
+_carried: ContextVar[dict | None] = ContextVar("kpi_carried", default=None)
 
 
 @dataclass(frozen=True)
@@ -119,3 +123,40 @@ def percentile_from_buckets(
         seen += count
         top = bound
     return max(top, bounds[-1] if open_count else top).quantize(Decimal("0.01"))
+
+
+@contextmanager
+def days_carried() -> Iterator[None]:
+    """Days collected within it, newest first, may carry sums from one day to the day before
+    (`since_carried`)."""
+    token = _carried.set({})
+    try:
+        yield
+    finally:
+        _carried.reset(token)
+
+
+def _plus(first, second):
+    if isinstance(first, tuple):
+        return tuple(a + b for a, b in zip(first, second, strict=True))
+    return first + second
+
+
+def since_carried(name: str, moment: datetime, read: Callable[[datetime, datetime | None], dict]) -> dict:
+    """What `read(moment, None)` returns: sums per key of the rows stamped at `moment` or later
+    (a number or a tuple of numbers per key). Within `days_carried`, the sums of a later moment
+    are kept under `name`, and an earlier one reads only the rows in between, `read(moment,
+    later)`, and adds them: rebuilding many days newest first reads each row once, not once
+    for every day before it."""
+    carried = _carried.get()
+    kept = carried.get(name) if carried is not None else None
+    if kept and kept[0] >= moment:
+        later, sums = kept
+        sums = dict(sums)
+        for key, value in read(moment, later).items():
+            sums[key] = _plus(sums[key], value) if key in sums else value
+    else:
+        sums = read(moment, None)
+    if carried is not None:
+        carried[name] = (moment, sums)
+    return sums

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from backoffice.kpis.dashboards import Section
 from backoffice.kpis.exceptions import KpiDayInFuture, KpiMetricOutsideSection
-from backoffice.kpis.facts import Fact, facts_merge
+from backoffice.kpis.facts import Fact, days_carried, facts_merge
 from backoffice.kpis.models import DailyFact
 from backoffice.kpis.sections import sections as all_sections
 
@@ -49,12 +49,15 @@ def kpi_day_rebuild(*, day: date, sections: Iterable[Section] | None = None, dry
 
 
 def kpi_days_rebuild(*, first: date, last: date, dry_run: bool = False) -> Iterable[tuple[date, int]]:
-    """Rebuild each day from `first` to `last`, each in its own transaction, yielding the day
-    and its number of facts as it goes (for a progress bar)."""
-    day = first
-    while day <= last:
-        yield day, kpi_day_rebuild(day=day, dry_run=dry_run)
-        day += timedelta(days=1)
+    """Rebuild each day from `last` back to `first`, each in its own transaction, yielding the
+    day and its number of facts as it goes (for a progress bar). Newest first, so that figures
+    read back from now (the stock of a past day) carry from one day to the day before rather
+    than reading everything since again."""
+    day = last
+    with days_carried():
+        while day >= first:
+            yield day, kpi_day_rebuild(day=day, dry_run=dry_run)
+            day -= timedelta(days=1)
 
 
 def kpi_refresh(*, days: int) -> int:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backoffice.kpis.dashboards import FactTable
-from backoffice.kpis.facts import facts_merge
+from backoffice.kpis.facts import days_carried, facts_merge
 from backoffice.kpis.sections.stock import SECTION, collect_stock
 from core.actor import Actor
 from core.money import format_brl
@@ -108,6 +108,26 @@ def test_value_and_units_on_hand_at_the_end_of_a_past_day():
     table.add_facts(DAY, collect_stock(DAY))
     turnover = next(chart for chart in SECTION.charts if chart.slug == "turnover").series[0].measure
     assert turnover.value(table, frozenset({DAY}), None) == Decimal("7.69")
+
+
+def test_days_rebuilt_newest_first_read_the_stock_each_day_alone_reads():
+    # given a ledger over three days, with a unit reserved online
+    shop = WarehouseFactory(shop=True)
+    shirt = VariantFactory(stock=0, cost_price=Decimal("10.00"))
+    receive(shirt, 10, at(DAY - timedelta(days=1), 10))
+    receive(shirt, 4, at(DAY - timedelta(days=1), 11), warehouse=shop)
+    ship(shirt, 2, at(DAY, 16))
+    with time_machine.travel(at(DAY, 17), tick=False):
+        stock_reserve(lines=[(shirt.pk, 1)], reference="order:1", actor=JOB)
+    ship(shirt, 1, at(DAY + timedelta(days=1), 9))
+    days = [DAY + timedelta(days=1), DAY, DAY - timedelta(days=1), DAY - timedelta(days=2)]
+    alone = {day: facts_of(day) for day in days}
+    # when the days are collected newest first, each carrying what it read to the day before
+    with days_carried():
+        carried = {day: facts_of(day) for day in days}
+    # then every day has the figures it has alone
+    assert carried == alone
+    assert alone[DAY][("stock.on_hand", "")] == (Decimal(12), 1)
 
 
 def test_stockouts_are_selling_variants_whose_online_stock_reached_zero_during_the_day():

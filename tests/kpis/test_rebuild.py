@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from backoffice.kpis.dashboards import Chart, Count, Section, Series
 from backoffice.kpis.exceptions import KpiDayInFuture, KpiMetricOutsideSection
-from backoffice.kpis.facts import Fact, day_bounds, facts_merge, histogram, percentile_from_buckets
+from backoffice.kpis.facts import (
+    Fact,
+    day_bounds,
+    days_carried,
+    facts_merge,
+    histogram,
+    percentile_from_buckets,
+    since_carried,
+)
 from backoffice.kpis.models import DailyFact
 from backoffice.kpis.sections.sales import SECTION as SALES
 from backoffice.kpis.selectors import kpi_fact_table
@@ -77,6 +85,31 @@ def test_a_percentile_in_the_open_bucket_is_at_least_the_last_bound():
 
 
 # The rebuild
+
+
+def test_sums_since_a_moment_carry_to_the_day_before_only_within_a_range_rebuild():
+    # given rows stamped at hours, summed per key from a moment on
+    rows = [(1, "a", 1), (5, "a", 2), (9, "b", 4), (12, "a", 8)]
+    reads = []
+
+    def read(start, end):
+        reads.append((start, end))
+        sums = {}
+        for hour, key, units in rows:
+            if hour >= start and (end is None or hour < end):
+                sums[key] = sums.get(key, 0) + units
+        return sums
+
+    # when the moments are asked newest first within a range rebuild
+    with days_carried():
+        late, early = since_carried("t", 9, read), since_carried("t", 2, read)
+    # then the earlier one reads only the rows in between, and the sums are those of a full read
+    assert (late, early) == ({"b": 4, "a": 8}, {"a": 10, "b": 4})
+    assert reads == [(9, None), (2, 9)]
+    # and outside a rebuild every moment reads to now
+    reads.clear()
+    assert since_carried("t", 2, read) == {"a": 10, "b": 4}
+    assert reads == [(2, None)]
 
 
 def test_rebuilding_a_day_twice_leaves_the_same_rows():

@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.kpis.dashboards import Chart, Mean, Ratio, Section, Series, Total, Unit
 from backoffice.kpis.dashboards import Count as Counted
-from backoffice.kpis.facts import Fact, day_bounds
+from backoffice.kpis.facts import Fact, day_bounds, since_carried
 from inventory.models import StockLevel, StockMovement, StockQuant, Warehouse
 from orders.models import Order, OrderLine
 from storefront.catalog.models import Variant
@@ -49,19 +49,30 @@ EXPIRY_DAYS = 30
 ZERO = Decimal(0)
 
 
+def _ledger(start: datetime, end: datetime | None):
+    """Ledger rows stamped from `start`, up to `end` when given."""
+    rows = StockMovement.objects.filter(created_at__gte=start)
+    return rows.filter(created_at__lt=end) if end else rows
+
+
 def _changes_since(moment: datetime, *, by: str, **filters) -> dict:
     """Units (and their value at cost) that entered (+) or left (-) since `moment`, per `by`."""
-    return {
-        row[by]: (row["units"] or 0, row["value"] or ZERO)
-        for row in StockMovement.objects.filter(created_at__gte=moment, **filters)
-        .exclude(on_hand_change=0)
-        .values(by)
-        .annotate(
-            units=Sum("on_hand_change"),
-            value=Sum(F("on_hand_change") * F("level__variant__cost_price")),
-        )
-        .order_by()
-    }
+
+    def read(start: datetime, end: datetime | None) -> dict:
+        return {
+            row[by]: (row["units"] or 0, row["value"] or ZERO)
+            for row in _ledger(start, end)
+            .filter(**filters)
+            .exclude(on_hand_change=0)
+            .values(by)
+            .annotate(
+                units=Sum("on_hand_change"),
+                value=Sum(F("on_hand_change") * F("level__variant__cost_price")),
+            )
+            .order_by()
+        }
+
+    return since_carried(f"{PREFIX}changes:{by}:{sorted(filters)}", moment, read)
 
 
 def on_hand_facts(end: datetime) -> Iterator[Fact]:
@@ -107,6 +118,38 @@ def _online_moves_since(moment: datetime):
     return StockMovement.objects.filter(created_at__gte=moment, level__warehouse__sells_online=True)
 
 
+def _online_reserved_since(moment: datetime) -> dict[tuple[int, int], int]:
+    """Units reserved (+) or let go (-) since `moment` per online (level, variant) that moved."""
+
+    def read(start: datetime, end: datetime | None) -> dict:
+        return {
+            (level_id, variant_id): reserved or 0
+            for level_id, variant_id, reserved in _ledger(start, end)
+            .filter(level__warehouse__sells_online=True)
+            .values_list("level_id", "level__variant_id")
+            .annotate(reserved=Sum("reserved_change"))
+            .order_by()
+        }
+
+    return since_carried(f"{PREFIX}online_reserved", moment, read)
+
+
+def _online_quant_changes_since(moment: datetime) -> dict[int, int]:
+    """Units that entered (+) or left (-) each online bin and lot since `moment`."""
+
+    def read(start: datetime, end: datetime | None) -> dict:
+        return dict(
+            _ledger(start, end)
+            .filter(level__warehouse__sells_online=True)
+            .exclude(quant=None)
+            .values_list("quant_id")
+            .annotate(units=Sum("on_hand_change"))
+            .order_by()
+        )
+
+    return since_carried(f"{PREFIX}online_quant_changes", moment, read)
+
+
 def _out_of_stock_during(day: date, start: datetime, end: datetime) -> set[int]:
     """Active variants whose online stock could sell nothing at some moment of the day.
 
@@ -115,11 +158,8 @@ def _out_of_stock_during(day: date, start: datetime, end: datetime) -> set[int]:
     ledger: their units at the start of the day (now, less what moved since, added up by the
     database), then the day's movements one by one."""
     reserved_since = {
-        level_id: (variant_id, reserved or 0)
-        for level_id, variant_id, reserved in _online_moves_since(start)
-        .values_list("level_id", "level__variant_id")
-        .annotate(reserved=Sum("reserved_change"))
-        .order_by()
+        level_id: (variant_id, reserved)
+        for (level_id, variant_id), reserved in _online_reserved_since(start).items()
     }
     moved = {variant_id for variant_id, _reserved in reserved_since.values()}
     out = set(Variant.objects.filter(is_active=True, stock_online=0).values_list("pk", flat=True)) - moved
@@ -142,13 +182,7 @@ def _out_of_stock_during(day: date, start: datetime, end: datetime) -> set[int]:
             variant_id__in=moved, warehouse__sells_online=True, variant__is_active=True
         ).values_list("pk", "variant_id", "reserved")
     }
-    on_hand_since = dict(
-        _online_moves_since(start)
-        .exclude(quant=None)
-        .values_list("quant_id")
-        .annotate(units=Sum("on_hand_change"))
-        .order_by()
-    )
+    on_hand_since = _online_quant_changes_since(start)
     # Units each level could sell at the start of the day (a sellable bin, a lot not expired).
     sellable: dict[int, int] = defaultdict(int)
     counted_quants = set()
