@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from backoffice.kpis.dashboards import FactTable
 from backoffice.kpis.facts import facts_merge, percentile_from_buckets
 from backoffice.kpis.sections.aftersale import SECTION, collect_aftersale, named_label
 from logistics.models import Shipment, ShipmentLine
@@ -108,16 +109,23 @@ def test_returns_by_reason_product_and_category_against_units_shipped(catalog):
     assert facts == {
         ("aftersale.return_requests", "regret"): (Decimal(3), 1),
         ("aftersale.return_requests", "defect"): (Decimal(1), 1),
+        ("aftersale.returned_units", ""): (Decimal(4), 3),
         ("aftersale.returned_units_product", shirt_key): (Decimal(3), 2),
         ("aftersale.returned_units_product", cap_key): (Decimal(1), 1),
         ("aftersale.returned_units_category", f"{clothes.pk} Roupas"): (Decimal(3), 2),
         ("aftersale.returned_units_category", f"{accessories.pk} Acessórios"): (Decimal(1), 1),
     }
     assert shipped == {
+        ("aftersale.shipped_units", ""): (Decimal(4), 1),
         ("aftersale.shipped_units_product", shirt_key): (Decimal(4), 1),
         ("aftersale.shipped_units_category", f"{clothes.pk} Roupas"): (Decimal(4), 1),
     }
     assert named_label(shirt_key) == "Camiseta"
+    # and the day's return rate over all products: 4 units asked back over 4 shipped
+    table = FactTable()
+    table.add_facts(DAY, collect_aftersale(DAY))
+    rate = next(chart for chart in SECTION.charts if chart.slug == "return-rate").series[0].measure
+    assert rate.value(table, frozenset({DAY}), None) == Decimal("100.00")
 
 
 def test_refunds_made_that_day_by_reason_and_method():

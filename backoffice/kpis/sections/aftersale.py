@@ -10,6 +10,9 @@ Figures of one São Paulo day, each read through an indexed time column of that 
 - `aftersale.shipped_units_product` / `aftersale.shipped_units_category`: units handed to the
   carrier that day per product and category, the denominator of the return rate (units asked
   back over units shipped in the same period).
+- `aftersale.returned_units` / `aftersale.shipped_units`, no key: the same units of the day
+  over all products, for the return rate over time (read by day, they stay one row a day
+  however many products the store sells).
 - `aftersale.refunds`, key = "<what it refunds>:<method>" (e.g. "return:original"): refunds
   made that day (`Refund.done_at`); total = amount, count = refunds.
 - `aftersale.first_response` (+ histogram `aftersale.first_response_hours`), key = queue code:
@@ -88,6 +91,7 @@ def return_facts(start: datetime, end: datetime) -> Iterator[Fact]:
 
 def _units_by_product(stem: str, lines) -> Iterator[Fact]:
     for quantity, product_id, product_name, category_id, category_name in lines:
+        yield Fact(stem, "", Decimal(quantity), 1)
         yield Fact(f"{stem}_product", _named(product_id, product_name), Decimal(quantity), 1)
         if category_id is not None:
             yield Fact(f"{stem}_category", _named(category_id, category_name), Decimal(quantity), 1)
@@ -288,7 +292,7 @@ SECTION = Section(
             series=(
                 Series(
                     _("Units asked back per unit shipped"),
-                    Ratio(Total(f"{PREFIX}returned_units_product"), Total(f"{PREFIX}shipped_units_product")),
+                    Ratio(Total(f"{PREFIX}returned_units"), Total(f"{PREFIX}shipped_units")),
                 ),
             ),
             higher_is_better=False,
