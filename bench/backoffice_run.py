@@ -27,14 +27,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.storefront_run import (
-    PYTHON,
     BenchFailed,
-    create_database,
     drop_database,
     free_port,
     gunicorn,
     psql,
-    run,
     timed,
 )
 from bench.support_desk_run import (
@@ -43,6 +40,7 @@ from bench.support_desk_run import (
     django_process,
     failures,
     get,
+    migrated_database_create,
     one_run_at_a_time,
     print_table,
     request,
@@ -150,11 +148,8 @@ def prepare_database(plan: Plan, database: str, rows: int, static_root: Path) ->
     """A new database, migrated and seeded with `rows` rows by the bench's data module, then
     analysed as autovacuum would a live one."""
     screens = plan.screens
-    drop_database(database)
-    create_database(database, fast_commits=True)
+    migrated_database_create(plan, database, static_root)
     env = {**store_env(plan, database, static_root), "BENCH_STAFF_PASSWORD": staff_password(database)}
-    with timed(f"migrate {database}"):
-        run("migrate", PYTHON, "manage.py", "migrate", "--noinput", env=env)
     started = time.monotonic()
     with timed(f"seed {rows:,} {screens.rows}"):
         seeded = django_process("seeding", screens.data_module, "seed", f"--{screens.option}={rows}", env=env)

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -213,27 +214,30 @@ def migrations_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-def smoke_template(plan: Plan, static_root: Path) -> str:
-    """The smoke's migrated, empty database, kept between runs while the migration files stay
-    the same, so that a run only checks that nothing is left to migrate; any change to them
-    (a new migration, or one edited or removed) gets a new one migrated from scratch."""
+def smoke_database_create(database: str, migrate_into: Callable[[str], None]) -> None:
+    """`database`, new and empty, copied from the smokes' migrated template: a database kept
+    between runs while the migration files stay the same, so that a smoke only checks that
+    nothing is left to migrate (`migrate_into(template)`); any change to them (a new migration,
+    or one edited or removed) gets a new one migrated from scratch. Smokes of every bench share
+    it, one at a time (PostgreSQL copies a template no one else is connected to)."""
     template = f"{SMOKE_TEMPLATE_PREFIX}{migrations_digest()}"
-    existing = database_names()
-    if template not in existing:
-        for stale in (name for name in existing if name.startswith(SMOKE_TEMPLATE_PREFIX)):
-            drop_database(stale)
-        create_database(template, fast_commits=True)
-    migrate(plan, template, static_root)
-    return template
+    with (Path(tempfile.gettempdir()) / "bench_smoke_template.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        existing = database_names()
+        if template not in existing:
+            for stale in (name for name in existing if name.startswith(SMOKE_TEMPLATE_PREFIX)):
+                drop_database(stale)
+            create_database(template, fast_commits=True)
+        migrate_into(template)
+        drop_database(database)
+        create_database(database, template=template, fast_commits=True)
 
 
 def prepare_database(plan: Plan, products: int, static_root: Path) -> str:
     database = plan.database(products)
     if plan.smoke:
         # Seeded every time into an empty migrated database, as on a new machine.
-        template = smoke_template(plan, static_root)
-        drop_database(database)
-        create_database(database, template=template, fast_commits=True)
+        smoke_database_create(database, lambda template: migrate(plan, template, static_root))
     else:
         if database not in database_names():
             create_database(database)

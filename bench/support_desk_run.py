@@ -43,6 +43,7 @@ from bench.storefront_run import (
     psql,
     redis_url,
     run,
+    smoke_database_create,
     timed,
 )
 
@@ -159,15 +160,28 @@ def django_process(step: str, module: str, *args: str, env: dict, stdin: str = "
     return json.loads(result.stdout)
 
 
+def migrated_database_create(plan, database: str, static_root: Path) -> None:
+    """`database`, new and migrated; in a smoke run, a copy of the smokes' migrated template."""
+
+    def migrate_into(name: str) -> None:
+        with timed(f"migrate {name}"):
+            env = store_env(plan, name, static_root)
+            run("migrate", PYTHON, "manage.py", "migrate", "--noinput", env=env)
+
+    if plan.smoke:
+        smoke_database_create(database, migrate_into)
+    else:
+        drop_database(database)
+        create_database(database, fast_commits=True)
+        migrate_into(database)
+
+
 def prepare_database(plan: Plan, database: str, size: tuple[int, int], static_root: Path) -> dict:
     """A new database, migrated and seeded with `size` tickets and messages, then analysed as
     autovacuum would a live one. Returns what the seeding says about the data, with timings."""
     tickets, messages = size
-    drop_database(database)
-    create_database(database, fast_commits=True)
+    migrated_database_create(plan, database, static_root)
     env = {**store_env(plan, database, static_root), "BENCH_AGENT_PASSWORD": agent_password(database)}
-    with timed(f"migrate {database}"):
-        run("migrate", PYTHON, "manage.py", "migrate", "--noinput", env=env)
     started = time.monotonic()
     with timed(f"seed {tickets:,} tickets and {messages:,} messages"):
         seeded = django_process(
