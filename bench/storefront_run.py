@@ -167,11 +167,18 @@ def check_services(plan: Plan) -> None:
     if shutil.which("wrk") is None:
         raise BenchFailed("wrk is not installed: run make test, or apt-get install wrk")
     for port in (plan.store_port, plan.bare_port):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError as error:
-                raise BenchFailed(f"port {port} is in use: is another bench running?") from error
+        port_free_check(port)
+
+
+def port_free_check(port: int) -> None:
+    with socket.socket() as probe:
+        # As gunicorn binds: the closed connections of a run just before (TIME_WAIT) do not
+        # hold the port, a server listening on it does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise BenchFailed(f"port {port} is in use: is another bench running?") from error
 
 
 def database_names() -> list[str]:

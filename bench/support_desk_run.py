@@ -13,7 +13,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from bench.storefront_run import (
     gunicorn,
     outside_environment,
     parse_wrk,
+    port_free_check,
     psql,
     redis_url,
     run,
@@ -123,11 +123,7 @@ def check_services(plan: Plan) -> None:
         raise BenchFailed(f"Redis is not answering at {REDIS}: {error}") from error
     if shutil.which("wrk") is None:
         raise BenchFailed("wrk is not installed: run make test, or apt-get install wrk")
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", plan.port))
-        except OSError as error:
-            raise BenchFailed(f"port {plan.port} is in use: is another bench running?") from error
+    port_free_check(plan.port)
 
 
 def store_env(plan: Plan, database: str, static_root: Path) -> dict:

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # After security headers and language, before anything reads the request's text.
     "core.storable_text.StorableTextMiddleware",
+    # A visitor with no session gets a cached catalog page without the rest of the stack.
+    "storefront.catalog.cache.AnonymousPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -2,20 +2,23 @@
 
 Every cached page's key carries the catalog version; a change to a product, price, stock or
 category bumps the version, so stale pages are never served (they expire on their own).
+Views marked with `cache_anonymous_page` fill the cache; `AnonymousPageMiddleware` serves what
+they stored to visitors with no session before the rest of the middleware runs.
 """
 
 import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.translation import get_language
 
 from storefront.catalog.models import CatalogVersionBumpOwed
@@ -97,11 +100,40 @@ def _query_read_by_page(query: QueryDict, params: Iterable[str]) -> QueryDict:
     return kept
 
 
+def _page_key(path: str, query: QueryDict, language: str) -> str:
+    page_digest = hashlib.sha256(f"{path}?{query.urlencode()}".encode()).hexdigest()
+    return f"page:{language}:{page_digest}"
+
+
+def _stored_page(key: str) -> tuple[bytes, str] | None:
+    """The page stored under `key` if the catalog has not changed since: one round trip reads
+    the page with the catalog's version."""
+    found = cache.get_many([VERSION_KEY, key])
+    version, stored = found.get(VERSION_KEY), found.get(key)
+    if version is None or stored is None or stored[0] != version:
+        return None
+    return stored[1], stored[2]
+
+
+@lru_cache(maxsize=4096)
+def _page_params(urlconf: str, path: str) -> tuple[str, ...] | None:
+    """The query parameters a cached page at `path` reads; None for a page that is not cached."""
+    try:
+        return getattr(resolve(path, urlconf).func, "anonymous_page_params", None)
+    except Resolver404:
+        return None
+
+
+def _with_csrf_token(request: HttpRequest, content: bytes) -> bytes:
+    return content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+
+
 def cache_anonymous_page(
     *, params: Iterable[str] = ()
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Serve anonymous GETs from the cache; logged-in shoppers always get a fresh page. The
     page sees only the query `params` it declares, and is cached under them alone."""
+    params = tuple(params)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -110,24 +142,68 @@ def cache_anonymous_page(
                 return view(request, *args, **kwargs)
             request.GET = _query_read_by_page(request.GET, params)
             request.META["QUERY_STRING"] = request.GET.urlencode()  # what get_full_path() shows
-            page_digest = hashlib.sha256(f"{request.path}?{request.GET.urlencode()}".encode()).hexdigest()
-            key = f"page:{catalog_version()}:{get_language()}:{page_digest}"
-            cached_page = cache.get(key)
+            key = _page_key(request.path, request.GET, get_language())
+            cached_page = _stored_page(key)
             if cached_page is None:
+                version = catalog_version()  # before the page is read: a change meanwhile drops it
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):
                     response.render()
                 if response.status_code != 200 or "private" in response.get("Cache-Control", ""):
                     return response
                 content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-                cache.set(key, (content, response["Content-Type"]), settings.STORE_PAGE_CACHE_SECONDS)
+                stored = (version, content, response["Content-Type"])
+                cache.set(key, stored, settings.STORE_PAGE_CACHE_SECONDS)
             else:
                 content, content_type = cached_page
                 response = HttpResponse(content_type=content_type)
                 response["X-Cache"] = "hit"
-            response.content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+            response.content = _with_csrf_token(request, content)
             return response
 
+        cached.anonymous_page_params = params
         return cached
 
     return decorator
+
+
+class AnonymousPageMiddleware:
+    """Serve a page `cache_anonymous_page` stored to a visitor with no session and no notice on
+    the way, before authentication, messages and the view run: such a visitor is anonymous and
+    gets the same page as everyone. Placed after the language is chosen and the request's text
+    checked; the page gets what the layers it skips would have added: the visitor's CSRF token
+    and cookie and X-Frame-Options. Anything else (a miss included) goes on down the stack,
+    where the view fills the cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        # Reads the CSRF cookie before the page and sets it after, as further down the stack.
+        self.csrf = CsrfViewMiddleware(self._page)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        stored = self._stored_page(request)
+        if stored is None:
+            return self.get_response(request)
+        request.stored_page = stored
+        return self.csrf(request)
+
+    def _stored_page(self, request: HttpRequest) -> tuple | None:
+        if (
+            settings.STORE_PAGE_CACHE_SECONDS <= 0
+            or request.method != "GET"
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "messages" in request.COOKIES
+        ):
+            return None
+        params = _page_params(get_urlconf() or settings.ROOT_URLCONF, request.path_info)
+        if params is None:
+            return None
+        query = _query_read_by_page(request.GET, params)
+        return _stored_page(_page_key(request.path, query, get_language()))
+
+    def _page(self, request: HttpRequest) -> HttpResponse:
+        content, content_type = request.stored_page
+        response = HttpResponse(_with_csrf_token(request, content), content_type=content_type)
+        response["X-Cache"] = "hit"
+        response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+        return response

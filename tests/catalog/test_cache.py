@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.template import engines
 from django.template.response import TemplateResponse
+from django.test import Client
 from django.urls import path
 from django.utils.translation import get_language
 
@@ -45,12 +46,24 @@ def feed_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("<urlset></urlset>", content_type="application/xml")
 
 
+@cache_anonymous_page()
+def form_view(request: HttpRequest) -> TemplateResponse:
+    template = engines["django"].from_string('<form method="post" action="/enviar/">{% csrf_token %}</form>')
+    return TemplateResponse(request, template, {})
+
+
+def post_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok")
+
+
 urlpatterns = [
     path("produtos/", product_names_view),
     path("modelo/", template_view),
     path("caminho/", full_path_view),
     path("sumiu/", missing_view),
     path("feed.xml", feed_view),
+    path("formulario/", form_view),
+    path("enviar/", post_view),
 ]
 
 
@@ -249,3 +262,89 @@ def test_a_cached_hit_keeps_the_content_type(client):
     # then
     assert response["X-Cache"] == "hit"
     assert response["Content-Type"] == "application/xml"
+
+
+# Served before authentication and the view: visitors with no session cookie
+
+
+def test_a_visitor_with_no_session_is_served_before_authentication_and_the_view_run(client):
+    # given a page cached by another visitor
+    ProductFactory(name="Camiseta")
+    client.get("/produtos/")
+    client.cookies.clear()
+    # when
+    response = client.get("/produtos/")
+    # then the stored page went out before authentication looked for a user
+    assert response["X-Cache"] == "hit"
+    assert response.content == b"<p>pt-br: Camiseta</p>"
+    assert not hasattr(response.wsgi_request, "user")
+
+
+def test_a_visitor_with_a_session_gets_the_same_cached_page_from_the_view(client):
+    # given a page cached, and an anonymous visitor whose cart opened a session
+    ProductFactory(name="Camiseta")
+    client.get("/produtos/")
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = "a-session"
+    # when
+    response = client.get("/produtos/")
+    # then the view served it, past authentication
+    assert response["X-Cache"] == "hit"
+    assert response.content == b"<p>pt-br: Camiseta</p>"
+    assert response.wsgi_request.user.is_anonymous
+
+
+def test_a_page_served_early_has_the_headers_of_one_served_by_the_view(client):
+    # given
+    client.get("/produtos/?pagina=2", headers={"accept-language": "en"})
+    client.cookies.clear()
+    early = client.get("/produtos/?pagina=2&utm=x", headers={"accept-language": "en"})
+    client.cookies.clear()
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = "a-session"
+    # when
+    by_view = client.get("/produtos/?pagina=2&utm=x", headers={"accept-language": "en"})
+    # then
+    assert not hasattr(early.wsgi_request, "user") and hasattr(by_view.wsgi_request, "user")
+    for header in ("X-Cache", "Content-Type", "Content-Language", "X-Frame-Options", "Vary"):
+        assert early[header] == by_view[header], header
+    assert early["Content-Language"] == "en"
+    assert early.content == by_view.content == b"<p>en: pagina=2</p>"
+
+
+def test_the_csrf_token_of_a_page_served_early_lets_its_form_post():
+    # given a form page cached by another visitor
+    Client().get("/formulario/")
+    visitor = Client(enforce_csrf_checks=True)
+    # when a new visitor gets it and posts its form
+    page = visitor.get("/formulario/")
+    token = page.content.decode().split('value="')[1].split('"')[0]
+    response = visitor.post("/enviar/", {"csrfmiddlewaretoken": token})
+    # then
+    assert page["X-Cache"] == "hit" and not hasattr(page.wsgi_request, "user")
+    assert response.status_code == 200
+
+
+def test_a_page_no_one_cached_yet_goes_down_to_the_view(client):
+    # when
+    response = client.get("/produtos/")
+    # then
+    assert "X-Cache" not in response
+    assert response.wsgi_request.user.is_anonymous
+
+
+def test_a_request_with_text_the_store_cannot_keep_is_refused_though_its_page_is_cached(client):
+    # given
+    client.get("/produtos/")
+    # when
+    response = client.get("/produtos/", HTTP_USER_AGENT="bot\x00")
+    # then
+    assert response.status_code == 400
+
+
+def test_the_page_cache_turned_off_serves_nothing_early(client, settings):
+    # given
+    client.get("/produtos/")
+    settings.STORE_PAGE_CACHE_SECONDS = 0
+    # when
+    response = client.get("/produtos/")
+    # then
+    assert "X-Cache" not in response
