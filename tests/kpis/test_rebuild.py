@@ -227,7 +227,8 @@ def test_the_nightly_task_is_scheduled_and_named_for_staff():
 
 def test_today_is_counted_live_and_a_stale_stored_today_is_ignored():
     today = timezone.localdate()
-    sale(timezone.now().replace(hour=12, minute=0) if timezone.localtime().hour >= 12 else timezone.now())
+    midnight, _end = day_bounds(today)
+    sale(midnight + (timezone.now() - midnight) / 2)  # earlier today, São Paulo time
     DailyFact.objects.create(day=today, metric="sales.revenue", key="", total=999, count=9)
     table = kpi_fact_table(section=SALES, first=today, last=today, today=today)
     assert [
