@@ -38,6 +38,7 @@ run: demo
 test: install-test
 	bash scripts/install_debian_tool.sh chromium "browser tests will be skipped" chromium fonts-liberation
 	bash scripts/install_debian_tool.sh wrk "the bench smoke test will be skipped" wrk
+	bash scripts/install_debian_tool.sh nginx "the two-node test will be skipped" nginx
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-test
