@@ -80,6 +80,23 @@ def catalog_cached(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def catalog_cached_many(
+    keys: list[str], compute: Callable[[list[int]], list[T]], *, version: int | None = None
+) -> list[T]:
+    """Values derived from the catalog for several keys, those kept read in one round trip;
+    `compute(indexes)` makes the missing ones (for the keys at those indexes, in order).
+    `version` is the catalog's version read before anything `compute` uses was read (a page
+    reads it first: `cache_anonymous_page`), so nothing older than it is kept under it."""
+    prefix = f"catalog:{version or catalog_version()}:"
+    found = cache.get_many([prefix + key for key in keys])
+    missing = [index for index, key in enumerate(keys) if prefix + key not in found]
+    made = dict(zip(missing, compute(missing), strict=True)) if missing else {}
+    if made:
+        timeout = settings.STORE_PAGE_CACHE_SECONDS or VERSION_SECONDS
+        cache.set_many({prefix + keys[index]: value for index, value in made.items()}, timeout)
+    return [made[index] if index in made else found[prefix + key] for index, key in enumerate(keys)]
+
+
 def _is_cacheable(request: HttpRequest) -> bool:
     return (
         settings.STORE_PAGE_CACHE_SECONDS > 0
@@ -139,13 +156,15 @@ def cache_anonymous_page(
         @wraps(view)
         def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not _is_cacheable(request):
+                request.catalog_version = catalog_version()  # before the page reads the catalog
                 return view(request, *args, **kwargs)
             request.GET = _query_read_by_page(request.GET, params)
             request.META["QUERY_STRING"] = request.GET.urlencode()  # what get_full_path() shows
             key = _page_key(request.path, request.GET, get_language())
             cached_page = _stored_page(key)
             if cached_page is None:
-                version = catalog_version()  # before the page is read: a change meanwhile drops it
+                # Read before the page reads the catalog: a change meanwhile drops what it stores.
+                version = request.catalog_version = catalog_version()
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):
                     response.render()
