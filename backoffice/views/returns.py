@@ -371,7 +371,7 @@ def return_inspect_view(request: HttpRequest, number: str) -> HttpResponse:
     try:
         if "add" in request.POST or "drop" in request.POST:
             by = 1 if "add" in request.POST else -1
-            line_id = request.POST.get("add") or request.POST.get("drop")
+            line_id = request.POST.get("add") or request.POST.get("drop") or ""
             form.change_count(order_line_id=int(line_id) if line_id.isdigit() else 0, by=by)
         elif action == "scan":
             form.count_scan(request.POST.get("scan", ""))

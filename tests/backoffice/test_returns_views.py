@@ -395,6 +395,19 @@ def test_scanning_units_counts_them_by_sku_or_ean(staff_client, django_capture_o
     assert "separe as outras unidades" in response.content.decode()
 
 
+@pytest.mark.parametrize("button", ["add", "drop"])
+def test_an_add_or_drop_button_with_no_line_counts_nothing(
+    staff_client, django_capture_on_commit_callbacks, button
+):
+    request = on_its_way(django_capture_on_commit_callbacks, units=2)
+    client = staff_client(Role.RETURNS)
+    client.post(reverse("backoffice:return-receive"), {"code": request.tracking_code})
+    response = client.post(inspect_url(request.number), {button: ""})
+    assert response.status_code == 200
+    (inspected,) = response.context["inspection"].lines
+    assert inspected.counted == 0
+
+
 def test_a_scanned_code_not_on_the_request_shows_the_message_and_changes_nothing(
     staff_client, django_capture_on_commit_callbacks
 ):
