@@ -70,13 +70,18 @@ def catalog_version_bumps_owed_pay() -> bool:
     return True
 
 
+def _catalog_seconds() -> int:
+    """How long values derived from the catalog are kept (a version change drops them first)."""
+    return settings.STORE_PAGE_CACHE_SECONDS or VERSION_SECONDS
+
+
 def catalog_cached(key: str, compute: Callable[[], T]) -> T:
     """A value derived from the catalog, kept until the catalog changes (facets, subtrees)."""
     versioned_key = f"catalog:{catalog_version()}:{key}"
     value = cache.get(versioned_key)
     if value is None:
         value = compute()
-        cache.set(versioned_key, value, settings.STORE_PAGE_CACHE_SECONDS or VERSION_SECONDS)
+        cache.set(versioned_key, value, _catalog_seconds())
     return value
 
 
@@ -92,8 +97,7 @@ def catalog_cached_many(
     missing = [index for index, key in enumerate(keys) if prefix + key not in found]
     made = dict(zip(missing, compute(missing), strict=True)) if missing else {}
     if made:
-        timeout = settings.STORE_PAGE_CACHE_SECONDS or VERSION_SECONDS
-        cache.set_many({prefix + keys[index]: value for index, value in made.items()}, timeout)
+        cache.set_many({prefix + keys[index]: value for index, value in made.items()}, _catalog_seconds())
     return [made[index] if index in made else found[prefix + key] for index, key in enumerate(keys)]
 
 
@@ -200,13 +204,14 @@ class AnonymousPageMiddleware:
         self.csrf = CsrfViewMiddleware(self._page)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        stored = self._stored_page(request)
+        stored = self._page_for(request)
         if stored is None:
             return self.get_response(request)
         request.stored_page = stored
         return self.csrf(request)
 
-    def _stored_page(self, request: HttpRequest) -> tuple | None:
+    def _page_for(self, request: HttpRequest) -> tuple | None:
+        """The stored page (content, content type) this request may have, or None."""
         if (
             settings.STORE_PAGE_CACHE_SECONDS <= 0
             or request.method != "GET"
