@@ -1,9 +1,7 @@
-"""Driver of bench/storefront: seed, serve, load, report.
+"""The steps the benches share: the production settings a bench serves the store with, its
+databases (seeded with the demo catalog, or copied from the smokes' migrated template),
+gunicorn, wrk and reading what wrk prints. bench/speed_run.py drives the storefront with them."""
 
-Every step must work and every page must answer 2xx under load, or the run exits non-zero
-naming what failed. `--smoke` runs every step briefly on a small catalog; CI runs it."""
-
-import argparse
 import fcntl
 import hashlib
 import http.client
@@ -17,7 +15,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,42 +67,6 @@ class Plan:
 
     def database(self, products: int) -> str:
         return f"bench_store_smoke_{products}" if self.smoke else f"bench_store_{products}"
-
-
-def parse_plan() -> Plan:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--smoke",
-        action="store_true",
-        help="check briefly that every step works (CI runs it): 200 products seeded afresh, "
-        "2 s of load per page, 4 connections, ports and Redis databases of its own",
-    )
-    parser.add_argument("--products", type=int, nargs="+", help="catalog sizes (default: 10000 100000)")
-    parser.add_argument("--seconds", type=int, help="wrk duration per page (default: 10)")
-    parser.add_argument("--connections", type=int, help="wrk connections (default: 16)")
-    options = parser.parse_args()
-    if options.smoke:
-        # Free ports and Redis databases other than a full run's, so both can run at once.
-        return Plan(
-            products=options.products or [200],
-            seconds=options.seconds or 2,
-            connections=options.connections or 4,
-            smoke=True,
-            store_port=free_port(),
-            bare_port=free_port(),
-            redis_database=5,
-        )
-    return Plan(
-        products=options.products or [10_000, 100_000],
-        seconds=options.seconds or 10,
-        connections=options.connections or 16,
-        smoke=False,
-        store_port=8101,
-        bare_port=8102,
-        redis_database=7,
-    )
 
 
 def free_port() -> int:
@@ -360,85 +321,14 @@ def parse_wrk(url: str, output: str) -> dict:
     }
 
 
-def measure(plan: Plan) -> list[tuple]:
-    load = {"seconds": plan.seconds, "connections": plan.connections}
-    rows = []
-    with (
-        tempfile.TemporaryDirectory(prefix="bench_static_") as static_dir,
-        ThreadPoolExecutor(max_workers=1) as background,
-        gunicorn("bench.bare.wsgi:application", plan.bare_port, outside_environment()),
-    ):
-        static_root = Path(static_dir)
-        collected = background.submit(collect_static, plan, static_root)  # while databases get ready
-        databases = {products: prepare_database(plan, products, static_root) for products in plan.products}
-        collected.result()
-        get(plan.bare_port, "/")
-        for products, database in databases.items():
-            urls = page_urls(database)
-            bare = wrk(f"http://127.0.0.1:{plan.bare_port}/", **load)
-            rows.append((products, "bare Django view", "", bare, bare["rps"]))
-            for page_cache in (False, True):
-                for database_number in (plan.redis_database, plan.redis_database + 1):
-                    redis.Redis.from_url(redis_url(database_number)).flushdb()
-                env = store_env(plan, database, static_root, page_cache=page_cache)
-                with gunicorn("config.wsgi:application", plan.store_port, env):
-                    for page, path in urls.items():
-                        get(plan.store_port, path)
-                        result = wrk(f"http://127.0.0.1:{plan.store_port}{path}", **load)
-                        mode = "anonymous cache" if page_cache else "uncached"
-                        rows.append((products, page, mode, result, bare["rps"]))
-    return rows
-
-
 @contextmanager
 def one_run_at_a_time(plan: Plan):
     """Two runs of one kind would share databases, ports and Redis: the second waits."""
-    name = "bench_storefront_smoke.lock" if plan.smoke else "bench_storefront.lock"
+    name = "bench_speed_smoke.lock" if plan.smoke else "bench_speed.lock"
     with (Path(tempfile.gettempdir()) / name).open("w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print("waiting for another run of bench/storefront to finish", flush=True)
+            print("waiting for another run of bench/speed to finish", flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
         yield
-
-
-def failures(rows: list[tuple]) -> list[str]:
-    """What went wrong under load: any response other than 2xx or 3xx, any socket error."""
-    found = []
-    for products, page, mode, result, _bare_rps in rows:
-        name = f"{products:,} products, {page} {mode}".strip()
-        if not result["requests"]:
-            found.append(f"{name}: no request completed")
-        if result["errors"]:
-            found.append(f"{name}: {result['errors']} of {result['requests']} responses were not 2xx or 3xx")
-        if result["socket_errors"]:
-            found.append(f"{name}: {result['socket_errors']}")
-    return found
-
-
-def main() -> None:
-    # Stopped from outside, still stop the servers (the `finally` blocks run on SystemExit).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    plan = parse_plan()
-    try:
-        with one_run_at_a_time(plan):
-            check_services(plan)
-            rows = measure(plan)
-    except BenchFailed as error:
-        sys.exit(f"bench/storefront failed: {error}")
-
-    print("\n| products | page | mode | req/s | share of bare | p50 ms | p99 ms | errors |")
-    print("|---:|---|---|---:|---:|---:|---:|---:|")
-    for products, page, mode, result, bare_rps in rows:
-        share = f"{100 * result['rps'] / bare_rps:.1f}%"
-        print(
-            f"| {products:,} | {page} | {mode} | {result['rps']:.0f} | {share} | "
-            f"{result['p50']:.1f} | {result['p99']:.1f} | {result['errors']} |"
-        )
-    if found := failures(rows):
-        sys.exit("bench/storefront failed:\n" + "\n".join(found))
-
-
-if __name__ == "__main__":
-    main()
