@@ -168,6 +168,7 @@ def shoppers(visitors: int, carts: int, scarce: int) -> dict:
                 "cookies": session_cookies({CART_SESSION_KEY: str(cart.token)}),
                 "email": f"comprador{number}.{rng.randrange(10**6)}@loja-aurora.example",
                 "cpf": sao_paulo_cpf(rng),
+                "scarce": number < scarce_carts,
             }
         )
     scarce_make(scarce_variant, scarce)
@@ -243,7 +244,7 @@ def queries(plan: dict) -> dict:
 
 
 def pipeline_check(numbers: list[str]) -> dict:
-    from django.db.models import Count
+    from django.db.models import Count, Max, Min
     from django.db.models.fields.json import KT
 
     from inbox.models import WebhookEvent
@@ -259,14 +260,21 @@ def pipeline_check(numbers: list[str]) -> dict:
         .count()
     )
     payments = Payment.objects.filter(order__number__in=numbers)
+    notices = WebhookEvent.objects.annotate(reference=KT("payload__data__reference")).filter(
+        reference__in=payments.values("gateway_reference")
+    )
+    first_notice = notices.aggregate(at=Min("created_at"))["at"]
+    last_decision = OrderEvent.objects.filter(
+        order__number__in=numbers, to_status__in=[Order.Status.VALIDATED, Order.Status.ON_HOLD]
+    ).aggregate(at=Max("created_at"))["at"]
     return {
+        # From the first notice stored to the last order validated (or held).
+        "seconds": (last_decision - first_notice).total_seconds() if first_notice and last_decision else 0,
         "orders": orders.count(),
         "statuses": statuses,
         "payments_paid": payments.filter(status=Payment.Status.PAID).count(),
         "paid_twice": paid_twice,
-        "notices": WebhookEvent.objects.annotate(reference=KT("payload__data__reference"))
-        .filter(reference__in=payments.values("gateway_reference"))
-        .count(),
+        "notices": notices.count(),
     }
 
 
