@@ -278,13 +278,15 @@ def pipeline_check(numbers: list[str]) -> dict:
     }
 
 
-def scarce_check(variant_id: int) -> dict:
-    """Units of the scarce product in orders, and its online stock left."""
+def scarce_check(variant_id: int, numbers: list[str]) -> dict:
+    """Units of the scarce product in the run's orders, and its online stock left."""
     from django.db.models import Sum
 
     from orders.models import Order, OrderLine
 
-    lines = OrderLine.objects.filter(variant_id=variant_id).exclude(order__status=Order.Status.CANCELLED)
+    lines = OrderLine.objects.filter(variant_id=variant_id, order__number__in=numbers).exclude(
+        order__status=Order.Status.CANCELLED
+    )
     return {
         "ordered": lines.aggregate(units=Sum("quantity"))["units"] or 0,
         "free": free_online(variant_id),
@@ -307,7 +309,10 @@ def main() -> None:
         result = queries(json.load(sys.stdin))
     else:
         request = json.load(sys.stdin)
-        result = {**pipeline_check(request["numbers"]), "scarce": scarce_check(request["scarce_variant"])}
+        result = {
+            **pipeline_check(request["numbers"]),
+            "scarce": scarce_check(request["scarce_variant"], request["numbers"]),
+        }
     json.dump(result, sys.stdout)
 
 

@@ -56,6 +56,7 @@ from bench.storefront_run import (
     one_run_at_a_time,
     page_urls,
     prepare_database,
+    process_stop,
     psql,
     redis_url,
     run,
@@ -320,12 +321,7 @@ def celery_worker(env: dict, log: Path):
             time.sleep(0.2)
         yield
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process_stop(process, seconds=60)
 
 
 def notices_send(port: int, references: list[str]) -> int:

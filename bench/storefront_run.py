@@ -260,12 +260,17 @@ def gunicorn(app: str, port: int, env: dict):
                 time.sleep(0.2)
         yield
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process_stop(process, seconds=30)
+
+
+def process_stop(process: subprocess.Popen, *, seconds: int) -> None:
+    """Stop a server or worker the bench started: asked to, then killed after `seconds`."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def get(port: int, path: str) -> None:
