@@ -367,11 +367,10 @@ def pipeline(
 ) -> Row:
     """The run's orders (those after order id `after`, placed at checkout) paid through the
     webhook and taken to validated by the worker."""
-    references = psql(
-        database,
-        "SELECT p.gateway_reference FROM orders_payment p JOIN orders_order o ON o.id = p.order_id "
-        f"WHERE o.id > {after} AND p.method = 'pix' AND p.status = 'pending'",
-    ).split()
+    # `after` is an int the bench read from the database.
+    pending = "SELECT p.gateway_reference FROM orders_payment p JOIN orders_order o ON o.id = p.order_id "
+    pending += f"WHERE o.id > {int(after)} AND p.method = 'pix' AND p.status = 'pending'"  # nosec B608
+    references = psql(database, pending).split()
     if len(references) != len(placed):
         raise BenchFailed(f"{len(placed)} orders were placed with Pix, {len(references)} wait for a payment")
     # The checkout's own follow-up work (emails of placed orders) is not the pipeline's.
@@ -379,9 +378,8 @@ def pipeline(
     with celery_worker(env, scratch / "worker.log"):
         refused = notices_send(port, references)
         deadline = time.monotonic() + PIPELINE_TIMEOUT_SECONDS
-        waiting = (
-            f"SELECT count(*) FROM orders_order WHERE id > {after} AND status IN ('awaiting_payment', 'paid')"
-        )
+        waiting = f"SELECT count(*) FROM orders_order WHERE id > {int(after)} "  # nosec B608
+        waiting += "AND status IN ('awaiting_payment', 'paid')"
         while int(psql(database, waiting)) and time.monotonic() < deadline:
             time.sleep(0.5)
     check = django_process(
